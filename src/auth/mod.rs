@@ -1,0 +1,410 @@
+//! Bearer-token authentication: JWT decoding with the one configured algorithm, and the
+//! [`Caller`] extractor that every protected handler takes, so none can skip the check.
+
+use std::future::{ready, Ready};
+use std::path::Path;
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::config::Settings;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Recruiter,
+    Panel,
+    Viewer,
+    Portal,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Recruiter,
+        Role::Panel,
+        Role::Viewer,
+        Role::Portal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Recruiter => "recruiter",
+            Role::Panel => "panel",
+            Role::Viewer => "viewer",
+            Role::Portal => "portal",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// The claims Shortlist reads. Unknown role names fail deserialisation, so a token
+/// with a role this service does not know is refused rather than half-trusted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub org: String,
+    pub roles: Vec<Role>,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub sub: String,
+    pub org: String,
+    pub roles: Vec<Role>,
+}
+
+impl Caller {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+
+    /// 403 unless the caller holds one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if self.has_any(roles) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "this operation needs one of the roles: {}",
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    }
+
+    /// Admins and recruiters run the organisation's recruitment: they see everything in it.
+    pub fn is_staff(&self) -> bool {
+        self.has_any(&[Role::Admin, Role::Recruiter, Role::Viewer])
+    }
+}
+
+/// Keys and rules for verifying (and, with a shared secret, minting) tokens.
+pub struct JwtKeys {
+    decoding: DecodingKey,
+    validation: Validation,
+    encoding: Option<EncodingKey>,
+    algorithm: Algorithm,
+}
+
+impl JwtKeys {
+    pub fn hs256(secret: &[u8], issuer: Option<&str>, audience: Option<&str>) -> JwtKeys {
+        JwtKeys {
+            decoding: DecodingKey::from_secret(secret),
+            validation: validation(Algorithm::HS256, issuer, audience),
+            encoding: Some(EncodingKey::from_secret(secret)),
+            algorithm: Algorithm::HS256,
+        }
+    }
+
+    /// A PEM public key; the algorithm comes from `algorithm` or the key type.
+    pub fn public_key(
+        pem: &[u8],
+        algorithm: Option<&str>,
+        issuer: Option<&str>,
+        audience: Option<&str>,
+    ) -> Result<JwtKeys, String> {
+        let text = String::from_utf8_lossy(pem);
+        let algorithm = match algorithm {
+            Some(name) => name
+                .parse::<Algorithm>()
+                .map_err(|_| format!("unknown JWT algorithm {name:?}"))?,
+            None if text.contains("BEGIN RSA PUBLIC KEY") => Algorithm::RS256,
+            None => infer_algorithm(pem)?,
+        };
+        let decoding = match algorithm {
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => DecodingKey::from_rsa_pem(pem),
+            Algorithm::ES256 | Algorithm::ES384 => DecodingKey::from_ec_pem(pem),
+            Algorithm::EdDSA => DecodingKey::from_ed_pem(pem),
+            _ => return Err("a public key needs an RS*, PS*, ES* or EdDSA algorithm".into()),
+        }
+        .map_err(|e| format!("cannot read the JWT public key: {e}"))?;
+        Ok(JwtKeys {
+            decoding,
+            validation: validation(algorithm, issuer, audience),
+            encoding: None,
+            algorithm,
+        })
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| {
+                tracing::debug!(error = %e, "token refused");
+                AppError::Unauthorized("the bearer token is invalid or expired".into())
+            })?;
+        let claims = data.claims;
+        if claims.sub.trim().is_empty() || claims.org.trim().is_empty() || claims.roles.is_empty() {
+            return Err(AppError::Unauthorized(
+                "the bearer token must carry sub, org and at least one role".into(),
+            ));
+        }
+        Ok(claims)
+    }
+
+    /// Mints a token; only possible with a shared secret.
+    pub fn mint(
+        &self,
+        sub: &str,
+        org: &str,
+        roles: &[Role],
+        ttl_secs: i64,
+        issuer: Option<&str>,
+        audience: Option<&str>,
+    ) -> Result<String, String> {
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or("tokens can be minted only with a shared secret (SHORTLIST_JWT_SECRET)")?;
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: sub.to_string(),
+            org: org.to_string(),
+            roles: roles.to_vec(),
+            exp: now + ttl_secs,
+            iat: Some(now),
+            nbf: None,
+            iss: issuer.map(str::to_string),
+            aud: audience.map(str::to_string),
+        };
+        jsonwebtoken::encode(&Header::new(self.algorithm), &claims, key).map_err(|e| e.to_string())
+    }
+}
+
+fn infer_algorithm(pem: &[u8]) -> Result<Algorithm, String> {
+    // SPKI keys carry their type only in the DER algorithm identifier, which the PEM
+    // readers check: exactly one family accepts a given key.
+    if DecodingKey::from_ed_pem(pem).is_ok() {
+        return Ok(Algorithm::EdDSA);
+    }
+    if DecodingKey::from_ec_pem(pem).is_ok() {
+        return Ok(Algorithm::ES256);
+    }
+    if DecodingKey::from_rsa_pem(pem).is_ok() {
+        return Ok(Algorithm::RS256);
+    }
+    Err("cannot tell the key type of SHORTLIST_JWT_PUBLIC_KEY: set SHORTLIST_JWT_ALGORITHM".into())
+}
+
+fn validation(algorithm: Algorithm, issuer: Option<&str>, audience: Option<&str>) -> Validation {
+    // Validation::new lists exactly one algorithm, so a token signed with any other
+    // (including `none`) is refused.
+    let mut v = Validation::new(algorithm);
+    v.leeway = 30;
+    v.validate_nbf = true;
+    v.set_required_spec_claims(&["exp", "sub"]);
+    match issuer {
+        Some(iss) => {
+            v.set_issuer(&[iss]);
+            v.required_spec_claims.insert("iss".into());
+        }
+        None => v.iss = None,
+    }
+    match audience {
+        Some(aud) => {
+            v.set_audience(&[aud]);
+            v.required_spec_claims.insert("aud".into());
+        }
+        None => v.validate_aud = false,
+    }
+    v
+}
+
+/// Builds the verifier from the configuration. With no key configured (development
+/// only) a random secret is made once and kept in the data directory, mode 0600.
+pub fn keys_from_settings(settings: &Settings) -> Result<(JwtKeys, bool), String> {
+    let issuer = settings.jwt_issuer.as_deref();
+    let audience = settings.jwt_audience.as_deref();
+    if let Some(path) = &settings.jwt_public_key {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let keys = JwtKeys::public_key(&pem, settings.jwt_algorithm.as_deref(), issuer, audience)?;
+        return Ok((keys, false));
+    }
+    if let Some(secret) = &settings.jwt_secret {
+        if secret.len() < 32 {
+            return Err("SHORTLIST_JWT_SECRET must be at least 32 characters".into());
+        }
+        return Ok((JwtKeys::hs256(secret.as_bytes(), issuer, audience), false));
+    }
+    let secret = dev_secret(&settings.data_dir())?;
+    Ok((JwtKeys::hs256(secret.as_bytes(), issuer, audience), true))
+}
+
+pub const DEV_SECRET_FILE: &str = "dev-jwt-secret";
+
+fn dev_secret(dir: &Path) -> Result<String, String> {
+    let path = dir.join(DEV_SECRET_FILE);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_string();
+        if existing.len() >= 32 {
+            return Ok(existing);
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(secret)
+}
+
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Ready<Result<Caller, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Caller, AppError> {
+    let keys = req
+        .app_data::<web::Data<JwtKeys>>()
+        .ok_or_else(|| AppError::Internal("JWT keys are not configured".into()))?;
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| AppError::Unauthorized("an Authorization: Bearer token is required".into()))?
+        .to_str()
+        .map_err(|_| AppError::Unauthorized("the Authorization header is malformed".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+        })?;
+    let claims = keys.verify(token)?;
+    Ok(Caller {
+        sub: claims.sub,
+        org: claims.org,
+        roles: claims.roles,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn minted_tokens_verify() {
+        let keys = JwtKeys::hs256(SECRET, None, None);
+        let token = keys
+            .mint("alice", "acme", &[Role::Recruiter], 60, None, None)
+            .unwrap();
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!(claims.sub, "alice");
+        assert_eq!(claims.org, "acme");
+        assert_eq!(claims.roles, vec![Role::Recruiter]);
+    }
+
+    #[test]
+    fn expired_and_foreign_tokens_are_refused() {
+        let keys = JwtKeys::hs256(SECRET, None, None);
+        let expired = keys
+            .mint("alice", "acme", &[Role::Admin], -3600, None, None)
+            .unwrap();
+        assert!(keys.verify(&expired).is_err());
+        let other = JwtKeys::hs256(b"another-secret-another-secret-xx", None, None);
+        let forged = other
+            .mint("alice", "acme", &[Role::Admin], 60, None, None)
+            .unwrap();
+        assert!(keys.verify(&forged).is_err());
+    }
+
+    #[test]
+    fn issuer_and_audience_are_checked_when_configured() {
+        let keys = JwtKeys::hs256(SECRET, Some("idp"), Some("shortlist"));
+        let good = keys
+            .mint(
+                "a",
+                "o",
+                &[Role::Viewer],
+                60,
+                Some("idp"),
+                Some("shortlist"),
+            )
+            .unwrap();
+        assert!(keys.verify(&good).is_ok());
+        let wrong_iss = keys
+            .mint(
+                "a",
+                "o",
+                &[Role::Viewer],
+                60,
+                Some("evil"),
+                Some("shortlist"),
+            )
+            .unwrap();
+        assert!(keys.verify(&wrong_iss).is_err());
+        let no_aud = keys
+            .mint("a", "o", &[Role::Viewer], 60, Some("idp"), None)
+            .unwrap();
+        assert!(keys.verify(&no_aud).is_err());
+    }
+
+    #[test]
+    fn tokens_without_roles_are_refused() {
+        let keys = JwtKeys::hs256(SECRET, None, None);
+        let token = keys.mint("a", "o", &[], 60, None, None).unwrap();
+        assert!(keys.verify(&token).is_err());
+    }
+
+    #[test]
+    fn roles_round_trip_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+}

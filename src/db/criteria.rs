@@ -1,0 +1,71 @@
+//! Rows and queries of the `criteria` table (a vacancy's person specification).
+
+use diesel::prelude::*;
+
+use super::schema::criteria::{self, dsl};
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
+)]
+#[diesel(table_name = criteria)]
+#[diesel(treat_none_as_null = true)]
+pub struct CriterionRow {
+    pub id: String,
+    pub vacancy_id: String,
+    pub category: String,
+    pub description: String,
+    pub requirement: String,
+    /// JSON array of method names.
+    pub methods: String,
+    pub weight: i32,
+    pub alternative_group: Option<String>,
+    pub position: i32,
+}
+
+pub fn for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> Result<Vec<CriterionRow>, AppError> {
+    Ok(dsl::criteria
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(CriterionRow::as_select())
+        .order((dsl::position.asc(), dsl::id.asc()))
+        .load(conn)?)
+}
+
+pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> Result<(), AppError> {
+    // One statement per row: SQLite caps bound parameters per statement, and a spec is
+    // at most a few hundred rows.
+    for row in rows {
+        diesel::insert_into(criteria::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn update(conn: &mut DbConnection, row: &CriterionRow) -> Result<(), AppError> {
+    diesel::update(
+        dsl::criteria
+            .filter(dsl::id.eq(&row.id))
+            .filter(dsl::vacancy_id.eq(&row.vacancy_id)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut DbConnection, vacancy_id: &str, id: &str) -> Result<usize, AppError> {
+    Ok(diesel::delete(
+        dsl::criteria
+            .filter(dsl::id.eq(id))
+            .filter(dsl::vacancy_id.eq(vacancy_id)),
+    )
+    .execute(conn)?)
+}
+
+pub fn delete_all(conn: &mut DbConnection, vacancy_id: &str) -> Result<usize, AppError> {
+    Ok(diesel::delete(dsl::criteria.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)?)
+}

@@ -1,0 +1,298 @@
+//! Storage: one diesel `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool, and
+//! the embedded migrations of each backend.
+
+pub mod audit;
+pub mod criteria;
+pub mod schema;
+pub mod vacancies;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which backend a database URL names. Chosen from the scheme alone: diesel's own
+/// `establish` on a multi-connection tries each backend in turn, and SQLite accepts
+/// almost any string as a path, which would hide a mistyped PostgreSQL URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite://") || url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(format!(
+                "unsupported database URL scheme in {:?}: use sqlite://path or postgres://…",
+                redact_url(url)
+            ))
+        }
+    }
+}
+
+/// The file path of a `sqlite://` URL (`sqlite://data/x.db` → `data/x.db`,
+/// `sqlite:///abs/x.db` → `/abs/x.db`).
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+/// A URL safe to log: the password, if any, replaced.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn establish(url: &str) -> Result<DbConnection, ConnectionError> {
+    match Backend::from_url(url).map_err(ConnectionError::InvalidConnectionUrl)? {
+        Backend::Postgres => Ok(DbConnection::Postgres(diesel::PgConnection::establish(
+            url,
+        )?)),
+        Backend::Sqlite => {
+            let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))?;
+            // Per connection: WAL lets readers run beside the writer, foreign keys are off
+            // by default in SQLite, and the busy timeout makes a second writer wait
+            // instead of failing at once.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+            )
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// r2d2 manager that picks the backend from the URL scheme (see [`Backend::from_url`]).
+pub struct Manager {
+    url: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        establish(&self.url).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// The database handle the application shares: a pool plus, for SQLite, a write lock.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    // SQLite allows one writer at a time and diesel opens deferred transactions, so two
+    // writers that both read first can deadlock into SQLITE_BUSY. Serialising writes in
+    // the process avoids that; PostgreSQL needs no such lock.
+    sqlite_write_lock: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Opens a pool without connecting; the first use (migrations at start-up) connects.
+    pub fn new(url: &str, max_size: u32, connect_timeout: Duration) -> Result<Db, String> {
+        let backend = Backend::from_url(url)?;
+        if backend == Backend::Sqlite {
+            let path = std::path::Path::new(sqlite_path(url));
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    format!("cannot create database directory {}: {e}", parent.display())
+                })?;
+            }
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(0))
+            .connection_timeout(connect_timeout)
+            .test_on_check_out(false)
+            .build_unchecked(Manager {
+                url: url.to_string(),
+            });
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> Result<PooledConnection, AppError> {
+        self.pool.get().map_err(|e| {
+            tracing::warn!(error = %e, "database connection unavailable");
+            AppError::Unavailable
+        })
+    }
+
+    /// Runs read-only work on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.conn()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Runs `f` in one transaction on a blocking thread: everything it writes commits
+    /// together or not at all.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.conn()?;
+            let _guard = match db.backend {
+                Backend::Sqlite => Some(
+                    db.sqlite_write_lock
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                ),
+                Backend::Postgres => None,
+            };
+            let conn: &mut DbConnection = &mut conn;
+            conn.transaction(f)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Applies pending migrations of the pool's backend.
+    pub fn migrate(&self) -> Result<Vec<String>, String> {
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        run_migrations(&mut conn)
+    }
+
+    pub fn ping(&self) -> Result<(), AppError> {
+        let mut conn = self.conn()?;
+        conn.batch_execute("SELECT 1")
+            .map_err(|_| AppError::Unavailable)
+    }
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, String> {
+    let applied = match conn {
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+    };
+    applied.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Current time as stored: RFC 3339 UTC with microseconds, so text order is time order.
+pub fn now_text() -> String {
+    format_time(chrono::Utc::now())
+}
+
+pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_from_the_scheme_only() {
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert!(Backend::from_url("mysql://x").is_err());
+        assert!(Backend::from_url("data/x.db").is_err());
+    }
+
+    #[test]
+    fn sqlite_paths_keep_relative_and_absolute_forms() {
+        assert_eq!(sqlite_path("sqlite://data/x.db"), "data/x.db");
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db"), "/tmp/x.db");
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:secret@db:5432/shortlist"),
+            "postgres://app:***@db:5432/shortlist"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn stored_times_sort_as_text() {
+        let a = format_time(chrono::DateTime::from_timestamp(1_700_000_000, 5_000).unwrap());
+        let b = format_time(chrono::DateTime::from_timestamp(1_700_000_000, 50_000).unwrap());
+        assert!(a < b, "{a} < {b}");
+    }
+}

@@ -1,0 +1,135 @@
+//! Rows and queries of the `vacancies` table.
+
+use diesel::prelude::*;
+
+use super::schema::vacancies::{self, dsl};
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
+)]
+#[diesel(table_name = vacancies)]
+#[diesel(treat_none_as_null = true)]
+pub struct VacancyRow {
+    pub id: String,
+    pub org: String,
+    pub reference: String,
+    pub title: String,
+    pub grade: Option<String>,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub hours_per_week: Option<f64>,
+    pub salary_min: Option<f64>,
+    pub salary_max: Option<f64>,
+    pub closing_date: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub dbs_level: String,
+    pub driving_requirement: String,
+    pub max_penalty_points: i32,
+    pub max_at_fault_accidents: i32,
+    pub professional_registration: Option<String>,
+    pub references_required: i32,
+    pub occupational_health_required: bool,
+    pub guaranteed_interview_scheme: bool,
+    pub anonymised_shortlisting: bool,
+    pub scoring_min: i32,
+    pub scoring_max: i32,
+    pub scoring_pass_mark: i32,
+    /// JSON array of method names.
+    pub shortlisting_methods: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> Result<(), AppError> {
+    diesel::insert_into(vacancies::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The vacancy `id` of `org`; another org's vacancy is simply not found.
+pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> Result<VacancyRow, AppError> {
+    dsl::vacancies
+        .filter(dsl::id.eq(id))
+        .filter(dsl::org.eq(org))
+        .select(VacancyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// Writes `row` if the stored version is still `expected_version` (optimistic locking:
+/// a concurrent writer that got there first makes this a 412, never a lost update).
+pub fn update(
+    conn: &mut DbConnection,
+    row: &VacancyRow,
+    expected_version: i32,
+) -> Result<(), AppError> {
+    let changed = diesel::update(
+        dsl::vacancies
+            .filter(dsl::id.eq(&row.id))
+            .filter(dsl::org.eq(&row.org))
+            .filter(dsl::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(AppError::PreconditionFailed)
+    }
+}
+
+/// Position in a newest-first listing: `(created_at, id)` of the last row seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    pub created_at: String,
+    pub id: String,
+}
+
+pub struct ListFilter<'a> {
+    pub org: &'a str,
+    pub statuses: Option<Vec<String>>,
+    pub after: Option<ListCursor>,
+    pub limit: i64,
+}
+
+/// Newest first, keyset-paginated (stable under inserts, no OFFSET scans).
+pub fn list(conn: &mut DbConnection, filter: ListFilter<'_>) -> Result<Vec<VacancyRow>, AppError> {
+    let mut query = dsl::vacancies
+        .filter(dsl::org.eq(filter.org))
+        .select(VacancyRow::as_select())
+        .into_boxed();
+    if let Some(statuses) = filter.statuses {
+        query = query.filter(dsl::status.eq_any(statuses));
+    }
+    if let Some(after) = filter.after {
+        query = query.filter(
+            dsl::created_at
+                .lt(after.created_at.clone())
+                .or(dsl::created_at
+                    .eq(after.created_at)
+                    .and(dsl::id.lt(after.id))),
+        );
+    }
+    Ok(query
+        .order((dsl::created_at.desc(), dsl::id.desc()))
+        .limit(filter.limit)
+        .load(conn)?)
+}
+
+/// Bumps version and `updated_at` (the specification is part of what a vacancy is).
+pub fn touch(conn: &mut DbConnection, org: &str, id: &str, now: &str) -> Result<(), AppError> {
+    diesel::update(
+        dsl::vacancies
+            .filter(dsl::id.eq(id))
+            .filter(dsl::org.eq(org)),
+    )
+    .set((dsl::version.eq(dsl::version + 1), dsl::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(())
+}

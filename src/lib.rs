@@ -1,0 +1,12 @@
+//! Shortlist: candidate shortlisting and recruitment for UK public-sector employers.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod server;
+pub mod startup;
+pub mod telemetry;

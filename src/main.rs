@@ -1,0 +1,94 @@
+//! The `shortlist` binary: parse the command line, load the configuration, call the
+//! library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use shortlist::auth::{keys_from_settings, Role};
+use shortlist::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "shortlist",
+    version,
+    about = "Candidate shortlisting API for UK public-sector recruitment"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Mint a JWT signed with the configured (or development) secret.
+    Token {
+        #[arg(long)]
+        sub: String,
+        #[arg(long)]
+        org: String,
+        /// admin, recruiter, panel, viewer or portal; repeat for several.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        #[arg(long, default_value_t = 3600)]
+        ttl_secs: i64,
+    },
+    /// Print the OpenAPI document (as committed in openapi/openapi.json).
+    Openapi,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        format!("unknown role {text:?}: use admin, recruiter, panel, viewer or portal")
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => Settings::from_env().and_then(|s| {
+            shortlist::telemetry::init(s.log_json);
+            actix_web::rt::System::new()
+                .block_on(shortlist::server::run(s))
+                .map_err(|e| e.to_string())
+        }),
+        Command::Migrate => Settings::from_env().and_then(|s| {
+            shortlist::telemetry::init(s.log_json);
+            shortlist::server::migrate(&s).map(|applied| {
+                println!("{} migration(s) applied", applied.len());
+            })
+        }),
+        Command::Token {
+            sub,
+            org,
+            roles,
+            ttl_secs,
+        } => Settings::from_env().and_then(|s| {
+            let (keys, _) = keys_from_settings(&s)?;
+            let token = keys.mint(
+                &sub,
+                &org,
+                &roles,
+                ttl_secs,
+                s.jwt_issuer.as_deref(),
+                s.jwt_audience.as_deref(),
+            )?;
+            println!("{token}");
+            Ok(())
+        }),
+        Command::Openapi => {
+            print!("{}", shortlist::openapi::document_json());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("shortlist: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

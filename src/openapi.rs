@@ -1,0 +1,56 @@
+//! The OpenAPI document, collected from the routes actually registered (see
+//! `startup::routes`), so no operation can be served undocumented.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Shortlist",
+        description = "Candidate shortlisting and recruitment for UK public-sector employers: \
+                       vacancies, person specifications, applications, panel scoring, \
+                       shortlists and pre-employment checks.\n\n\
+                       Every `/api/v1` call needs `Authorization: Bearer <JWT>` with `sub`, \
+                       `org`, `roles` and `exp`. Errors are RFC 9457 `application/problem+json`.",
+        license(name = "MIT")
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "vacancies", description = "Vacancies and their lifecycle"),
+        (name = "person specification", description = "The criteria applicants are judged against"),
+        (name = "operations", description = "Health checks"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as served at `/openapi.json` and committed in `openapi/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    crate::startup::openapi_from_routes()
+}
+
+/// Pretty JSON with a trailing newline, exactly as committed.
+pub fn document_json() -> String {
+    let mut text = document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    text.push('\n');
+    text
+}

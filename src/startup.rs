@@ -1,0 +1,172 @@
+//! Builds the application the same way for `main` and for the tests.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{criteria, health, vacancies};
+use crate::auth::JwtKeys;
+use crate::db::Db;
+use crate::error::{problem_response, AppError, Problem, PROBLEM_JSON};
+use crate::openapi::ApiDoc;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: web::Data<JwtKeys>,
+    pub body_limit_bytes: usize,
+}
+
+/// Every operation, registered through utoipa so the OpenAPI document is collected from
+/// exactly what is served.
+fn register<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(health::live)
+        .service(health::ready)
+        .service(
+            scope::scope("/api/v1")
+                .service(vacancies::list_vacancies)
+                .service(vacancies::create_vacancy)
+                .service(vacancies::get_vacancy)
+                .service(vacancies::update_vacancy)
+                .service(vacancies::transition_vacancy)
+                .service(criteria::list_criteria)
+                .service(criteria::add_criterion)
+                .service(criteria::replace_criteria)
+                .service(criteria::update_criterion)
+                .service(criteria::delete_criterion),
+        )
+}
+
+pub fn openapi_from_routes() -> utoipa::openapi::OpenApi {
+    register(App::new().into_utoipa_app()).split_for_parts().1
+}
+
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.body_limit_bytes;
+    let (app, api) = register(
+        App::new()
+            .app_data(web::Data::new(state.db.clone()))
+            .app_data(state.keys.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(limit)
+                    .error_handler(json_error),
+            )
+            .app_data(web::PayloadConfig::new(limit))
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .into_utoipa_app(),
+    )
+    .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .default_service(web::to(not_found))
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                    res.headers_mut()
+                        .insert(header::HeaderName::from_static("x-request-id"), id);
+                }
+                Ok(res)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let app_error = match &err {
+        JsonPayloadError::ContentType => {
+            AppError::UnsupportedMediaType("the request body must be application/json".into())
+        }
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            AppError::PayloadTooLarge
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            AppError::validation("body", e.to_string())
+        }
+        JsonPayloadError::Deserialize(e) => {
+            AppError::BadRequest(format!("the request body is not valid JSON: {e}"))
+        }
+        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => {
+            AppError::PayloadTooLarge
+        }
+        _ => AppError::BadRequest("the request body could not be read".into()),
+    };
+    app_error.into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::BadRequest(format!("invalid query string: {err}")).into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::BadRequest(format!("invalid path parameter: {err}")).into()
+}
+
+/// actix answers some failures itself (unmatched routes, unreadable payloads) with
+/// bare bodies; give every one of them the same problem+json shape as ours.
+fn problem_for_bare_errors<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, _) = res.into_parts();
+    let title = status.canonical_reason().unwrap_or("Error").to_string();
+    let slug = title.to_ascii_lowercase().replace(' ', "-");
+    let detail = match status {
+        StatusCode::NOT_FOUND => "No such resource.".to_string(),
+        StatusCode::METHOD_NOT_ALLOWED => "This method is not allowed here.".to_string(),
+        StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large.".to_string(),
+        s if s.is_server_error() => "An unexpected error occurred.".to_string(),
+        _ => title.clone(),
+    };
+    let response: HttpResponse<BoxBody> = problem_response(
+        status,
+        &Problem {
+            problem_type: format!("/problems/{slug}"),
+            title,
+            status: status.as_u16(),
+            detail,
+            errors: None,
+        },
+    );
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body::<B>(),
+    ))
+}
