@@ -8,4 +8,5 @@ mod docs;
 mod errors;
 mod health;
 mod schema;
+mod seed_vacancies;
 mod vacancies;
