@@ -19,6 +19,10 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "vacancies", description = "Vacancies and their lifecycle"),
         (name = "person specification", description = "The criteria applicants are judged against"),
+        (name = "panels", description = "Who scores a vacancy's applicants"),
+        (name = "applications", description = "Applications submitted by portals and recruiters"),
+        (name = "scores", description = "Scoresheets, agreed scores and evaluations"),
+        (name = "audit", description = "The record of every change"),
         (name = "operations", description = "Health checks"),
     )
 )]

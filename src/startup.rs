@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{criteria, health, vacancies};
+use crate::api::{applications, audit, criteria, health, panels, scores, vacancies};
 use crate::auth::JwtKeys;
 use crate::db::Db;
 use crate::error::{problem_response, AppError, Problem, PROBLEM_JSON};
@@ -46,7 +46,18 @@ where
                 .service(criteria::add_criterion)
                 .service(criteria::replace_criteria)
                 .service(criteria::update_criterion)
-                .service(criteria::delete_criterion),
+                .service(criteria::delete_criterion)
+                .service(panels::get_panel)
+                .service(panels::set_panel)
+                .service(applications::list_applications)
+                .service(applications::submit_application)
+                .service(applications::get_application)
+                .service(applications::transition_application)
+                .service(scores::submit_scoresheet)
+                .service(scores::list_scores)
+                .service(scores::record_agreed_scores)
+                .service(scores::get_evaluation)
+                .service(audit::list_audit_events),
         )
 }
 

@@ -1,8 +1,13 @@
 //! HTTP only: request and response shapes, authorisation, and translation to and from
 //! the domain and the database.
 
+pub mod access;
+pub mod applications;
+pub mod audit;
 pub mod criteria;
 pub mod health;
+pub mod panels;
+pub mod scores;
 pub mod vacancies;
 
 use actix_web::http::header::{self, HeaderMap};

@@ -323,22 +323,13 @@ fn vacancy_response(status: actix_web::http::StatusCode, vacancy: Vacancy) -> Ht
         .json(vacancy)
 }
 
-/// Loads a vacancy the caller may see: staff see their org's vacancies; a portal sees
-/// only open ones; a panel member sees only those whose panel they sit on. Anything else
-/// is "not found", so ids cannot be probed.
+/// Loads a vacancy the caller may see (see [`super::access::vacancy`]).
 pub fn load_visible(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
 ) -> Result<VacancyRow, AppError> {
-    let row = store::find(conn, &caller.org, id)?;
-    if caller.is_staff() {
-        return Ok(row);
-    }
-    if caller.has(Role::Portal) && row.status == VacancyStatus::Open.as_str() {
-        return Ok(row);
-    }
-    Err(AppError::NotFound)
+    Ok(super::access::vacancy(conn, caller, id)?.vacancy)
 }
 
 #[utoipa::path(
@@ -477,16 +468,19 @@ pub async fn list_vacancies(
         None => None,
     };
     let requested = filter.status.map(|s| s.as_str().to_string());
-    // A portal lists open vacancies only; a panel member's vacancies come with panels.
-    let statuses = if caller.is_staff() {
-        requested.map(|s| vec![s])
+    // Staff list everything; a panel member lists the vacancies whose panel they sit
+    // on (plus open ones when also a portal); a portal lists open vacancies only.
+    let (statuses, panel_member) = if caller.is_staff() {
+        (requested.map(|s| vec![s]), None)
+    } else if caller.has(Role::Panel) {
+        (requested.map(|s| vec![s]), Some(caller.sub.clone()))
     } else if caller.has(Role::Portal) {
         match requested {
-            Some(s) if s != VacancyStatus::Open.as_str() => Some(vec![]),
-            _ => Some(vec![VacancyStatus::Open.as_str().to_string()]),
+            Some(s) if s != VacancyStatus::Open.as_str() => (Some(vec![]), None),
+            _ => (Some(vec![VacancyStatus::Open.as_str().to_string()]), None),
         }
     } else {
-        Some(vec![])
+        (Some(vec![]), None)
     };
     let org = caller.org.clone();
     let rows = db
@@ -496,6 +490,7 @@ pub async fn list_vacancies(
                 ListFilter {
                     org: &org,
                     statuses,
+                    panel_member,
                     after,
                     limit: limit + 1,
                 },
@@ -825,6 +820,9 @@ pub async fn transition_vacancy(
                         blockers.join("; ")
                     )));
                 }
+            }
+            if body.to == VacancyStatus::Open {
+                crate::db::applications::ensure_counter(conn, &before.id)?;
             }
             let mut row = before.clone();
             row.status = body.to.as_str().into();

@@ -73,3 +73,36 @@ pub fn for_entity(
         .order((dsl::occurred_at.asc(), dsl::id.asc()))
         .load(conn)?)
 }
+
+pub struct AuditFilter<'a> {
+    pub org: &'a str,
+    pub entity_type: Option<&'a str>,
+    pub entity_id: Option<&'a str>,
+    pub after: Option<(String, String)>,
+    pub limit: i64,
+}
+
+/// Oldest first, keyset-paginated on `(occurred_at, id)`.
+pub fn list(conn: &mut DbConnection, f: AuditFilter<'_>) -> Result<Vec<AuditEventRow>, AppError> {
+    use super::schema::audit_events::dsl;
+    let mut q = dsl::audit_events
+        .filter(dsl::org.eq(f.org))
+        .select(AuditEventRow::as_select())
+        .into_boxed();
+    if let Some(t) = f.entity_type {
+        q = q.filter(dsl::entity_type.eq(t));
+    }
+    if let Some(id) = f.entity_id {
+        q = q.filter(dsl::entity_id.eq(id));
+    }
+    if let Some((at, id)) = f.after {
+        q = q.filter(
+            dsl::occurred_at
+                .gt(at.clone())
+                .or(dsl::occurred_at.eq(at).and(dsl::id.gt(id))),
+        );
+    }
+    Ok(q.order((dsl::occurred_at.asc(), dsl::id.asc()))
+        .limit(f.limit)
+        .load(conn)?)
+}

@@ -1,9 +1,12 @@
 //! Storage: one diesel `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool, and
 //! the embedded migrations of each backend.
 
+pub mod applications;
 pub mod audit;
 pub mod criteria;
+pub mod panels;
 pub mod schema;
+pub mod scores;
 pub mod vacancies;
 
 use std::sync::{Arc, Mutex};

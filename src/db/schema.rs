@@ -64,5 +64,111 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    panel_members (vacancy_id, user_id) {
+        vacancy_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        added_at -> Text,
+    }
+}
+
+diesel::table! {
+    vacancy_counters (vacancy_id) {
+        vacancy_id -> Text,
+        last_candidate_number -> Integer,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        org -> Text,
+        vacancy_id -> Text,
+        candidate_code -> Text,
+        candidate_name -> Text,
+        candidate_email -> Text,
+        candidate_phone -> Nullable<Text>,
+        guaranteed_interview -> Bool,
+        driving_licence_held -> Nullable<Bool>,
+        penalty_points -> Nullable<Integer>,
+        at_fault_accidents -> Nullable<Integer>,
+        right_to_work -> Nullable<Bool>,
+        registration_number -> Nullable<Text>,
+        status -> Text,
+        submitted_by -> Text,
+        submitted_at -> Text,
+        updated_at -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    equality_monitoring (application_id) {
+        application_id -> Text,
+        org -> Text,
+        vacancy_id -> Text,
+        age_band -> Nullable<Text>,
+        sex -> Nullable<Text>,
+        gender_identity -> Nullable<Text>,
+        ethnicity -> Nullable<Text>,
+        disability -> Nullable<Text>,
+        religion_or_belief -> Nullable<Text>,
+        sexual_orientation -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (org, caller, idempotency_key) {
+        org -> Text,
+        caller -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        resource_location -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    scores (application_id, criterion_id, method, assessor) {
+        application_id -> Text,
+        criterion_id -> Text,
+        method -> Text,
+        assessor -> Text,
+        vacancy_id -> Text,
+        score -> Integer,
+        evidence -> Nullable<Text>,
+        submitted_at -> Text,
+    }
+}
+
+diesel::table! {
+    agreed_scores (application_id, criterion_id, method) {
+        application_id -> Text,
+        criterion_id -> Text,
+        method -> Text,
+        vacancy_id -> Text,
+        score -> Integer,
+        evidence -> Nullable<Text>,
+        agreed_by -> Text,
+        agreed_at -> Text,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
-diesel::allow_tables_to_appear_in_same_query!(vacancies, criteria, audit_events);
+diesel::joinable!(panel_members -> vacancies (vacancy_id));
+diesel::joinable!(applications -> vacancies (vacancy_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    vacancies,
+    criteria,
+    audit_events,
+    panel_members,
+    vacancy_counters,
+    applications,
+    equality_monitoring,
+    idempotency_keys,
+    scores,
+    agreed_scores,
+);

@@ -94,6 +94,8 @@ pub struct ListCursor {
 pub struct ListFilter<'a> {
     pub org: &'a str,
     pub statuses: Option<Vec<String>>,
+    /// Only vacancies whose panel this user sits on.
+    pub panel_member: Option<String>,
     pub after: Option<ListCursor>,
     pub limit: i64,
 }
@@ -106,6 +108,16 @@ pub fn list(conn: &mut DbConnection, filter: ListFilter<'_>) -> Result<Vec<Vacan
         .into_boxed();
     if let Some(statuses) = filter.statuses {
         query = query.filter(dsl::status.eq_any(statuses));
+    }
+    if let Some(user) = filter.panel_member {
+        use super::schema::panel_members::dsl as panel;
+        query = query.filter(
+            dsl::id.eq_any(
+                panel::panel_members
+                    .filter(panel::user_id.eq(user))
+                    .select(panel::vacancy_id),
+            ),
+        );
     }
     if let Some(after) = filter.after {
         query = query.filter(

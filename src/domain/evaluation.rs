@@ -271,7 +271,7 @@ pub enum Recommendation {
 /// visible) but carries no scores: `counted` is false, `score`/`spread` are `None`,
 /// `status` is `Pending` and nothing is flagged. Reporting its scores would let, say,
 /// interview marks leak into a shortlisting view they must not influence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MethodResult {
     pub method: Method,
     pub counted: bool,
@@ -283,7 +283,7 @@ pub struct MethodResult {
     pub needs_moderation: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CriterionResult {
     pub criterion_id: String,
     pub status: CriterionStatus,
@@ -296,7 +296,7 @@ pub struct CriterionResult {
     pub max_weighted_score: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Evaluation {
     /// In position order (ties keep input order).
     pub criteria: Vec<CriterionResult>,

@@ -1,7 +1,11 @@
 //! The recruitment rules as pure functions over plain data: no HTTP, no database.
 
+pub mod application;
+pub mod checks;
 pub mod criteria;
 pub mod evaluation;
+pub mod panel;
+pub mod scoresheet;
 pub mod time;
 pub mod vacancy;
 

@@ -423,3 +423,61 @@ pub fn sample_spec() -> Value {
         {"category": "Skills and abilities", "description": "Able to chair complex meetings", "requirement": "desirable", "methods": ["interview"], "weight": 2}
     ])
 }
+
+impl TestApp {
+    /// Creates and opens a vacancy from a body and a spec; returns its id and criteria.
+    pub async fn open_vacancy_from(&self, vacancy: Value, spec: Value) -> (String, Vec<Value>) {
+        let t = self.recruiter();
+        let created = self
+            .post("/api/v1/vacancies", &t, vacancy)
+            .await
+            .expect(201)
+            .body;
+        let id = created["id"].as_str().unwrap().to_string();
+        let criteria = self
+            .put(&format!("/api/v1/vacancies/{id}/criteria"), &t, spec)
+            .await
+            .expect(200)
+            .body;
+        self.post(
+            &format!("/api/v1/vacancies/{id}/transitions"),
+            &t,
+            json!({"to": "open"}),
+        )
+        .await
+        .expect(200);
+        (id, criteria.as_array().unwrap().clone())
+    }
+
+    pub async fn set_panel(&self, vacancy_id: &str, members: &[(&str, &str)]) {
+        let members: Vec<Value> = members
+            .iter()
+            .map(|(user, role)| json!({"user_id": user, "role": role}))
+            .collect();
+        self.put(
+            &format!("/api/v1/vacancies/{vacancy_id}/panel"),
+            &self.recruiter(),
+            json!({"members": members}),
+        )
+        .await
+        .expect(200);
+    }
+
+    /// Submits an application as the portal `portal-1`; returns its JSON.
+    pub async fn apply(&self, vacancy_id: &str, name: &str, declarations: Value) -> Value {
+        let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+        self.post(
+            &format!("/api/v1/vacancies/{vacancy_id}/applications"),
+            &self.token_for("portal-1", ORG, &[Role::Portal]),
+            json!({"candidate": {"name": name, "email": email, "phone": "01632 960000"}, "declarations": declarations}),
+        )
+        .await
+        .expect(201)
+        .body
+    }
+
+    /// A panel member's token (role `panel`, `sub` = `user`).
+    pub fn panel(&self, user: &str) -> String {
+        self.token_for(user, ORG, &[Role::Panel])
+    }
+}

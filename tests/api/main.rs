@@ -2,11 +2,16 @@
 
 mod helpers;
 
+mod applications;
+mod audit;
 mod auth;
 mod criteria;
 mod docs;
 mod errors;
 mod health;
+mod panels;
+mod recruitment;
 mod schema;
+mod scoring;
 mod seed_vacancies;
 mod vacancies;

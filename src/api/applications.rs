@@ -1,0 +1,588 @@
+//! Applications: portals submit them, recruiters move them through their lifecycle.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{access, actor, decode_cursor, encode_cursor, next_link, validate, Page, PageParams};
+use crate::auth::{Caller, Role};
+use crate::db::applications::{
+    self as store, ApplicationRow, EqualityRow, IdempotencyRow, ListFilter,
+};
+use crate::db::{self, audit, Db};
+use crate::domain::application::{
+    candidate_code, normalise_email, validate_declarations, ApplicationStatus,
+};
+use crate::domain::time::is_before_close;
+use crate::domain::vacancy::VacancyStatus;
+use crate::error::{AppError, Problem};
+
+/// Who may submit applications.
+pub const SUBMITTERS: &[Role] = &[Role::Admin, Role::Recruiter, Role::Portal];
+pub const READERS: &[Role] = &[
+    Role::Admin,
+    Role::Recruiter,
+    Role::Viewer,
+    Role::Panel,
+    Role::Portal,
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    #[validate(email, length(max = 254))]
+    pub email: String,
+    #[validate(length(max = 40))]
+    pub phone: Option<String>,
+}
+
+/// What the applicant declared.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Declarations {
+    /// Opted in to the Disability Confident guaranteed interview scheme.
+    #[serde(default)]
+    pub guaranteed_interview: bool,
+    pub driving_licence_held: Option<bool>,
+    /// Penalty points on the licence.
+    pub penalty_points: Option<i32>,
+    /// At-fault accidents in the last two years.
+    pub at_fault_accidents: Option<i32>,
+    pub right_to_work: Option<bool>,
+    /// Professional registration number, e.g. Social Work England `SW12345`.
+    #[validate(length(min = 1, max = 50))]
+    pub registration_number: Option<String>,
+}
+
+/// Optional equality-monitoring answers: stored apart, reported only in aggregate,
+/// never returned for a person.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct EqualityMonitoring {
+    #[validate(length(max = 100))]
+    pub age_band: Option<String>,
+    #[validate(length(max = 100))]
+    pub sex: Option<String>,
+    #[validate(length(max = 100))]
+    pub gender_identity: Option<String>,
+    #[validate(length(max = 100))]
+    pub ethnicity: Option<String>,
+    #[validate(length(max = 100))]
+    pub disability: Option<String>,
+    #[validate(length(max = 100))]
+    pub religion_or_belief: Option<String>,
+    #[validate(length(max = 100))]
+    pub sexual_orientation: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+    #[validate(nested)]
+    pub candidate: Candidate,
+    #[serde(default)]
+    #[validate(nested)]
+    pub declarations: Declarations,
+    #[validate(nested)]
+    pub equality_monitoring: Option<EqualityMonitoring>,
+}
+
+/// An application as the API returns it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Application {
+    pub id: String,
+    pub vacancy_id: String,
+    /// Short code for anonymised views, e.g. `C-0042`.
+    pub candidate_code: String,
+    /// `null` for panel members while the vacancy's shortlisting is anonymised.
+    pub candidate: Option<Candidate>,
+    /// `null` wherever `candidate` is.
+    pub declarations: Option<Declarations>,
+    pub status: ApplicationStatus,
+    #[schema(value_type = String, format = DateTime)]
+    pub submitted_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: String,
+    pub version: i32,
+}
+
+impl Application {
+    pub fn from_row(row: &ApplicationRow, hide_identity: bool) -> Application {
+        Application {
+            id: row.id.clone(),
+            vacancy_id: row.vacancy_id.clone(),
+            candidate_code: row.candidate_code.clone(),
+            candidate: (!hide_identity).then(|| Candidate {
+                name: row.candidate_name.clone(),
+                email: row.candidate_email.clone(),
+                phone: row.candidate_phone.clone(),
+            }),
+            declarations: (!hide_identity).then(|| Declarations {
+                guaranteed_interview: row.guaranteed_interview,
+                driving_licence_held: row.driving_licence_held,
+                penalty_points: row.penalty_points,
+                at_fault_accidents: row.at_fault_accidents,
+                right_to_work: row.right_to_work,
+                registration_number: row.registration_number.clone(),
+            }),
+            status: ApplicationStatus::parse(&row.status).unwrap_or(ApplicationStatus::Submitted),
+            submitted_at: row.submitted_at.clone(),
+            updated_at: row.updated_at.clone(),
+            version: row.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationTransition {
+    pub to: ApplicationStatus,
+    /// Why; required for `not_shortlisted`, `unsuccessful` and `offer_withdrawn`.
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationListParams {
+    pub status: Option<ApplicationStatus>,
+}
+
+fn trimmed_opt(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    match req.headers().get(IDEMPOTENCY_KEY) {
+        None => Ok(None),
+        Some(v) => {
+            let key = v
+                .to_str()
+                .map_err(|_| {
+                    AppError::BadRequest("the Idempotency-Key header is malformed".into())
+                })?
+                .trim()
+                .to_string();
+            if key.is_empty() || key.len() > 200 {
+                return Err(AppError::validation(
+                    IDEMPOTENCY_KEY,
+                    "must be 1 to 200 characters",
+                ));
+            }
+            Ok(Some(key))
+        }
+    }
+}
+
+enum Submitted {
+    Fresh(Application),
+    Replay {
+        status: u16,
+        body: String,
+        location: Option<String>,
+    },
+}
+
+#[utoipa::path(
+    tag = "applications",
+    params(
+        ("vacancy_id" = String, Path, description = "Vacancy id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body return the first response; the same key with another body is a 422"),
+    ),
+    request_body = NewApplication,
+    responses(
+        (status = 201, description = "Submitted; `Location` set", body = Application),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs portal, recruiter or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Vacancy not open or past its closing date, or this email already applied", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/vacancies/{vacancy_id}/applications")]
+pub async fn submit_application(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    body: web::Json<NewApplication>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(SUBMITTERS)?;
+    let key = idempotency_key(&req)?;
+    let body = body.into_inner();
+    validate(&body)?;
+    let declared = validate_declarations(
+        body.declarations.penalty_points,
+        body.declarations.at_fault_accidents,
+    );
+    if !declared.is_empty() {
+        return Err(AppError::Validation(declared));
+    }
+    let vacancy_id = path.into_inner();
+    // serde_json maps keep keys sorted, so this is a canonical form of the body.
+    let request_hash = {
+        let canonical = serde_json::to_string(&serde_json::json!({
+            "vacancy_id": vacancy_id,
+            "candidate": body.candidate,
+            "declarations": body.declarations,
+            "equality_monitoring": body.equality_monitoring,
+        }))
+        .unwrap_or_default();
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    };
+    let actor = actor(&caller, &req);
+    let outcome = db
+        .write(move |conn| {
+            if let Some(key) = &key {
+                if let Some(previous) = store::find_idempotent(conn, &caller.org, &caller.sub, key)?
+                {
+                    if previous.request_hash != request_hash {
+                        return Err(AppError::validation(
+                            IDEMPOTENCY_KEY,
+                            "was already used for a different request",
+                        ));
+                    }
+                    return Ok(Submitted::Replay {
+                        status: previous.response_status as u16,
+                        body: previous.response_body,
+                        location: previous.resource_location,
+                    });
+                }
+            }
+            let vacancy = access::vacancy(conn, &caller, &vacancy_id)?.vacancy;
+            check_accepting(&vacancy)?;
+            let email = normalise_email(&body.candidate.email);
+            if store::email_taken(conn, &vacancy.id, &email)? {
+                return Err(AppError::Conflict(
+                    "an application from this email address already exists for this vacancy".into(),
+                ));
+            }
+            let number = store::next_candidate_number(conn, &vacancy.id)?;
+            let now = db::now_text();
+            let d = body.declarations;
+            let row = ApplicationRow {
+                id: db::new_id(),
+                org: caller.org.clone(),
+                vacancy_id: vacancy.id.clone(),
+                candidate_code: candidate_code(number),
+                candidate_name: body.candidate.name.trim().to_string(),
+                candidate_email: email,
+                candidate_phone: trimmed_opt(body.candidate.phone),
+                guaranteed_interview: d.guaranteed_interview,
+                driving_licence_held: d.driving_licence_held,
+                penalty_points: d.penalty_points,
+                at_fault_accidents: d.at_fault_accidents,
+                right_to_work: d.right_to_work,
+                registration_number: trimmed_opt(d.registration_number),
+                status: ApplicationStatus::Submitted.as_str().into(),
+                submitted_by: caller.sub.clone(),
+                submitted_at: now.clone(),
+                updated_at: now.clone(),
+                version: 1,
+            };
+            store::insert(conn, &row)?;
+            if let Some(eq) = body.equality_monitoring {
+                store::insert_equality(
+                    conn,
+                    &EqualityRow {
+                        application_id: row.id.clone(),
+                        org: row.org.clone(),
+                        vacancy_id: row.vacancy_id.clone(),
+                        age_band: trimmed_opt(eq.age_band),
+                        sex: trimmed_opt(eq.sex),
+                        gender_identity: trimmed_opt(eq.gender_identity),
+                        ethnicity: trimmed_opt(eq.ethnicity),
+                        disability: trimmed_opt(eq.disability),
+                        religion_or_belief: trimmed_opt(eq.religion_or_belief),
+                        sexual_orientation: trimmed_opt(eq.sexual_orientation),
+                    },
+                )?;
+            }
+            audit::record(
+                conn,
+                &actor,
+                "application.submitted",
+                "application",
+                &row.id,
+                None::<&()>,
+                Some(&row),
+            )?;
+            let application = Application::from_row(&row, false);
+            if let Some(key) = key {
+                store::insert_idempotent(
+                    conn,
+                    &IdempotencyRow {
+                        org: caller.org.clone(),
+                        caller: caller.sub.clone(),
+                        idempotency_key: key,
+                        request_hash,
+                        response_status: 201,
+                        response_body: serde_json::to_string(&application)
+                            .map_err(|e| AppError::Internal(e.to_string()))?,
+                        resource_location: Some(location(&row.id)),
+                        created_at: now,
+                    },
+                )?;
+            }
+            Ok(Submitted::Fresh(application))
+        })
+        .await?;
+    Ok(match outcome {
+        Submitted::Fresh(application) => HttpResponse::Created()
+            .insert_header((header::LOCATION, location(&application.id)))
+            .json(application),
+        Submitted::Replay {
+            status,
+            body,
+            location,
+        } => {
+            let mut response =
+                HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED));
+            response
+                .content_type("application/json")
+                .insert_header(("Idempotent-Replayed", "true"));
+            if let Some(location) = location {
+                response.insert_header((header::LOCATION, location));
+            }
+            response.body(body)
+        }
+    })
+}
+
+fn location(id: &str) -> String {
+    format!("/api/v1/applications/{id}")
+}
+
+/// Applications are accepted while the vacancy is open, until the end of its closing
+/// date (UK time).
+fn check_accepting(vacancy: &crate::db::vacancies::VacancyRow) -> Result<(), AppError> {
+    if vacancy.status != VacancyStatus::Open.as_str() {
+        return Err(AppError::Conflict(format!(
+            "the vacancy is {} and does not accept applications",
+            vacancy.status
+        )));
+    }
+    let closing = vacancy
+        .closing_date
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    match closing {
+        Some(date) if is_before_close(date, chrono::Utc::now()) => Ok(()),
+        _ => Err(AppError::Conflict(
+            "the vacancy's closing date has passed".into(),
+        )),
+    }
+}
+
+#[utoipa::path(
+    tag = "applications",
+    params(("vacancy_id" = String, Path, description = "Vacancy id"), ApplicationListParams, PageParams),
+    responses(
+        (status = 200, description = "In submission order; `Link` to the next page", body = Page<Application>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/vacancies/{vacancy_id}/applications")]
+pub async fn list_applications(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    filter: web::Query<ApplicationListParams>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(READERS)?;
+    validate(&*page)?;
+    let limit = page.limit();
+    let after = match &page.cursor {
+        Some(c) => {
+            let mut parts = decode_cursor(c, 2)?;
+            let id = parts.pop().unwrap_or_default();
+            Some((parts.pop().unwrap_or_default(), id))
+        }
+        None => None,
+    };
+    let status = filter.status.map(|s| s.as_str().to_string());
+    let vacancy_id = path.into_inner();
+    let c = caller.clone();
+    let (rows, vacancy) = db
+        .read(move |conn| {
+            let visible = access::vacancy(conn, &c, &vacancy_id)?;
+            // A portal sees only its own submissions.
+            let submitted_by = (!c.is_staff() && visible.seat.is_none()).then(|| c.sub.clone());
+            let rows = store::list(
+                conn,
+                ListFilter {
+                    vacancy_id: &visible.vacancy.id,
+                    status,
+                    submitted_by,
+                    after,
+                    limit: limit + 1,
+                },
+            )?;
+            Ok((rows, visible.vacancy))
+        })
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = more
+        .then(|| {
+            rows.last()
+                .map(|r| encode_cursor(&[&r.submitted_at, &r.id]))
+        })
+        .flatten();
+    let items = rows
+        .iter()
+        .map(|r| Application::from_row(r, access::hide_identity(&caller, &vacancy, r)))
+        .collect();
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = &next_cursor {
+        response.insert_header((header::LINK, next_link(&req, cursor)));
+    }
+    Ok(response.json(Page { items, next_cursor }))
+}
+
+#[utoipa::path(
+    tag = "applications",
+    params(("application_id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "The application; `ETag` set", body = Application),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/applications/{application_id}")]
+pub async fn get_application(
+    caller: Caller,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(READERS)?;
+    let id = path.into_inner();
+    let c = caller.clone();
+    let visible = db
+        .read(move |conn| access::application(conn, &c, &id))
+        .await?;
+    let application = Application::from_row(&visible.application, visible.hide_identity(&caller));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, super::etag(application.version)))
+        .json(application))
+}
+
+#[utoipa::path(
+    tag = "applications",
+    params(("application_id" = String, Path, description = "Application id")),
+    request_body = ApplicationTransition,
+    responses(
+        (status = 200, description = "The application in its new status", body = Application),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed for the caller's role (a portal may only withdraw)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal move, or checks outstanding for an appointment", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/applications/{application_id}/transitions")]
+pub async fn transition_application(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    body: web::Json<ApplicationTransition>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(&[Role::Admin, Role::Recruiter, Role::Portal])?;
+    let body = body.into_inner();
+    validate(&body)?;
+    let is_recruiter = caller.has_any(&[Role::Admin, Role::Recruiter]);
+    if !is_recruiter && body.to != ApplicationStatus::Withdrawn {
+        return Err(AppError::Forbidden(
+            "a portal may only withdraw an application".into(),
+        ));
+    }
+    if body.to.needs_reason() && body.reason.is_none() {
+        return Err(AppError::validation(
+            "reason",
+            format!(
+                "a reason is required to mark an application {}",
+                body.to.as_str()
+            ),
+        ));
+    }
+    let id = path.into_inner();
+    let actor = actor(&caller, &req);
+    let row = db
+        .write(move |conn| {
+            let visible = access::application(conn, &caller, &id)?;
+            if !is_recruiter && visible.application.submitted_by != caller.sub {
+                return Err(AppError::NotFound);
+            }
+            let before = visible.application;
+            let from = ApplicationStatus::parse(&before.status)
+                .ok_or_else(|| AppError::Internal("bad stored application status".into()))?;
+            if !from.can_become(body.to) {
+                return Err(AppError::Conflict(format!(
+                    "an application cannot move from {} to {}",
+                    from.as_str(),
+                    body.to.as_str()
+                )));
+            }
+            if body.to == ApplicationStatus::Appointed {
+                // Checks cannot be recorded yet, so every required check is outstanding.
+                let outstanding = super::scores::required_checks_of(&visible.vacancy);
+                if !outstanding.is_empty() {
+                    return Err(AppError::Conflict(format!(
+                        "cannot appoint while pre-employment checks are outstanding: {}",
+                        outstanding
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+            let mut row = before.clone();
+            row.status = body.to.as_str().into();
+            row.version += 1;
+            row.updated_at = db::now_text();
+            store::update(conn, &row, before.version)?;
+            #[derive(Serialize)]
+            struct Moved<'a> {
+                from: &'a str,
+                to: &'a str,
+                reason: Option<&'a str>,
+            }
+            audit::record(
+                conn,
+                &actor,
+                "application.transitioned",
+                "application",
+                &row.id,
+                Some(&before),
+                Some(&Moved {
+                    from: &before.status,
+                    to: &row.status,
+                    reason: body.reason.as_deref(),
+                }),
+            )?;
+            Ok((row, visible.vacancy))
+        })
+        .await?;
+    let (row, _) = row;
+    Ok(HttpResponse::Ok().json(Application::from_row(&row, false)))
+}

@@ -1,0 +1,222 @@
+//! Rows and queries of `applications`, candidate numbering, equality answers and
+//! idempotency records.
+
+use diesel::prelude::*;
+
+use super::schema::{applications, equality_monitoring, idempotency_keys, vacancy_counters};
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
+)]
+#[diesel(table_name = applications)]
+#[diesel(treat_none_as_null = true)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub org: String,
+    pub vacancy_id: String,
+    pub candidate_code: String,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub candidate_phone: Option<String>,
+    pub guaranteed_interview: bool,
+    pub driving_licence_held: Option<bool>,
+    pub penalty_points: Option<i32>,
+    pub at_fault_accidents: Option<i32>,
+    pub right_to_work: Option<bool>,
+    pub registration_number: Option<String>,
+    pub status: String,
+    pub submitted_by: String,
+    pub submitted_at: String,
+    pub updated_at: String,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = equality_monitoring)]
+pub struct EqualityRow {
+    pub application_id: String,
+    pub org: String,
+    pub vacancy_id: String,
+    pub age_band: Option<String>,
+    pub sex: Option<String>,
+    pub gender_identity: Option<String>,
+    pub ethnicity: Option<String>,
+    pub disability: Option<String>,
+    pub religion_or_belief: Option<String>,
+    pub sexual_orientation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyRow {
+    pub org: String,
+    pub caller: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub response_status: i32,
+    pub response_body: String,
+    pub resource_location: Option<String>,
+    pub created_at: String,
+}
+
+pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> Result<ApplicationRow, AppError> {
+    use super::schema::applications::dsl;
+    dsl::applications
+        .filter(dsl::id.eq(id))
+        .filter(dsl::org.eq(org))
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), AppError> {
+    diesel::insert_into(applications::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_equality(conn: &mut DbConnection, row: &EqualityRow) -> Result<(), AppError> {
+    diesel::insert_into(equality_monitoring::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes `row` if nobody changed it since `expected_version` was read.
+pub fn update(
+    conn: &mut DbConnection,
+    row: &ApplicationRow,
+    expected_version: i32,
+) -> Result<(), AppError> {
+    use super::schema::applications::dsl;
+    let changed = diesel::update(
+        dsl::applications
+            .filter(dsl::id.eq(&row.id))
+            .filter(dsl::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "the application changed while this request ran; retry".into(),
+        ))
+    }
+}
+
+pub fn email_taken(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    email: &str,
+) -> Result<bool, AppError> {
+    use super::schema::applications::dsl;
+    let n: i64 = dsl::applications
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .filter(dsl::candidate_email.eq(email))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Takes the vacancy's next candidate number. The UPDATE locks the counter row, so
+/// concurrent submissions on PostgreSQL queue here instead of sharing a number.
+pub fn next_candidate_number(conn: &mut DbConnection, vacancy_id: &str) -> Result<i32, AppError> {
+    use super::schema::vacancy_counters::dsl;
+    let taken: Option<i32> =
+        diesel::update(dsl::vacancy_counters.filter(dsl::vacancy_id.eq(vacancy_id)))
+            .set(dsl::last_candidate_number.eq(dsl::last_candidate_number + 1))
+            .returning(dsl::last_candidate_number)
+            .get_result(conn)
+            .optional()?;
+    match taken {
+        Some(n) => Ok(n),
+        None => {
+            diesel::insert_into(vacancy_counters::table)
+                .values((
+                    dsl::vacancy_id.eq(vacancy_id),
+                    dsl::last_candidate_number.eq(1),
+                ))
+                .execute(conn)?;
+            Ok(1)
+        }
+    }
+}
+
+/// Creates the counter when a vacancy opens, so that submissions only ever UPDATE it.
+pub fn ensure_counter(conn: &mut DbConnection, vacancy_id: &str) -> Result<(), AppError> {
+    use super::schema::vacancy_counters::dsl;
+    let exists: i64 = dsl::vacancy_counters
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(vacancy_counters::table)
+            .values((
+                dsl::vacancy_id.eq(vacancy_id),
+                dsl::last_candidate_number.eq(0),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find_idempotent(
+    conn: &mut DbConnection,
+    org: &str,
+    caller: &str,
+    key: &str,
+) -> Result<Option<IdempotencyRow>, AppError> {
+    use super::schema::idempotency_keys::dsl;
+    Ok(dsl::idempotency_keys
+        .filter(dsl::org.eq(org))
+        .filter(dsl::caller.eq(caller))
+        .filter(dsl::idempotency_key.eq(key))
+        .select(IdempotencyRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_idempotent(conn: &mut DbConnection, row: &IdempotencyRow) -> Result<(), AppError> {
+    diesel::insert_into(idempotency_keys::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub struct ListFilter<'a> {
+    pub vacancy_id: &'a str,
+    pub status: Option<String>,
+    pub submitted_by: Option<String>,
+    pub after: Option<(String, String)>,
+    pub limit: i64,
+}
+
+/// In submission order, keyset-paginated on `(submitted_at, id)`.
+pub fn list(conn: &mut DbConnection, f: ListFilter<'_>) -> Result<Vec<ApplicationRow>, AppError> {
+    use super::schema::applications::dsl;
+    let mut q = dsl::applications
+        .filter(dsl::vacancy_id.eq(f.vacancy_id))
+        .select(ApplicationRow::as_select())
+        .into_boxed();
+    if let Some(status) = f.status {
+        q = q.filter(dsl::status.eq(status));
+    }
+    if let Some(by) = f.submitted_by {
+        q = q.filter(dsl::submitted_by.eq(by));
+    }
+    if let Some((at, id)) = f.after {
+        q = q.filter(
+            dsl::submitted_at
+                .gt(at.clone())
+                .or(dsl::submitted_at.eq(at).and(dsl::id.gt(id))),
+        );
+    }
+    Ok(q.order((dsl::submitted_at.asc(), dsl::id.asc()))
+        .limit(f.limit)
+        .load(conn)?)
+}

@@ -1,0 +1,113 @@
+//! Rows and queries of `scores` and `agreed_scores`.
+
+use diesel::prelude::*;
+
+use super::schema::{agreed_scores, scores};
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = scores)]
+pub struct ScoreRow {
+    pub application_id: String,
+    pub criterion_id: String,
+    pub method: String,
+    pub assessor: String,
+    pub vacancy_id: String,
+    pub score: i32,
+    pub evidence: Option<String>,
+    pub submitted_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = agreed_scores)]
+pub struct AgreedScoreRow {
+    pub application_id: String,
+    pub criterion_id: String,
+    pub method: String,
+    pub vacancy_id: String,
+    pub score: i32,
+    pub evidence: Option<String>,
+    pub agreed_by: String,
+    pub agreed_at: String,
+}
+
+pub fn for_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> Result<Vec<ScoreRow>, AppError> {
+    use super::schema::scores::dsl;
+    Ok(dsl::scores
+        .filter(dsl::application_id.eq(application_id))
+        .select(ScoreRow::as_select())
+        .order((
+            dsl::criterion_id.asc(),
+            dsl::method.asc(),
+            dsl::assessor.asc(),
+        ))
+        .load(conn)?)
+}
+
+pub fn agreed_for_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> Result<Vec<AgreedScoreRow>, AppError> {
+    use super::schema::agreed_scores::dsl;
+    Ok(dsl::agreed_scores
+        .filter(dsl::application_id.eq(application_id))
+        .select(AgreedScoreRow::as_select())
+        .order((dsl::criterion_id.asc(), dsl::method.asc()))
+        .load(conn)?)
+}
+
+/// Replaces one assessor's scores for these criteria under one method; returns the rows
+/// replaced (for the audit trail). Other assessors' rows are never touched.
+pub fn replace_assessor_scores(
+    conn: &mut DbConnection,
+    application_id: &str,
+    method: &str,
+    assessor: &str,
+    rows: &[ScoreRow],
+) -> Result<Vec<ScoreRow>, AppError> {
+    use super::schema::scores::dsl;
+    let criterion_ids: Vec<&str> = rows.iter().map(|r| r.criterion_id.as_str()).collect();
+    let scope = dsl::scores
+        .filter(dsl::application_id.eq(application_id))
+        .filter(dsl::method.eq(method))
+        .filter(dsl::assessor.eq(assessor))
+        .filter(dsl::criterion_id.eq_any(criterion_ids));
+    let before: Vec<ScoreRow> = scope.clone().select(ScoreRow::as_select()).load(conn)?;
+    diesel::delete(scope).execute(conn)?;
+    for row in rows {
+        diesel::insert_into(scores::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(before)
+}
+
+/// Replaces the agreed scores for these criteria under one method.
+pub fn replace_agreed(
+    conn: &mut DbConnection,
+    application_id: &str,
+    method: &str,
+    rows: &[AgreedScoreRow],
+) -> Result<Vec<AgreedScoreRow>, AppError> {
+    use super::schema::agreed_scores::dsl;
+    let criterion_ids: Vec<&str> = rows.iter().map(|r| r.criterion_id.as_str()).collect();
+    let scope = dsl::agreed_scores
+        .filter(dsl::application_id.eq(application_id))
+        .filter(dsl::method.eq(method))
+        .filter(dsl::criterion_id.eq_any(criterion_ids));
+    let before: Vec<AgreedScoreRow> = scope
+        .clone()
+        .select(AgreedScoreRow::as_select())
+        .load(conn)?;
+    diesel::delete(scope).execute(conn)?;
+    for row in rows {
+        diesel::insert_into(agreed_scores::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(before)
+}
