@@ -92,3 +92,88 @@ both_backends! {
         assert_eq!(spec.body.as_array().unwrap().len(), 4);
     }
 }
+
+mod public_keys {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    use serde_json::json;
+    use shortlist::auth::JwtKeys;
+
+    fn key(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/keys/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    fn claims() -> serde_json::Value {
+        json!({"sub": "idp-user", "org": "acme", "roles": ["recruiter"], "exp": 4_000_000_000u64})
+    }
+
+    fn signed(alg: Algorithm, private: &EncodingKey) -> String {
+        jsonwebtoken::encode(&Header::new(alg), &claims(), private).unwrap()
+    }
+
+    #[test]
+    fn rs256_es256_and_eddsa_keys_verify_their_own_tokens_only() {
+        let rsa = EncodingKey::from_rsa_pem(&key("rsa_private.pem")).unwrap();
+        let ec = EncodingKey::from_ec_pem(&key("ec_private.pem")).unwrap();
+        let ed = EncodingKey::from_ed_pem(&key("ed25519_private.pem")).unwrap();
+        let cases = [
+            (
+                "rsa_public.pem",
+                Algorithm::RS256,
+                signed(Algorithm::RS256, &rsa),
+            ),
+            (
+                "ec_public.pem",
+                Algorithm::ES256,
+                signed(Algorithm::ES256, &ec),
+            ),
+            (
+                "ed25519_public.pem",
+                Algorithm::EdDSA,
+                signed(Algorithm::EdDSA, &ed),
+            ),
+        ];
+        for (public, alg, token) in &cases {
+            let keys = JwtKeys::public_key(&key(public), None, None, None).unwrap();
+            assert_eq!(
+                keys.algorithm(),
+                *alg,
+                "{public}: algorithm inferred from the key"
+            );
+            let claims = keys
+                .verify(token)
+                .unwrap_or_else(|e| panic!("{public}: {e}"));
+            assert_eq!(claims.sub, "idp-user");
+            // Tokens made with any other key or algorithm are refused.
+            for (other_public, _, other_token) in &cases {
+                if other_public != public {
+                    assert!(
+                        keys.verify(other_token).is_err(),
+                        "{public} accepted a token for {other_public}"
+                    );
+                }
+            }
+            // The classic confusion attack: HS256 signed with the public key as secret.
+            let confused = signed(Algorithm::HS256, &EncodingKey::from_secret(&key(public)));
+            assert!(keys.verify(&confused).is_err(), "{public} accepted HS256");
+        }
+    }
+
+    #[test]
+    fn a_public_key_cannot_mint_tokens() {
+        let keys = JwtKeys::public_key(&key("ec_public.pem"), None, None, None).unwrap();
+        assert!(keys
+            .mint("a", "b", &[shortlist::auth::Role::Admin], 60, None, None)
+            .is_err());
+    }
+
+    #[test]
+    fn an_explicit_algorithm_must_fit_the_key() {
+        assert!(JwtKeys::public_key(&key("rsa_public.pem"), Some("RS512"), None, None).is_ok());
+        assert!(JwtKeys::public_key(&key("rsa_public.pem"), Some("ES256"), None, None).is_err());
+        assert!(JwtKeys::public_key(b"not a key", None, None, None).is_err());
+    }
+}
