@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         (name = "panels", description = "Who scores a vacancy's applicants"),
         (name = "applications", description = "Applications submitted by portals and recruiters"),
         (name = "scores", description = "Scoresheets, agreed scores and evaluations"),
+        (name = "shortlists", description = "Ranked shortlists, the score matrix, decisions and dashboard summaries"),
+        (name = "checks", description = "Pre-employment checks"),
         (name = "audit", description = "The record of every change"),
         (name = "operations", description = "Health checks"),
     )

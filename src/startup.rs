@@ -12,7 +12,9 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{applications, audit, criteria, health, panels, scores, vacancies};
+use crate::api::{
+    applications, audit, checks, criteria, health, panels, scores, shortlist, vacancies,
+};
 use crate::auth::JwtKeys;
 use crate::db::Db;
 use crate::error::{problem_response, AppError, Problem, PROBLEM_JSON};
@@ -57,6 +59,12 @@ where
                 .service(scores::list_scores)
                 .service(scores::record_agreed_scores)
                 .service(scores::get_evaluation)
+                .service(checks::list_checks)
+                .service(checks::record_check)
+                .service(shortlist::get_shortlist)
+                .service(shortlist::record_decisions)
+                .service(shortlist::get_score_matrix)
+                .service(shortlist::get_summary)
                 .service(audit::list_audit_events),
         )
 }

@@ -543,8 +543,9 @@ pub async fn transition_application(
                 )));
             }
             if body.to == ApplicationStatus::Appointed {
-                // Checks cannot be recorded yet, so every required check is outstanding.
-                let outstanding = super::scores::required_checks_of(&visible.vacancy);
+                let rows = crate::db::checks::for_application(conn, &before.id)?;
+                let (pending, failed) = super::checks::check_state(&visible.vacancy, &rows);
+                let outstanding: Vec<_> = pending.into_iter().chain(failed).collect();
                 if !outstanding.is_empty() {
                     return Err(AppError::Conflict(format!(
                         "cannot appoint while pre-employment checks are outstanding: {}",

@@ -4,10 +4,13 @@
 pub mod access;
 pub mod applications;
 pub mod audit;
+pub mod checks;
 pub mod criteria;
+pub mod csv;
 pub mod health;
 pub mod panels;
 pub mod scores;
+pub mod shortlist;
 pub mod vacancies;
 
 use actix_web::http::header::{self, HeaderMap};

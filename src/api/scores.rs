@@ -504,15 +504,17 @@ pub async fn get_evaluation(
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel])?;
     let stage = query.stage.unwrap_or(Stage::Shortlisting);
     let id = path.into_inner();
-    let (visible, criteria, scores, agreed) = db
+    let (visible, criteria, scores, agreed, checks) = db
         .read(move |conn| {
             let visible = access::application(conn, &caller, &id)?;
             let criteria = criteria_store::for_vacancy(conn, &visible.vacancy.id)?;
             let scores = store::for_application(conn, &visible.application.id)?;
             let agreed = store::agreed_for_application(conn, &visible.application.id)?;
-            Ok((visible, criteria, scores, agreed))
+            let checks = crate::db::checks::for_application(conn, &visible.application.id)?;
+            Ok((visible, criteria, scores, agreed, checks))
         })
         .await?;
+    let (pending_checks, failed_checks) = super::checks::check_state(&visible.vacancy, &checks);
     let evaluation = evaluate(
         &vacancy_rules(&visible.vacancy),
         &criterion_inputs(&criteria),
@@ -526,7 +528,7 @@ pub async fn get_evaluation(
         candidate_code: visible.application.candidate_code.clone(),
         stage,
         evaluation,
-        pending_checks: required_checks_of(&visible.vacancy),
-        failed_checks: Vec::new(),
+        pending_checks,
+        failed_checks,
     }))
 }

@@ -220,3 +220,16 @@ pub fn list(conn: &mut DbConnection, f: ListFilter<'_>) -> Result<Vec<Applicatio
         .limit(f.limit)
         .load(conn)?)
 }
+
+/// Every application of a vacancy, in submission order.
+pub fn all_for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> Result<Vec<ApplicationRow>, AppError> {
+    use super::schema::applications::dsl;
+    Ok(dsl::applications
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(ApplicationRow::as_select())
+        .order((dsl::submitted_at.asc(), dsl::id.asc()))
+        .load(conn)?)
+}

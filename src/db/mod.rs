@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod checks;
 pub mod criteria;
 pub mod panels;
 pub mod schema;

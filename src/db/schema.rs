@@ -157,6 +157,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pre_employment_checks (application_id, kind) {
+        application_id -> Text,
+        kind -> Text,
+        vacancy_id -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        checked_at -> Nullable<Text>,
+        details -> Text,
+        updated_by -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    shortlist_decisions (application_id) {
+        application_id -> Text,
+        vacancy_id -> Text,
+        decision -> Text,
+        reason -> Text,
+        override_reason -> Nullable<Text>,
+        unmet_criteria -> Text,
+        decided_by -> Text,
+        decided_at -> Text,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -171,4 +198,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     scores,
     agreed_scores,
+    pre_employment_checks,
+    shortlist_decisions,
 );

@@ -111,3 +111,24 @@ pub fn replace_agreed(
     }
     Ok(before)
 }
+
+/// Every assessor score of a vacancy in one query (the shortlist and matrix load these
+/// once, never per application).
+pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> Result<Vec<ScoreRow>, AppError> {
+    use super::schema::scores::dsl;
+    Ok(dsl::scores
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(ScoreRow::as_select())
+        .load(conn)?)
+}
+
+pub fn agreed_for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> Result<Vec<AgreedScoreRow>, AppError> {
+    use super::schema::agreed_scores::dsl;
+    Ok(dsl::agreed_scores
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(AgreedScoreRow::as_select())
+        .load(conn)?)
+}

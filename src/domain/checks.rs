@@ -77,6 +77,201 @@ pub fn required_checks(r: &CheckRequirements) -> Vec<CheckKind> {
     kinds
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    NotStarted,
+    InProgress,
+    Clear,
+    /// E.g. a DBS certificate with information: needs a risk assessment.
+    Concern,
+    Failed,
+    /// Not needed for this person, with a reason (e.g. a reasonable adjustment).
+    Waived,
+}
+
+impl CheckStatus {
+    pub const ALL: [CheckStatus; 6] = [
+        CheckStatus::NotStarted,
+        CheckStatus::InProgress,
+        CheckStatus::Clear,
+        CheckStatus::Concern,
+        CheckStatus::Failed,
+        CheckStatus::Waived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::NotStarted => "not_started",
+            CheckStatus::InProgress => "in_progress",
+            CheckStatus::Clear => "clear",
+            CheckStatus::Concern => "concern",
+            CheckStatus::Failed => "failed",
+            CheckStatus::Waived => "waived",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CheckStatus> {
+        CheckStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Clear or waived: nothing more stands in the way of an appointment.
+    pub fn is_settled(self) -> bool {
+        matches!(self, CheckStatus::Clear | CheckStatus::Waived)
+    }
+}
+
+/// Whether a DBS check done at `checked` covers a post that needs `required`: the
+/// levels rise basic < standard < enhanced, and a barred-list check covers only the
+/// workforce (children, adults or both) it searched.
+pub fn dbs_covers(checked: DbsLevel, required: DbsLevel) -> bool {
+    use DbsLevel::*;
+    fn rank(level: DbsLevel) -> u8 {
+        match level {
+            None => 0,
+            Basic => 1,
+            Standard => 2,
+            Enhanced | EnhancedBarredChildren | EnhancedBarredAdults | EnhancedBarredBoth => 3,
+        }
+    }
+    fn barred(level: DbsLevel) -> (bool, bool) {
+        match level {
+            EnhancedBarredChildren => (true, false),
+            EnhancedBarredAdults => (false, true),
+            EnhancedBarredBoth => (true, true),
+            _ => (false, false),
+        }
+    }
+    let (need_children, need_adults) = barred(required);
+    let (has_children, has_adults) = barred(checked);
+    rank(checked) >= rank(required)
+        && (!need_children || has_children)
+        && (!need_adults || has_adults)
+}
+
+/// What a recorded check says, as the rules need it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CheckFindings {
+    pub dbs_level_checked: Option<DbsLevel>,
+    pub penalty_points: Option<i32>,
+    pub at_fault_accidents: Option<i32>,
+    pub references_received: Option<i32>,
+}
+
+/// The vacancy's standards a check is judged against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckStandards {
+    pub dbs_level: DbsLevel,
+    pub max_penalty_points: i32,
+    pub max_at_fault_accidents: i32,
+    pub references_required: i32,
+}
+
+/// Rules on recording a check: a waiver needs a reason; `clear` must be true of the
+/// findings (a DBS check at the required level, a licence within the thresholds, the
+/// references required all received).
+pub fn validate_check(
+    kind: CheckKind,
+    status: CheckStatus,
+    reason: Option<&str>,
+    findings: &CheckFindings,
+    standards: &CheckStandards,
+) -> Vec<super::FieldError> {
+    use super::FieldError;
+    let mut errors = Vec::new();
+    if status == CheckStatus::Waived && reason.is_none_or(|r| r.trim().is_empty()) {
+        errors.push(FieldError::new("reason", "a waiver needs a reason"));
+    }
+    if status != CheckStatus::Clear {
+        return errors;
+    }
+    match kind {
+        CheckKind::Dbs => match findings.dbs_level_checked {
+            Option::None => errors.push(FieldError::new(
+                "details.level_checked",
+                "a clear DBS check must say which level was checked",
+            )),
+            Some(level) if !dbs_covers(level, standards.dbs_level) => errors.push(FieldError::new(
+                "details.level_checked",
+                format!(
+                    "a {} check is below the {} level this post requires and cannot be clear",
+                    level.as_str(),
+                    standards.dbs_level.as_str()
+                ),
+            )),
+            Some(_) => {}
+        },
+        CheckKind::DrivingLicence => {
+            if findings
+                .penalty_points
+                .is_some_and(|p| p > standards.max_penalty_points)
+            {
+                errors.push(FieldError::new(
+                    "details.penalty_points",
+                    format!(
+                        "more than the {} penalty points this post allows: record a concern, a failure or a waiver with a reason",
+                        standards.max_penalty_points
+                    ),
+                ));
+            }
+            if findings
+                .at_fault_accidents
+                .is_some_and(|a| a > standards.max_at_fault_accidents)
+            {
+                errors.push(FieldError::new(
+                    "details.at_fault_accidents",
+                    format!(
+                        "more than the {} at-fault accidents this post allows: record a concern, a failure or a waiver with a reason",
+                        standards.max_at_fault_accidents
+                    ),
+                ));
+            }
+        }
+        CheckKind::References => {
+            let received = findings.references_received.unwrap_or(0);
+            if received < standards.references_required {
+                errors.push(FieldError::new(
+                    "details.received",
+                    format!(
+                        "{received} of {} references received: not yet clear",
+                        standards.references_required
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    errors
+}
+
+/// Required checks that are not yet clear or waived, and those that failed.
+pub fn outstanding(
+    required: &[CheckKind],
+    recorded: &[(CheckKind, CheckStatus)],
+) -> (Vec<CheckKind>, Vec<CheckKind>) {
+    let status_of = |kind: CheckKind| {
+        recorded
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, s)| *s)
+            .unwrap_or(CheckStatus::NotStarted)
+    };
+    let pending = required
+        .iter()
+        .copied()
+        .filter(|&k| {
+            let s = status_of(k);
+            !s.is_settled() && s != CheckStatus::Failed
+        })
+        .collect();
+    let failed = required
+        .iter()
+        .copied()
+        .filter(|&k| status_of(k) == CheckStatus::Failed)
+        .collect();
+    (pending, failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +333,195 @@ mod tests {
                 CheckKind::OccupationalHealth
             ]
         );
+    }
+
+    fn standards() -> CheckStandards {
+        CheckStandards {
+            dbs_level: DbsLevel::EnhancedBarredChildren,
+            max_penalty_points: 9,
+            max_at_fault_accidents: 3,
+            references_required: 2,
+        }
+    }
+
+    #[test]
+    fn dbs_levels_cover_lower_levels_and_their_own_barred_lists() {
+        use DbsLevel::*;
+        assert!(dbs_covers(Enhanced, Standard));
+        assert!(dbs_covers(Standard, Basic));
+        assert!(!dbs_covers(Standard, Enhanced));
+        assert!(dbs_covers(EnhancedBarredBoth, EnhancedBarredChildren));
+        assert!(dbs_covers(EnhancedBarredChildren, Enhanced));
+        assert!(!dbs_covers(EnhancedBarredAdults, EnhancedBarredChildren));
+        assert!(!dbs_covers(Enhanced, EnhancedBarredAdults));
+        for level in DbsLevel::ALL {
+            assert!(dbs_covers(*level, *level));
+            assert!(dbs_covers(*level, None));
+        }
+    }
+
+    #[test]
+    fn a_dbs_check_below_the_required_level_cannot_be_clear() {
+        let below = CheckFindings {
+            dbs_level_checked: Some(DbsLevel::Enhanced),
+            ..Default::default()
+        };
+        let errors = validate_check(
+            CheckKind::Dbs,
+            CheckStatus::Clear,
+            Option::None,
+            &below,
+            &standards(),
+        );
+        assert_eq!(errors[0].field, "details.level_checked");
+        // Recording it as in progress or a concern is fine.
+        assert!(validate_check(
+            CheckKind::Dbs,
+            CheckStatus::Concern,
+            Option::None,
+            &below,
+            &standards()
+        )
+        .is_empty());
+        let right = CheckFindings {
+            dbs_level_checked: Some(DbsLevel::EnhancedBarredBoth),
+            ..Default::default()
+        };
+        assert!(validate_check(
+            CheckKind::Dbs,
+            CheckStatus::Clear,
+            Option::None,
+            &right,
+            &standards()
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_licence_beyond_the_thresholds_cannot_be_clear() {
+        let ten_points = CheckFindings {
+            penalty_points: Some(10),
+            at_fault_accidents: Some(4),
+            ..Default::default()
+        };
+        assert_eq!(
+            validate_check(
+                CheckKind::DrivingLicence,
+                CheckStatus::Clear,
+                Option::None,
+                &ten_points,
+                &standards()
+            )
+            .len(),
+            2
+        );
+        assert!(validate_check(
+            CheckKind::DrivingLicence,
+            CheckStatus::Waived,
+            Some("Reasonable adjustment: travel by taxi"),
+            &ten_points,
+            &standards()
+        )
+        .is_empty());
+        let nine = CheckFindings {
+            penalty_points: Some(9),
+            at_fault_accidents: Some(3),
+            ..Default::default()
+        };
+        assert!(validate_check(
+            CheckKind::DrivingLicence,
+            CheckStatus::Clear,
+            Option::None,
+            &nine,
+            &standards()
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn waivers_need_a_reason_and_references_need_all_received() {
+        let none = CheckFindings::default();
+        assert_eq!(
+            validate_check(
+                CheckKind::RightToWork,
+                CheckStatus::Waived,
+                Option::None,
+                &none,
+                &standards()
+            )[0]
+            .field,
+            "reason"
+        );
+        assert_eq!(
+            validate_check(
+                CheckKind::RightToWork,
+                CheckStatus::Waived,
+                Some(" "),
+                &none,
+                &standards()
+            )
+            .len(),
+            1
+        );
+        let one = CheckFindings {
+            references_received: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(
+            validate_check(
+                CheckKind::References,
+                CheckStatus::Clear,
+                Option::None,
+                &one,
+                &standards()
+            )[0]
+            .field,
+            "details.received"
+        );
+        let two = CheckFindings {
+            references_received: Some(2),
+            ..Default::default()
+        };
+        assert!(validate_check(
+            CheckKind::References,
+            CheckStatus::Clear,
+            Option::None,
+            &two,
+            &standards()
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn outstanding_lists_unsettled_and_failed_checks_apart() {
+        let required = [
+            CheckKind::RightToWork,
+            CheckKind::Dbs,
+            CheckKind::DrivingLicence,
+            CheckKind::References,
+        ];
+        let recorded = [
+            (CheckKind::RightToWork, CheckStatus::Clear),
+            (CheckKind::Dbs, CheckStatus::Concern),
+            (CheckKind::References, CheckStatus::Failed),
+            // Not required here: ignored.
+            (CheckKind::OccupationalHealth, CheckStatus::Failed),
+        ];
+        let (pending, failed) = outstanding(&required, &recorded);
+        assert_eq!(pending, vec![CheckKind::Dbs, CheckKind::DrivingLicence]);
+        assert_eq!(failed, vec![CheckKind::References]);
+        let all_clear: Vec<_> = required.iter().map(|k| (*k, CheckStatus::Clear)).collect();
+        assert_eq!(outstanding(&required, &all_clear), (vec![], vec![]));
+    }
+
+    proptest::proptest! {
+        /// An appointment is possible exactly when every required check is settled.
+        #[test]
+        fn nothing_outstanding_iff_all_settled(statuses in proptest::collection::vec(0usize..6, 6)) {
+            let recorded: Vec<_> = CheckKind::ALL.iter().zip(&statuses).map(|(k, s)| (*k, CheckStatus::ALL[*s])).collect();
+            let (pending, failed) = outstanding(&CheckKind::ALL, &recorded);
+            let all_settled = recorded.iter().all(|(_, s)| s.is_settled());
+            proptest::prop_assert_eq!(pending.is_empty() && failed.is_empty(), all_settled);
+        }
     }
 }

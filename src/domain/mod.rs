@@ -6,6 +6,7 @@ pub mod criteria;
 pub mod evaluation;
 pub mod panel;
 pub mod scoresheet;
+pub mod shortlist;
 pub mod time;
 pub mod vacancy;
 

@@ -465,7 +465,13 @@ impl TestApp {
 
     /// Submits an application as the portal `portal-1`; returns its JSON.
     pub async fn apply(&self, vacancy_id: &str, name: &str, declarations: Value) -> Value {
-        let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+        let local: String = name
+            .to_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(".");
+        let email = format!("{local}@example.org");
         self.post(
             &format!("/api/v1/vacancies/{vacancy_id}/applications"),
             &self.token_for("portal-1", ORG, &[Role::Portal]),

@@ -3,8 +3,10 @@
 mod helpers;
 
 mod applications;
+mod appointment;
 mod audit;
 mod auth;
+mod checks;
 mod criteria;
 mod docs;
 mod errors;
@@ -14,4 +16,5 @@ mod recruitment;
 mod schema;
 mod scoring;
 mod seed_vacancies;
+mod shortlists;
 mod vacancies;

@@ -1,0 +1,2 @@
+DROP TABLE shortlist_decisions;
+DROP TABLE pre_employment_checks;

@@ -1,0 +1,1009 @@
+//! The dashboard views of one vacancy (shortlist, score matrix, summary) and the
+//! shortlisting decisions. Each loads the vacancy's rows in a fixed handful of queries
+//! and evaluates in memory: never a query per application.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::checks::check_state;
+use super::scores::{criterion_inputs, declarations_of, vacancy_rules};
+use super::vacancies::parse_methods;
+use super::{access, actor, validate};
+use crate::auth::{Caller, Role};
+use crate::db::applications::{self as application_store, ApplicationRow};
+use crate::db::checks::{self as check_store, CheckRow, DecisionRow};
+use crate::db::criteria::{self as criteria_store, CriterionRow};
+use crate::db::scores::{self as score_store, AgreedScoreRow, ScoreRow};
+use crate::db::vacancies::VacancyRow;
+use crate::db::{self, audit, panels, Db, DbConnection};
+use crate::domain::application::ApplicationStatus;
+use crate::domain::checks::CheckKind;
+use crate::domain::evaluation::{
+    evaluate, rank, AgreedScoreInput, Evaluation, PairStatus, Recommendation, Scale, ScoreInput,
+    Stage,
+};
+use crate::domain::shortlist::{decide, proposed, Decision, DecisionRefusal, Ranked};
+use crate::domain::vacancy::VacancyStatus;
+use crate::domain::{FieldError, Method, Requirement};
+use crate::error::{AppError, Problem};
+
+pub const VIEWERS: &[Role] = &[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel];
+
+/// Everything the views of one vacancy need, loaded once.
+pub struct Board {
+    pub vacancy: VacancyRow,
+    pub criteria: Vec<CriterionRow>,
+    pub applications: Vec<ApplicationRow>,
+    pub scores: Vec<ScoreRow>,
+    pub agreed: Vec<AgreedScoreRow>,
+    pub checks: Vec<CheckRow>,
+}
+
+impl Board {
+    pub fn load(conn: &mut DbConnection, vacancy: VacancyRow) -> Result<Board, AppError> {
+        Ok(Board {
+            criteria: criteria_store::for_vacancy(conn, &vacancy.id)?,
+            applications: application_store::all_for_vacancy(conn, &vacancy.id)?,
+            scores: score_store::for_vacancy(conn, &vacancy.id)?,
+            agreed: score_store::agreed_for_vacancy(conn, &vacancy.id)?,
+            checks: check_store::for_vacancy(conn, &vacancy.id)?,
+            vacancy,
+        })
+    }
+
+    /// The evaluation of every application at `stage`, in application order.
+    pub fn evaluate(&self, stage: Stage) -> Vec<Evaluation> {
+        let rules = vacancy_rules(&self.vacancy);
+        let criteria = criterion_inputs(&self.criteria);
+        let mut scores: HashMap<&str, Vec<ScoreInput>> = HashMap::new();
+        for s in &self.scores {
+            if let Some(method) = Method::parse(&s.method) {
+                scores
+                    .entry(s.application_id.as_str())
+                    .or_default()
+                    .push(ScoreInput {
+                        criterion_id: s.criterion_id.clone(),
+                        method,
+                        assessor: s.assessor.clone(),
+                        score: s.score,
+                    });
+            }
+        }
+        let mut agreed: HashMap<&str, Vec<AgreedScoreInput>> = HashMap::new();
+        for a in &self.agreed {
+            if let Some(method) = Method::parse(&a.method) {
+                agreed
+                    .entry(a.application_id.as_str())
+                    .or_default()
+                    .push(AgreedScoreInput {
+                        criterion_id: a.criterion_id.clone(),
+                        method,
+                        score: a.score,
+                    });
+            }
+        }
+        self.applications
+            .iter()
+            .map(|a| {
+                evaluate(
+                    &rules,
+                    &criteria,
+                    scores.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]),
+                    agreed.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]),
+                    &declarations_of(a),
+                    stage,
+                )
+            })
+            .collect()
+    }
+
+    pub fn checks_of(&self, application_id: &str) -> (Vec<CheckKind>, Vec<CheckKind>) {
+        let rows: Vec<CheckRow> = self
+            .checks
+            .iter()
+            .filter(|c| c.application_id == application_id)
+            .cloned()
+            .collect();
+        check_state(&self.vacancy, &rows)
+    }
+
+    fn describe(&self, ids: &[String]) -> Vec<CriterionRef> {
+        ids.iter()
+            .filter_map(|id| self.criteria.iter().find(|c| &c.id == id))
+            .map(|c| CriterionRef {
+                criterion_id: c.id.clone(),
+                description: c.description.clone(),
+            })
+            .collect()
+    }
+}
+
+fn status_of(a: &ApplicationRow) -> ApplicationStatus {
+    ApplicationStatus::parse(&a.status).unwrap_or(ApplicationStatus::Submitted)
+}
+
+/// Loads a vacancy the caller may read (panel members only their own), with its board.
+fn load_visible_board(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    vacancy_id: &str,
+) -> Result<Board, AppError> {
+    let visible = access::vacancy(conn, caller, vacancy_id)?;
+    if !caller.is_staff() && visible.seat.is_none() {
+        return Err(AppError::Forbidden("portals do not see shortlists".into()));
+    }
+    Board::load(conn, visible.vacancy)
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CriterionRef {
+    pub criterion_id: String,
+    pub description: String,
+}
+
+/// One applicant in a ranked shortlist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShortlistEntry {
+    pub application_id: String,
+    pub candidate_code: String,
+    /// `null` for panel members while the vacancy's shortlisting is anonymised.
+    pub candidate_name: Option<String>,
+    pub status: ApplicationStatus,
+    /// Standard competition rank (1, 2, 2, 4) among applications recommended
+    /// `shortlist`; `null` for the others.
+    pub rank: Option<u32>,
+    /// Shares its rank with another applicant: the tie is reported, never broken.
+    pub tied: bool,
+    /// In the proposed shortlist: recommended and within `top`, or guaranteed an
+    /// interview whatever the rank.
+    pub proposed: bool,
+    pub recommendation: Recommendation,
+    pub weighted_score: f64,
+    pub max_weighted_score: f64,
+    pub percentage: f64,
+    pub unmet_essentials: Vec<CriterionRef>,
+    pub pending_essentials: Vec<CriterionRef>,
+    pub guaranteed_interview: bool,
+    pub needs_moderation: bool,
+    pub pending_checks: Vec<CheckKind>,
+    pub failed_checks: Vec<CheckKind>,
+    pub flags: Vec<String>,
+    #[serde(skip)]
+    criterion_scores: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Shortlist {
+    pub vacancy_id: String,
+    pub reference: String,
+    pub stage: Stage,
+    pub top: Option<u32>,
+    /// Ranked applicants first (by rank, ties in submission order), then the rest in
+    /// submission order.
+    pub entries: Vec<ShortlistEntry>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ShortlistParams {
+    /// `shortlisting` (default) or `final`.
+    pub stage: Option<Stage>,
+    /// Only entries with this recommendation.
+    pub recommendation: Option<Recommendation>,
+    /// Include withdrawn applications (default false).
+    pub include_withdrawn: Option<bool>,
+    /// Keep the top N ranks (ties at the cut included) plus every guaranteed-interview
+    /// applicant.
+    pub top: Option<u32>,
+}
+
+fn in_scope(status: ApplicationStatus, stage: Stage, include_withdrawn: bool) -> bool {
+    match status {
+        ApplicationStatus::Withdrawn => include_withdrawn,
+        // The final stage is for those who went on past shortlisting.
+        ApplicationStatus::NotShortlisted => stage == Stage::Shortlisting,
+        _ => true,
+    }
+}
+
+fn build_shortlist(board: &Board, caller: &Caller, params: &ShortlistParams) -> Shortlist {
+    let stage = params.stage.unwrap_or(Stage::Shortlisting);
+    let include_withdrawn = params.include_withdrawn.unwrap_or(false);
+    let evaluations = board.evaluate(stage);
+    let chosen: Vec<usize> = (0..board.applications.len())
+        .filter(|&i| in_scope(status_of(&board.applications[i]), stage, include_withdrawn))
+        .collect();
+    let ranking = rank(
+        &chosen
+            .iter()
+            .map(|&i| {
+                let e = &evaluations[i];
+                (
+                    board.applications[i].id.clone(),
+                    e.recommendation,
+                    e.weighted_score,
+                    i as i64,
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let index: HashMap<&str, usize> = board
+        .applications
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let ordered: Vec<(usize, Option<u32>, bool)> = ranking
+        .into_iter()
+        .filter_map(|(id, r, tied)| Some((*index.get(id.as_str())?, r, tied)))
+        .collect();
+    let picks = proposed(
+        &ordered
+            .iter()
+            .map(|&(i, r, _)| Ranked {
+                rank: r,
+                recommendation: evaluations[i].recommendation,
+                guaranteed_interview: evaluations[i].guaranteed_interview,
+            })
+            .collect::<Vec<_>>(),
+        params.top,
+    );
+    let entries = ordered
+        .into_iter()
+        .zip(picks)
+        .filter(|((i, _, _), pick)| {
+            params.top.is_none() || *pick || evaluations[*i].guaranteed_interview
+        })
+        .filter(|((i, _, _), _)| {
+            params
+                .recommendation
+                .is_none_or(|r| evaluations[*i].recommendation == r)
+        })
+        .map(|((i, rank, tied), pick)| {
+            let a = &board.applications[i];
+            let e = &evaluations[i];
+            let (pending_checks, failed_checks) = board.checks_of(&a.id);
+            let hide = access::hide_identity(caller, &board.vacancy, a);
+            ShortlistEntry {
+                application_id: a.id.clone(),
+                candidate_code: a.candidate_code.clone(),
+                candidate_name: (!hide).then(|| a.candidate_name.clone()),
+                status: status_of(a),
+                rank,
+                tied,
+                proposed: pick,
+                recommendation: e.recommendation,
+                weighted_score: e.weighted_score,
+                max_weighted_score: e.max_weighted_score,
+                percentage: e.percentage,
+                unmet_essentials: board.describe(&e.unmet_essentials),
+                pending_essentials: board.describe(&e.pending_essentials),
+                guaranteed_interview: e.guaranteed_interview,
+                needs_moderation: e.needs_moderation,
+                pending_checks,
+                failed_checks,
+                flags: e.flags.clone(),
+                criterion_scores: board
+                    .criteria
+                    .iter()
+                    .map(|c| {
+                        let result = e.criteria.iter().find(|r| r.criterion_id == c.id)?;
+                        let counted: Vec<f64> = result
+                            .methods
+                            .iter()
+                            .filter(|m| m.counted)
+                            .filter_map(|m| m.score)
+                            .collect();
+                        (!counted.is_empty())
+                            .then(|| counted.iter().sum::<f64>() / counted.len() as f64)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Shortlist {
+        vacancy_id: board.vacancy.id.clone(),
+        reference: board.vacancy.reference.clone(),
+        stage,
+        top: params.top,
+        entries,
+    }
+}
+
+fn number(x: f64) -> String {
+    // Two decimals are what a panel reads; trailing zeros trimmed for whole scores.
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn kinds(list: &[CheckKind]) -> String {
+    list.iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn shortlist_csv(board: &Board, shortlist: &Shortlist) -> String {
+    let mut header: Vec<String> = [
+        "rank",
+        "tied",
+        "candidate_code",
+        "candidate_name",
+        "status",
+        "recommendation",
+        "proposed",
+        "weighted_score",
+        "max_weighted_score",
+        "percentage",
+        "guaranteed_interview",
+        "needs_moderation",
+        "unmet_essentials",
+        "pending_essentials",
+        "pending_checks",
+        "failed_checks",
+        "flags",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (n, c) in board.criteria.iter().enumerate() {
+        let short: String = c.description.chars().take(60).collect();
+        header.push(format!(
+            "C{} {} ({}): {short}",
+            n + 1,
+            c.category,
+            c.requirement
+        ));
+    }
+    let mut rows = vec![header];
+    for e in &shortlist.entries {
+        let mut row = vec![
+            e.rank.map(|r| r.to_string()).unwrap_or_default(),
+            e.tied.to_string(),
+            e.candidate_code.clone(),
+            e.candidate_name.clone().unwrap_or_default(),
+            e.status.as_str().to_string(),
+            serde_json::to_value(e.recommendation)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            e.proposed.to_string(),
+            number(e.weighted_score),
+            number(e.max_weighted_score),
+            number(e.percentage),
+            e.guaranteed_interview.to_string(),
+            e.needs_moderation.to_string(),
+            e.unmet_essentials
+                .iter()
+                .map(|c| c.description.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            e.pending_essentials
+                .iter()
+                .map(|c| c.description.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            kinds(&e.pending_checks),
+            kinds(&e.failed_checks),
+            e.flags.join("; "),
+        ];
+        row.extend(
+            e.criterion_scores
+                .iter()
+                .map(|s| s.map(number).unwrap_or_default()),
+        );
+        rows.push(row);
+    }
+    super::csv::document(&rows)
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")))
+}
+
+#[utoipa::path(
+    tag = "shortlists",
+    params(("vacancy_id" = String, Path, description = "Vacancy id"), ShortlistParams),
+    responses(
+        (status = 200, description = "Every application in scope, ranked; `Accept: text/csv` gives the same rows as RFC 4180 CSV with one column per criterion", content((Shortlist = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Portals do not see shortlists", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/vacancies/{vacancy_id}/shortlist")]
+pub async fn get_shortlist(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    query: web::Query<ShortlistParams>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(VIEWERS)?;
+    let id = path.into_inner();
+    let c = caller.clone();
+    let board = db
+        .read(move |conn| load_visible_board(conn, &c, &id))
+        .await?;
+    let params = query.into_inner();
+    let shortlist = build_shortlist(&board, &caller, &params);
+    if wants_csv(&req) {
+        let filename = format!(
+            "shortlist-{}-{}.csv",
+            board
+                .vacancy
+                .reference
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
+            serde_json::to_value(shortlist.stage)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        );
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ))
+            .body(shortlist_csv(&board, &shortlist)));
+    }
+    Ok(HttpResponse::Ok().json(shortlist))
+}
+
+/// (application id, criterion id, method).
+type PairKey<'a> = (&'a str, &'a str, &'a str);
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessorScore {
+    pub assessor: String,
+    pub score: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatrixCell {
+    pub criterion_id: String,
+    pub method: Method,
+    /// Each assessor's score.
+    pub scores: Vec<AssessorScore>,
+    /// The chair's agreed score, if recorded.
+    pub agreed_score: Option<i32>,
+    /// Agreed score, else the assessors' mean.
+    pub aggregate: Option<f64>,
+    pub spread: Option<i32>,
+    pub status: PairStatus,
+    pub needs_moderation: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatrixRow {
+    pub application_id: String,
+    pub candidate_code: String,
+    pub candidate_name: Option<String>,
+    pub status: ApplicationStatus,
+    pub cells: Vec<MatrixCell>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatrixCriterion {
+    pub id: String,
+    pub category: String,
+    pub description: String,
+    pub requirement: Requirement,
+    pub methods: Vec<Method>,
+    pub weight: i32,
+    pub position: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoreMatrix {
+    pub vacancy_id: String,
+    pub scale: Scale,
+    pub criteria: Vec<MatrixCriterion>,
+    /// Everyone who has scored, in name order.
+    pub assessors: Vec<String>,
+    /// Applications (withdrawn ones left out), in submission order.
+    pub rows: Vec<MatrixRow>,
+}
+
+#[utoipa::path(
+    tag = "shortlists",
+    params(("vacancy_id" = String, Path, description = "Vacancy id")),
+    responses(
+        (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status", body = ScoreMatrix),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Portals do not see scores", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/vacancies/{vacancy_id}/score-matrix")]
+pub async fn get_score_matrix(
+    caller: Caller,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(VIEWERS)?;
+    let id = path.into_inner();
+    let c = caller.clone();
+    let board = db
+        .read(move |conn| load_visible_board(conn, &c, &id))
+        .await?;
+    // Every method counts at the final stage, so each pair's own result is reported.
+    let evaluations = board.evaluate(Stage::Final);
+    let mut by_pair: HashMap<PairKey, Vec<(String, i32)>> = HashMap::new();
+    for s in &board.scores {
+        by_pair
+            .entry((
+                s.application_id.as_str(),
+                s.criterion_id.as_str(),
+                s.method.as_str(),
+            ))
+            .or_default()
+            .push((s.assessor.clone(), s.score));
+    }
+    let agreed: HashMap<PairKey, i32> = board
+        .agreed
+        .iter()
+        .map(|a| {
+            (
+                (
+                    a.application_id.as_str(),
+                    a.criterion_id.as_str(),
+                    a.method.as_str(),
+                ),
+                a.score,
+            )
+        })
+        .collect();
+    let mut assessors: Vec<String> = board
+        .scores
+        .iter()
+        .map(|s| s.assessor.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    assessors.sort();
+    let rows = board
+        .applications
+        .iter()
+        .zip(&evaluations)
+        .filter(|(a, _)| status_of(a) != ApplicationStatus::Withdrawn)
+        .map(|(a, e)| {
+            let hide = access::hide_identity(&caller, &board.vacancy, a);
+            let cells = e
+                .criteria
+                .iter()
+                .flat_map(|c| {
+                    c.methods.iter().map(|m| {
+                        let key = (a.id.as_str(), c.criterion_id.as_str(), m.method.as_str());
+                        let mut scores: Vec<AssessorScore> = by_pair
+                            .get(&key)
+                            .map(|list| {
+                                list.iter()
+                                    .map(|(assessor, score)| AssessorScore {
+                                        assessor: assessor.clone(),
+                                        score: *score,
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        scores.sort_by(|x, y| x.assessor.cmp(&y.assessor));
+                        MatrixCell {
+                            criterion_id: c.criterion_id.clone(),
+                            method: m.method,
+                            scores,
+                            agreed_score: agreed.get(&key).copied(),
+                            aggregate: m.score,
+                            spread: m.spread,
+                            status: m.status,
+                            needs_moderation: m.needs_moderation,
+                        }
+                    })
+                })
+                .collect();
+            MatrixRow {
+                application_id: a.id.clone(),
+                candidate_code: a.candidate_code.clone(),
+                candidate_name: (!hide).then(|| a.candidate_name.clone()),
+                status: status_of(a),
+                cells,
+            }
+        })
+        .collect();
+    let criteria = board
+        .criteria
+        .iter()
+        .map(|c| MatrixCriterion {
+            id: c.id.clone(),
+            category: c.category.clone(),
+            description: c.description.clone(),
+            requirement: Requirement::parse(&c.requirement).unwrap_or(Requirement::Desirable),
+            methods: parse_methods(&c.methods).unwrap_or_default(),
+            weight: c.weight,
+            position: c.position,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ScoreMatrix {
+        vacancy_id: board.vacancy.id.clone(),
+        scale: Scale {
+            min: board.vacancy.scoring_min,
+            max: board.vacancy.scoring_max,
+            pass_mark: board.vacancy.scoring_pass_mark,
+        },
+        criteria,
+        assessors,
+        rows,
+    }))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub application_id: String,
+    pub decision: Decision,
+    /// Why: recorded for every decision.
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+    /// Required to shortlist someone with an unmet or pending essential criterion.
+    #[validate(length(min = 1, max = 2000))]
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBatch {
+    #[validate(length(min = 1, max = 1000), nested)]
+    pub decisions: Vec<DecisionInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedDecision {
+    pub application_id: String,
+    pub candidate_code: String,
+    pub decision: Decision,
+    pub status: ApplicationStatus,
+    pub reason: String,
+    pub override_reason: Option<String>,
+    /// The unmet criteria a `not_shortlisted` decision rests on.
+    pub unmet_criteria: Vec<CriterionRef>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedDecisions {
+    pub decisions: Vec<RecordedDecision>,
+}
+
+#[utoipa::path(
+    tag = "shortlists",
+    params(("vacancy_id" = String, Path, description = "Vacancy id")),
+    request_body = DecisionBatch,
+    responses(
+        (status = 200, description = "Every decision recorded and every application moved, or none", body = RecordedDecisions),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An application was already decided, or a guaranteed-interview applicant who meets every essential would be rejected", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown or repeated application, missing reason, or a shortlisting against an unmet/pending essential without an override reason", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/vacancies/{vacancy_id}/shortlist/decisions")]
+pub async fn record_decisions(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    body: web::Json<DecisionBatch>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(&[Role::Admin, Role::Recruiter])?;
+    let batch = body.into_inner();
+    validate(&batch)?;
+    let vacancy_id = path.into_inner();
+    let actor = actor(&caller, &req);
+    let recorded = db
+        .write(move |conn| {
+            let vacancy = crate::db::vacancies::find(conn, &caller.org, &vacancy_id)?;
+            if !matches!(VacancyStatus::parse(&vacancy.status), Some(VacancyStatus::Open | VacancyStatus::Closed)) {
+                return Err(AppError::Conflict(format!(
+                    "shortlisting decisions are recorded while a vacancy is open or closed; it is {}",
+                    vacancy.status
+                )));
+            }
+            let board = Board::load(conn, vacancy)?;
+            let evaluations = board.evaluate(Stage::Shortlisting);
+            let index: HashMap<&str, usize> = board.applications.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+            let mut errors = Vec::new();
+            let mut conflicts = Vec::new();
+            let mut seen = HashSet::new();
+            let mut plan = Vec::new();
+            for (n, d) in batch.decisions.iter().enumerate() {
+                let Some(&i) = index.get(d.application_id.as_str()) else {
+                    errors.push(FieldError::new(format!("decisions[{n}].application_id"), "is not an application to this vacancy"));
+                    continue;
+                };
+                if !seen.insert(d.application_id.as_str()) {
+                    errors.push(FieldError::new(format!("decisions[{n}].application_id"), "appears more than once"));
+                    continue;
+                }
+                let a = &board.applications[i];
+                if status_of(a) != ApplicationStatus::Submitted {
+                    conflicts.push(format!("{} is already {}", a.candidate_code, a.status));
+                    continue;
+                }
+                match decide(d.decision, &evaluations[i], d.override_reason.as_deref()) {
+                    Ok(unmet) => plan.push((i, d, unmet)),
+                    Err(DecisionRefusal::OverrideReasonRequired) => errors.push(FieldError::new(
+                        format!("decisions[{n}].override_reason"),
+                        format!("{} has an unmet or pending essential criterion: shortlisting needs an override reason", a.candidate_code),
+                    )),
+                    Err(DecisionRefusal::GuaranteedInterview) => conflicts.push(format!(
+                        "{} opted in to the guaranteed interview scheme and meets every essential criterion: they must be interviewed",
+                        a.candidate_code
+                    )),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            if !conflicts.is_empty() {
+                return Err(AppError::Conflict(conflicts.join("; ")));
+            }
+            let now = db::now_text();
+            let mut recorded = Vec::new();
+            for (i, d, unmet) in plan {
+                let before = &board.applications[i];
+                let to = match d.decision {
+                    Decision::Shortlisted => ApplicationStatus::Shortlisted,
+                    Decision::NotShortlisted => ApplicationStatus::NotShortlisted,
+                };
+                let row = DecisionRow {
+                    application_id: before.id.clone(),
+                    vacancy_id: board.vacancy.id.clone(),
+                    decision: to.as_str().into(),
+                    reason: d.reason.trim().to_string(),
+                    override_reason: d.override_reason.as_deref().map(str::trim).map(str::to_string),
+                    unmet_criteria: serde_json::to_string(&unmet).unwrap_or_else(|_| "[]".into()),
+                    decided_by: caller.sub.clone(),
+                    decided_at: now.clone(),
+                };
+                check_store::insert_decision(conn, &row)?;
+                let mut moved = before.clone();
+                moved.status = to.as_str().into();
+                moved.version += 1;
+                moved.updated_at = now.clone();
+                application_store::update(conn, &moved, before.version)?;
+                audit::record(conn, &actor, "shortlist.decided", "application", &before.id, Some(before), Some(&row))?;
+                recorded.push(RecordedDecision {
+                    application_id: before.id.clone(),
+                    candidate_code: before.candidate_code.clone(),
+                    decision: d.decision,
+                    status: to,
+                    reason: row.reason,
+                    override_reason: row.override_reason,
+                    unmet_criteria: board.describe(&unmet),
+                });
+            }
+            Ok(RecordedDecisions { decisions: recorded })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(recorded))
+}
+
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct RecommendationCounts {
+    pub shortlist: usize,
+    pub reject: usize,
+    pub incomplete: usize,
+}
+
+impl RecommendationCounts {
+    fn add(&mut self, r: Recommendation) {
+        match r {
+            Recommendation::Shortlist => self.shortlist += 1,
+            Recommendation::Reject => self.reject += 1,
+            Recommendation::Incomplete => self.incomplete += 1,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageRecommendations {
+    pub shortlisting: RecommendationCounts,
+    #[serde(rename = "final")]
+    pub final_stage: RecommendationCounts,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessorProgress {
+    pub assessor: String,
+    pub method: Method,
+    /// Applications this assessor should score by this method.
+    pub expected: usize,
+    /// Of those, how many they have scored.
+    pub received: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoringProgress {
+    pub expected: usize,
+    pub received: usize,
+    pub by_assessor: Vec<AssessorProgress>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationRef {
+    pub application_id: String,
+    pub candidate_code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VacancySummary {
+    pub vacancy_id: String,
+    pub status: VacancyStatus,
+    pub total_applications: usize,
+    /// Every application status with its count.
+    pub applications_by_status: BTreeMap<String, usize>,
+    /// Over applications not withdrawn.
+    pub recommendations: StageRecommendations,
+    /// Scoresheets expected vs received per panel member and method: shortlisting
+    /// methods for every application not withdrawn, the other methods for applications
+    /// that went past shortlisting.
+    pub scoring_progress: ScoringProgress,
+    pub needs_moderation: Vec<ApplicationRef>,
+    /// Required checks not yet clear or waived, by kind, over shortlisted and offered
+    /// applications.
+    pub checks_outstanding: BTreeMap<String, usize>,
+}
+
+#[utoipa::path(
+    tag = "shortlists",
+    params(("vacancy_id" = String, Path, description = "Vacancy id")),
+    responses(
+        (status = 200, description = "Counts for dashboards", body = VacancySummary),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Portals do not see summaries", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/vacancies/{vacancy_id}/summary")]
+pub async fn get_summary(
+    caller: Caller,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(VIEWERS)?;
+    let id = path.into_inner();
+    let (board, panel) = db
+        .read(move |conn| {
+            let board = load_visible_board(conn, &caller, &id)?;
+            let panel = panels::for_vacancy(conn, &board.vacancy.id)?;
+            Ok((board, panel))
+        })
+        .await?;
+    let shortlisting = board.evaluate(Stage::Shortlisting);
+    let final_stage = board.evaluate(Stage::Final);
+    let mut by_status: BTreeMap<String, usize> = ApplicationStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), 0))
+        .collect();
+    let mut recommendations = StageRecommendations {
+        shortlisting: RecommendationCounts::default(),
+        final_stage: RecommendationCounts::default(),
+    };
+    let mut needs_moderation = Vec::new();
+    let mut checks_outstanding: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, a) in board.applications.iter().enumerate() {
+        let status = status_of(a);
+        *by_status.entry(status.as_str().to_string()).or_default() += 1;
+        if status == ApplicationStatus::Withdrawn {
+            continue;
+        }
+        recommendations
+            .shortlisting
+            .add(shortlisting[i].recommendation);
+        recommendations
+            .final_stage
+            .add(final_stage[i].recommendation);
+        if final_stage[i].needs_moderation {
+            needs_moderation.push(ApplicationRef {
+                application_id: a.id.clone(),
+                candidate_code: a.candidate_code.clone(),
+            });
+        }
+        if matches!(
+            status,
+            ApplicationStatus::Shortlisted | ApplicationStatus::Offered
+        ) {
+            let (pending, failed) = board.checks_of(&a.id);
+            for kind in pending.into_iter().chain(failed) {
+                *checks_outstanding
+                    .entry(kind.as_str().to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let shortlisting_methods =
+        parse_methods(&board.vacancy.shortlisting_methods).unwrap_or_default();
+    let mut methods_in_use: Vec<Method> = board
+        .criteria
+        .iter()
+        .flat_map(|c| parse_methods(&c.methods).unwrap_or_default())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    methods_in_use.sort();
+    let scored: HashSet<(&str, &str, &str)> = board
+        .scores
+        .iter()
+        .map(|s| {
+            (
+                s.assessor.as_str(),
+                s.method.as_str(),
+                s.application_id.as_str(),
+            )
+        })
+        .collect();
+    let mut by_assessor = Vec::new();
+    for member in &panel {
+        for &method in &methods_in_use {
+            let at_shortlisting = shortlisting_methods.contains(&method);
+            let due: Vec<&ApplicationRow> = board
+                .applications
+                .iter()
+                .filter(|a| {
+                    let s = status_of(a);
+                    if at_shortlisting {
+                        s != ApplicationStatus::Withdrawn
+                    } else {
+                        matches!(
+                            s,
+                            ApplicationStatus::Shortlisted
+                                | ApplicationStatus::Offered
+                                | ApplicationStatus::Appointed
+                                | ApplicationStatus::Unsuccessful
+                                | ApplicationStatus::OfferWithdrawn
+                        )
+                    }
+                })
+                .collect();
+            let received = due
+                .iter()
+                .filter(|a| {
+                    scored.contains(&(member.user_id.as_str(), method.as_str(), a.id.as_str()))
+                })
+                .count();
+            by_assessor.push(AssessorProgress {
+                assessor: member.user_id.clone(),
+                method,
+                expected: due.len(),
+                received,
+            });
+        }
+    }
+    Ok(HttpResponse::Ok().json(VacancySummary {
+        vacancy_id: board.vacancy.id.clone(),
+        status: VacancyStatus::parse(&board.vacancy.status).unwrap_or(VacancyStatus::Draft),
+        total_applications: board.applications.len(),
+        applications_by_status: by_status,
+        recommendations,
+        scoring_progress: ScoringProgress {
+            expected: by_assessor.iter().map(|p| p.expected).sum(),
+            received: by_assessor.iter().map(|p| p.received).sum(),
+            by_assessor,
+        },
+        needs_moderation,
+        checks_outstanding,
+    }))
+}
