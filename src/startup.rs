@@ -65,6 +65,7 @@ where
                 .service(shortlist::record_decisions)
                 .service(shortlist::get_score_matrix)
                 .service(shortlist::get_summary)
+                .service(audit::verify_audit_chain)
                 .service(audit::list_audit_events),
         )
 }

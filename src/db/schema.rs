@@ -61,6 +61,25 @@ diesel::table! {
         after_state -> Nullable<Text>,
         request_id -> Nullable<Text>,
         occurred_at -> Text,
+        seq -> BigInt,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_chain_heads (org) {
+        org -> Text,
+        seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    org_settings (org) {
+        org -> Text,
+        retention_days -> Integer,
+        updated_at -> Text,
     }
 }
 
@@ -100,6 +119,7 @@ diesel::table! {
         submitted_at -> Text,
         updated_at -> Text,
         version -> Integer,
+        anonymised_at -> Nullable<Text>,
     }
 }
 
@@ -200,4 +220,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     agreed_scores,
     pre_employment_checks,
     shortlist_decisions,
+    audit_chain_heads,
+    org_settings,
 );

@@ -1,6 +1,7 @@
 //! The recruitment rules as pure functions over plain data: no HTTP, no database.
 
 pub mod application;
+pub mod audit_chain;
 pub mod checks;
 pub mod criteria;
 pub mod evaluation;

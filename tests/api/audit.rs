@@ -60,3 +60,60 @@ both_backends! {
         app.patch(&format!("/api/v1/audit-events/{first}"), &admin, json!({"action": "x"})).await.expect_problem(404);
     }
 }
+
+async fn tamper(app: &TestApp, sql: String) {
+    app.db
+        .read(move |conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute(&sql)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+both_backends! {
+    async fn an_edited_audit_row_is_detected(app: TestApp) {
+        let (vid, _) = app.open_vacancy().await;
+        for i in 0..3 {
+            app.patch(&format!("/api/v1/vacancies/{vid}"), &app.recruiter(), json!({"title": format!("Title {i}")})).await.expect(200);
+        }
+        let admin = app.token(Role::Admin);
+        let ok = app.get("/api/v1/audit-events/verify", &admin).await.expect(200).body;
+        assert_eq!(ok["valid"], true);
+        assert_eq!(ok["events_checked"], 6);
+        assert_eq!(ok["head_seq"], 6);
+        assert_eq!(ok["first_broken"], json!(null));
+        let events = app.get("/api/v1/audit-events", &admin).await.body;
+        assert_eq!(events["items"][0]["prev_hash"], "0".repeat(64));
+        assert_eq!(events["items"][1]["prev_hash"], events["items"][0]["hash"]);
+        let fourth = events["items"][3]["id"].as_str().unwrap().to_string();
+
+        // Someone with database access quietly rewrites history.
+        tamper(&app, format!("UPDATE audit_events SET after_state = '{{\"title\":\"Nothing to see\"}}' WHERE id = '{fourth}'")).await;
+        let broken = app.get("/api/v1/audit-events/verify", &admin).await.expect(200).body;
+        assert_eq!(broken["valid"], false);
+        assert_eq!(broken["first_broken"]["seq"], 4);
+        assert_eq!(broken["first_broken"]["event_id"], json!(fourth));
+        assert_eq!(broken["events_checked"], 3);
+        // Other orgs' chains are unaffected.
+        let other = app.token_for("boss", crate::helpers::OTHER_ORG, &[Role::Admin]);
+        assert_eq!(app.get("/api/v1/audit-events/verify", &other).await.expect(200).body["valid"], true);
+        app.get("/api/v1/audit-events/verify", &app.recruiter()).await.expect_problem(403);
+    }
+
+    async fn deleted_audit_rows_are_detected(app: TestApp) {
+        let (vid, _) = app.open_vacancy().await;
+        app.patch(&format!("/api/v1/vacancies/{vid}"), &app.recruiter(), json!({"title": "Renamed"})).await.expect(200);
+        let admin = app.token(Role::Admin);
+        // Deleting the latest event leaves the chain head pointing past the end.
+        tamper(&app, "DELETE FROM audit_events WHERE seq = 4".to_string()).await;
+        let tail = app.get("/api/v1/audit-events/verify", &admin).await.expect(200).body;
+        assert_eq!(tail["valid"], false);
+        assert_eq!(tail["first_broken"]["seq"], 4);
+        // Deleting one in the middle breaks the link after it.
+        tamper(&app, "DELETE FROM audit_events WHERE seq = 2".to_string()).await;
+        let middle = app.get("/api/v1/audit-events/verify", &admin).await.expect(200).body;
+        assert_eq!(middle["first_broken"]["seq"], 3);
+    }
+}

@@ -119,6 +119,9 @@ both_backends! {
         assert_eq!(application_pair["score"], 1.5);
         assert_eq!(application_pair["spread"], 3);
         assert_eq!(application_pair["needs_moderation"], true);
+        // Sixteen concurrent appends left one unbroken audit chain.
+        let chain = app.get("/api/v1/audit-events/verify", &app.token(Role::Admin)).await.expect(200).body;
+        assert_eq!(chain["valid"], true, "{chain}");
     }
 
     async fn evaluation_of_the_sample_spec(app: TestApp) {
