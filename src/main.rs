@@ -36,6 +36,12 @@ enum Command {
         #[arg(long, default_value_t = 3600)]
         ttl_secs: i64,
     },
+    /// Anonymise unsuccessful applicants past each org's retention period.
+    Retention {
+        /// Report what would be anonymised without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
 }
@@ -78,6 +84,10 @@ fn main() -> ExitCode {
             )?;
             println!("{token}");
             Ok(())
+        }),
+        Command::Retention { dry_run } => Settings::from_env().and_then(|s| {
+            shortlist::telemetry::init(s.log_json);
+            shortlist::server::retention(&s, dry_run)
         }),
         Command::Openapi => {
             print!("{}", shortlist::openapi::document_json());

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "scores", description = "Scoresheets, agreed scores and evaluations"),
         (name = "shortlists", description = "Ranked shortlists, the score matrix, decisions and dashboard summaries"),
         (name = "checks", description = "Pre-employment checks"),
+        (name = "privacy", description = "Retention, erasure and the equality report"),
         (name = "audit", description = "The record of every change"),
         (name = "operations", description = "Health checks"),
     )

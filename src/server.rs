@@ -53,3 +53,48 @@ pub async fn run(settings: Settings) -> Result<(), String> {
     tracing::info!(bind = %settings.bind, "listening; docs at http://{}/docs/", settings.bind);
     server.run().await.map_err(|e| e.to_string())
 }
+
+/// `shortlist retention [--dry-run]`: every org, each in its own transaction.
+pub fn retention(settings: &Settings, dry_run: bool) -> Result<(), String> {
+    use crate::api::privacy::run_retention;
+    use crate::db::audit::Actor;
+    use diesel::Connection;
+    let db = open_db(settings)?;
+    db.migrate()?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let orgs = crate::db::privacy::orgs_with_applications(&mut conn).map_err(|e| e.to_string())?;
+    let today = crate::api::vacancies::uk_today();
+    let mut total = 0;
+    for org in orgs {
+        let actor = Actor {
+            org: org.clone(),
+            sub: "retention-job".into(),
+            request_id: None,
+        };
+        let report = conn
+            .transaction(|c| run_retention(c, &actor, today, dry_run))
+            .map_err(|e| format!("retention for org {org} failed: {e}"))?;
+        for a in &report.applications {
+            println!(
+                "{}{org}\t{}\t{}",
+                if dry_run {
+                    "would anonymise\t"
+                } else {
+                    "anonymised\t"
+                },
+                a.candidate_code,
+                a.application_id
+            );
+        }
+        total += report.applications.len();
+    }
+    println!(
+        "{total} application(s) {}",
+        if dry_run {
+            "due for anonymisation (dry run: nothing changed)"
+        } else {
+            "anonymised"
+        }
+    );
+    Ok(())
+}

@@ -13,7 +13,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{
-    applications, audit, checks, criteria, health, panels, scores, shortlist, vacancies,
+    applications, audit, checks, criteria, health, panels, privacy, scores, shortlist, vacancies,
 };
 use crate::auth::JwtKeys;
 use crate::db::Db;
@@ -65,6 +65,11 @@ where
                 .service(shortlist::record_decisions)
                 .service(shortlist::get_score_matrix)
                 .service(shortlist::get_summary)
+                .service(privacy::get_settings)
+                .service(privacy::set_settings)
+                .service(privacy::retention)
+                .service(privacy::erase_personal_data)
+                .service(privacy::equality_report)
                 .service(audit::verify_audit_chain)
                 .service(audit::list_audit_events),
         )

@@ -9,6 +9,7 @@ pub mod criteria;
 pub mod csv;
 pub mod health;
 pub mod panels;
+pub mod privacy;
 pub mod scores;
 pub mod shortlist;
 pub mod vacancies;

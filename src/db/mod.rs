@@ -6,6 +6,7 @@ pub mod audit;
 pub mod checks;
 pub mod criteria;
 pub mod panels;
+pub mod privacy;
 pub mod schema;
 pub mod scores;
 pub mod vacancies;

@@ -207,6 +207,7 @@ diesel::table! {
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
+diesel::joinable!(equality_monitoring -> applications (application_id));
 diesel::allow_tables_to_appear_in_same_query!(
     vacancies,
     criteria,

@@ -12,6 +12,7 @@ mod docs;
 mod errors;
 mod health;
 mod panels;
+mod privacy;
 mod recruitment;
 mod schema;
 mod scoring;

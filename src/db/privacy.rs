@@ -1,0 +1,147 @@
+//! Anonymisation of an application's personal data, and per-org retention settings.
+
+use diesel::prelude::*;
+
+use super::schema::org_settings;
+use super::DbConnection;
+use crate::error::AppError;
+
+pub fn retention_days(conn: &mut DbConnection, org: &str) -> Result<Option<i32>, AppError> {
+    use super::schema::org_settings::dsl;
+    Ok(dsl::org_settings
+        .filter(dsl::org.eq(org))
+        .select(dsl::retention_days)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_retention_days(
+    conn: &mut DbConnection,
+    org: &str,
+    days: i32,
+    now: &str,
+) -> Result<(), AppError> {
+    use super::schema::org_settings::dsl;
+    let changed = diesel::update(dsl::org_settings.filter(dsl::org.eq(org)))
+        .set((dsl::retention_days.eq(days), dsl::updated_at.eq(now)))
+        .execute(conn)?;
+    if changed == 0 {
+        diesel::insert_into(org_settings::table)
+            .values((
+                dsl::org.eq(org),
+                dsl::retention_days.eq(days),
+                dsl::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Orgs with a retention setting of their own.
+pub fn all_settings(conn: &mut DbConnection) -> Result<Vec<(String, i32)>, AppError> {
+    use super::schema::org_settings::dsl;
+    Ok(dsl::org_settings
+        .select((dsl::org, dsl::retention_days))
+        .load(conn)?)
+}
+
+/// Removes what identifies the applicant (name, email, phone, registration number,
+/// free-text evidence, equality answers, cached idempotent responses) and keeps the
+/// scores, decisions and candidate code for statistics.
+pub fn anonymise(
+    conn: &mut DbConnection,
+    application_id: &str,
+    candidate_code: &str,
+    now: &str,
+) -> Result<(), AppError> {
+    use super::schema::{
+        agreed_scores, applications, equality_monitoring, idempotency_keys, scores,
+    };
+    diesel::update(applications::table.filter(applications::id.eq(application_id)))
+        .set((
+            applications::candidate_name.eq(format!("Anonymised applicant {candidate_code}")),
+            applications::candidate_email.eq(format!("anonymised-{application_id}@invalid")),
+            applications::candidate_phone.eq(None::<String>),
+            applications::registration_number.eq(None::<String>),
+            applications::anonymised_at.eq(Some(now)),
+            applications::version.eq(applications::version + 1),
+            applications::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(scores::table.filter(scores::application_id.eq(application_id)))
+        .set(scores::evidence.eq(None::<String>))
+        .execute(conn)?;
+    diesel::update(agreed_scores::table.filter(agreed_scores::application_id.eq(application_id)))
+        .set(agreed_scores::evidence.eq(None::<String>))
+        .execute(conn)?;
+    diesel::delete(
+        equality_monitoring::table.filter(equality_monitoring::application_id.eq(application_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(idempotency_keys::table.filter(
+        idempotency_keys::resource_location.eq(format!("/api/v1/applications/{application_id}")),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// What retention needs to know of one not-yet-anonymised unsuccessful application.
+#[derive(Debug, Clone, Queryable)]
+pub struct RetentionCandidate {
+    pub application_id: String,
+    pub candidate_code: String,
+    pub status: String,
+    pub closing_date: Option<String>,
+    pub vacancy_status: String,
+    pub vacancy_updated_at: String,
+}
+
+/// Unsuccessful, not yet anonymised applications to vacancies that are over.
+pub fn retention_candidates(
+    conn: &mut DbConnection,
+    org: &str,
+) -> Result<Vec<RetentionCandidate>, AppError> {
+    use super::schema::{applications, vacancies};
+    Ok(applications::table
+        .inner_join(vacancies::table)
+        .filter(applications::org.eq(org))
+        .filter(applications::anonymised_at.is_null())
+        .filter(vacancies::status.eq_any(["closed", "filled", "cancelled"]))
+        .filter(applications::status.eq_any([
+            "not_shortlisted",
+            "unsuccessful",
+            "withdrawn",
+            "offer_withdrawn",
+        ]))
+        .select((
+            applications::id,
+            applications::candidate_code,
+            applications::status,
+            vacancies::closing_date,
+            vacancies::status,
+            vacancies::updated_at,
+        ))
+        .load(conn)?)
+}
+
+/// Every org that has applications, for the retention command.
+pub fn orgs_with_applications(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    use super::schema::applications::dsl;
+    Ok(dsl::applications.select(dsl::org).distinct().load(conn)?)
+}
+
+/// Equality answers joined to application status, for one vacancy's report.
+pub fn equality_rows(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> Result<Vec<(String, super::applications::EqualityRow)>, AppError> {
+    use super::schema::{applications, equality_monitoring};
+    Ok(equality_monitoring::table
+        .inner_join(applications::table)
+        .filter(equality_monitoring::vacancy_id.eq(vacancy_id))
+        .select((
+            applications::status,
+            super::applications::EqualityRow::as_select(),
+        ))
+        .load(conn)?)
+}
