@@ -24,6 +24,8 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     pub workers: Option<usize>,
     pub log_json: bool,
+    /// Requests per minute per client; 0 turns limiting off.
+    pub rate_limit_per_minute: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -83,6 +85,7 @@ impl Settings {
                 })
                 .transpose()?,
             log_json: var("SHORTLIST_LOG_FORMAT").as_deref() == Some("json"),
+            rate_limit_per_minute: parsed("SHORTLIST_RATE_LIMIT_PER_MINUTE", 600)?,
         };
         if settings.jwt_secret.is_some() && settings.jwt_public_key.is_some() {
             return Err(

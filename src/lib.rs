@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod openapi;
+pub mod rate_limit;
 pub mod server;
 pub mod startup;
 pub mod telemetry;

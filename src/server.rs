@@ -42,6 +42,11 @@ pub async fn run(settings: Settings) -> Result<(), String> {
         db,
         keys: web::Data::new(keys),
         body_limit_bytes: settings.body_limit_bytes,
+        rate_limit: (settings.rate_limit_per_minute > 0).then(|| {
+            std::sync::Arc::new(crate::rate_limit::RateLimiter::new(
+                settings.rate_limit_per_minute,
+            ))
+        }),
     };
     let mut server = HttpServer::new(move || app(state.clone()))
         .shutdown_timeout(30)

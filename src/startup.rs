@@ -19,6 +19,8 @@ use crate::auth::JwtKeys;
 use crate::db::Db;
 use crate::error::{problem_response, AppError, Problem, PROBLEM_JSON};
 use crate::openapi::ApiDoc;
+use crate::rate_limit::RateLimiter;
+use std::sync::Arc;
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -26,6 +28,8 @@ pub struct AppState {
     pub db: Db,
     pub keys: web::Data<JwtKeys>,
     pub body_limit_bytes: usize,
+    /// `None` turns rate limiting off.
+    pub rate_limit: Option<Arc<RateLimiter>>,
 }
 
 /// Every operation, registered through utoipa so the OpenAPI document is collected from
@@ -91,6 +95,8 @@ pub fn app(
     >,
 > {
     let limit = state.body_limit_bytes;
+    let limiter = state.rate_limit.clone();
+    let keys = state.keys.clone();
     let (app, api) = register(
         App::new()
             .app_data(web::Data::new(state.db.clone()))
@@ -109,6 +115,26 @@ pub fn app(
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap_fn(move |req, srv| {
+            use futures_util::future::{ready, Either, FutureExt};
+            let wait = limiter.as_ref().and_then(|limiter| {
+                if req.path().starts_with("/health/") {
+                    return None;
+                }
+                limiter
+                    .check(&client_key(&req, &keys), std::time::Instant::now())
+                    .err()
+            });
+            match wait {
+                None => Either::Left(
+                    srv.call(req)
+                        .map(|res| res.map(ServiceResponse::map_into_left_body)),
+                ),
+                Some(wait) => Either::Right(ready(Ok(req
+                    .into_response(too_many_requests(wait))
+                    .map_into_right_body()))),
+            }
+        })
         .wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
             let fut = srv.call(req);
@@ -122,6 +148,44 @@ pub fn app(
             }
         })
         .wrap(TracingLogger::default())
+}
+
+/// Who a request counts against: the verified caller, else the peer address.
+fn client_key(req: &ServiceRequest, keys: &JwtKeys) -> String {
+    let verified = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|token| keys.verify(token.trim()).ok());
+    match verified {
+        Some(claims) => format!("caller:{}/{}", claims.org, claims.sub),
+        None => format!(
+            "peer:{}",
+            req.peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn too_many_requests(wait: std::time::Duration) -> HttpResponse {
+    let seconds = wait.as_secs() + 1;
+    let mut response = problem_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        &Problem {
+            problem_type: "/problems/rate-limited".into(),
+            title: "Too many requests".into(),
+            status: 429,
+            detail: format!("Rate limit reached; retry in {seconds} s."),
+            errors: None,
+        },
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_str(&seconds.to_string()).unwrap_or(HeaderValue::from_static("1")),
+    );
+    response
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {

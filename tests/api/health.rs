@@ -36,6 +36,7 @@ async fn ready_is_503_when_the_database_is_unreachable() {
             None,
         )),
         body_limit_bytes: 1024,
+        rate_limit: None,
     };
     let svc = actix_web::test::init_service(app(state)).await;
     let res =

@@ -244,10 +244,21 @@ struct Count {
 
 impl TestApp {
     async fn start(db: Db, backing: Backing) -> TestApp {
+        TestApp::start_with(db, backing, keys(), None).await
+    }
+
+    async fn start_with(
+        db: Db,
+        backing: Backing,
+        verifier: JwtKeys,
+        rate_limit: Option<u32>,
+    ) -> TestApp {
         let state = AppState {
             db: db.clone(),
-            keys: web::Data::new(keys()),
+            keys: web::Data::new(verifier),
             body_limit_bytes: 64 * 1024,
+            rate_limit: rate_limit
+                .map(|n| std::sync::Arc::new(shortlist::rate_limit::RateLimiter::new(n))),
         };
         let svc = test::init_service(app(state)).await;
         let svc = boxed::service(svc.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
@@ -260,11 +271,17 @@ impl TestApp {
     }
 
     pub async fn sqlite() -> TestApp {
+        TestApp::sqlite_with(keys(), None).await
+    }
+
+    /// A SQLite-backed app verifying tokens with `verifier` and, when set, limiting each
+    /// client to `rate_limit` requests a minute.
+    pub async fn sqlite_with(verifier: JwtKeys, rate_limit: Option<u32>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::new(&url, 4, Duration::from_secs(5)).expect("sqlite pool");
         db.migrate().expect("migrate sqlite");
-        TestApp::start(db, Backing::Sqlite(dir)).await
+        TestApp::start_with(db, Backing::Sqlite(dir), verifier, rate_limit).await
     }
 
     pub async fn postgres() -> Option<TestApp> {

@@ -11,6 +11,7 @@ mod criteria;
 mod docs;
 mod errors;
 mod health;
+mod hostile;
 mod panels;
 mod privacy;
 mod recruitment;
