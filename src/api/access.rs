@@ -62,8 +62,11 @@ impl VisibleApplication {
 }
 
 pub fn hide_identity(caller: &Caller, vacancy: &VacancyRow, application: &ApplicationRow) -> bool {
+    // The portal that submitted an application already knows who it is for.
+    let submitter = caller.has(Role::Portal) && application.submitted_by == caller.sub;
     vacancy.anonymised_shortlisting
         && !caller.is_staff()
+        && !submitter
         && application.status == ApplicationStatus::Submitted.as_str()
 }
 

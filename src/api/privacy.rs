@@ -247,7 +247,8 @@ pub struct StageCounts {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CharacteristicValue {
-    /// The answer given; `not stated` when left blank.
+    /// The answer given (`not stated` when left blank). Answers given by fewer than the
+    /// threshold are never named: they are pooled in one row.
     pub value: String,
     pub counts: StageCounts,
 }
@@ -266,6 +267,17 @@ pub struct EqualityReport {
     /// Applicants who answered the monitoring questions (suppressed below the threshold).
     pub respondents: Option<u32>,
     pub characteristics: Vec<CharacteristicReport>,
+}
+
+/// The row that pools every answer given by fewer people than the threshold.
+pub const POOLED: &str = "other answers (fewer than 5 each)";
+
+fn publish(c: [u32; 3]) -> StageCounts {
+    StageCounts {
+        applied: publishable(c[0]),
+        shortlisted: publishable(c[1]),
+        appointed: publishable(c[2]),
+    }
 }
 
 fn reached_shortlist(status: ApplicationStatus) -> bool {
@@ -331,23 +343,42 @@ pub async fn equality_report(
             }
         }
     }
-    let characteristics = tallies
-        .into_iter()
-        .map(|(name, values)| CharacteristicReport {
-            characteristic: name.to_string(),
-            values: values
-                .into_iter()
-                .map(|(value, c)| CharacteristicValue {
-                    value,
-                    counts: StageCounts {
-                        applied: publishable(c[0]),
-                        shortlisted: publishable(c[1]),
-                        appointed: publishable(c[2]),
-                    },
-                })
-                .collect(),
-        })
-        .collect();
+    // An answer given by fewer than the threshold is not even named: free-text answers
+    // could identify the person. They are pooled, and the pool too is shown only when
+    // large enough. With too few respondents, nothing is broken down at all.
+    let characteristics = if publishable(rows.len() as u32).is_none() {
+        Vec::new()
+    } else {
+        tallies
+            .into_iter()
+            .map(|(name, values)| {
+                let mut shown = Vec::new();
+                let mut pooled = [0u32; 3];
+                for (value, c) in values {
+                    if publishable(c[0]).is_some() {
+                        shown.push(CharacteristicValue {
+                            value,
+                            counts: publish(c),
+                        });
+                    } else {
+                        for i in 0..3 {
+                            pooled[i] += c[i];
+                        }
+                    }
+                }
+                if pooled[0] > 0 {
+                    shown.push(CharacteristicValue {
+                        value: POOLED.to_string(),
+                        counts: publish(pooled),
+                    });
+                }
+                CharacteristicReport {
+                    characteristic: name.to_string(),
+                    values: shown,
+                }
+            })
+            .collect()
+    };
     Ok(HttpResponse::Ok().json(EqualityReport {
         vacancy_id,
         suppression_threshold: SUPPRESSION_THRESHOLD,
