@@ -6,6 +6,7 @@ mod applications;
 mod appointment;
 mod audit;
 mod auth;
+mod authz;
 mod checks;
 mod criteria;
 mod docs;
