@@ -154,7 +154,9 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(0))
             .connection_timeout(connect_timeout)
-            .test_on_check_out(false)
+            // A PostgreSQL restart leaves pooled connections dead without diesel noticing;
+            // a ping at checkout discards them, so service resumes by itself.
+            .test_on_check_out(backend == Backend::Postgres)
             .build_unchecked(Manager {
                 url: url.to_string(),
             });
