@@ -142,6 +142,7 @@ EOF
     fi
 
     export PGPORT_SHORTLIST="$port"
+    export PGBIN_SHORTLIST="$bindir"
     export SHORTLIST_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
 
     # pg_ctl -w already waited; double-check TCP readiness if pg_isready exists.
@@ -220,3 +221,16 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
             ;;
     esac
 fi
+
+# Stop the running throwaway cluster without removing it (fault injection).
+pg_pause() {
+    _pg_as_owner "$PGDIR_SHORTLIST" "$PGBIN_SHORTLIST/pg_ctl" -D "$PGDIR_SHORTLIST/data" \
+        stop -m fast -w >/dev/null
+}
+
+# Start it again on the same port.
+pg_resume() {
+    _pg_as_owner "$PGDIR_SHORTLIST" "$PGBIN_SHORTLIST/pg_ctl" -D "$PGDIR_SHORTLIST/data" \
+        -o "-p $PGPORT_SHORTLIST -c listen_addresses=127.0.0.1 -k $PGDIR_SHORTLIST" \
+        -l "$PGDIR_SHORTLIST/log" -t 60 start -w >/dev/null
+}
