@@ -155,6 +155,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(_, info) if is_connection_message(info.message()) => {
                 AppError::Unavailable
             }
+            // PostgreSQL refuses the NUL character in text ("invalid byte sequence ...
+            // 0x00"); it is bad input, not a server fault.
+            Error::DatabaseError(_, info) if info.message().contains("0x00") => {
+                AppError::validation("body", "text must not contain the NUL character (\\u0000)")
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

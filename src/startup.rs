@@ -117,22 +117,15 @@ pub fn app(
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap_fn(move |req, srv| {
             use futures_util::future::{ready, Either, FutureExt};
-            let wait = limiter.as_ref().and_then(|limiter| {
-                if req.path().starts_with("/health/") {
-                    return None;
-                }
-                limiter
-                    .check(&client_key(&req, &keys), std::time::Instant::now())
-                    .err()
-            });
-            match wait {
+            let refusal = refuse_early(&req, limiter.as_deref(), &keys);
+            match refusal {
                 None => Either::Left(
                     srv.call(req)
                         .map(|res| res.map(ServiceResponse::map_into_left_body)),
                 ),
-                Some(wait) => Either::Right(ready(Ok(req
-                    .into_response(too_many_requests(wait))
-                    .map_into_right_body()))),
+                Some(response) => {
+                    Either::Right(ready(Ok(req.into_response(response).map_into_right_body())))
+                }
             }
         })
         .wrap_fn(|req, srv| {
@@ -148,6 +141,31 @@ pub fn app(
             }
         })
         .wrap(TracingLogger::default())
+}
+
+/// Answers a request before routing when it must go no further: a NUL character in
+/// the path or query (PostgreSQL cannot store it, and no id or filter contains one),
+/// or a client over its rate limit.
+fn refuse_early(
+    req: &ServiceRequest,
+    limiter: Option<&RateLimiter>,
+    keys: &JwtKeys,
+) -> Option<HttpResponse> {
+    let uri = req.uri().to_string();
+    if uri.to_ascii_lowercase().contains("%00") {
+        return Some(problem_response(
+            StatusCode::BAD_REQUEST,
+            &AppError::BadRequest("the path or query contains a NUL character".into()).to_problem(),
+        ));
+    }
+    let limiter = limiter?;
+    if req.path().starts_with("/health/") {
+        return None;
+    }
+    limiter
+        .check(&client_key(req, keys), std::time::Instant::now())
+        .err()
+        .map(too_many_requests)
 }
 
 /// Who a request counts against: the verified caller, else the peer address.

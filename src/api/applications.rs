@@ -200,6 +200,7 @@ enum Submitted {
     responses(
         (status = 201, description = "Submitted; `Location` set", body = Application),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs portal, recruiter or admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
@@ -490,6 +491,7 @@ pub async fn get_application(
     responses(
         (status = 200, description = "The application in its new status", body = Application),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed for the caller's role (a portal may only withdraw)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),

@@ -22,10 +22,10 @@ pub struct AuditEvent {
     pub entity_type: String,
     pub entity_id: String,
     /// The entity before the change (`null` on creation).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub before: Option<serde_json::Value>,
     /// The entity after the change.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
     #[schema(value_type = String, format = DateTime)]

@@ -207,6 +207,7 @@ pub async fn list_checks(
     responses(
         (status = 200, description = "The application's checks after the change", body = ApplicationChecks),
         (status = 400, description = "Malformed JSON or unknown kind", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),

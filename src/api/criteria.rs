@@ -234,6 +234,7 @@ pub async fn list_criteria(
     responses(
         (status = 201, description = "Added; `Location` set", body = Criterion),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
@@ -298,6 +299,7 @@ pub async fn add_criterion(
     responses(
         (status = 200, description = "The stored specification, with ids", body = Vec<Criterion>),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
@@ -387,6 +389,7 @@ pub async fn replace_criteria(
     responses(
         (status = 200, description = "The changed criterion", body = Criterion),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy or criterion", body = Problem, content_type = "application/problem+json"),

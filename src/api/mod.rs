@@ -66,6 +66,9 @@ pub fn decode_cursor(cursor: &str, parts: usize) -> Result<Vec<String>, AppError
         .decode(cursor)
         .map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    if text.contains('\0') {
+        return Err(invalid());
+    }
     let fields: Vec<String> = text.split('\n').map(str::to_string).collect();
     if fields.len() != parts {
         return Err(invalid());

@@ -81,6 +81,7 @@ pub async fn get_panel(
     responses(
         (status = 200, description = "The panel as stored", body = Panel),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),

@@ -57,6 +57,7 @@ pub async fn get_settings(caller: Caller, db: web::Data<Db>) -> Result<HttpRespo
     responses(
         (status = 200, description = "Stored", body = OrgSettings),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
@@ -177,8 +178,10 @@ pub fn run_retention(
     responses(
         (status = 200, description = "What was (or, in a dry run, would be) anonymised", body = RetentionReport),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -255,6 +255,7 @@ fn evidence(text: &Option<String>) -> Option<String> {
     responses(
         (status = 200, description = "The caller's scores as stored (replacing their earlier ones for these criteria)", body = StoredScoresheet),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not on this vacancy's panel (nor a recruiter or admin)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
@@ -343,6 +344,7 @@ pub async fn submit_scoresheet(
     responses(
         (status = 200, description = "The agreed scores as stored; they override the assessors' mean", body = StoredScoresheet),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only the panel chair records agreed scores", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),

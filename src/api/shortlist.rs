@@ -199,6 +199,7 @@ pub struct ShortlistParams {
     pub include_withdrawn: Option<bool>,
     /// Keep the top N ranks (ties at the cut included) plus every guaranteed-interview
     /// applicant.
+    #[param(minimum = 1, maximum = 100000)]
     pub top: Option<u32>,
 }
 
@@ -417,6 +418,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see shortlists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`top` out of range", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -436,6 +438,9 @@ pub async fn get_shortlist(
         .read(move |conn| load_visible_board(conn, &c, &id))
         .await?;
     let params = query.into_inner();
+    if params.top.is_some_and(|n| n == 0 || n > 100_000) {
+        return Err(AppError::validation("top", "must be between 1 and 100000"));
+    }
     let shortlist = build_shortlist(&board, &caller, &params);
     if wants_csv(&req) {
         let filename = format!(
@@ -690,6 +695,7 @@ pub struct RecordedDecisions {
     responses(
         (status = 200, description = "Every decision recorded and every application moved, or none", body = RecordedDecisions),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),

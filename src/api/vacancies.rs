@@ -38,10 +38,13 @@ pub const READERS: &[Role] = &[
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
     /// Lowest score, e.g. 0 (no evidence).
+    #[schema(minimum = 0, maximum = 100)]
     pub min: i32,
     /// Highest score, e.g. 3 (exceeded).
+    #[schema(minimum = 0, maximum = 100)]
     pub max: i32,
     /// Lowest score that meets a criterion, e.g. 2.
+    #[schema(minimum = 0, maximum = 100)]
     pub pass_mark: i32,
 }
 
@@ -660,6 +663,7 @@ fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
     responses(
         (status = 200, description = "The changed vacancy; new `ETag`", body = Vacancy),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
@@ -762,6 +766,7 @@ pub async fn update_vacancy(
     responses(
         (status = 200, description = "The vacancy in its new status", body = Vacancy),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),

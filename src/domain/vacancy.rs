@@ -103,6 +103,10 @@ pub const DEFAULT_MAX_PENALTY_POINTS: i32 = 9;
 pub const DEFAULT_MAX_AT_FAULT_ACCIDENTS: i32 = 3;
 pub const DEFAULT_REFERENCES_REQUIRED: i32 = 2;
 
+/// The highest scale point allowed. Real scales run 0–3 to 1–7; the bound keeps every
+/// sum and spread far from integer overflow.
+pub const MAX_SCALE: i32 = 100;
+
 /// The settings of a vacancy that rules apply to across fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VacancySettings {
@@ -152,6 +156,12 @@ pub fn validate_settings(s: &VacancySettings) -> Vec<FieldError> {
                 "must be more than 0 and at most 168",
             ));
         }
+    }
+    if s.scoring_min < 0 || s.scoring_max > MAX_SCALE {
+        errors.push(FieldError::new(
+            "scoring",
+            format!("the scale must lie within 0 to {MAX_SCALE}"),
+        ));
     }
     if s.scoring_min >= s.scoring_max {
         errors.push(FieldError::new(
@@ -343,6 +353,22 @@ mod tests {
     }
 
     #[test]
+    fn scales_stay_within_zero_to_a_hundred() {
+        for (min, max) in [(-1, 3), (0, 101), (i32::MIN, i32::MAX)] {
+            let s = VacancySettings {
+                scoring_min: min,
+                scoring_max: max,
+                scoring_pass_mark: max.min(1),
+                ..settings()
+            };
+            assert!(
+                fields(&validate_settings(&s)).contains(&"scoring"),
+                "{min}-{max}"
+            );
+        }
+    }
+
+    #[test]
     fn scale_needs_max_above_min() {
         let s = VacancySettings {
             scoring_min: 3,
@@ -383,7 +409,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_ordered_scale_with_pass_inside_is_valid(min in -10i32..10, span in 1i32..10, k in 1i32..10) {
+        fn any_ordered_scale_with_pass_inside_is_valid(min in 0i32..10, span in 1i32..10, k in 1i32..10) {
             let max = min + span;
             let pass = min + 1 + (k % span);
             let s = VacancySettings { scoring_min: min, scoring_max: max, scoring_pass_mark: pass, ..settings() };

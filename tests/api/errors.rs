@@ -57,6 +57,18 @@ both_backends! {
         app.get("/api/v1/vacancies?cursor=!!!", &t).await.expect_problem(422);
     }
 
+    async fn nul_characters_are_bad_input_never_a_server_error(app: TestApp) {
+        let t = app.recruiter();
+        app.get("/api/v1/vacancies/x%00y", &t).await.expect_problem(400);
+        app.get("/api/v1/audit-events?entity_type=%00", &app.token(shortlist::auth::Role::Admin)).await.expect_problem(400);
+        // PostgreSQL cannot store NUL and says so (422); SQLite stores it. Neither fails.
+        let resp = app.post("/api/v1/vacancies", &t, json!({"reference": "N\u{0}UL", "title": "T"})).await;
+        assert!(resp.status == 201 || resp.status == 422, "{}: {}", resp.status, resp.text);
+        use base64::Engine;
+        let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("2026\u{0}\nx");
+        app.get(&format!("/api/v1/vacancies?cursor={cursor}"), &t).await.expect_problem(422);
+    }
+
     async fn internal_details_never_leak(app: TestApp) {
         let resp = app.get("/api/v1/vacancies/'%20OR%201=1--", &app.recruiter()).await.expect_problem(404);
         assert!(!resp.text.to_lowercase().contains("sql"));
