@@ -6,7 +6,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
@@ -144,19 +144,17 @@ pub fn app(
 }
 
 /// Answers a request before routing when it must go no further: a NUL character in
-/// the path or query (PostgreSQL cannot store it, and no id or filter contains one),
-/// or a client over its rate limit.
+/// the path (no id contains one), or a client over its rate limit. A NUL in a query
+/// filter is refused by PostgreSQL and mapped to a 422 (see `error.rs`).
 fn refuse_early(
     req: &ServiceRequest,
     limiter: Option<&RateLimiter>,
     keys: &JwtKeys,
 ) -> Option<HttpResponse> {
-    let uri = req.uri().to_string();
-    if uri.to_ascii_lowercase().contains("%00") {
-        return Some(problem_response(
-            StatusCode::BAD_REQUEST,
-            &AppError::BadRequest("the path or query contains a NUL character".into()).to_problem(),
-        ));
+    // No id contains a NUL; PostgreSQL could not even compare one.
+    if req.uri().path().to_ascii_lowercase().contains("%00") {
+        let error = AppError::NotFound;
+        return Some(problem_response(error.status_code(), &error.to_problem()));
     }
     let limiter = limiter?;
     if req.path().starts_with("/health/") {

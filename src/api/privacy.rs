@@ -190,10 +190,16 @@ pub async fn retention(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Db>,
-    body: web::Json<RetentionRun>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin])?;
-    let dry_run = body.into_inner().dry_run;
+    // serde would also read a struct from a JSON array; only an object is meant.
+    if !body.is_object() {
+        return Err(AppError::validation("body", "must be a JSON object"));
+    }
+    let run: RetentionRun = serde_json::from_value(body.into_inner())
+        .map_err(|e| AppError::validation("body", e.to_string()))?;
+    let dry_run = run.dry_run;
     let actor = actor(&caller, &req);
     let today = super::vacancies::uk_today();
     let report = db

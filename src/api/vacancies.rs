@@ -34,17 +34,20 @@ pub const READERS: &[Role] = &[
 ];
 
 /// The marking scale of a vacancy.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Validate, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
     /// Lowest score, e.g. 0 (no evidence).
     #[schema(minimum = 0, maximum = 100)]
+    #[validate(range(min = 0, max = 100))]
     pub min: i32,
     /// Highest score, e.g. 3 (exceeded).
     #[schema(minimum = 0, maximum = 100)]
+    #[validate(range(min = 0, max = 100))]
     pub max: i32,
     /// Lowest score that meets a criterion, e.g. 2.
     #[schema(minimum = 0, maximum = 100)]
+    #[validate(range(min = 0, max = 100))]
     pub pass_mark: i32,
 }
 
@@ -186,6 +189,7 @@ pub struct NewVacancy {
     /// Default false.
     pub anonymised_shortlisting: Option<bool>,
     /// Default 0–3, pass mark 2.
+    #[validate(nested)]
     pub scoring: Option<Scoring>,
     /// Methods that count at the shortlisting stage; default `["application"]`.
     pub shortlisting_methods: Option<Vec<Method>>,
@@ -235,6 +239,7 @@ pub struct VacancyChanges {
     pub occupational_health_required: Option<bool>,
     pub guaranteed_interview_scheme: Option<bool>,
     pub anonymised_shortlisting: Option<bool>,
+    #[validate(nested)]
     pub scoring: Option<Scoring>,
     pub shortlisting_methods: Option<Vec<Method>>,
 }
