@@ -18,14 +18,14 @@ use crate::auth::{Caller, Role};
 use crate::db::applications::{self as application_store, ApplicationRow};
 use crate::db::checks::{self as check_store, CheckRow, DecisionRow};
 use crate::db::criteria::{self as criteria_store, CriterionRow};
-use crate::db::scores::{self as score_store, AgreedScoreRow, ScoreRow};
+use crate::db::scores::{self as score_store, AgreedScoreRow, PairAggregateRow, ScoreRow};
 use crate::db::vacancies::VacancyRow;
 use crate::db::{self, audit, panels, Db, DbConnection};
 use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
 use crate::domain::evaluation::{
-    evaluate, rank, AgreedScoreInput, Evaluation, PairStatus, Recommendation, Scale, ScoreInput,
-    Stage,
+    evaluate, evaluate_summaries, rank, AgreedScoreInput, Evaluation, PairStatus, PairSummary,
+    Recommendation, Scale, ScoreInput, Stage,
 };
 use crate::domain::shortlist::{decide, proposed, Decision, DecisionRefusal, Ranked};
 use crate::domain::vacancy::VacancyStatus;
@@ -39,21 +39,53 @@ pub struct Board {
     pub vacancy: VacancyRow,
     pub criteria: Vec<CriterionRow>,
     pub applications: Vec<ApplicationRow>,
-    pub scores: Vec<ScoreRow>,
+    /// Each assessor's score (the matrix and the summary need them), or `None` when
+    /// only per-pair aggregates were loaded.
+    pub scores: Option<Vec<ScoreRow>>,
+    /// Per-pair aggregates from the database, for views that need only the rules.
+    pub aggregates: Vec<PairAggregateRow>,
     pub agreed: Vec<AgreedScoreRow>,
     pub checks: Vec<CheckRow>,
 }
 
 impl Board {
+    /// With every assessor's score.
     pub fn load(conn: &mut DbConnection, vacancy: VacancyRow) -> Result<Board, AppError> {
+        let scores = score_store::for_vacancy(conn, &vacancy.id)?;
+        Board::load_with(conn, vacancy, Some(scores))
+    }
+
+    /// With scores aggregated per pair in SQL: all that rankings and decisions need,
+    /// in half the rows and without assessor names or evidence.
+    pub fn load_aggregated(
+        conn: &mut DbConnection,
+        vacancy: VacancyRow,
+    ) -> Result<Board, AppError> {
+        Board::load_with(conn, vacancy, None)
+    }
+
+    fn load_with(
+        conn: &mut DbConnection,
+        vacancy: VacancyRow,
+        scores: Option<Vec<ScoreRow>>,
+    ) -> Result<Board, AppError> {
+        let aggregates = match scores {
+            Some(_) => Vec::new(),
+            None => score_store::pair_aggregates_for_vacancy(conn, &vacancy.id)?,
+        };
         Ok(Board {
             criteria: criteria_store::for_vacancy(conn, &vacancy.id)?,
             applications: application_store::all_for_vacancy(conn, &vacancy.id)?,
-            scores: score_store::for_vacancy(conn, &vacancy.id)?,
+            scores,
+            aggregates,
             agreed: score_store::agreed_for_vacancy(conn, &vacancy.id)?,
             checks: check_store::for_vacancy(conn, &vacancy.id)?,
             vacancy,
         })
+    }
+
+    pub fn individual_scores(&self) -> &[ScoreRow] {
+        self.scores.as_deref().unwrap_or(&[])
     }
 
     /// The evaluation of every application at `stage`, in application order.
@@ -61,7 +93,7 @@ impl Board {
         let rules = vacancy_rules(&self.vacancy);
         let criteria = criterion_inputs(&self.criteria);
         let mut scores: HashMap<&str, Vec<ScoreInput>> = HashMap::new();
-        for s in &self.scores {
+        for s in self.individual_scores() {
             if let Some(method) = Method::parse(&s.method) {
                 scores
                     .entry(s.application_id.as_str())
@@ -71,6 +103,24 @@ impl Board {
                         method,
                         assessor: s.assessor.clone(),
                         score: s.score,
+                    });
+            }
+        }
+        let mut summaries: HashMap<&str, Vec<PairSummary>> = HashMap::new();
+        for a in &self.aggregates {
+            if let (Some(method), Some(sum), Some(min), Some(max)) =
+                (Method::parse(&a.method), a.sum, a.min, a.max)
+            {
+                summaries
+                    .entry(a.application_id.as_str())
+                    .or_default()
+                    .push(PairSummary {
+                        criterion_id: a.criterion_id.clone(),
+                        method,
+                        count: a.count as u32,
+                        sum,
+                        min,
+                        max,
                     });
             }
         }
@@ -90,14 +140,24 @@ impl Board {
         self.applications
             .iter()
             .map(|a| {
-                evaluate(
-                    &rules,
-                    &criteria,
-                    scores.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]),
-                    agreed.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]),
-                    &declarations_of(a),
-                    stage,
-                )
+                let agreed = agreed.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                if self.scores.is_some() {
+                    let scores = scores.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    evaluate(
+                        &rules,
+                        &criteria,
+                        scores,
+                        agreed,
+                        &declarations_of(a),
+                        stage,
+                    )
+                } else {
+                    let pairs = summaries
+                        .get(a.id.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
+                    evaluate_summaries(&rules, &criteria, pairs, agreed, &declarations_of(a), stage)
+                }
             })
             .collect()
     }
@@ -132,12 +192,17 @@ fn load_visible_board(
     conn: &mut DbConnection,
     caller: &Caller,
     vacancy_id: &str,
+    individual_scores: bool,
 ) -> Result<Board, AppError> {
     let visible = access::vacancy(conn, caller, vacancy_id)?;
     if !caller.is_staff() && visible.seat.is_none() {
         return Err(AppError::Forbidden("portals do not see shortlists".into()));
     }
-    Board::load(conn, visible.vacancy)
+    if individual_scores {
+        Board::load(conn, visible.vacancy)
+    } else {
+        Board::load_aggregated(conn, visible.vacancy)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -292,8 +357,14 @@ fn build_shortlist(board: &Board, caller: &Caller, params: &ShortlistParams) -> 
                 criterion_scores: board
                     .criteria
                     .iter()
-                    .map(|c| {
-                        let result = e.criteria.iter().find(|r| r.criterion_id == c.id)?;
+                    .enumerate()
+                    .map(|(n, c)| {
+                        // Both lists are in position order; fall back to a search if not.
+                        let result = e
+                            .criteria
+                            .get(n)
+                            .filter(|r| r.criterion_id == c.id)
+                            .or_else(|| e.criteria.iter().find(|r| r.criterion_id == c.id))?;
                         let counted: Vec<f64> = result
                             .methods
                             .iter()
@@ -435,7 +506,7 @@ pub async fn get_shortlist(
     let id = path.into_inner();
     let c = caller.clone();
     let board = db
-        .read(move |conn| load_visible_board(conn, &c, &id))
+        .read(move |conn| load_visible_board(conn, &c, &id, false))
         .await?;
     let params = query.into_inner();
     if params.top.is_some_and(|n| n == 0 || n > 100_000) {
@@ -541,12 +612,12 @@ pub async fn get_score_matrix(
     let id = path.into_inner();
     let c = caller.clone();
     let board = db
-        .read(move |conn| load_visible_board(conn, &c, &id))
+        .read(move |conn| load_visible_board(conn, &c, &id, true))
         .await?;
     // Every method counts at the final stage, so each pair's own result is reported.
     let evaluations = board.evaluate(Stage::Final);
     let mut by_pair: HashMap<PairKey, Vec<(String, i32)>> = HashMap::new();
-    for s in &board.scores {
+    for s in board.individual_scores() {
         by_pair
             .entry((
                 s.application_id.as_str(),
@@ -571,7 +642,7 @@ pub async fn get_score_matrix(
         })
         .collect();
     let mut assessors: Vec<String> = board
-        .scores
+        .individual_scores()
         .iter()
         .map(|s| s.assessor.clone())
         .collect::<HashSet<_>>()
@@ -726,7 +797,7 @@ pub async fn record_decisions(
                     vacancy.status
                 )));
             }
-            let board = Board::load(conn, vacancy)?;
+            let board = Board::load_aggregated(conn, vacancy)?;
             let evaluations = board.evaluate(Stage::Shortlisting);
             let index: HashMap<&str, usize> = board.applications.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
             let mut errors = Vec::new();
@@ -893,7 +964,7 @@ pub async fn get_summary(
     let id = path.into_inner();
     let (board, panel) = db
         .read(move |conn| {
-            let board = load_visible_board(conn, &caller, &id)?;
+            let board = load_visible_board(conn, &caller, &id, true)?;
             let panel = panels::for_vacancy(conn, &board.vacancy.id)?;
             Ok((board, panel))
         })
@@ -951,7 +1022,7 @@ pub async fn get_summary(
         .collect();
     methods_in_use.sort();
     let scored: HashSet<(&str, &str, &str)> = board
-        .scores
+        .individual_scores()
         .iter()
         .map(|s| {
             (

@@ -132,3 +132,39 @@ pub fn agreed_for_vacancy(
         .select(AgreedScoreRow::as_select())
         .load(conn)?)
 }
+
+/// One (application, criterion, method) pair's assessor scores, aggregated by the
+/// database.
+#[derive(Debug, Clone, Queryable)]
+pub struct PairAggregateRow {
+    pub application_id: String,
+    pub criterion_id: String,
+    pub method: String,
+    pub count: i64,
+    pub sum: Option<i64>,
+    pub min: Option<i32>,
+    pub max: Option<i32>,
+}
+
+/// Every pair of a vacancy aggregated in SQL: one row per (application, criterion,
+/// method) instead of one per assessor, and no assessor names or evidence moved.
+pub fn pair_aggregates_for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> Result<Vec<PairAggregateRow>, AppError> {
+    use super::schema::scores::dsl;
+    use diesel::dsl::{count_star, max, min, sum};
+    Ok(dsl::scores
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .group_by((dsl::application_id, dsl::criterion_id, dsl::method))
+        .select((
+            dsl::application_id,
+            dsl::criterion_id,
+            dsl::method,
+            count_star(),
+            sum(dsl::score),
+            min(dsl::score),
+            max(dsl::score),
+        ))
+        .load(conn)?)
+}

@@ -395,13 +395,28 @@ fn gcd(a: i128, b: i128) -> i128 {
 
 type PairKey<'a> = (&'a str, Method);
 
-/// Scores gathered for one (criterion, method) pair.
-#[derive(Default)]
-struct PairScores<'a> {
-    /// Keyed by assessor; a later score from the same assessor replaces an earlier one,
-    /// as a resubmitted scoresheet does.
-    by_assessor: BTreeMap<&'a str, i32>,
+/// What the rules need of one (criterion, method) pair's scores: the assessors' count,
+/// sum, lowest and highest, and the agreed score. A database can aggregate these
+/// itself (see [`evaluate_summaries`]), so the individual scores need never be loaded.
+#[derive(Default, Clone, Copy)]
+struct PairScores {
+    count: u32,
+    sum: i64,
+    min: i32,
+    max: i32,
     agreed: Option<i32>,
+}
+
+/// The assessors' scores of one (criterion, method) pair of one application, already
+/// aggregated (e.g. by `GROUP BY` in SQL). Each assessor counts once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairSummary {
+    pub criterion_id: String,
+    pub method: Method,
+    pub count: u32,
+    pub sum: i64,
+    pub min: i32,
+    pub max: i32,
 }
 
 /// A criterion's result together with the exact numbers the totals are built from.
@@ -428,14 +443,52 @@ pub fn evaluate(
     stage: Stage,
 ) -> Evaluation {
     let pairs = gather_pair_scores(scores, agreed);
+    evaluate_pairs(rules, criteria, &pairs, declarations, stage)
+}
 
+/// [`evaluate`] from per-pair aggregates instead of individual scores: the same rules,
+/// the same result (a property test holds them equal).
+pub fn evaluate_summaries(
+    rules: &VacancyRules,
+    criteria: &[CriterionInput],
+    summaries: &[PairSummary],
+    agreed: &[AgreedScoreInput],
+    declarations: &Declarations,
+    stage: Stage,
+) -> Evaluation {
+    let mut pairs: HashMap<PairKey<'_>, PairScores> = HashMap::with_capacity(summaries.len());
+    for s in summaries.iter().filter(|s| s.count > 0) {
+        let pair = pairs
+            .entry((s.criterion_id.as_str(), s.method))
+            .or_default();
+        pair.count = s.count;
+        pair.sum = s.sum;
+        pair.min = s.min;
+        pair.max = s.max;
+    }
+    for a in agreed {
+        pairs
+            .entry((a.criterion_id.as_str(), a.method))
+            .or_default()
+            .agreed = Some(a.score);
+    }
+    evaluate_pairs(rules, criteria, &pairs, declarations, stage)
+}
+
+fn evaluate_pairs(
+    rules: &VacancyRules,
+    criteria: &[CriterionInput],
+    pairs: &HashMap<PairKey<'_>, PairScores>,
+    declarations: &Declarations,
+    stage: Stage,
+) -> Evaluation {
     let mut ordered: Vec<&CriterionInput> = criteria.iter().collect();
     // Stable sort: criteria sharing a position keep the order they were given in.
     ordered.sort_by_key(|criterion| criterion.position);
 
     let mut outcomes: Vec<CriterionOutcome> = ordered
         .iter()
-        .map(|criterion| evaluate_criterion(criterion, rules, stage, &pairs))
+        .map(|criterion| evaluate_criterion(criterion, rules, stage, pairs))
         .collect();
 
     let units = requirement_units(&ordered);
@@ -527,15 +580,29 @@ pub fn evaluate(
 fn gather_pair_scores<'a>(
     scores: &'a [ScoreInput],
     agreed: &'a [AgreedScoreInput],
-) -> HashMap<PairKey<'a>, PairScores<'a>> {
-    let mut pairs: HashMap<PairKey<'a>, PairScores<'a>> = HashMap::new();
+) -> HashMap<PairKey<'a>, PairScores> {
+    // Keyed by assessor first: a later score from the same assessor replaces an
+    // earlier one, as a resubmitted scoresheet does.
+    let mut by_assessor: HashMap<PairKey<'a>, BTreeMap<&'a str, i32>> = HashMap::new();
     for score in scores {
-        pairs
+        by_assessor
             .entry((score.criterion_id.as_str(), score.method))
             .or_default()
-            .by_assessor
             .insert(score.assessor.as_str(), score.score);
     }
+    let mut pairs: HashMap<PairKey<'a>, PairScores> = by_assessor
+        .into_iter()
+        .map(|(key, values)| {
+            let pair = PairScores {
+                count: values.len() as u32,
+                sum: values.values().map(|&v| i64::from(v)).sum(),
+                min: values.values().copied().min().unwrap_or(0),
+                max: values.values().copied().max().unwrap_or(0),
+                agreed: None,
+            };
+            (key, pair)
+        })
+        .collect();
     for agreed_score in agreed {
         pairs
             .entry((agreed_score.criterion_id.as_str(), agreed_score.method))
@@ -556,7 +623,7 @@ fn evaluate_criterion(
     criterion: &CriterionInput,
     rules: &VacancyRules,
     stage: Stage,
-    pairs: &HashMap<PairKey<'_>, PairScores<'_>>,
+    pairs: &HashMap<PairKey<'_>, PairScores>,
 ) -> CriterionOutcome {
     let mut methods = criterion.methods.clone();
     methods.sort();
@@ -622,31 +689,19 @@ fn uncounted_pair(method: Method) -> MethodResult {
 /// Scores one counted pair; also returns its exact score for the weighted total.
 fn evaluate_pair(
     method: Method,
-    scores: Option<&PairScores<'_>>,
+    scores: Option<&PairScores>,
     scale: Scale,
 ) -> (MethodResult, Option<Fraction>) {
-    let (assessors, agreed) = match scores {
-        Some(scores) => (
-            scores.by_assessor.values().copied().collect::<Vec<i32>>(),
-            scores.agreed,
-        ),
-        None => (Vec::new(), None),
-    };
-
-    let spread = match (assessors.iter().min(), assessors.iter().max()) {
-        (Some(&low), Some(&high)) => Some(high - low),
-        _ => None,
-    };
+    let pair = scores.copied().unwrap_or_default();
+    let agreed = pair.agreed;
+    let spread = (pair.count > 0).then(|| pair.max - pair.min);
 
     // The chair's agreed score overrides the mean. The mean stays a fraction so that
     // "mean >= pass mark" is decided without floating-point error.
     let score = match agreed {
         Some(agreed) => Some(Fraction::whole(i128::from(agreed))),
-        None if assessors.is_empty() => None,
-        None => {
-            let sum: i128 = assessors.iter().map(|&value| i128::from(value)).sum();
-            Some(Fraction::new(sum, assessors.len() as i128))
-        }
+        None if pair.count == 0 => None,
+        None => Some(Fraction::new(i128::from(pair.sum), i128::from(pair.count))),
     };
 
     let status = match score {
@@ -661,7 +716,7 @@ fn evaluate_pair(
         score: score.map(Fraction::to_f64),
         spread,
         agreed: agreed.is_some(),
-        assessor_count: assessors.len(),
+        assessor_count: pair.count as usize,
         status,
         needs_moderation: agreed.is_none() && spread.is_some_and(|s| s >= MODERATION_SPREAD),
     };
@@ -2152,6 +2207,35 @@ mod tests {
             if before.recommendation == Recommendation::Shortlist {
                 prop_assert_eq!(after.recommendation, Recommendation::Shortlist);
             }
+        }
+
+        #[test]
+        fn aggregated_scores_evaluate_exactly_as_individual_ones(scenario in scenario_strategy()) {
+            // What a GROUP BY (criterion, method) hands over: count, sum, min, max.
+            let mut groups: std::collections::BTreeMap<(String, Method), Vec<i32>> = Default::default();
+            for s in &scenario.scores {
+                groups.entry((s.criterion_id.clone(), s.method)).or_default().push(s.score);
+            }
+            let summaries: Vec<PairSummary> = groups
+                .into_iter()
+                .map(|((criterion_id, method), values)| PairSummary {
+                    criterion_id,
+                    method,
+                    count: values.len() as u32,
+                    sum: values.iter().map(|&v| i64::from(v)).sum(),
+                    min: *values.iter().min().unwrap(),
+                    max: *values.iter().max().unwrap(),
+                })
+                .collect();
+            let from_summaries = evaluate_summaries(
+                &scenario.rules,
+                &scenario.criteria,
+                &summaries,
+                &scenario.agreed,
+                &Declarations::default(),
+                scenario.stage,
+            );
+            prop_assert_eq!(from_summaries, scenario.evaluate());
         }
 
         #[test]
