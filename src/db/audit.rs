@@ -101,16 +101,12 @@ fn next_link(conn: &mut DbConnection, org: &str) -> Result<(i64, String), AppErr
         dsl::last_hash.eq(GENESIS),
     );
     // Upserts must run on the backend's own connection.
-    match conn {
-        DbConnection::Postgres(c) => diesel::insert_into(audit_chain_heads::table)
-            .values(head)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-        DbConnection::Sqlite(c) => diesel::insert_into(audit_chain_heads::table)
-            .values(head)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    crate::on_backend!(&mut *conn, |c| diesel::insert_into(
+        audit_chain_heads::table
+    )
+    .values(head)
+    .on_conflict_do_nothing()
+    .execute(c))?;
     let (seq, last_hash): (i64, String) =
         diesel::update(dsl::audit_chain_heads.filter(dsl::org.eq(org)))
             .set(dsl::seq.eq(dsl::seq + 1))

@@ -36,12 +36,11 @@ pub fn for_vacancy(
 }
 
 pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> Result<(), AppError> {
-    // One statement per row: SQLite caps bound parameters per statement, and a spec is
-    // at most a few hundred rows.
-    for row in rows {
-        diesel::insert_into(criteria::table)
-            .values(row)
-            .execute(conn)?;
+    // Chunked multi-row inserts: SQLite caps bound parameters per statement.
+    for chunk in rows.chunks(100) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(criteria::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }

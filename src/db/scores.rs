@@ -6,6 +6,10 @@ use super::schema::{agreed_scores, scores};
 use super::DbConnection;
 use crate::error::AppError;
 
+/// Rows per INSERT statement: 100 rows × 8 columns stays far below SQLite's limit on
+/// bound parameters.
+const INSERT_CHUNK: usize = 100;
+
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = scores)]
 pub struct ScoreRow {
@@ -78,10 +82,11 @@ pub fn replace_assessor_scores(
         .filter(dsl::criterion_id.eq_any(criterion_ids));
     let before: Vec<ScoreRow> = scope.clone().select(ScoreRow::as_select()).load(conn)?;
     diesel::delete(scope).execute(conn)?;
-    for row in rows {
-        diesel::insert_into(scores::table)
-            .values(row)
-            .execute(conn)?;
+    // Multi-row inserts, in chunks under SQLite's bound-parameter limit.
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(scores::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(before)
 }
@@ -104,10 +109,11 @@ pub fn replace_agreed(
         .select(AgreedScoreRow::as_select())
         .load(conn)?;
     diesel::delete(scope).execute(conn)?;
-    for row in rows {
-        diesel::insert_into(agreed_scores::table)
-            .values(row)
-            .execute(conn)?;
+    // Multi-row inserts, in chunks under SQLite's bound-parameter limit.
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(agreed_scores::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(before)
 }
