@@ -66,8 +66,9 @@ pub fn retention(settings: &Settings, dry_run: bool) -> Result<(), String> {
     use diesel::Connection;
     let db = open_db(settings)?;
     db.migrate()?;
-    let mut conn = db.conn().map_err(|e| e.to_string())?;
-    let orgs = crate::db::privacy::orgs_with_applications(&mut conn).map_err(|e| e.to_string())?;
+    let mut pooled = db.conn().map_err(|e| e.to_string())?;
+    let conn = &mut pooled.conn;
+    let orgs = crate::db::privacy::orgs_with_applications(conn).map_err(|e| e.to_string())?;
     let today = crate::api::vacancies::uk_today();
     let mut total = 0;
     for org in orgs {

@@ -118,21 +118,35 @@ pub struct Manager {
     url: String,
 }
 
+/// A pooled connection with a note of whether it failed in a way that means the
+/// server went away. diesel cannot tell a dead PostgreSQL socket by itself; a pinged
+/// checkout would cost a round trip on every request, so instead a connection that saw
+/// a connection-level error is marked and the pool drops it.
+pub struct ManagedConnection {
+    pub conn: DbConnection,
+    broken: bool,
+}
+
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = ManagedConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        establish(&self.url).map_err(r2d2::Error::ConnectionError)
+    fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
+        let conn = establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+        Ok(ManagedConnection {
+            conn,
+            broken: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
+    fn is_valid(&self, c: &mut ManagedConnection) -> Result<(), r2d2::Error> {
+        c.conn
+            .batch_execute("SELECT 1")
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, c: &mut ManagedConnection) -> bool {
+        c.broken
     }
 }
 
@@ -166,9 +180,9 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(0))
             .connection_timeout(connect_timeout)
-            // A PostgreSQL restart leaves pooled connections dead without diesel noticing;
-            // a ping at checkout discards them, so service resumes by itself.
-            .test_on_check_out(backend == Backend::Postgres)
+            // No ping at checkout: a connection that fails as unavailable is marked
+            // broken and dropped (see ManagedConnection).
+            .test_on_check_out(false)
             .build_unchecked(Manager {
                 url: url.to_string(),
             });
@@ -198,8 +212,10 @@ impl Db {
     {
         let db = self.clone();
         actix_web::web::block(move || {
-            let mut conn = db.conn()?;
-            f(&mut conn)
+            let mut pooled = db.conn()?;
+            let result = f(&mut pooled.conn);
+            pooled.broken |= matches!(result, Err(AppError::Unavailable));
+            result
         })
         .await
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
@@ -214,7 +230,7 @@ impl Db {
     {
         let db = self.clone();
         actix_web::web::block(move || {
-            let mut conn = db.conn()?;
+            let mut pooled = db.conn()?;
             let _guard = match db.backend {
                 Backend::Sqlite => Some(
                     db.sqlite_write_lock
@@ -223,8 +239,9 @@ impl Db {
                 ),
                 Backend::Postgres => None,
             };
-            let conn: &mut DbConnection = &mut conn;
-            conn.transaction(f)
+            let result = pooled.conn.transaction(f);
+            pooled.broken |= matches!(result, Err(AppError::Unavailable));
+            result
         })
         .await
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
@@ -236,13 +253,17 @@ impl Db {
             .pool
             .get()
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        run_migrations(&mut conn)
+        run_migrations(&mut conn.conn)
     }
 
     pub fn ping(&self) -> Result<(), AppError> {
-        let mut conn = self.conn()?;
-        conn.batch_execute("SELECT 1")
-            .map_err(|_| AppError::Unavailable)
+        let mut pooled = self.conn()?;
+        let result = pooled
+            .conn
+            .batch_execute("SELECT 1")
+            .map_err(|_| AppError::Unavailable);
+        pooled.broken |= result.is_err();
+        result
     }
 }
 
