@@ -279,6 +279,9 @@ pub async fn submit_scoresheet(
     let actor = actor(&caller, &req);
     let stored = db
         .write(move |conn| {
+            // Lock first, so the status read below cannot change before commit and
+            // concurrent sheets for one application queue instead of colliding.
+            crate::db::applications::lock(conn, &id)?;
             let found = access::application_in_org(conn, &caller, &id)?;
             if found.seat.is_none() && !caller.has_any(&[Role::Admin, Role::Recruiter]) {
                 return Err(AppError::Forbidden(
@@ -368,6 +371,9 @@ pub async fn record_agreed_scores(
     let actor = actor(&caller, &req);
     let stored = db
         .write(move |conn| {
+            // Lock first, so the status read below cannot change before commit and
+            // concurrent sheets for one application queue instead of colliding.
+            crate::db::applications::lock(conn, &id)?;
             let found = access::application_in_org(conn, &caller, &id)?;
             if !found.is_chair() {
                 return Err(AppError::Forbidden(

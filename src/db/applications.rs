@@ -233,3 +233,14 @@ pub fn all_for_vacancy(
         .order((dsl::submitted_at.asc(), dsl::id.asc()))
         .load(conn)?)
 }
+
+/// Takes the application's row lock (PostgreSQL) until the transaction ends, so that
+/// concurrent writes to one application's scores queue instead of colliding. SQLite
+/// writers are already serialised; there the statement is a harmless no-op update.
+pub fn lock(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
+    use super::schema::applications::dsl;
+    diesel::update(dsl::applications.filter(dsl::id.eq(id)))
+        .set(dsl::version.eq(dsl::version))
+        .execute(conn)?;
+    Ok(())
+}

@@ -124,6 +124,25 @@ both_backends! {
         assert_eq!(chain["valid"], true, "{chain}");
     }
 
+    async fn one_assessor_resubmitting_concurrently_gets_no_conflict(app: TestApp) {
+        let (vid, criteria) = app.open_vacancy().await;
+        let c = ids(&criteria);
+        app.set_panel(&vid, &[("ann", "member")]).await;
+        let a = app.apply(&vid, "Twice", json!({})).await;
+        let uri = format!("/api/v1/applications/{}/scoresheets", a["id"].as_str().unwrap());
+        let token = app.panel("ann");
+        let sends = (0..8).map(|i| {
+            let body = json!({"method": "application", "scores": [{"criterion_id": c[0], "score": i % 4}]});
+            let (uri, token, app) = (uri.clone(), token.clone(), &app);
+            async move { app.post(&uri, &token, body).await }
+        });
+        for r in futures_util::future::join_all(sends).await {
+            r.expect(200);
+        }
+        let stored = app.get(&format!("/api/v1/applications/{}/scores", a["id"].as_str().unwrap()), &app.recruiter()).await.body;
+        assert_eq!(stored["scores"].as_array().unwrap().len(), 1, "one score per assessor and criterion");
+    }
+
     async fn evaluation_of_the_sample_spec(app: TestApp) {
         let (vid, criteria) = app.open_vacancy().await;
         let c = ids(&criteria);
