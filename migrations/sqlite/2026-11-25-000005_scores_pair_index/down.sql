@@ -1,0 +1,1 @@
+DROP INDEX scores_vacancy_pair;
