@@ -1,0 +1,130 @@
+"""The database-side baselines the API is measured against.
+
+* shortlist_sql: the aggregate a shortlist needs, done entirely in the database: per
+  application and criterion the mean of the assessors' scores on the counted method
+  (`application` at the shortlisting stage), the chair's agreed score overriding it, the
+  moderation flag (spread >= 2), alternative groups counted once through their best
+  member, essential criteria met/unmet, weighted totals, and the competition rank of the
+  applicants who meet every essential. One row per application, with the same identity
+  columns the shortlist shows.
+* pgbench scripts: the statements the API runs for a scoresheet (same reads, same
+  delete + 30 single-row inserts, same audit-chain head lock and audit row), for
+  GET /vacancies/{id} and for GET /applications/{id}/evaluation.
+"""
+
+from gen import ORG, PGBENCH_ASSESSOR, app_id_sql
+
+
+def shortlist_sql(vid, sqlite=False):
+    """Driven from the scores (one hash aggregate over the vacancy's rows), criteria
+    joined in, agreed scores overriding the mean; an application with no score for an
+    essential unit is `incomplete` (counted against the spec's essential units)."""
+    f8 = (lambda e: f"({e}) * 1.0") if sqlite else (lambda e: f"({e})::float8")
+    b_or = "max" if sqlite else "bool_or"
+    return f"""
+WITH pair AS (
+    SELECT s.application_id, s.criterion_id, sum(s.score) AS total, count(*) AS n,
+           max(s.score) - min(s.score) AS spread
+    FROM scores s
+    WHERE s.vacancy_id = '{vid}' AND s.method = 'application'
+    GROUP BY s.application_id, s.criterion_id
+), crit AS (
+    SELECT p.application_id, c.requirement, c.weight, coalesce(c.alternative_group, c.id) AS unit,
+           CASE WHEN ag.score IS NOT NULL THEN {f8('ag.score')} ELSE {f8('p.total')} / p.n END AS score,
+           (ag.score IS NULL AND p.spread >= 2) AS moderate
+    FROM pair p
+    JOIN criteria c ON c.id = p.criterion_id
+    LEFT JOIN agreed_scores ag
+           ON ag.application_id = p.application_id AND ag.criterion_id = p.criterion_id
+          AND ag.method = 'application'
+), unit AS (
+    SELECT application_id, unit, {b_or}(requirement = 'essential') AS essential,
+           {b_or}(score >= 2) AS met, max(score * weight) AS weighted, max(3 * weight) AS max_weighted,
+           {b_or}(moderate) AS moderate
+    FROM crit
+    GROUP BY application_id, unit
+), app AS (
+    SELECT application_id, sum(weighted) AS weighted_score, sum(max_weighted) AS max_weighted_score,
+           count(*) FILTER (WHERE essential AND NOT met) AS unmet,
+           count(*) FILTER (WHERE essential) AS essentials_scored,
+           {b_or}(moderate) AS needs_moderation
+    FROM unit
+    GROUP BY application_id
+), spec AS (
+    SELECT count(DISTINCT coalesce(alternative_group, id)) AS essential_units
+    FROM criteria WHERE vacancy_id = '{vid}' AND requirement = 'essential'
+)
+SELECT a.id, a.candidate_code, a.candidate_name, a.status, a.guaranteed_interview,
+       x.weighted_score, x.max_weighted_score,
+       100.0 * x.weighted_score / x.max_weighted_score AS percentage,
+       CASE WHEN x.unmet > 0 THEN 'reject'
+            WHEN coalesce(x.essentials_scored, 0) < spec.essential_units THEN 'incomplete'
+            ELSE 'shortlist' END AS recommendation,
+       CASE WHEN x.unmet = 0
+            THEN rank() OVER (PARTITION BY x.unmet = 0 ORDER BY x.weighted_score DESC) END AS rank,
+       x.needs_moderation
+FROM applications a
+CROSS JOIN spec
+LEFT JOIN app x ON x.application_id = a.id
+WHERE a.vacancy_id = '{vid}' AND a.status <> 'withdrawn'
+ORDER BY x.unmet = 0 DESC, x.weighted_score DESC, a.submitted_at
+"""
+
+
+def _app(k):
+    return app_id_sql(k, ":i")
+
+
+def pgbench_scoresheet(k, vid, criterion_ids, after_state_len):
+    """One scoresheet, statement for statement as the API runs it on PostgreSQL
+    (src/api/scores.rs submit_scoresheet, src/db/scores.rs, src/db/audit.rs)."""
+    app = _app(k)
+    ids = "{" + ",".join(criterion_ids) + "}"
+    # RFC 3339 text as the app stores it; no ':' in the SQL text, which pgbench would
+    # take for variable references (":MI", ":SS").
+    now = ("replace(to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+           "'YYYY-MM-DD\"T\"HH24#MI#SS.US\"Z\"'), '#', chr(58))")
+    inserts = "\n".join(
+        f"INSERT INTO scores (application_id, criterion_id, method, assessor, vacancy_id, score, "
+        f"evidence, submitted_at) VALUES ({app}, '{cid}', 'application', '{PGBENCH_ASSESSOR}', "
+        f"'{vid}', {(j % 4)}, NULL, {now});"
+        for j, cid in enumerate(criterion_ids)
+    )
+    # The audit row's after_state is the JSON of the 30 stored rows (about 7 kB); a
+    # string of the same length stands in for it. before_state is '[]' (first
+    # submission), as for most API submissions in the run.
+    filler = "x" * after_state_len
+    # Applications in turn from a sequence, as the wrk script does (see wrk.lua).
+    return f"""SELECT nextval('bench_scoresheet_seq') % :n + 1 AS i \\gset
+BEGIN;
+SELECT * FROM applications WHERE id = {app} AND org = '{ORG}' LIMIT 1;
+SELECT * FROM vacancies WHERE id = '{vid}' AND org = '{ORG}' LIMIT 1;
+SELECT * FROM panel_members WHERE vacancy_id = '{vid}' AND user_id = '{PGBENCH_ASSESSOR}' LIMIT 1;
+SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
+SELECT * FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);
+DELETE FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);
+{inserts}
+INSERT INTO audit_chain_heads (org, seq, last_hash) VALUES ('{ORG}', 0, '{'0' * 64}') ON CONFLICT DO NOTHING;
+UPDATE audit_chain_heads SET seq = seq + 1 WHERE org = '{ORG}' RETURNING seq, last_hash \\gset
+INSERT INTO audit_events (id, org, actor, action, entity_type, entity_id, before_state, after_state, request_id, occurred_at, seq, prev_hash, hash) VALUES (gen_random_uuid()::text, '{ORG}', '{PGBENCH_ASSESSOR}', 'scoresheet.submitted', 'application', {app}, '[]', '{filler}', gen_random_uuid()::text, {now}, :seq, :last_hash, md5(random()::text) || md5(random()::text));
+UPDATE audit_chain_heads SET last_hash = md5(random()::text) || md5(random()::text) WHERE org = '{ORG}';
+END;
+"""
+
+
+def pgbench_vacancy(vid):
+    """GET /vacancies/{id} as a recruiter: one row by id and org."""
+    return f"SELECT * FROM vacancies WHERE id = '{vid}' AND org = '{ORG}' LIMIT 1;\n"
+
+
+def pgbench_evaluation(k, vid):
+    """GET /applications/{id}/evaluation as a recruiter (src/api/scores.rs get_evaluation)."""
+    app = _app(k)
+    return f"""\\set i random(1, :n)
+SELECT * FROM applications WHERE id = {app} AND org = '{ORG}' LIMIT 1;
+SELECT * FROM vacancies WHERE id = '{vid}' AND org = '{ORG}' LIMIT 1;
+SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
+SELECT * FROM scores WHERE application_id = {app} ORDER BY criterion_id, method, assessor;
+SELECT * FROM agreed_scores WHERE application_id = {app} ORDER BY criterion_id, method;
+SELECT * FROM pre_employment_checks WHERE application_id = {app};
+"""
