@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{access, actor, decode_cursor, encode_cursor, next_link, validate, Page, PageParams};
+use super::{
+    access, actor, decode_cursor, encode_cursor, one_page, page_response, validate, Page,
+    PageParams,
+};
 use crate::auth::{Caller, Role};
 use crate::db::applications::{
     self as store, ApplicationRow, EqualityRow, IdempotencyRow, ListFilter,
@@ -437,23 +440,12 @@ pub async fn list_applications(
             Ok((rows, visible.vacancy))
         })
         .await?;
-    let more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = more
-        .then(|| {
-            rows.last()
-                .map(|r| encode_cursor(&[&r.submitted_at, &r.id]))
-        })
-        .flatten();
+    let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.submitted_at, &r.id]));
     let items = rows
         .iter()
         .map(|r| Application::from_row(r, access::hide_identity(&caller, &vacancy, r)))
         .collect();
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, next_link(&req, cursor)));
-    }
-    Ok(response.json(Page { items, next_cursor }))
+    Ok(page_response(&req, items, next_cursor))
 }
 
 #[utoipa::path(

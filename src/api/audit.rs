@@ -1,12 +1,11 @@
 //! `/api/v1/audit-events`: the append-only record of every change (admin only).
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{decode_cursor, encode_cursor, next_link, validate, Page, PageParams};
+use super::{decode_cursor, encode_cursor, one_page, page_response, validate, Page, PageParams};
 use crate::auth::{Caller, Role};
 use crate::db::audit::{self as store, AuditFilter};
 use crate::db::Db;
@@ -94,11 +93,7 @@ pub async fn list_audit_events(
             )
         })
         .await?;
-    let more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = more
-        .then(|| rows.last().map(|r| encode_cursor(&[&r.seq.to_string()])))
-        .flatten();
+    let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.seq.to_string()]));
     let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str(t).ok());
     let items = rows
         .iter()
@@ -117,11 +112,7 @@ pub async fn list_audit_events(
             hash: r.hash.clone(),
         })
         .collect();
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, next_link(&req, cursor)));
-    }
-    Ok(response.json(Page { items, next_cursor }))
+    Ok(page_response(&req, items, next_cursor))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

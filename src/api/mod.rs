@@ -56,6 +56,36 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Cuts a `limit + 1` fetch down to one page; the cursor names the last row kept and
+/// is `None` on the last page.
+pub fn one_page<R>(
+    mut rows: Vec<R>,
+    limit: i64,
+    cursor_of: impl Fn(&R) -> String,
+) -> (Vec<R>, Option<String>) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next_cursor = if more {
+        rows.last().map(cursor_of)
+    } else {
+        None
+    };
+    (rows, next_cursor)
+}
+
+/// A page as JSON, with `Link: <…>; rel="next"` when there is more.
+pub fn page_response<T: Serialize>(
+    req: &HttpRequest,
+    items: Vec<T>,
+    next_cursor: Option<String>,
+) -> actix_web::HttpResponse {
+    let mut response = actix_web::HttpResponse::Ok();
+    if let Some(cursor) = &next_cursor {
+        response.insert_header((header::LINK, next_link(req, cursor)));
+    }
+    response.json(Page { items, next_cursor })
+}
+
 pub fn encode_cursor(parts: &[&str]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(parts.join("\n"))
 }

@@ -9,8 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
-    actor, check_if_match, decode_cursor, encode_cursor, etag, next_link, validate, Page,
-    PageParams,
+    actor, check_if_match, decode_cursor, encode_cursor, etag, one_page, page_response, validate,
+    Page, PageParams,
 };
 use crate::auth::{Caller, Role};
 use crate::db::vacancies::{self as store, ListCursor, ListFilter, VacancyRow};
@@ -505,22 +505,12 @@ pub async fn list_vacancies(
             )
         })
         .await?;
-    let more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(&[&r.created_at, &r.id]))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.created_at, &r.id]));
     let items = rows
         .iter()
         .map(Vacancy::from_row)
         .collect::<Result<Vec<_>, _>>()?;
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, next_link(&req, cursor)));
-    }
-    Ok(response.json(Page { items, next_cursor }))
+    Ok(page_response(&req, items, next_cursor))
 }
 
 #[utoipa::path(
