@@ -54,6 +54,29 @@ pub struct StoredScoresheet {
     pub scores: Vec<ScoreEntry>,
 }
 
+impl StoredScoresheet {
+    /// The sheet as stored: (criterion id, score, evidence) for each line.
+    fn new(
+        application_id: String,
+        method: Method,
+        assessor: String,
+        lines: impl Iterator<Item = (String, i32, Option<String>)>,
+    ) -> StoredScoresheet {
+        StoredScoresheet {
+            application_id,
+            method,
+            assessor,
+            scores: lines
+                .map(|(criterion_id, score, evidence)| ScoreEntry {
+                    criterion_id,
+                    score,
+                    evidence,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Score {
     pub criterion_id: String,
@@ -322,19 +345,13 @@ pub async fn submit_scoresheet(
                 Some(&before),
                 Some(&rows),
             )?;
-            Ok(StoredScoresheet {
-                application_id: found.application.id,
-                method: sheet.method,
-                assessor: caller.sub.clone(),
-                scores: rows
-                    .into_iter()
-                    .map(|r| ScoreEntry {
-                        criterion_id: r.criterion_id,
-                        score: r.score,
-                        evidence: r.evidence,
-                    })
-                    .collect(),
-            })
+            Ok(StoredScoresheet::new(
+                found.application.id,
+                sheet.method,
+                caller.sub.clone(),
+                rows.into_iter()
+                    .map(|r| (r.criterion_id, r.score, r.evidence)),
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(stored))
@@ -408,19 +425,13 @@ pub async fn record_agreed_scores(
                 Some(&before),
                 Some(&rows),
             )?;
-            Ok(StoredScoresheet {
-                application_id: found.application.id,
-                method: sheet.method,
-                assessor: caller.sub.clone(),
-                scores: rows
-                    .into_iter()
-                    .map(|r| ScoreEntry {
-                        criterion_id: r.criterion_id,
-                        score: r.score,
-                        evidence: r.evidence,
-                    })
-                    .collect(),
-            })
+            Ok(StoredScoresheet::new(
+                found.application.id,
+                sheet.method,
+                caller.sub.clone(),
+                rows.into_iter()
+                    .map(|r| (r.criterion_id, r.score, r.evidence)),
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(stored))
