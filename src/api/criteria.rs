@@ -167,8 +167,87 @@ fn check_spec(
     }
 }
 
+/// Field checks over a whole-spec body (`PUT` or import): size, then each criterion, with
+/// errors named `[i].field`.
+pub(super) fn validate_whole_spec(body: &[NewCriterion]) -> Result<(), AppError> {
+    if body.len() > MAX_CRITERIA {
+        return Err(AppError::validation(
+            "",
+            format!("a person specification holds at most {MAX_CRITERIA} criteria"),
+        ));
+    }
+    let mut errors = Vec::new();
+    for (i, c) in body.iter().enumerate() {
+        if let Err(AppError::Validation(list)) = validate(c) {
+            errors.extend(
+                list.into_iter()
+                    .map(|e| FieldError::new(format!("[{i}].{}", e.field), e.message)),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// What a whole-spec replacement would store, checked (the vacancy is visible and a
+/// draft, every criterion valid, spec-wide rules hold) without writing anything.
+pub(super) fn check_replacement(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    vacancy_id: &str,
+    body: &[NewCriterion],
+) -> Result<(VacancyRow, Vec<CriterionRow>), AppError> {
+    let vacancy = editable_vacancy(conn, caller, vacancy_id)?;
+    let rows = body
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            to_row(&vacancy.id, c, i as i32).map_err(|e| match e {
+                AppError::Validation(list) => AppError::Validation(
+                    list.into_iter()
+                        .map(|f| FieldError::new(format!("[{i}].{}", f.field), f.message))
+                        .collect(),
+                ),
+                other => other,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    check_spec(&rows, |i| Some(format!("[{i}]")))?;
+    Ok((vacancy, rows))
+}
+
+/// Replaces a draft vacancy's whole specification inside the caller's transaction and
+/// returns the stored rows; `action` names the audit event.
+pub(super) fn replace_spec(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    actor: &Actor,
+    vacancy_id: &str,
+    body: &[NewCriterion],
+    action: &str,
+) -> Result<Vec<CriterionRow>, AppError> {
+    let (vacancy, rows) = check_replacement(conn, caller, vacancy_id, body)?;
+    let before = store::for_vacancy(conn, &vacancy.id)?;
+    store::delete_all(conn, &vacancy.id)?;
+    store::insert_many(conn, &rows)?;
+    vacancy_store::touch(conn, &vacancy.org, &vacancy.id, &db::now_text())?;
+    audit::record(
+        conn,
+        actor,
+        action,
+        "vacancy",
+        &vacancy.id,
+        Some(&before),
+        Some(&rows),
+    )?;
+    store::for_vacancy(conn, &vacancy.id)
+}
+
 /// The vacancy as a writer may change its spec: same org, and still a draft.
-fn editable_vacancy(
+pub(super) fn editable_vacancy(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
@@ -318,58 +397,19 @@ pub async fn replace_criteria(
 ) -> Result<HttpResponse, AppError> {
     caller.require(WRITERS)?;
     let body = body.into_inner();
-    if body.len() > MAX_CRITERIA {
-        return Err(AppError::validation(
-            "",
-            format!("a person specification holds at most {MAX_CRITERIA} criteria"),
-        ));
-    }
-    let mut errors = Vec::new();
-    for (i, c) in body.iter().enumerate() {
-        if let Err(AppError::Validation(list)) = validate(c) {
-            errors.extend(
-                list.into_iter()
-                    .map(|e| FieldError::new(format!("[{i}].{}", e.field), e.message)),
-            );
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    validate_whole_spec(&body)?;
     let vacancy_id = path.into_inner();
     let actor = actor(&caller, &req);
     let rows = db
         .write(move |conn| {
-            let vacancy = editable_vacancy(conn, &caller, &vacancy_id)?;
-            let rows = body
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    to_row(&vacancy.id, c, i as i32).map_err(|e| match e {
-                        AppError::Validation(list) => AppError::Validation(
-                            list.into_iter()
-                                .map(|f| FieldError::new(format!("[{i}].{}", f.field), f.message))
-                                .collect(),
-                        ),
-                        other => other,
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            check_spec(&rows, |i| Some(format!("[{i}]")))?;
-            let before = store::for_vacancy(conn, &vacancy.id)?;
-            store::delete_all(conn, &vacancy.id)?;
-            store::insert_many(conn, &rows)?;
-            vacancy_store::touch(conn, &vacancy.org, &vacancy.id, &db::now_text())?;
-            audit::record(
+            replace_spec(
                 conn,
+                &caller,
                 &actor,
+                &vacancy_id,
+                &body,
                 "criteria.replaced",
-                "vacancy",
-                &vacancy.id,
-                Some(&before),
-                Some(&rows),
-            )?;
-            store::for_vacancy(conn, &vacancy.id)
+            )
         })
         .await?;
     let items = rows

@@ -182,6 +182,19 @@ fn table() -> Vec<Row> {
             expect: [OK, OK, NO, NO, NO],
         },
         Row {
+            method: "POST",
+            path: "/api/v1/vacancies/{vacancy_id}/criteria/import",
+            on: On::Draft,
+            body: |_| {
+                Some(Value::String(
+                    "## Person Specification\n\nEssential\n\n- Social work degree\n\n\
+                     Desirable\n\n- Full driving licence\n"
+                        .into(),
+                ))
+            },
+            expect: [OK, OK, NO, NO, NO],
+        },
+        Row {
             method: "PATCH",
             path: "/api/v1/vacancies/{vacancy_id}/criteria/{criterion_id}",
             on: On::Draft,
@@ -539,8 +552,15 @@ async fn call(app: &TestApp, row: &Row, uri: &str, token: &str, body: Option<Val
         .method(method)
         .uri(uri)
         .insert_header(bearer(token));
-    if let Some(body) = body {
-        req = req.set_json(body);
+    match body {
+        // A string is a document (the criteria import), sent as it is.
+        Some(Value::String(document)) => {
+            req = req
+                .insert_header(("content-type", "text/markdown"))
+                .set_payload(document);
+        }
+        Some(body) => req = req.set_json(body),
+        None => {}
     }
     app.call(req).await
 }

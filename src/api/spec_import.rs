@@ -1,0 +1,338 @@
+//! `POST /api/v1/vacancies/{id}/criteria/import`: a person specification from the
+//! employer's own document (converted text, HTML or Word) instead of retyping it.
+
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::actor;
+use super::criteria::{
+    editable_vacancy, replace_spec, validate_whole_spec, Criterion, NewCriterion,
+};
+use super::vacancies::WRITERS;
+use crate::auth::Caller;
+use crate::db::criteria as store;
+use crate::db::Db;
+use crate::domain::{Method, Requirement};
+use crate::error::{AppError, Problem};
+use crate::import::{self, Format, ImportError, ImportedSpec};
+
+/// Largest document accepted. Larger than the JSON body limit: a council's whole
+/// restructuring pack with fifty specifications converts to about 400 KB of text, and a
+/// Word file carries images and styles besides the text.
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportParams {
+    /// `true`: report what would be created and change nothing.
+    pub dry_run: Option<bool>,
+    /// Which person specification (1-based, in document order) when the document holds
+    /// several; required then.
+    #[param(minimum = 1)]
+    pub section: Option<u32>,
+}
+
+/// A Word (.docx) file, as its raw bytes (a schema only: the handler reads the payload).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct WordDocument(Vec<u8>);
+
+/// One person specification found in the document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportSection {
+    /// 1-based, in document order: the value for `?section=`.
+    pub section: u32,
+    /// The post title when the document names one.
+    pub title: Option<String>,
+    /// Line of the document (of its text form, for HTML and Word) where it starts.
+    pub line: usize,
+    /// Number of criteria found in it.
+    pub criteria: usize,
+}
+
+/// A line inside the chosen specification that could not be classified.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportWarning {
+    pub line: usize,
+    pub text: String,
+    pub reason: String,
+}
+
+/// One criterion as imported: as stored (with `id`), or as it would be (`id` null).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportedCriterion {
+    /// `null` in a dry run.
+    pub id: Option<String>,
+    pub category: String,
+    pub description: String,
+    pub requirement: Requirement,
+    pub methods: Vec<Method>,
+    pub weight: i32,
+    pub alternative_group: Option<String>,
+    pub position: i32,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpecImport {
+    /// `true`: nothing was changed.
+    pub dry_run: bool,
+    /// The specification imported (1-based).
+    pub section: u32,
+    /// Every specification found in the document.
+    pub sections: Vec<ImportSection>,
+    /// The specification, replacing the vacancy's (or what would replace it).
+    pub criteria: Vec<ImportedCriterion>,
+    /// One per line of the chosen specification that was not made a criterion.
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// The document's format from its `Content-Type`; anything else is a 415.
+fn format_of(req: &HttpRequest) -> Result<Format, AppError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    Format::from_content_type(content_type).ok_or_else(|| {
+        AppError::UnsupportedMediaType(format!(
+            "send the document as text/plain, text/markdown, text/html or \
+             application/vnd.openxmlformats-officedocument.wordprocessingml.document \
+             (got {:?})",
+            content_type
+        ))
+    })
+}
+
+async fn read_document(mut payload: web::Payload) -> Result<Vec<u8>, AppError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > MAX_IMPORT_BYTES {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if body.is_empty() {
+        return Err(AppError::validation("body", "the document is empty"));
+    }
+    Ok(body)
+}
+
+/// The specification the caller asked for, or a 422 that lists what is there.
+fn choose(specs: Vec<ImportedSpec>, section: Option<u32>) -> Result<(u32, ImportedSpec), AppError> {
+    let listing = || {
+        specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{} {} (line {}, {} criteria)",
+                    i + 1,
+                    s.title.as_deref().unwrap_or("untitled"),
+                    s.line,
+                    s.criteria.len()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let index = match section {
+        Some(n) if n >= 1 && (n as usize) <= specs.len() => n,
+        Some(n) => {
+            return Err(AppError::validation(
+                "section",
+                format!(
+                    "there is no specification {n}; the document holds {}: {}",
+                    specs.len(),
+                    listing()
+                ),
+            ))
+        }
+        None if specs.len() == 1 => 1,
+        None => {
+            return Err(AppError::validation(
+                "section",
+                format!(
+                    "the document holds {} person specifications; choose one with \
+                     ?section=N: {}",
+                    specs.len(),
+                    listing()
+                ),
+            ))
+        }
+    };
+    let spec = specs
+        .into_iter()
+        .nth(index as usize - 1)
+        .ok_or_else(|| AppError::Internal("chosen section vanished".into()))?;
+    Ok((index, spec))
+}
+
+fn as_new_criteria(spec: &ImportedSpec) -> Vec<NewCriterion> {
+    spec.criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| NewCriterion {
+            category: c.category.clone(),
+            description: c.description.clone(),
+            requirement: c.requirement,
+            methods: c.methods.clone(),
+            weight: None,
+            alternative_group: c.alternative_group.clone(),
+            position: Some(i as i32),
+        })
+        .collect()
+}
+
+#[utoipa::path(
+    tag = "person specification",
+    params(("vacancy_id" = String, Path, description = "Vacancy id"), ImportParams),
+    request_body(
+        description = "The person specification document: the converted text (markdown, \
+                       HTML table fragments included), an HTML page, or a Word .docx file. \
+                       At most 8 MiB.",
+        content(
+            (String = "text/plain"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+            (WordDocument = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )
+    ),
+    responses(
+        (status = 200, description = "The imported (or, in a dry run, the would-be) specification", body = SpecImport),
+        (status = 400, description = "Malformed query string", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The vacancy is no longer a draft", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The document is larger than 8 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not one of the accepted document types", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The document cannot be read, holds no person specification, holds several and `section` does not choose one, or yields invalid criteria", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/vacancies/{vacancy_id}/criteria/import")]
+pub async fn import_criteria(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    params: web::Query<ImportParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    caller.require(WRITERS)?;
+    let format = format_of(&req)?;
+    let document = read_document(payload).await?;
+    let vacancy_id = path.into_inner();
+    let params = params.into_inner();
+    let dry_run = params.dry_run.unwrap_or(false);
+
+    // The vacancy first, so a missing or frozen one is a 404 or 409 whatever the body.
+    {
+        let (caller, vacancy_id) = (caller.clone(), vacancy_id.clone());
+        db.read(move |conn| editable_vacancy(conn, &caller, &vacancy_id).map(drop))
+            .await?;
+    }
+    // Parsing a large document is CPU work: keep it off the async workers.
+    let specs = web::block(move || import::import(format, &document))
+        .await
+        .map_err(|e| AppError::Internal(format!("import task failed: {e}")))?
+        .map_err(|e| match e {
+            ImportError::Unreadable(why) => AppError::validation(
+                "body",
+                format!("the document cannot be read as {format:?}: {why}"),
+            ),
+            ImportError::NoSpecification => AppError::validation(
+                "body",
+                "no person specification was found: expected essential/desirable criteria \
+                 (ESSENTIAL/DESIRABLE columns, Essential/Desirable lists or E/D marks)",
+            ),
+        })?;
+    let sections: Vec<ImportSection> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ImportSection {
+            section: i as u32 + 1,
+            title: s.title.clone(),
+            line: s.line,
+            criteria: s.criteria.len(),
+        })
+        .collect();
+    let (section, spec) = choose(specs, params.section)?;
+    let body = as_new_criteria(&spec);
+    validate_whole_spec(&body)?;
+    let warnings = spec
+        .warnings
+        .iter()
+        .map(|w| ImportWarning {
+            line: w.line,
+            text: w.text.clone(),
+            reason: w.reason.clone(),
+        })
+        .collect();
+
+    let criteria = if dry_run {
+        // Same checks as the real thing (vacancy visible and still a draft, spec-wide
+        // rules), in a transaction that writes nothing.
+        let preview = body.clone();
+        db.read(move |conn| {
+            super::criteria::check_replacement(conn, &caller, &vacancy_id, &preview)
+        })
+        .await?;
+        body.into_iter()
+            .map(|c| ImportedCriterion {
+                id: None,
+                category: c.category,
+                description: c.description,
+                requirement: c.requirement,
+                methods: c.methods,
+                weight: c.weight.unwrap_or(1),
+                alternative_group: c.alternative_group,
+                position: c.position.unwrap_or(0),
+            })
+            .collect()
+    } else {
+        let actor = actor(&caller, &req);
+        let rows: Vec<store::CriterionRow> = db
+            .write(move |conn| {
+                replace_spec(
+                    conn,
+                    &caller,
+                    &actor,
+                    &vacancy_id,
+                    &body,
+                    "criteria.imported",
+                )
+            })
+            .await?;
+        rows.iter()
+            .map(Criterion::from_row)
+            .map(|c| {
+                c.map(|c| ImportedCriterion {
+                    id: Some(c.id),
+                    category: c.category,
+                    description: c.description,
+                    requirement: c.requirement,
+                    methods: c.methods,
+                    weight: c.weight,
+                    alternative_group: c.alternative_group,
+                    position: c.position,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    Ok(HttpResponse::Ok().json(SpecImport {
+        dry_run,
+        section,
+        sections,
+        criteria,
+        warnings,
+    }))
+}

@@ -1,0 +1,204 @@
+//! Person-specification import: finds the person specification(s) in a document
+//! (markdown/plain text with HTML fragments, HTML, or a Word .docx file) and extracts
+//! criteria. Pure functions: no database, no HTTP.
+//!
+//! Every format is first rendered to the text form (markdown with tab-separated table rows
+//! whose cells hold HTML, as the seed conversions are), read into blocks ([`blocks`]), and
+//! the specifications are found in those ([`spec`]). Warning lines refer to the text form.
+
+mod blocks;
+mod criteria;
+mod docx;
+mod html;
+mod spec;
+mod text;
+
+use crate::domain::{Method, Requirement};
+
+/// The document formats the importer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `text/plain` or `text/markdown`: the converted form, HTML table fragments included.
+    Text,
+    /// `text/html`.
+    Html,
+    /// `application/vnd.openxmlformats-officedocument.wordprocessingml.document`.
+    Docx,
+}
+
+impl Format {
+    /// The format for a `Content-Type` value (parameters such as `charset` ignored).
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "text/plain" | "text/markdown" => Some(Format::Text),
+            "text/html" => Some(Format::Html),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+                Some(Format::Docx)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One extracted criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCriterion {
+    pub category: String,
+    pub description: String,
+    pub requirement: Requirement,
+    /// Non-empty, each method once, in `Method::ALL` order.
+    pub methods: Vec<Method>,
+    pub alternative_group: Option<String>,
+}
+
+/// Something in the specification the importer saw but could not classify.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportWarning {
+    /// 1-based line of the text form of the document (for .docx, of its text conversion).
+    pub line: usize,
+    /// The text concerned (trimmed, at most ~200 characters).
+    pub text: String,
+    pub reason: String,
+}
+
+/// One person specification found in a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedSpec {
+    /// The post title when the document names one.
+    pub title: Option<String>,
+    /// 1-based line where the specification starts in the text form.
+    pub line: usize,
+    pub criteria: Vec<ImportedCriterion>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Why a document could not be imported.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    /// Not valid UTF-8 text, not a readable .docx, malformed XML…
+    #[error("the document cannot be read: {0}")]
+    Unreadable(String),
+    /// Readable, but no person specification with at least one criterion was found.
+    #[error("no person specification was found in the document")]
+    NoSpecification,
+}
+
+/// Every person specification in the document, in document order; each has at least one
+/// criterion.
+pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportError> {
+    let text = match format {
+        Format::Text => utf8(body)?.to_string(),
+        Format::Html => html::to_text(utf8(body)?),
+        Format::Docx => docx::to_text(body)?,
+    };
+    let specs = spec::find_specs(&text::blocks(&text));
+    if specs.is_empty() {
+        Err(ImportError::NoSpecification)
+    } else {
+        Ok(specs)
+    }
+}
+
+fn utf8(body: &[u8]) -> Result<&str, ImportError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|error| ImportError::Unreadable(format!("not UTF-8 text: {error}")))?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SPEC: &str = "Essential\n\n- Good IT skills\n\nDesirable\n\n- A Practice lead\n";
+
+    #[test]
+    fn text_documents_import_and_bad_ones_are_refused() {
+        let specs = import(Format::Text, SPEC.as_bytes()).expect("a specification");
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].criteria.len(), 2);
+        assert!(matches!(
+            import(Format::Text, &[0xff, 0xfe, 0x00]),
+            Err(ImportError::Unreadable(_))
+        ));
+        assert_eq!(
+            import(Format::Text, b"Job purpose\n\nTo help."),
+            Err(ImportError::NoSpecification)
+        );
+    }
+
+    #[test]
+    fn html_documents_import() {
+        let html = "<html><head><title>x</title></head><body><h1>Person specification</h1>\
+<p><b>Job Title:</b> Support Worker</p>\
+<table><tr><td>Attributes</td><td>Essential</td><td>Desirable</td></tr>\
+<tr><td><b>Experience</b></td><td><ul><li>Working with children &amp; families</li>\
+<li>Report writing (A/I)</li></ul></td><td><ul><li>Supervision skills</li></ul></td></tr></table>\
+<h2>Essential</h2><ul><li>Full driving licence<ul><li>or access to transport</li></ul></li></ul>\
+<h2>Desirable</h2><ol><li>First aid</li></ol><p>Other information</p></body></html>";
+        let specs = import(Format::Html, html.as_bytes()).expect("specifications");
+        assert_eq!(specs.len(), 2);
+        assert_eq!(specs[0].title.as_deref(), Some("Support Worker"));
+        let first: Vec<(&str, Requirement)> = specs[0]
+            .criteria
+            .iter()
+            .map(|c| (c.description.as_str(), c.requirement))
+            .collect();
+        assert_eq!(
+            first,
+            vec![
+                ("Working with children & families", Requirement::Essential),
+                ("Report writing", Requirement::Essential),
+                ("Supervision skills", Requirement::Desirable),
+            ]
+        );
+        assert_eq!(
+            specs[0].criteria[1].methods,
+            vec![Method::Application, Method::Interview]
+        );
+        let second: Vec<&str> = specs[1]
+            .criteria
+            .iter()
+            .map(|c| c.description.as_str())
+            .collect();
+        assert_eq!(
+            second,
+            vec!["Full driving licence; or access to transport", "First aid"]
+        );
+    }
+
+    #[test]
+    fn content_types_map_to_formats() {
+        assert_eq!(
+            Format::from_content_type("text/html; charset=utf-8"),
+            Some(Format::Html)
+        );
+        assert_eq!(Format::from_content_type("application/pdf"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn import_never_panics(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+            for format in [Format::Text, Format::Html, Format::Docx] {
+                let _ = import(format, &body);
+            }
+        }
+
+        #[test]
+        fn import_never_panics_on_markup_like_text(
+            body in "[<>/a-zA-Z&;#\t\n ▪♦•○()ED:.0-9-]{0,300}"
+        ) {
+            for format in [Format::Text, Format::Html] {
+                let _ = import(format, body.as_bytes());
+            }
+        }
+    }
+}

@@ -1,0 +1,1141 @@
+//! Finds person specifications in the blocks of a document and extracts their criteria.
+//!
+//! Four layouts are recognised, each by its header:
+//! - marks column: a "Job Requirements: Essential (E) or Desirable (D) | E/D" header, rows of
+//!   section heading, criteria and marks (optionally a Measurement column of method numbers);
+//! - essential/desirable columns: an "ESSENTIAL … | DESIRABLE …" header row, one row per
+//!   attribute;
+//! - headed rows: rows whose first cell says "Essential experience", "Desirable skills"…;
+//! - headed lists: "Essential" / "Desirable" paragraphs followed by list items.
+
+use super::blocks::{collapse, Block, BlockKind, Cell, Item, BREAK};
+use super::criteria::{
+    describe, kind_of, marks, measurement_methods, pieces, sentence_case, sort_methods,
+    split_run_together, starts_lowercase, starts_with_enumerator, strip_enumerator,
+    strip_section_letter, Piece,
+};
+use super::{ImportWarning, ImportedCriterion, ImportedSpec};
+use crate::domain::{Method, Requirement};
+
+/// Every specification with at least one criterion, in document order.
+pub fn find_specs(blocks: &[Block]) -> Vec<ImportedSpec> {
+    let mut specs = Vec::new();
+    let mut previous_end = 0;
+    let mut index = 0;
+    while index < blocks.len() {
+        let block = &blocks[index];
+        let found = if let Some(header) = marks_header(block) {
+            Some(marks_table(blocks, index, header))
+        } else if let Some(columns) = column_header(block) {
+            Some(column_table(blocks, index, columns))
+        } else if row_heading(block).is_some() {
+            Some(headed_rows(blocks, index))
+        } else if list_heading(block).is_some() {
+            Some(headed_lists(blocks, index))
+        } else {
+            None
+        };
+        match found {
+            Some((mut spec, end)) => {
+                spec.title = find_title(blocks, previous_end, index);
+                if let Some(spec) = spec.finish() {
+                    specs.push(spec);
+                }
+                previous_end = end;
+                index = end.max(index + 1);
+            }
+            None => index += 1,
+        }
+    }
+    specs
+}
+
+/// A specification being read.
+struct Builder {
+    line: usize,
+    title: Option<String>,
+    drafts: Vec<Draft>,
+    warnings: Vec<ImportWarning>,
+}
+
+struct Draft {
+    category: String,
+    text: String,
+    requirement: Requirement,
+    /// Methods from a Measurement column; codes in the text are added when finishing.
+    methods: Vec<Method>,
+    or_next: bool,
+}
+
+impl Builder {
+    fn new(line: usize) -> Builder {
+        Builder {
+            line,
+            title: None,
+            drafts: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Adds a criterion and returns its index.
+    fn add(&mut self, category: &str, piece: &Piece, requirement: Requirement) -> usize {
+        self.drafts.push(Draft {
+            category: category.to_string(),
+            text: piece.text.clone(),
+            requirement,
+            methods: Vec::new(),
+            or_next: piece.or_next,
+        });
+        self.drafts.len() - 1
+    }
+
+    /// Joins text continuing criterion `index` (a page break cut it, or it is a sub-item).
+    fn extend(&mut self, index: usize, separator: &str, piece: &Piece) {
+        if let Some(draft) = self.drafts.get_mut(index) {
+            draft.text.push_str(separator);
+            draft.text.push_str(&piece.text);
+            draft.or_next = piece.or_next;
+        }
+    }
+
+    fn warn(&mut self, line: usize, text: &str, reason: &str) {
+        let text = collapse(text);
+        if text.is_empty() {
+            return;
+        }
+        let text: String = text.chars().take(200).collect();
+        self.warnings.push(ImportWarning {
+            line,
+            text,
+            reason: reason.to_string(),
+        });
+    }
+
+    fn finish(self) -> Option<ImportedSpec> {
+        let mut criteria: Vec<ImportedCriterion> = Vec::with_capacity(self.drafts.len());
+        let mut groups = 0;
+        let mut linked = false;
+        for draft in self.drafts {
+            let (description, mut methods) = describe(&draft.text);
+            if description.is_empty() {
+                continue;
+            }
+            methods.extend(draft.methods);
+            let mut methods = sort_methods(methods);
+            if methods.is_empty() {
+                // The conventions: a criterion with no stated method is assessed from the
+                // application form.
+                methods.push(Method::Application);
+            }
+            let mut criterion = ImportedCriterion {
+                category: if draft.category.is_empty() {
+                    kind_of(&description).to_string()
+                } else {
+                    draft.category
+                },
+                description,
+                requirement: draft.requirement,
+                methods,
+                alternative_group: None,
+            };
+            if linked {
+                if let Some(previous) = criteria.last_mut() {
+                    let group = previous
+                        .alternative_group
+                        .get_or_insert_with(|| {
+                            groups += 1;
+                            format!("alt-{groups}")
+                        })
+                        .clone();
+                    criterion.alternative_group = Some(group);
+                    // Alternatives share the requirement of the first.
+                    criterion.requirement = previous.requirement;
+                }
+            }
+            linked = draft.or_next;
+            criteria.push(criterion);
+        }
+        (!criteria.is_empty()).then_some(ImportedSpec {
+            title: self.title,
+            line: self.line,
+            criteria,
+            warnings: self.warnings,
+        })
+    }
+}
+
+const NO_MARK: &str = "no essential/desirable mark";
+const NOTE: &str = "note among the criteria";
+
+fn row(block: &Block) -> Option<&[Cell]> {
+    match &block.kind {
+        BlockKind::Row(cells) => Some(cells),
+        _ => None,
+    }
+}
+
+fn block_text(block: &Block) -> String {
+    match &block.kind {
+        BlockKind::Heading(text) => text.clone(),
+        BlockKind::Paragraph(cell) => cell.plain(),
+        BlockKind::ListItem { text, .. } => text.clone(),
+        BlockKind::Row(cells) => {
+            collapse(&cells.iter().map(Cell::plain).collect::<Vec<_>>().join(" "))
+        }
+    }
+}
+
+fn items_of(cells: &[&Cell]) -> Vec<Item> {
+    cells
+        .iter()
+        .flat_map(|cell| cell.items.iter().cloned())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Marks column ("Leicester" forms)
+
+#[derive(Clone, Copy)]
+struct MarksHeader {
+    /// "All E" or a lone "E" heads the marks column: unmarked criteria are essential.
+    all_essential: bool,
+}
+
+fn is_requirements_legend(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("Essential(E)") || compact.contains("E=Essential")
+}
+
+fn marks_header(block: &Block) -> Option<MarksHeader> {
+    match &block.kind {
+        BlockKind::Row(cells) => {
+            if !cells
+                .iter()
+                .any(|cell| is_requirements_legend(&cell.plain()))
+            {
+                return None;
+            }
+            let all_essential = cells.iter().any(|cell| {
+                let compact: String = cell.plain().split_whitespace().collect();
+                compact.eq_ignore_ascii_case("allE") || compact == "E"
+            });
+            Some(MarksHeader { all_essential })
+        }
+        BlockKind::Paragraph(cell) if is_requirements_legend(&cell.plain()) => Some(MarksHeader {
+            all_essential: false,
+        }),
+        _ => None,
+    }
+}
+
+/// A paragraph of the header that a converter broke out of its table (`E/ D`).
+fn is_marks_heading(text: &str) -> bool {
+    let compact: String = text.split_whitespace().collect();
+    compact.eq_ignore_ascii_case("E/D") || compact.eq_ignore_ascii_case("allE")
+}
+
+fn nonempty_marks(text: &str) -> Option<Vec<Requirement>> {
+    marks(text).filter(|found| !found.is_empty())
+}
+
+fn has_title_label(block: &Block) -> bool {
+    match &block.kind {
+        BlockKind::Row(cells) => cells
+            .iter()
+            .any(|cell| title_label(&cell.plain()).is_some()),
+        BlockKind::Paragraph(cell) => title_label(&cell.plain()).is_some(),
+        _ => false,
+    }
+}
+
+/// State of a marks table being read.
+struct MarksTable {
+    spec: Builder,
+    header: MarksHeader,
+    category: String,
+    /// Criterion text with no mark yet: a following sub-item row may carry its mark.
+    pending: Option<(usize, Piece)>,
+    /// Paragraphs a converter broke out of the table, waiting for their marks paragraph.
+    loose: Vec<(usize, Piece)>,
+    /// Index of the last criterion added, for sub-items in the following rows.
+    last: Option<usize>,
+}
+
+fn marks_table(blocks: &[Block], start: usize, header: MarksHeader) -> (Builder, usize) {
+    let mut table = MarksTable {
+        spec: Builder::new(blocks[start].line),
+        header,
+        category: String::new(),
+        pending: None,
+        loose: Vec::new(),
+        last: None,
+    };
+    let mut index = start + 1;
+    while let Some(block) = blocks.get(index) {
+        if has_title_label(block) || column_header(block).is_some() {
+            break;
+        }
+        match &block.kind {
+            BlockKind::Heading(_) | BlockKind::ListItem { .. } => break,
+            BlockKind::Row(cells) => {
+                if let Some(next_header) = marks_header(block) {
+                    // A specification continued in a second table (the Measurement form).
+                    table.header = next_header;
+                } else if row_heading(block).is_some() {
+                    break;
+                } else {
+                    table.row(block.line, cells);
+                }
+            }
+            BlockKind::Paragraph(cell) => {
+                let text = cell.plain();
+                if text.starts_with("Total number of") {
+                    index += 1;
+                    break;
+                }
+                if text.starts_with("Measurement") || is_marks_heading(&text) {
+                    // The form's legend, repeated below each table.
+                } else if let Some(found) = nonempty_marks(&text) {
+                    table.mark_loose(&found);
+                } else if strip_section_letter(&text) != text {
+                    table.category = sentence_case(&text);
+                } else if next_is_mark(blocks, index) {
+                    table.loose.push((
+                        block.line,
+                        Piece {
+                            text: cell.text(),
+                            bullet: false,
+                            note: false,
+                            or_next: false,
+                        },
+                    ));
+                } else if section_row_follows(blocks, index) {
+                    // A page header the converter left inside the table.
+                } else {
+                    break;
+                }
+            }
+        }
+        index += 1;
+    }
+    table.flush_pending();
+    let loose = std::mem::take(&mut table.loose);
+    for (line, piece) in loose {
+        table.unmarked(line, &piece);
+    }
+    (table.spec, index)
+}
+
+/// True when, past a few paragraphs, the table goes on with a section row (`D. Other Skills`).
+fn section_row_follows(blocks: &[Block], index: usize) -> bool {
+    blocks[index + 1..]
+        .iter()
+        .take(4)
+        .find(|block| !matches!(block.kind, BlockKind::Paragraph(_)))
+        .and_then(row)
+        .and_then(|cells| cells.first())
+        .is_some_and(|label| {
+            let heading = label.emphasis.clone().unwrap_or_else(|| label.plain());
+            strip_section_letter(&heading) != heading
+        })
+}
+
+fn next_is_mark(blocks: &[Block], index: usize) -> bool {
+    blocks
+        .get(index + 1)
+        .is_some_and(|block| match &block.kind {
+            BlockKind::Paragraph(cell) => {
+                let text = cell.plain();
+                is_marks_heading(&text) || nonempty_marks(&text).is_some()
+            }
+            _ => false,
+        })
+}
+
+impl MarksTable {
+    fn row(&mut self, line: usize, cells: &[Cell]) {
+        let Some((label, rest)) = cells.split_first() else {
+            return;
+        };
+        let label_text = label.plain();
+        let filled: Vec<&Cell> = rest.iter().filter(|cell| !cell.is_empty()).collect();
+        // A criterion that slipped into the first column, its mark one cell left and
+        // nothing else in the row (seed 004, line 2603), is a criterion, not guidance.
+        let shifted = !label_text.is_empty()
+            && label.emphasis.is_none()
+            && strip_section_letter(&label_text) == label_text
+            && matches!(filled.as_slice(), [only] if nonempty_marks(&only.plain()).is_some());
+        let labelled = !label_text.is_empty() && !shifted;
+        if labelled {
+            match &label.emphasis {
+                Some(heading) => self.category = sentence_case(heading),
+                None if strip_section_letter(&label_text) != label_text => {
+                    self.category = sentence_case(&label_text)
+                }
+                None => self
+                    .spec
+                    .warn(line, &label_text, "form guidance, not a criterion"),
+            }
+        }
+        // From the right: a Measurement cell of numbers, then the marks cell.
+        let mut content: Vec<&Cell> = if shifted {
+            std::iter::once(label).chain(filled).collect()
+        } else {
+            filled
+        };
+        let mut methods = Vec::new();
+        if let Some(found) = content
+            .last()
+            .and_then(|cell| measurement_methods(&cell.plain()))
+        {
+            methods = found;
+            content.pop();
+        }
+        let mut row_marks = Vec::new();
+        if let Some(found) = content
+            .last()
+            .and_then(|cell| nonempty_marks(&cell.plain()))
+        {
+            row_marks = found;
+            content.pop();
+        }
+        let found = pieces(&items_of(&content));
+        let mut criteria = Vec::new();
+        for piece in found {
+            if piece.note {
+                self.spec.warn(line, &piece.text, NOTE);
+            } else {
+                criteria.extend(self.split_note(line, piece));
+            }
+        }
+        if criteria.is_empty() {
+            return;
+        }
+        let continues = |piece: &Piece| {
+            !labelled && (starts_with_enumerator(&piece.text) || starts_lowercase(&piece.text))
+        };
+        if row_marks.is_empty() && !self.header.all_essential {
+            for (position, piece) in criteria.iter().enumerate() {
+                if position == 0 && continues(piece) {
+                    let (separator, piece) = continuation(piece);
+                    if let Some((_, pending)) = self.pending.as_mut() {
+                        pending.text.push_str(separator);
+                        pending.text.push_str(&piece.text);
+                        continue;
+                    }
+                    if let Some(last) = self.last {
+                        self.spec.extend(last, separator, &piece);
+                        continue;
+                    }
+                }
+                self.flush_pending();
+                self.pending = Some((line, piece.clone()));
+            }
+            return;
+        }
+        // A marked row that opens in lower case ends the criterion cut by a page break;
+        // its marks belong to the criteria after that.
+        if let (Some(last), None, false) = (self.last, &self.pending, labelled) {
+            if criteria
+                .first()
+                .is_some_and(|piece| starts_lowercase(&piece.text))
+            {
+                if let [single] = criteria.as_slice() {
+                    let parts = split_run_together(&single.text, row_marks.len() + 1);
+                    criteria = parts
+                        .into_iter()
+                        .map(|text| Piece {
+                            text,
+                            ..single.clone()
+                        })
+                        .collect();
+                }
+                let head = criteria.remove(0);
+                self.spec.extend(last, " ", &head);
+                if criteria.is_empty() {
+                    return;
+                }
+            }
+        }
+        // A marked row: a pending unmarked text this row continues takes the row's mark.
+        if let Some((pending_line, mut pending)) = self.pending.take() {
+            match criteria.first_mut() {
+                Some(first) if continues(first) => {
+                    let (separator, rest) = continuation(first);
+                    pending.text.push_str(separator);
+                    pending.text.push_str(&rest.text);
+                    pending.or_next = first.or_next;
+                    *first = pending;
+                }
+                _ => self.spec.warn(pending_line, &pending.text, NO_MARK),
+            }
+        }
+        let all_bullets = criteria.iter().all(|piece| piece.bullet);
+        let assigned = assign_marks(criteria, &row_marks, all_bullets);
+        for (piece, requirement) in assigned {
+            let index = self.spec.add(&self.category, &piece, requirement);
+            if let Some(draft) = self.spec.drafts.get_mut(index) {
+                draft.methods = methods.clone();
+            }
+            self.last = Some(index);
+        }
+    }
+
+    /// Splits off a trailing "NOTE: …" from a criterion text and reports it.
+    fn split_note(&mut self, line: usize, mut piece: Piece) -> Option<Piece> {
+        if let Some(at) = piece.text.find("NOTE:") {
+            let note = piece.text.split_off(at);
+            self.spec.warn(line, &note, NOTE);
+        }
+        (!piece.text.trim().is_empty()).then_some(piece)
+    }
+
+    fn mark_loose(&mut self, found: &[Requirement]) {
+        let loose = std::mem::take(&mut self.loose);
+        let assigned = assign_marks(
+            loose.into_iter().map(|(_, piece)| piece).collect(),
+            found,
+            false,
+        );
+        for (piece, requirement) in assigned {
+            self.last = Some(self.spec.add(&self.category, &piece, requirement));
+        }
+    }
+
+    fn flush_pending(&mut self) {
+        if let Some((line, piece)) = self.pending.take() {
+            self.unmarked(line, &piece);
+        }
+    }
+
+    fn unmarked(&mut self, line: usize, piece: &Piece) {
+        if self.header.all_essential {
+            self.last = Some(self.spec.add(&self.category, piece, Requirement::Essential));
+        } else {
+            self.spec.warn(line, &piece.text, NO_MARK);
+        }
+    }
+}
+
+/// How a continuing piece joins the text it continues: an enumerated sub-item (`(ii) …`) as
+/// a sub-item, anything else as the rest of the sentence.
+fn continuation(piece: &Piece) -> (&'static str, Piece) {
+    if starts_with_enumerator(&piece.text) {
+        let text = strip_enumerator(&piece.text);
+        (
+            "; ",
+            Piece {
+                text,
+                ..piece.clone()
+            },
+        )
+    } else {
+        (" ", piece.clone())
+    }
+}
+
+/// Pairs criteria with marks in order; criteria beyond the marks take the last mark. Plain
+/// text is one criterion per paragraph when it has several, one for the whole cell when
+/// there is a single mark, and a single paragraph with several marks is split where the
+/// original lines were. With no marks at all (an "All E" form) each is essential.
+fn assign_marks(
+    criteria: Vec<Piece>,
+    found: &[Requirement],
+    all_bullets: bool,
+) -> Vec<(Piece, Requirement)> {
+    let Some(&last) = found.last() else {
+        return criteria
+            .into_iter()
+            .map(|piece| (piece, Requirement::Essential))
+            .collect();
+    };
+    let criteria = match criteria.as_slice() {
+        [single] if found.len() > 1 && !all_bullets => {
+            split_run_together(&single.text, found.len())
+                .into_iter()
+                .map(|text| Piece {
+                    text,
+                    ..single.clone()
+                })
+                .collect()
+        }
+        [_, _, ..] if found.len() == 1 && !all_bullets => {
+            let text = criteria
+                .iter()
+                .map(|piece| piece.text.as_str())
+                .collect::<Vec<_>>()
+                .join(&BREAK.to_string());
+            let or_next = criteria.last().is_some_and(|piece| piece.or_next);
+            vec![Piece {
+                text,
+                bullet: false,
+                note: false,
+                or_next,
+            }]
+        }
+        _ => criteria,
+    };
+    criteria
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| (piece, found.get(i).copied().unwrap_or(last)))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Essential / desirable columns
+
+#[derive(Clone, Copy)]
+struct Columns {
+    essential: usize,
+    desirable: usize,
+}
+
+fn column_header(block: &Block) -> Option<Columns> {
+    let cells = row(block)?;
+    let find = |word: &str| {
+        cells.iter().position(|cell| {
+            let text = cell.plain().to_lowercase();
+            text.starts_with(word) && text.split_whitespace().count() <= 3
+        })
+    };
+    let essential = find("essential")?;
+    let desirable = find("desirable")?;
+    (essential > 0 && desirable > 0 && essential != desirable).then_some(Columns {
+        essential,
+        desirable,
+    })
+}
+
+fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, usize) {
+    let mut spec = Builder::new(blocks[start].line);
+    let mut category = String::new();
+    // The last criterion of each column, which a page-break row may continue.
+    let mut last: [Option<usize>; 2] = [None, None];
+    let mut index = start + 1;
+    while let Some(cells) = blocks.get(index).and_then(row) {
+        let line = blocks[index].line;
+        let label = cells.first().map(Cell::plain).unwrap_or_default();
+        if !label.is_empty() {
+            category = sentence_case(
+                cells
+                    .first()
+                    .and_then(|cell| cell.emphasis.as_deref())
+                    .unwrap_or(&label),
+            );
+        }
+        let sides = [
+            (columns.essential, Requirement::Essential),
+            (columns.desirable, Requirement::Desirable),
+        ];
+        for (side, (column, requirement)) in sides.into_iter().enumerate() {
+            let Some(cell) = cells.get(column) else {
+                continue;
+            };
+            let found = cell_pieces(cell);
+            for (position, piece) in found.iter().enumerate() {
+                if piece.note {
+                    spec.warn(line, &piece.text, NOTE);
+                    continue;
+                }
+                match last[side] {
+                    Some(previous)
+                        if position == 0 && label.is_empty() && starts_lowercase(&piece.text) =>
+                    {
+                        spec.extend(previous, " ", piece);
+                    }
+                    _ => last[side] = Some(spec.add(&category, piece, requirement)),
+                }
+            }
+        }
+        index += 1;
+    }
+    (spec, index)
+}
+
+/// The pieces of a criteria cell with no marks column: list items, or the whole cell when
+/// it is plain text (rule 1 of the conventions).
+fn cell_pieces(cell: &Cell) -> Vec<Piece> {
+    if cell.has_bullets() {
+        return pieces(&cell.items);
+    }
+    let text = cell.text();
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    vec![Piece {
+        text,
+        bullet: false,
+        note: false,
+        or_next: false,
+    }]
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows headed "Essential experience", "Desirable qualifications/ knowledge"…
+
+fn row_heading(block: &Block) -> Option<(Requirement, String)> {
+    let cells = row(block)?;
+    let heading = requirement_heading(&cells.first()?.plain())?;
+    cells[1..]
+        .iter()
+        .any(|cell| !cell.is_empty())
+        .then_some(heading)
+}
+
+/// "Essential skills" → (essential, "Skills"); "Essential" alone → (essential, "").
+fn requirement_heading(text: &str) -> Option<(Requirement, String)> {
+    let text = collapse(text);
+    let text = text.trim_end_matches(':').trim();
+    if text.split_whitespace().count() > 5 || is_requirements_legend(text) {
+        return None;
+    }
+    let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
+    let requirement = match first.to_lowercase().as_str() {
+        "essential" => Requirement::Essential,
+        "desirable" => Requirement::Desirable,
+        _ => return None,
+    };
+    let rest = rest.trim();
+    let rest = rest
+        .strip_prefix("criteria")
+        .or_else(|| rest.strip_prefix("requirements"))
+        .unwrap_or(rest)
+        .trim();
+    let category = if rest.is_empty() {
+        String::new()
+    } else {
+        sentence_case(rest)
+    };
+    Some((requirement, category))
+}
+
+fn headed_rows(blocks: &[Block], start: usize) -> (Builder, usize) {
+    let mut spec = Builder::new(blocks[start].line);
+    let mut heading: Option<(Requirement, String)> = None;
+    let mut last: Option<usize> = None;
+    let mut index = start;
+    while let Some(cells) = blocks.get(index).and_then(row) {
+        let line = blocks[index].line;
+        let label = cells.first().map(Cell::plain).unwrap_or_default();
+        if !label.is_empty() {
+            match row_heading(&blocks[index]) {
+                Some(found) => heading = Some(found),
+                None => break,
+            }
+        }
+        let Some((requirement, category)) = heading.clone() else {
+            break;
+        };
+        let content: Vec<&Cell> = cells[1..].iter().filter(|cell| !cell.is_empty()).collect();
+        for (position, piece) in pieces(&items_of(&content)).iter().enumerate() {
+            if piece.note && !(position == 0 && label.is_empty() && starts_lowercase(&piece.text)) {
+                spec.warn(line, &piece.text, NOTE);
+                continue;
+            }
+            match last {
+                Some(previous)
+                    if position == 0 && label.is_empty() && starts_lowercase(&piece.text) =>
+                {
+                    spec.extend(previous, " ", piece);
+                }
+                _ => last = Some(spec.add(&category, piece, requirement)),
+            }
+        }
+        index += 1;
+    }
+    (spec, index)
+}
+
+// ---------------------------------------------------------------------------------------
+// "Essential" / "Desirable" headings over lists
+
+fn list_heading(block: &Block) -> Option<(Requirement, String)> {
+    match &block.kind {
+        BlockKind::Heading(text) => requirement_heading(text),
+        BlockKind::Paragraph(cell) => requirement_heading(&cell.plain()),
+        _ => None,
+    }
+}
+
+fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
+    let mut spec = Builder::new(blocks[start].line);
+    let mut index = start;
+    while let Some((requirement, category)) = blocks.get(index).and_then(list_heading) {
+        index += 1;
+        let mut items = Vec::new();
+        while let Some(BlockKind::ListItem { depth, text }) = blocks.get(index).map(|b| &b.kind) {
+            items.push(Item {
+                bullet: true,
+                depth: *depth,
+                text: text.clone(),
+            });
+            index += 1;
+        }
+        let mut last: Option<usize> = None;
+        for piece in pieces(&items) {
+            match last {
+                // An item cut by a page break continues in lower case.
+                Some(previous) if starts_lowercase(&piece.text) => {
+                    spec.extend(previous, " ", &piece)
+                }
+                _ => last = Some(spec.add(&category, &piece, requirement)),
+            }
+        }
+    }
+    (spec, index)
+}
+
+// ---------------------------------------------------------------------------------------
+// Titles
+
+/// The post title nearest before a specification (after the previous one), with the post
+/// number when the document gives one: "Team Manager (SC173)".
+fn find_title(blocks: &[Block], from: usize, to: usize) -> Option<String> {
+    for index in (from..to).rev() {
+        let block = &blocks[index];
+        let (title, number) = match &block.kind {
+            BlockKind::Row(cells) => {
+                let Some((position, value)) = cells
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, cell)| title_label(&cell.plain()).map(|v| (i, v)))
+                else {
+                    continue;
+                };
+                let title = if value.is_empty() {
+                    cells[position + 1..]
+                        .iter()
+                        .map(Cell::plain)
+                        .find(|text| !text.is_empty())
+                        .filter(|text| !text.contains(':') && post_number(text).is_none())
+                        .or_else(|| blocks.get(index + 1).and_then(first_text))
+                        .unwrap_or_default()
+                } else {
+                    value
+                };
+                let number = cells.iter().find_map(|cell| post_number(&cell.plain()));
+                (title, number)
+            }
+            BlockKind::Paragraph(cell) => {
+                let Some(value) = title_label(&cell.plain()) else {
+                    continue;
+                };
+                let number = blocks[index + 1..]
+                    .iter()
+                    .take(3)
+                    .find_map(|block| post_number(&block_text(block)));
+                (value, number)
+            }
+            _ => continue,
+        };
+        if title.is_empty() {
+            continue;
+        }
+        return Some(match number {
+            Some(number) => format!("{title} ({number})"),
+            None => title,
+        });
+    }
+    None
+}
+
+fn first_text(block: &Block) -> Option<String> {
+    match &block.kind {
+        BlockKind::Row(cells) => cells.first().map(Cell::plain),
+        BlockKind::Paragraph(cell) => Some(cell.plain()),
+        _ => None,
+    }
+    .filter(|text| !text.is_empty())
+}
+
+/// The value after a post-title label ("Post Title:", "JOB TITLE:", "Title", "Role
+/// description:"), possibly empty when the value sits in the next cell.
+fn title_label(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    for label in [
+        "post title",
+        "job title",
+        "role title",
+        "role description",
+        "title",
+    ] {
+        if let Some(rest) = lower.strip_prefix(label) {
+            let rest_start = text.len() - rest.len();
+            let value = text.get(rest_start..)?;
+            let bare = label == "title" || label == "role description";
+            if value.is_empty() || value.starts_with(':') || (!bare && value.starts_with(' ')) {
+                return Some(collapse(value.trim_start_matches(':')));
+            }
+        }
+    }
+    None
+}
+
+/// The post number after a "Post Number:" / "Post No" label: its first word.
+fn post_number(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let at = lower
+        .find("post number")
+        .map(|i| i + "post number".len())
+        .or_else(|| lower.find("post no").map(|i| i + "post no".len()))?;
+    let value = text.get(at..)?.trim_start_matches([':', '.', ' ']);
+    let word = value
+        .split_whitespace()
+        .next()?
+        .trim_end_matches([',', ';']);
+    (word.chars().any(|c| c.is_ascii_digit()) && !word.contains(':')).then(|| word.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::blocks;
+    use super::*;
+
+    fn specs(text: &str) -> Vec<ImportedSpec> {
+        find_specs(&blocks(text))
+    }
+
+    fn summary(spec: &ImportedSpec) -> Vec<(String, &'static str, Option<String>)> {
+        spec.criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.description.clone(),
+                    c.requirement.as_str(),
+                    c.alternative_group.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn essential_desirable_columns_with_a_row_split_by_a_page_break() {
+        let text = "**JOB TITLE:** Alternatively Qualified  \nWorker Level 2\n\n**POST NO:**\n\n\
+ATTRIBUTES\tESSENTIAL CRITERIA\tDESIRABLE CRITERIA\n\
+<b>SKILLS &amp; ABILITIES</b>\t<ul> <li>Undertake duties</li> <li>Ability to work on own initiative as well as part</li> </ul>\t<ul> <li>Strong report writing skills</li> </ul>\n\
+\n\
+\t<ul> <li>of a team</li> <li>Ability to manage strategies.</li> </ul>\t\n\
+<b>QUALIFICATIONS</b>\t<ul> <li>Full driving licence (A &amp; I) - adjustments considered</li> </ul>\t\n\
+<b>EQUALITY</b>\tCandidates must demonstrate commitment. (A & I)\t\n\
+\n*[ codes ]*\n";
+        let found = specs(text);
+        assert_eq!(found.len(), 1);
+        let spec = &found[0];
+        assert_eq!(
+            spec.title.as_deref(),
+            Some("Alternatively Qualified Worker Level 2")
+        );
+        let descriptions: Vec<&str> = spec
+            .criteria
+            .iter()
+            .map(|c| c.description.as_str())
+            .collect();
+        assert_eq!(
+            descriptions,
+            vec![
+                "Undertake duties",
+                "Ability to work on own initiative as well as part of a team",
+                "Strong report writing skills",
+                "Ability to manage strategies.",
+                "Full driving licence - adjustments considered",
+                "Candidates must demonstrate commitment.",
+            ]
+        );
+        assert_eq!(spec.criteria[2].requirement, Requirement::Desirable);
+        assert_eq!(spec.criteria[2].category, "Skills & abilities");
+        assert_eq!(spec.criteria[0].methods, vec![Method::Application]);
+        assert_eq!(
+            spec.criteria[4].methods,
+            vec![Method::Application, Method::Interview]
+        );
+        assert_eq!(
+            spec.criteria[5].methods,
+            vec![Method::Application, Method::Interview]
+        );
+    }
+
+    #[test]
+    fn headed_lists_until_the_next_section() {
+        let text = "Person Specification\n\nEssential\n\n- Professional social work qualification.\n- Good IT skills\n\n- Fluent in English\n\nDesirable\n\n- Experience of delivering training\n\nSupporting information\n\n- Not a criterion\n";
+        let found = specs(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            summary(&found[0]),
+            vec![
+                (
+                    "Professional social work qualification.".to_string(),
+                    "essential",
+                    None
+                ),
+                ("Good IT skills".to_string(), "essential", None),
+                ("Fluent in English".to_string(), "essential", None),
+                (
+                    "Experience of delivering training".to_string(),
+                    "desirable",
+                    None
+                ),
+            ]
+        );
+        assert_eq!(found[0].criteria[0].category, "Qualifications");
+        assert_eq!(found[0].criteria[3].category, "Experience");
+    }
+
+    #[test]
+    fn headed_rows_with_or_alternatives_continuations_and_notes() {
+        let text = "Title\tSocial Worker (Advanced Practitioner)\t\n\
+Key activities\t<ul> ▪ Directing work\t\n\
+<p>Essential qualifications/ knowledge</p>\t<ul> ▪ Social Work qualification for registering as a social and <ul> ▪ 60 M Level credits achieved <li>OR ▪ Equivalence in experience. ▪ Knowledge of child development\n\
+Desirable qualifications/ knowledge\t<ul> ▪ Leadership / management qualification or ▪ Practice Educator qualification\n\
+Essential experience\t<ul> ▪ Management of tasks, ensuring the network is utilised and\n\
+\n\
+\t<p>effective, taking necessary steps</p>\n\
+Essential skills\t<ul> ▪ Effective communication <p>The nature of the role includes lone working.</p>\n\
+Corporate standards\t\n";
+        let found = specs(text);
+        assert_eq!(found.len(), 1);
+        let spec = &found[0];
+        assert_eq!(
+            spec.title.as_deref(),
+            Some("Social Worker (Advanced Practitioner)")
+        );
+        let alt = |n: &str| Some(n.to_string());
+        assert_eq!(
+            summary(spec),
+            vec![
+                ("Social Work qualification for registering as a social and".to_string(), "essential", None),
+                ("60 M Level credits achieved".to_string(), "essential", alt("alt-1")),
+                ("Equivalence in experience.".to_string(), "essential", alt("alt-1")),
+                ("Knowledge of child development".to_string(), "essential", None),
+                ("Leadership / management qualification".to_string(), "desirable", alt("alt-2")),
+                ("Practice Educator qualification".to_string(), "desirable", alt("alt-2")),
+                ("Management of tasks, ensuring the network is utilised and effective, taking necessary steps".to_string(), "essential", None),
+                ("Effective communication".to_string(), "essential", None),
+            ]
+        );
+        assert_eq!(spec.criteria[0].category, "Qualifications/knowledge");
+        assert_eq!(spec.warnings.len(), 1);
+        assert_eq!(spec.warnings[0].line, 8);
+    }
+
+    #[test]
+    fn marks_column_pairs_marks_with_items_and_splits_run_together_text() {
+        let text = "<b>Post Title:</b>  <b>TEAM LEADER</b>\t\t<b>Post Number: R7043</b>\n\n\
+\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>E/D</b>\n\
+<b>A. Training &amp; Education</b>\tLiteracy and numeracy sufficient for the job tasks IT skills sufficient for the job tasks. NVQ level 2/3 in Customer Care.\tE E D\n\
+<b>B. Experience</b>\t♦ An understanding of the issues ♦ A keen interest in immigration\t♦ E ♦ D\n\
+<b>C. Equal Opportunity</b>\tSee career grade\t\n\
+<b>D. Other Skills</b>\tOral and written communication skills including the ability to\t\n\
+\t(i) converse fluently\t<b>E</b>\n\
+\t(ii) Write reports\t\n\
+<b>E. Other Conditions</b> Including any hazardous conditions\t<p>Willing to travel.</p> <p>Willing to work shifts.</p>\t<p>E</p> <p>D</p>\n\
+\n# Jobs and Careers\n";
+        let found = specs(text);
+        assert_eq!(found.len(), 1);
+        let spec = &found[0];
+        assert_eq!(spec.title.as_deref(), Some("TEAM LEADER (R7043)"));
+        assert_eq!(
+            summary(spec),
+            vec![
+                ("Literacy and numeracy sufficient for the job tasks".to_string(), "essential", None),
+                ("IT skills sufficient for the job tasks.".to_string(), "essential", None),
+                ("NVQ level 2/3 in Customer Care.".to_string(), "desirable", None),
+                ("An understanding of the issues".to_string(), "essential", None),
+                ("A keen interest in immigration".to_string(), "desirable", None),
+                ("Oral and written communication skills including the ability to; converse fluently; Write reports".to_string(), "essential", None),
+                ("Willing to travel.".to_string(), "essential", None),
+                ("Willing to work shifts.".to_string(), "desirable", None),
+            ]
+        );
+        assert_eq!(spec.criteria[0].category, "Training & education");
+        assert_eq!(spec.criteria[7].category, "Other conditions");
+        assert_eq!(spec.warnings.len(), 1);
+        assert_eq!(spec.warnings[0].text, "See career grade");
+        assert_eq!(spec.warnings[0].line, 6);
+    }
+
+    #[test]
+    fn measurement_column_gives_methods_and_guidance_is_not_a_criterion() {
+        let text = "<b>Post Title:</b> Team Manager\t<b>Post Number:</b> SC173\n\n\
+\t<b>Requirements:</b> E = Essential or D = Desirable\t<b>E/D</b>\t<b>Measurement</b> Please see below\n\
+<b>Skills, Knowledge &amp; Experience</b>\tMinimum 3 years post qualification experience.\tE\t2,4\n\
+Previous experience - consider type\tPrevious experience of supervision.\tD\t2\n\
+\n**Measurement:** 1. Test prior to shortlisting. 2. From application form.\n\n\
+\t<b>Requirements:</b> E = Essential or D = Desirable\t<b>E/D</b>\t<b>Measurement</b> Please see below\n\
+<b>Qualifications, Training</b>\t\t\t\n\
+Academic\tDip SW or CQSW or CSS.\tE\t2,5\n\
+\nTotal number of essential criteria measurable from application form = 9\n";
+        let found = specs(text);
+        assert_eq!(found.len(), 1);
+        let spec = &found[0];
+        assert_eq!(spec.title.as_deref(), Some("Team Manager (SC173)"));
+        let methods: Vec<Vec<Method>> = spec.criteria.iter().map(|c| c.methods.clone()).collect();
+        assert_eq!(
+            methods,
+            vec![
+                vec![Method::Application, Method::Interview],
+                vec![Method::Application],
+                vec![Method::Application, Method::Documents],
+            ]
+        );
+        assert_eq!(spec.criteria[2].category, "Qualifications, training");
+        assert_eq!(spec.criteria[2].description, "Dip SW or CQSW or CSS.");
+        assert_eq!(spec.criteria[2].alternative_group, None);
+        assert_eq!(spec.warnings.len(), 2);
+    }
+
+    #[test]
+    fn a_criterion_slipped_into_the_first_column_keeps_its_mark() {
+        let text = "\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>E/D</b>\n\
+<b>D. Other Skills</b>\tPositive and optimistic approach.\t<b>E</b>\t\n\
+Commitment to maintaining children within their families.\t<b>E</b>\t\t\n";
+        let found = specs(text);
+        assert_eq!(
+            summary(&found[0]),
+            vec![
+                (
+                    "Positive and optimistic approach.".to_string(),
+                    "essential",
+                    None
+                ),
+                (
+                    "Commitment to maintaining children within their families.".to_string(),
+                    "essential",
+                    None
+                ),
+            ]
+        );
+        assert!(found[0].warnings.is_empty(), "{:?}", found[0].warnings);
+    }
+
+    #[test]
+    fn all_essential_forms_and_tables_broken_into_paragraphs() {
+        let text = "\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>All E</b>\n\
+<b>A. Training &amp; Education</b>\tFull driving licence.\t\n\
+<b>D. Other Skills</b>\t<p>Oral skills.</p> <p>Ability to work as part of a team.</p>\t\n\
+\n# Next\n\n**Job Requirements:** Essential (E) or Desirable (D).\n\n**A. Training & Education**\n\n\
+IT literate\n\n**E/  \nD**\n\n**D**\n\n<b>B. Experience</b>\tUnderstanding of services.\tE\n";
+        let found = specs(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            summary(&found[0]),
+            vec![
+                ("Full driving licence.".to_string(), "essential", None),
+                ("Oral skills.".to_string(), "essential", None),
+                (
+                    "Ability to work as part of a team.".to_string(),
+                    "essential",
+                    None
+                ),
+            ]
+        );
+        assert_eq!(
+            summary(&found[1]),
+            vec![
+                ("IT literate".to_string(), "desirable", None),
+                ("Understanding of services.".to_string(), "essential", None),
+            ]
+        );
+        assert_eq!(found[1].criteria[0].category, "Training & education");
+    }
+}

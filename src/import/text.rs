@@ -1,0 +1,166 @@
+//! Reads the text form (markdown whose tables are lines of tab-separated cells holding HTML)
+//! into blocks. The other formats are rendered to this form first, so its line numbers are
+//! the ones warnings report.
+
+use super::blocks::{parse_fragment, Block, BlockKind, Cell, Spaces, BREAK};
+
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut paragraph = Paragraph::default();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let raw = raw.trim_end_matches('\r');
+        if raw.contains('\t') {
+            paragraph.flush(&mut out);
+            if !is_separator(raw) {
+                let cells = raw
+                    .split('\t')
+                    .map(|cell| parse_fragment(&strip_markdown(cell), Spaces::Significant))
+                    .collect();
+                out.push(Block {
+                    line,
+                    kind: BlockKind::Row(cells),
+                });
+            }
+            continue;
+        }
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || is_separator(trimmed) {
+            paragraph.flush(&mut out);
+        } else if let Some(heading) = heading(trimmed) {
+            paragraph.flush(&mut out);
+            let text = parse_fragment(&strip_markdown(heading), Spaces::Collapse).plain();
+            out.push(Block {
+                line,
+                kind: BlockKind::Heading(text),
+            });
+        } else if let Some((depth, item)) = list_item(raw) {
+            paragraph.flush(&mut out);
+            let text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
+            out.push(Block {
+                line,
+                kind: BlockKind::ListItem { depth, text },
+            });
+        } else {
+            if paragraph.text.is_empty() {
+                paragraph.line = line;
+            } else {
+                paragraph.text.push(' ');
+            }
+            paragraph.text.push_str(trimmed);
+            // Markdown's hard line break: two trailing spaces.
+            if raw.ends_with("  ") {
+                paragraph.text.push(BREAK);
+            }
+        }
+    }
+    paragraph.flush(&mut out);
+    out
+}
+
+#[derive(Default)]
+struct Paragraph {
+    line: usize,
+    text: String,
+}
+
+impl Paragraph {
+    fn flush(&mut self, out: &mut Vec<Block>) {
+        let text = std::mem::take(&mut self.text);
+        if text.is_empty() {
+            return;
+        }
+        let cell: Cell = parse_fragment(&strip_markdown(&text), Spaces::Significant);
+        if !cell.is_empty() {
+            out.push(Block {
+                line: self.line,
+                kind: BlockKind::Paragraph(cell),
+            });
+        }
+    }
+}
+
+/// A markdown table rule (`---|---`) or horizontal rule.
+fn is_separator(line: &str) -> bool {
+    let mut dashes = false;
+    for c in line.chars() {
+        match c {
+            '-' | '=' => dashes = true,
+            ':' | '|' | '\t' | ' ' => {}
+            _ => return false,
+        }
+    }
+    dashes
+}
+
+fn heading(line: &str) -> Option<&str> {
+    let text = line.trim_start_matches('#');
+    let level = line.len() - text.len();
+    (1..=6)
+        .contains(&level)
+        .then_some(text)
+        .filter(|t| t.starts_with(' ') || t.is_empty())
+        .map(str::trim)
+}
+
+/// `- item`, `* item`, `+ item`, `1. item`, `1) item`; nesting from the indentation.
+fn list_item(line: &str) -> Option<(usize, &str)> {
+    let body = line.trim_start();
+    let indent = line.len() - body.len();
+    let depth = indent / 2;
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(item) = body.strip_prefix(marker) {
+            return Some((depth, item.trim()));
+        }
+    }
+    let digits = body.chars().take_while(char::is_ascii_digit).count();
+    if (1..=3).contains(&digits) {
+        let rest = &body[digits..];
+        for marker in [". ", ") "] {
+            if let Some(item) = rest.strip_prefix(marker) {
+                return Some((depth, item.trim()));
+            }
+        }
+    }
+    None
+}
+
+/// Removes markdown emphasis (`**bold**`, `*italic*`); the words are what count.
+fn strip_markdown(text: &str) -> String {
+    text.replace('*', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_headings_paragraphs_and_list_items_with_their_lines() {
+        let text = "## Person Specification\n\n**JOB TITLE:** Alternatively Qualified  \nWorker Level 2\n\nATTRIBUTES\tESSENTIAL\n---\t---\n- Item one\n  - Sub item\n1. Numbered\n";
+        let blocks = blocks(text);
+        let lines: Vec<usize> = blocks.iter().map(|b| b.line).collect();
+        assert_eq!(lines, vec![1, 3, 6, 8, 9, 10]);
+        assert_eq!(
+            blocks[0].kind,
+            BlockKind::Heading("Person Specification".to_string())
+        );
+        match &blocks[1].kind {
+            BlockKind::Paragraph(cell) => assert_eq!(
+                cell.plain(),
+                "JOB TITLE: Alternatively Qualified Worker Level 2"
+            ),
+            other => panic!("expected a paragraph, got {other:?}"),
+        }
+        match &blocks[2].kind {
+            BlockKind::Row(cells) => assert_eq!(cells.len(), 2),
+            other => panic!("expected a row, got {other:?}"),
+        }
+        assert_eq!(
+            blocks[4].kind,
+            BlockKind::ListItem {
+                depth: 1,
+                text: "Sub item".to_string()
+            }
+        );
+    }
+}
