@@ -26,6 +26,11 @@ pub struct Settings {
     pub log_json: bool,
     /// Requests per minute per client; 0 turns limiting off.
     pub rate_limit_per_minute: u32,
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this>`.
+    pub metrics_token: Option<String>,
+    /// Exact origins (`https://host[:port]`) allowed cross-origin access; empty sends
+    /// no CORS headers.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -39,6 +44,8 @@ impl std::fmt::Debug for Settings {
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
             .field("production", &self.production)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("cors_allowed_origins", &self.cors_allowed_origins)
             .finish_non_exhaustive()
     }
 }
@@ -86,6 +93,11 @@ impl Settings {
                 .transpose()?,
             log_json: var("SHORTLIST_LOG_FORMAT").as_deref() == Some("json"),
             rate_limit_per_minute: parsed("SHORTLIST_RATE_LIMIT_PER_MINUTE", 600)?,
+            metrics_token: var("SHORTLIST_METRICS_TOKEN").map(|t| t.trim().to_string()),
+            cors_allowed_origins: var("SHORTLIST_CORS_ALLOWED_ORIGINS")
+                .map(|v| parse_cors_origins(&v))
+                .transpose()?
+                .unwrap_or_default(),
         };
         if settings.jwt_secret.is_some() && settings.jwt_public_key.is_some() {
             return Err(
@@ -114,5 +126,129 @@ impl Settings {
             return PathBuf::from(".");
         }
         PathBuf::from("data")
+    }
+}
+
+/// `SHORTLIST_CORS_ALLOWED_ORIGINS`: comma-separated origins, each exactly
+/// `http(s)://host[:port]` as a browser sends it in `Origin` (no path, no wildcard,
+/// no default port), so that a typo fails at start-up instead of silently never
+/// matching. Scheme and host are lower-cased, as browsers send them.
+pub fn parse_cors_origins(value: &str) -> Result<Vec<String>, String> {
+    let refuse = |origin: &str, why: &str| {
+        Err(format!(
+            "SHORTLIST_CORS_ALLOWED_ORIGINS: {origin:?} {why}; expected comma-separated \
+             origins like https://jobs.example.gov.uk or http://localhost:3000"
+        ))
+    };
+    let mut origins: Vec<String> = Vec::new();
+    for origin in value.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        if origin.contains('*') {
+            return refuse(
+                origin,
+                "has a wildcard, which is not allowed: list each origin",
+            );
+        }
+        let lower = origin.to_ascii_lowercase();
+        let (scheme, rest) = match lower.split_once("://") {
+            Some((scheme @ ("http" | "https"), rest)) => (scheme, rest),
+            _ => return refuse(origin, "must start with https:// or http://"),
+        };
+        if rest.contains(['/', '?', '#']) {
+            return refuse(origin, "must not have a path (not even a trailing /)");
+        }
+        if rest.contains('@') || rest.contains(char::is_whitespace) {
+            return refuse(origin, "is not a valid origin");
+        }
+        // An IPv6 literal's colons are inside its brackets.
+        let (host, port) = match rest.rfind(':').filter(|&i| !rest[i..].contains(']')) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let host_ok = if let Some(inner) = host.strip_prefix('[') {
+            inner
+                .strip_suffix(']')
+                .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok())
+        } else {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        };
+        if !host_ok {
+            return refuse(origin, "has an invalid host");
+        }
+        if let Some(port) = port {
+            match port.parse::<u16>() {
+                Ok(p) if p > 0 && port.chars().all(|c| c.is_ascii_digit()) => {
+                    if (scheme, p) == ("https", 443) || (scheme, p) == ("http", 80) {
+                        return refuse(
+                            origin,
+                            "names its scheme's default port, which browsers leave out: drop it",
+                        );
+                    }
+                }
+                _ => return refuse(origin, "has an invalid port"),
+            }
+        }
+        if !origins.contains(&lower) {
+            origins.push(lower);
+        }
+    }
+    if origins.is_empty() {
+        return Err(
+            "SHORTLIST_CORS_ALLOWED_ORIGINS lists no origin; unset it to allow none".into(),
+        );
+    }
+    Ok(origins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cors_origins_are_exact_origins() {
+        assert_eq!(
+            parse_cors_origins(" https://jobs.example.gov.uk, http://localhost:3000,,").unwrap(),
+            vec!["https://jobs.example.gov.uk", "http://localhost:3000"]
+        );
+        assert_eq!(
+            parse_cors_origins("HTTPS://Jobs.Example.gov.uk,https://jobs.example.gov.uk").unwrap(),
+            vec!["https://jobs.example.gov.uk"]
+        );
+        assert_eq!(
+            parse_cors_origins("http://[::1]:8080").unwrap(),
+            vec!["http://[::1]:8080"]
+        );
+    }
+
+    #[test]
+    fn bad_cors_origins_are_refused_with_the_reason() {
+        for (value, reason) in [
+            ("*", "wildcard"),
+            ("https://*.example.gov.uk", "wildcard"),
+            ("jobs.example.gov.uk", "https://"),
+            ("ftp://jobs.example.gov.uk", "https://"),
+            ("https://jobs.example.gov.uk/", "path"),
+            ("https://jobs.example.gov.uk/apply", "path"),
+            ("https://jobs.example.gov.uk?x=1", "path"),
+            ("https://user@jobs.example.gov.uk", "not a valid origin"),
+            ("https://", "invalid host"),
+            ("https://jobs_example", "invalid host"),
+            ("https://jobs.example.gov.uk:0", "invalid port"),
+            ("https://jobs.example.gov.uk:99999", "invalid port"),
+            ("https://jobs.example.gov.uk:", "invalid port"),
+            ("https://jobs.example.gov.uk:443", "default port"),
+            ("http://[::1", "invalid host"),
+            (" , ", "lists no origin"),
+            (
+                "https://ok.example.gov.uk, https://bad.example.gov.uk/x",
+                "path",
+            ),
+        ] {
+            let error = parse_cors_origins(value).expect_err(value);
+            assert!(error.contains(reason), "{value}: {error}");
+            assert!(error.contains("SHORTLIST_CORS_ALLOWED_ORIGINS"), "{error}");
+        }
     }
 }

@@ -26,7 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "checks", description = "Pre-employment checks"),
         (name = "privacy", description = "Retention, erasure and the equality report"),
         (name = "audit", description = "The record of every change"),
-        (name = "operations", description = "Health checks"),
+        (name = "operations", description = "Health checks and metrics"),
     )
 )]
 pub struct ApiDoc;

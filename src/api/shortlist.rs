@@ -512,7 +512,9 @@ pub async fn get_shortlist(
     if params.top.is_some_and(|n| n == 0 || n > 100_000) {
         return Err(AppError::validation("top", "must be between 1 and 100000"));
     }
-    let shortlist = build_shortlist(&board, &caller, &params);
+    let shortlist = crate::metrics::time_shortlist(&req, wants_csv(&req), || {
+        build_shortlist(&board, &caller, &params)
+    });
     if wants_csv(&req) {
         let filename = format!(
             "shortlist-{}-{}.csv",

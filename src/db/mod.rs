@@ -199,6 +199,16 @@ impl Db {
         self.backend
     }
 
+    /// The pool's connections now, for the metrics scrape.
+    pub fn pool_gauges(&self) -> crate::metrics::PoolGauges {
+        let state = self.pool.state();
+        crate::metrics::PoolGauges {
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        }
+    }
+
     pub fn conn(&self) -> Result<PooledConnection, AppError> {
         self.pool.get().map_err(|e| {
             tracing::warn!(error = %e, "database connection unavailable");

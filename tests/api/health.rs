@@ -37,6 +37,9 @@ async fn ready_is_503_when_the_database_is_unreachable() {
         )),
         body_limit_bytes: 1024,
         rate_limit: None,
+        metrics: Default::default(),
+        metrics_token: None,
+        cors_allowed_origins: Vec::new(),
     };
     let svc = actix_web::test::init_service(app(state)).await;
     let res =

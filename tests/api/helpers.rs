@@ -244,7 +244,7 @@ struct Count {
 
 impl TestApp {
     async fn start(db: Db, backing: Backing) -> TestApp {
-        TestApp::start_with(db, backing, keys(), None).await
+        TestApp::start_with(db, backing, keys(), None, |_| {}).await
     }
 
     async fn start_with(
@@ -252,14 +252,19 @@ impl TestApp {
         backing: Backing,
         verifier: JwtKeys,
         rate_limit: Option<u32>,
+        configure: impl FnOnce(&mut AppState),
     ) -> TestApp {
-        let state = AppState {
+        let mut state = AppState {
             db: db.clone(),
             keys: web::Data::new(verifier),
             body_limit_bytes: 64 * 1024,
             rate_limit: rate_limit
                 .map(|n| std::sync::Arc::new(shortlist::rate_limit::RateLimiter::new(n))),
+            metrics: Default::default(),
+            metrics_token: None,
+            cors_allowed_origins: Vec::new(),
         };
+        configure(&mut state);
         let svc = test::init_service(app(state)).await;
         let svc = boxed::service(svc.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
         TestApp {
@@ -277,11 +282,25 @@ impl TestApp {
     /// A SQLite-backed app verifying tokens with `verifier` and, when set, limiting each
     /// client to `rate_limit` requests a minute.
     pub async fn sqlite_with(verifier: JwtKeys, rate_limit: Option<u32>) -> TestApp {
+        TestApp::sqlite_built(verifier, rate_limit, |_| {}).await
+    }
+
+    /// A SQLite-backed app whose state `configure` adjusts (metrics token, CORS
+    /// origins, rate limit) before the app is built.
+    pub async fn sqlite_configured(configure: impl FnOnce(&mut AppState)) -> TestApp {
+        TestApp::sqlite_built(keys(), None, configure).await
+    }
+
+    async fn sqlite_built(
+        verifier: JwtKeys,
+        rate_limit: Option<u32>,
+        configure: impl FnOnce(&mut AppState),
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::new(&url, 4, Duration::from_secs(5)).expect("sqlite pool");
         db.migrate().expect("migrate sqlite");
-        TestApp::start_with(db, Backing::Sqlite(dir), verifier, rate_limit).await
+        TestApp::start_with(db, Backing::Sqlite(dir), verifier, rate_limit, configure).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
