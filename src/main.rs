@@ -44,6 +44,9 @@ enum Command {
     },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
+    /// Load a demo org (vacancies imported from real person specifications, applicants,
+    /// scores, decisions, checks) and print a token per role and commands to try.
+    Demo,
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -88,6 +91,12 @@ fn main() -> ExitCode {
         Command::Retention { dry_run } => Settings::from_env().and_then(|s| {
             shortlist::telemetry::init(s.log_json);
             shortlist::server::retention(&s, dry_run)
+        }),
+        Command::Demo => Settings::from_env().and_then(|s| {
+            shortlist::telemetry::init(s.log_json);
+            let report = actix_web::rt::System::new().block_on(shortlist::demo::run(&s))?;
+            print!("{}", shortlist::demo::render(&report, &s.bind));
+            Ok(())
         }),
         Command::Openapi => {
             print!("{}", shortlist::openapi::document_json());
