@@ -19,6 +19,24 @@ pub fn migrate(settings: &Settings) -> Result<Vec<String>, String> {
     open_db(settings)?.migrate()
 }
 
+/// The application's shared state for these settings: what `serve` runs and what
+/// `demo` drives in-process.
+pub fn app_state(settings: &Settings, db: Db, keys: crate::auth::JwtKeys) -> AppState {
+    AppState {
+        db,
+        keys: web::Data::new(keys),
+        body_limit_bytes: settings.body_limit_bytes,
+        rate_limit: (settings.rate_limit_per_minute > 0).then(|| {
+            std::sync::Arc::new(crate::rate_limit::RateLimiter::new(
+                settings.rate_limit_per_minute,
+            ))
+        }),
+        metrics: std::sync::Arc::new(crate::metrics::Metrics::default()),
+        metrics_token: settings.metrics_token.clone(),
+        cors_allowed_origins: settings.cors_allowed_origins.clone(),
+    }
+}
+
 pub async fn run(settings: Settings) -> Result<(), String> {
     let db = open_db(&settings)?;
     let applied = db.migrate()?;
@@ -38,16 +56,7 @@ pub async fn run(settings: Settings) -> Result<(), String> {
         );
         println!("Development admin token (org \"dev\", valid 24h):\n{token}\n");
     }
-    let state = AppState {
-        db,
-        keys: web::Data::new(keys),
-        body_limit_bytes: settings.body_limit_bytes,
-        rate_limit: (settings.rate_limit_per_minute > 0).then(|| {
-            std::sync::Arc::new(crate::rate_limit::RateLimiter::new(
-                settings.rate_limit_per_minute,
-            ))
-        }),
-    };
+    let state = app_state(&settings, db, keys);
     let mut server = HttpServer::new(move || app(state.clone()))
         .shutdown_timeout(30)
         .bind(&settings.bind)

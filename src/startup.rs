@@ -13,11 +13,13 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{
-    applications, audit, checks, criteria, health, panels, privacy, scores, shortlist, vacancies,
+    applications, audit, checks, criteria, health, panels, privacy, scores, shortlist, spec_import,
+    vacancies,
 };
 use crate::auth::JwtKeys;
 use crate::db::Db;
 use crate::error::{problem_response, AppError, Problem, PROBLEM_JSON};
+use crate::metrics::{Metrics, MetricsToken, RecordRequests};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::RateLimiter;
 use std::sync::Arc;
@@ -30,6 +32,12 @@ pub struct AppState {
     pub body_limit_bytes: usize,
     /// `None` turns rate limiting off.
     pub rate_limit: Option<Arc<RateLimiter>>,
+    /// Shared by every worker, so one scrape sees the whole process.
+    pub metrics: Arc<Metrics>,
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this>`.
+    pub metrics_token: Option<String>,
+    /// Exact origins allowed cross-origin access; empty sends no CORS headers.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// Every operation, registered through utoipa so the OpenAPI document is collected from
@@ -41,6 +49,7 @@ where
     app.openapi(ApiDoc::openapi())
         .service(health::live)
         .service(health::ready)
+        .service(health::metrics)
         .service(
             scope::scope("/api/v1")
                 .service(vacancies::list_vacancies)
@@ -53,6 +62,7 @@ where
                 .service(criteria::replace_criteria)
                 .service(criteria::update_criterion)
                 .service(criteria::delete_criterion)
+                .service(spec_import::import_criteria)
                 .service(panels::get_panel)
                 .service(panels::set_panel)
                 .service(applications::list_applications)
@@ -100,6 +110,10 @@ pub fn app(
     let (app, api) = register(
         App::new()
             .app_data(web::Data::new(state.db.clone()))
+            .app_data(web::Data::from(state.metrics.clone()))
+            .app_data(web::Data::new(MetricsToken::new(
+                state.metrics_token.as_deref(),
+            )))
             .app_data(state.keys.clone())
             .app_data(
                 web::JsonConfig::default()
@@ -128,6 +142,10 @@ pub fn app(
                 }
             }
         })
+        // Outside the rate limit, so that a browser can read a 429 too; its own
+        // refusals (a preflight from an unlisted origin) become problem+json below.
+        .wrap(crate::cors::middleware(&state.cors_allowed_origins))
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
             let fut = srv.call(req);
@@ -140,6 +158,7 @@ pub fn app(
                 Ok(res)
             }
         })
+        .wrap(RecordRequests(state.metrics.clone()))
         .wrap(TracingLogger::default())
 }
 
@@ -157,7 +176,8 @@ fn refuse_early(
         return Some(problem_response(error.status_code(), &error.to_problem()));
     }
     let limiter = limiter?;
-    if req.path().starts_with("/health/") {
+    // Probes and the metrics scraper are never refused.
+    if req.path().starts_with("/health/") || req.path() == "/metrics" {
         return None;
     }
     limiter

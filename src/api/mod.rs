@@ -12,6 +12,7 @@ pub mod panels;
 pub mod privacy;
 pub mod scores;
 pub mod shortlist;
+pub mod spec_import;
 pub mod vacancies;
 
 use actix_web::http::header::{self, HeaderMap};

@@ -1,18 +1,23 @@
 //! HTTP integration tests: the real application on both backends.
 
 mod helpers;
+mod import_accuracy;
 
 mod applications;
 mod appointment;
 mod audit;
 mod auth;
 mod authz;
+mod browser;
 mod checks;
+mod cors;
 mod criteria;
+mod demo;
 mod docs;
 mod errors;
 mod health;
 mod hostile;
+mod metrics;
 mod panels;
 mod privacy;
 mod recruitment;
@@ -20,4 +25,5 @@ mod schema;
 mod scoring;
 mod seed_vacancies;
 mod shortlists;
+mod spec_import;
 mod vacancies;
