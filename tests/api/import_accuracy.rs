@@ -52,15 +52,34 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// What the scorer compares, from an expected or an imported criterion.
+fn criterion(
+    description: &str,
+    requirement: Requirement,
+    methods: &[Method],
+    category: &str,
+    group: &Option<String>,
+) -> Criterion {
+    Criterion {
+        description: description.to_string(),
+        requirement,
+        methods: methods.to_vec(),
+        category: category.to_string(),
+        alternative: group.is_some(),
+    }
+}
+
 fn expected_criteria(spec: &ExpectedSpec) -> Vec<Criterion> {
     spec.criteria
         .iter()
-        .map(|c| Criterion {
-            description: c.description.clone(),
-            requirement: c.requirement,
-            methods: c.methods.clone(),
-            category: c.category.clone(),
-            alternative: c.alternative_group.is_some(),
+        .map(|c| {
+            criterion(
+                &c.description,
+                c.requirement,
+                &c.methods,
+                &c.category,
+                &c.alternative_group,
+            )
         })
         .collect()
 }
@@ -68,12 +87,14 @@ fn expected_criteria(spec: &ExpectedSpec) -> Vec<Criterion> {
 fn imported_criteria(spec: &ImportedSpec) -> Vec<Criterion> {
     spec.criteria
         .iter()
-        .map(|c| Criterion {
-            description: c.description.clone(),
-            requirement: c.requirement,
-            methods: c.methods.clone(),
-            category: c.category.clone(),
-            alternative: c.alternative_group.is_some(),
+        .map(|c| {
+            criterion(
+                &c.description,
+                c.requirement,
+                &c.methods,
+                &c.category,
+                &c.alternative_group,
+            )
         })
         .collect()
 }
