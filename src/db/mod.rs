@@ -100,12 +100,14 @@ pub fn establish(url: &str) -> Result<DbConnection, ConnectionError> {
         )?)),
         Backend::Sqlite => {
             let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))?;
-            // Per connection: WAL lets readers run beside the writer, foreign keys are off
-            // by default in SQLite, and the busy timeout makes a second writer wait
-            // instead of failing at once.
+            // Per connection: the busy timeout makes a second writer wait instead of
+            // failing at once (set first: on a new database, switching to WAL takes a
+            // lock that the pool's other connections, opening at the same moment,
+            // would otherwise fail on), WAL lets readers run beside the writer, and
+            // foreign keys are off by default in SQLite.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConnection::Sqlite(conn))
