@@ -90,9 +90,10 @@ pub fn parse_fragment(html: &str, spaces: Spaces) -> Cell {
                     rest = &rest[end + 1..];
                 }
                 None => {
-                    // A lone `<` is text, as in "less than".
-                    parser.text("<", spaces);
-                    rest = &rest[1..];
+                    // No `>` anywhere after: no more tags, every `<` left is text (as in
+                    // "less than"). Taking the rest at once keeps a run of `<` linear.
+                    parser.text(rest, spaces);
+                    rest = "";
                 }
             },
             Some(start) => {

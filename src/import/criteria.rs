@@ -17,6 +17,19 @@ pub struct Piece {
     pub or_next: bool,
 }
 
+impl Piece {
+    /// The same kind of piece with other text. (Not `..piece.clone()`: that copies the
+    /// whole text once per part, quadratic when a huge cell is split.)
+    pub fn with_text(&self, text: String) -> Piece {
+        Piece {
+            text,
+            bullet: self.bullet,
+            note: self.note,
+            or_next: self.or_next,
+        }
+    }
+}
+
 /// Groups a cell's items into pieces: sub-items join their parent (`; `), as do paragraphs
 /// enumerated `i)`, `(ii)`, `a)` after a lead-in ending in `:`; `OR` lines and items ending
 /// in " or" link neighbours as alternatives; paragraphs among bullets become notes.
@@ -70,7 +83,7 @@ pub fn pieces(items: &[Item]) -> Vec<Piece> {
     out
 }
 
-fn is_or(text: &str) -> bool {
+pub fn is_or(text: &str) -> bool {
     collapse(text).eq_ignore_ascii_case("or")
 }
 

@@ -37,20 +37,27 @@ struct Token<'a> {
 fn tokenize(html: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
     let mut at = 0;
+    // Absolute position of the next '>' at or after `at` (None: there is none), kept so
+    // that a run of '<' without '>' is not searched to the end once per '<'.
+    let mut next_gt: Option<Option<usize>> = None;
     while at < html.len() {
         let rest = &html[at..];
+        if next_gt.is_some_and(|gt| gt.is_some_and(|gt| gt < at)) {
+            next_gt = None;
+        }
+        let gt = *next_gt.get_or_insert_with(|| rest.find('>').map(|i| at + i));
         if rest.starts_with("<!--") {
             at = rest.find("-->").map_or(html.len(), |i| at + i + 3);
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
             // A declaration or processing instruction.
-            at = rest.find('>').map_or(html.len(), |i| at + i + 1);
+            at = gt.map_or(html.len(), |gt| gt + 1);
             continue;
         }
         let tag_end = rest
             .starts_with('<')
-            .then(|| rest.find('>'))
+            .then_some(gt.map(|gt| gt - at))
             .flatten()
             .filter(|_| rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/'));
         match tag_end {

@@ -10,7 +10,7 @@
 
 use super::blocks::{collapse, Block, BlockKind, Cell, Item, BREAK};
 use super::criteria::{
-    describe, kind_of, marks, measurement_methods, pieces, sentence_case, sort_methods,
+    describe, is_or, kind_of, marks, measurement_methods, pieces, sentence_case, sort_methods,
     split_run_together, starts_lowercase, starts_with_enumerator, strip_enumerator,
     strip_section_letter, Piece,
 };
@@ -444,10 +444,7 @@ impl MarksTable {
                     let parts = split_run_together(&single.text, row_marks.len() + 1);
                     criteria = parts
                         .into_iter()
-                        .map(|text| Piece {
-                            text,
-                            ..single.clone()
-                        })
+                        .map(|text| single.with_text(text))
                         .collect();
                 }
                 let head = criteria.remove(0);
@@ -522,13 +519,7 @@ impl MarksTable {
 fn continuation(piece: &Piece) -> (&'static str, Piece) {
     if starts_with_enumerator(&piece.text) {
         let text = strip_enumerator(&piece.text);
-        (
-            "; ",
-            Piece {
-                text,
-                ..piece.clone()
-            },
-        )
+        ("; ", piece.with_text(text))
     } else {
         (" ", piece.clone())
     }
@@ -553,10 +544,7 @@ fn assign_marks(
         [single] if found.len() > 1 && !all_bullets => {
             split_run_together(&single.text, found.len())
                 .into_iter()
-                .map(|text| Piece {
-                    text,
-                    ..single.clone()
-                })
+                .map(|text| single.with_text(text))
                 .collect()
         }
         [_, _, ..] if found.len() == 1 && !all_bullets => {
@@ -763,13 +751,33 @@ fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
     let mut index = start;
     while let Some((requirement, category)) = blocks.get(index).and_then(list_heading) {
         index += 1;
-        let mut items = Vec::new();
-        while let Some(BlockKind::ListItem { depth, text }) = blocks.get(index).map(|b| &b.kind) {
-            items.push(Item {
-                bullet: true,
-                depth: *depth,
-                text: text.clone(),
-            });
+        let mut items: Vec<Item> = Vec::new();
+        loop {
+            match blocks.get(index).map(|b| &b.kind) {
+                Some(BlockKind::ListItem { depth, text }) => items.push(Item {
+                    bullet: true,
+                    depth: *depth,
+                    text: text.clone(),
+                }),
+                // "OR" on its own line between two items makes them alternatives; it
+                // must not end the list (the items after it would be lost).
+                Some(BlockKind::Paragraph(cell)) if !items.is_empty() && is_or(&cell.plain()) => {
+                    let depth = items.last().map_or(0, |item| item.depth);
+                    items.push(Item {
+                        bullet: true,
+                        depth,
+                        text: "OR".to_string(),
+                    });
+                }
+                // A short note between items (the list goes on after it) is reported,
+                // not allowed to end the list silently.
+                Some(BlockKind::Paragraph(cell))
+                    if !looks_like_heading(cell) && list_resumes(blocks, index) =>
+                {
+                    spec.warn(blocks[index].line, &cell.plain(), NOTE);
+                }
+                _ => break,
+            }
             index += 1;
         }
         let mut last: Option<usize> = None;
@@ -784,6 +792,28 @@ fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
         }
     }
     (spec, index)
+}
+
+/// A paragraph that could open another section ("Supporting information"): bold, or a
+/// few words with no sentence punctuation. Such a paragraph ends a headed list.
+fn looks_like_heading(cell: &Cell) -> bool {
+    let text = cell.plain();
+    cell.emphasis.is_some()
+        || requirement_heading(&text).is_some()
+        || (text.split_whitespace().count() <= 6 && !text.trim_end().ends_with(['.', ';', ',']))
+}
+
+/// Whether list items follow the paragraph at `index` after at most two more paragraphs
+/// (none of them a requirement heading).
+fn list_resumes(blocks: &[Block], index: usize) -> bool {
+    for block in blocks.iter().skip(index + 1).take(3) {
+        match &block.kind {
+            BlockKind::ListItem { .. } => return true,
+            BlockKind::Paragraph(_) if list_heading(block).is_none() => continue,
+            _ => return false,
+        }
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1082,6 +1112,25 @@ Academic\tDip SW or CQSW or CSS.\tE\t2,5\n\
         assert_eq!(spec.criteria[2].description, "Dip SW or CQSW or CSS.");
         assert_eq!(spec.criteria[2].alternative_group, None);
         assert_eq!(spec.warnings.len(), 2);
+    }
+
+    #[test]
+    fn an_or_line_between_headed_list_items_links_them() {
+        let found = specs("Essential\n\n- Social work degree\nOR\n- Five years' experience\n- IT skills\n\nDesirable\n\n- Welsh\n");
+        let summary = summary(&found[0]);
+        assert_eq!(summary.len(), 4, "{summary:?}");
+        assert_eq!(summary[0].2.as_deref(), Some("alt-1"));
+        assert_eq!(summary[1].2.as_deref(), Some("alt-1"));
+        assert_eq!(summary[2].2, None);
+        assert_eq!(summary[3].1, "desirable");
+    }
+
+    #[test]
+    fn a_note_between_headed_list_items_is_reported_and_the_list_goes_on() {
+        let found = specs("Essential\n\n- Social work degree\n\nSee the guidance notes.\n\n- IT skills\n\nDesirable\n\n- Welsh\n\nSupporting information\n\nSome prose.\n");
+        assert_eq!(summary(&found[0]).len(), 3, "{:?}", summary(&found[0]));
+        assert_eq!(found[0].warnings.len(), 1);
+        assert_eq!(found[0].warnings[0].text, "See the guidance notes.");
     }
 
     #[test]
