@@ -141,6 +141,72 @@ fn method_code(code: &str) -> Option<Vec<Method>> {
     (!methods.is_empty()).then_some(methods)
 }
 
+/// The methods named in an "assessed by" column: the legend's letters (`A/I`, `T`, `D`),
+/// Measurement numbers, or words (`Application form, interview`). `None` when nothing
+/// in it names a method.
+pub fn assessment_methods(text: &str) -> Option<Vec<Method>> {
+    let text = collapse(text);
+    if text.is_empty() {
+        return None;
+    }
+    if let Some(found) = measurement_methods(&text) {
+        return Some(found);
+    }
+    let letters = text.replace(['(', ')', '.'], "");
+    let by_letter: Option<Vec<Method>> = letters
+        .split(|c: char| matches!(c, '&' | '/' | ',' | '+' | ';') || c.is_whitespace())
+        .filter(|token| !token.is_empty())
+        .map(|token| match token.to_ascii_uppercase().as_str() {
+            "A" | "AF" | "APP" => Some(vec![Method::Application]),
+            "I" | "INT" => Some(vec![Method::Interview]),
+            "T" | "W" | "WT" => Some(vec![Method::Test]),
+            "P" | "PRES" => Some(vec![Method::Presentation]),
+            "D" | "C" | "R" | "DOC" => Some(vec![Method::Documents]),
+            "AI" => Some(vec![Method::Application, Method::Interview]),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|lists| lists.concat());
+    if let Some(found) = by_letter.filter(|found| !found.is_empty()) {
+        return Some(sort_methods(found));
+    }
+    let lower = text.to_lowercase();
+    let words: [(&[&str], Method); 5] = [
+        (&["application", "cv", "shortlist"], Method::Application),
+        (
+            &["test", "exercise", "written", "assessment centre"],
+            Method::Test,
+        ),
+        (&["interview"], Method::Interview),
+        (&["presentation"], Method::Presentation),
+        (
+            &[
+                "certificate",
+                "document",
+                "evidence",
+                "reference",
+                "registration check",
+            ],
+            Method::Documents,
+        ),
+    ];
+    let found: Vec<Method> = words
+        .iter()
+        .filter(|(names, _)| names.iter().any(|name| lower.contains(name)))
+        .map(|(_, method)| *method)
+        .collect();
+    (!found.is_empty()).then(|| sort_methods(found))
+}
+
+/// A tick in an Essential or Desirable column: ✓, ✔, ☑, ☒, X, *, •, Yes, Y.
+pub fn is_tick(text: &str) -> bool {
+    let text = collapse(text);
+    matches!(
+        text.trim_end_matches('\u{fe0f}').to_lowercase().as_str(),
+        "✓" | "✔" | "☑" | "☒" | "√" | "x" | "*" | "•" | "●" | "yes" | "y" | "e" | "d"
+    )
+}
+
 /// Each method once, in [`Method::ALL`] order.
 pub fn sort_methods(methods: Vec<Method>) -> Vec<Method> {
     Method::ALL

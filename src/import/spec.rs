@@ -10,9 +10,9 @@
 
 use super::blocks::{collapse, Block, BlockKind, Cell, Item, BREAK};
 use super::criteria::{
-    describe, is_or, kind_of, marks, measurement_methods, pieces, sentence_case, sort_methods,
-    split_run_together, starts_lowercase, starts_with_enumerator, strip_enumerator,
-    strip_section_letter, Piece,
+    assessment_methods, describe, is_or, is_tick, kind_of, marks, measurement_methods, pieces,
+    sentence_case, sort_methods, split_run_together, starts_lowercase, starts_with_enumerator,
+    strip_enumerator, strip_section_letter, Piece,
 };
 use super::{ImportWarning, ImportedCriterion, ImportedSpec};
 use crate::domain::{Method, Requirement};
@@ -209,9 +209,11 @@ fn is_requirements_legend(text: &str) -> bool {
 fn marks_header(block: &Block) -> Option<MarksHeader> {
     match &block.kind {
         BlockKind::Row(cells) => {
+            // A legend ("E = Essential") or a column headed "E/D" (the form's own words
+            // or the common "Requirement | E/D | Assessed by").
             if !cells
                 .iter()
-                .any(|cell| is_requirements_legend(&cell.plain()))
+                .any(|cell| is_requirements_legend(&cell.plain()) || is_marks_column(&cell.plain()))
             {
                 return None;
             }
@@ -226,6 +228,15 @@ fn marks_header(block: &Block) -> Option<MarksHeader> {
         }),
         _ => None,
     }
+}
+
+/// A marks column's heading: `E/D`, `E or D`, `Essential/Desirable`.
+fn is_marks_column(text: &str) -> bool {
+    let compact: String = text.split_whitespace().collect::<String>().to_lowercase();
+    matches!(
+        compact.as_str(),
+        "e/d" | "eord" | "essential/desirable" | "essentialordesirable" | "e/d?"
+    )
 }
 
 /// A paragraph of the header that a converter broke out of its table (`E/ D`).
@@ -364,7 +375,16 @@ impl MarksTable {
         let shifted = !label_text.is_empty()
             && label.emphasis.is_none()
             && strip_section_letter(&label_text) == label_text
-            && matches!(filled.as_slice(), [only] if nonempty_marks(&only.plain()).is_some());
+            && match filled.as_slice() {
+                [marks] => nonempty_marks(&marks.plain()).is_some(),
+                // "Requirement | E/D | Assessed by": the criterion, its mark, its methods.
+                [marks, methods] => {
+                    nonempty_marks(&marks.plain()).is_some()
+                        && nonempty_marks(&methods.plain()).is_none()
+                        && assessment_methods(&methods.plain()).is_some()
+                }
+                _ => false,
+            };
         let labelled = !label_text.is_empty() && !shifted;
         if labelled {
             match &label.emphasis {
@@ -384,10 +404,17 @@ impl MarksTable {
             filled
         };
         let mut methods = Vec::new();
-        if let Some(found) = content
-            .last()
-            .and_then(|cell| measurement_methods(&cell.plain()))
-        {
+        if let Some(found) = content.last().and_then(|cell| {
+            let text = cell.plain();
+            // Measurement numbers, or (after a marks cell) the legend's letters or words.
+            measurement_methods(&text).or_else(|| {
+                let before_is_marks = content.len() >= 2
+                    && nonempty_marks(&content[content.len() - 2].plain()).is_some();
+                (before_is_marks && nonempty_marks(&text).is_none())
+                    .then(|| assessment_methods(&text))
+                    .flatten()
+            })
+        }) {
             methods = found;
             content.pop();
         }
@@ -577,6 +604,9 @@ fn assign_marks(
 struct Columns {
     essential: usize,
     desirable: usize,
+    /// An "assessed by" / "method" column, in forms that tick the Essential and
+    /// Desirable columns instead of writing the criteria in them.
+    methods: Option<usize>,
 }
 
 fn column_header(block: &Block) -> Option<Columns> {
@@ -589,9 +619,18 @@ fn column_header(block: &Block) -> Option<Columns> {
     };
     let essential = find("essential")?;
     let desirable = find("desirable")?;
+    let methods = cells.iter().position(|cell| {
+        let text = cell.plain().to_lowercase();
+        ["method", "assess", "measure", "how tested", "evidenced by"]
+            .iter()
+            .any(|word| text.contains(word))
+            && !text.contains("essential")
+            && !text.contains("desirable")
+    });
     (essential > 0 && desirable > 0 && essential != desirable).then_some(Columns {
         essential,
         desirable,
+        methods,
     })
 }
 
@@ -604,6 +643,50 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
     while let Some(cells) = blocks.get(index).and_then(row) {
         let line = blocks[index].line;
         let label = cells.first().map(Cell::plain).unwrap_or_default();
+        let ticked = |column: usize| cells.get(column).is_some_and(|c| is_tick(&c.plain()));
+        let tick = [columns.essential, columns.desirable]
+            .into_iter()
+            .position(ticked);
+        if let Some(side) = tick {
+            // A ticked row: the criterion is the row's text, not the tick.
+            let requirement = [Requirement::Essential, Requirement::Desirable][side];
+            let methods = columns
+                .methods
+                .and_then(|column| cells.get(column))
+                .and_then(|cell| assessment_methods(&cell.plain()))
+                .unwrap_or_default();
+            let text_cells: Vec<&Cell> = cells
+                .iter()
+                .enumerate()
+                .filter(|(i, cell)| {
+                    ![
+                        Some(columns.essential),
+                        Some(columns.desirable),
+                        columns.methods,
+                    ]
+                    .contains(&Some(*i))
+                        && !cell.is_empty()
+                })
+                .map(|(_, cell)| cell)
+                .collect();
+            // With a category column first and the criterion after it, the last text
+            // cell is the criterion; a lone text cell is the criterion itself.
+            if text_cells.len() > 1 {
+                if let Some(first) = text_cells.first() {
+                    category = sentence_case(first.emphasis.as_deref().unwrap_or(&first.plain()));
+                }
+            }
+            if let Some(cell) = text_cells.last() {
+                for piece in cell_pieces(cell) {
+                    let index = spec.add(&category, &piece, requirement);
+                    if let Some(draft) = spec.drafts.get_mut(index) {
+                        draft.methods = methods.clone();
+                    }
+                }
+            }
+            index += 1;
+            continue;
+        }
         if !label.is_empty() {
             category = sentence_case(
                 cells
@@ -781,14 +864,17 @@ fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
             index += 1;
         }
         let mut last: Option<usize> = None;
+        let mut after_or = false;
         for piece in pieces(&items) {
             match last {
-                // An item cut by a page break continues in lower case.
-                Some(previous) if starts_lowercase(&piece.text) => {
+                // An item cut by a page break continues in lower case (never across an
+                // OR: that item is the alternative).
+                Some(previous) if starts_lowercase(&piece.text) && !after_or => {
                     spec.extend(previous, " ", &piece)
                 }
                 _ => last = Some(spec.add(&category, &piece, requirement)),
             }
+            after_or = piece.or_next;
         }
     }
     (spec, index)
@@ -1116,7 +1202,7 @@ Academic\tDip SW or CQSW or CSS.\tE\t2,5\n\
 
     #[test]
     fn an_or_line_between_headed_list_items_links_them() {
-        let found = specs("Essential\n\n- Social work degree\nOR\n- Five years' experience\n- IT skills\n\nDesirable\n\n- Welsh\n");
+        let found = specs("Essential\n\n- Social work degree\nOR\n- five years' experience\n- IT skills\n\nDesirable\n\n- Welsh\n");
         let summary = summary(&found[0]);
         assert_eq!(summary.len(), 4, "{summary:?}");
         assert_eq!(summary[0].2.as_deref(), Some("alt-1"));
@@ -1131,6 +1217,89 @@ Academic\tDip SW or CQSW or CSS.\tE\t2,5\n\
         assert_eq!(summary(&found[0]).len(), 3, "{:?}", summary(&found[0]));
         assert_eq!(found[0].warnings.len(), 1);
         assert_eq!(found[0].warnings[0].text, "See the guidance notes.");
+    }
+
+    #[test]
+    fn ticked_essential_and_desirable_columns_with_an_assessment_column() {
+        let text = "Criteria\tEssential\tDesirable\tMethod of assessment\n\
+<b>Qualifications</b>\t\t\t\n\
+Degree in social work\t✓\t\tA/I\n\
+Practice educator award\t\tX\tCertificate\n\
+<b>Experience</b>\t\t\t\n\
+Two years post-qualifying experience\tYes\t\tApplication form, interview\n";
+        let found = specs(text);
+        let spec = &found[0];
+        let got: Vec<_> = spec
+            .criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.category.as_str(),
+                    c.description.as_str(),
+                    c.requirement,
+                    c.methods.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Qualifications",
+                    "Degree in social work",
+                    Requirement::Essential,
+                    vec![Method::Application, Method::Interview]
+                ),
+                (
+                    "Qualifications",
+                    "Practice educator award",
+                    Requirement::Desirable,
+                    vec![Method::Documents]
+                ),
+                (
+                    "Experience",
+                    "Two years post-qualifying experience",
+                    Requirement::Essential,
+                    vec![Method::Application, Method::Interview]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_e_d_column_with_an_assessed_by_column_in_a_pipe_table() {
+        let text = "Person specification\n\n| Requirement | E/D | Assessed by |\n|---|---|---|\n\
+| **Qualifications** | | |\n| Degree in social work | E | A/I |\n| Practice educator award | D | Certificate |\n";
+        let found = specs(text);
+        let got: Vec<_> = found[0]
+            .criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.category.as_str(),
+                    c.description.as_str(),
+                    c.requirement,
+                    c.methods.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Qualifications",
+                    "Degree in social work",
+                    Requirement::Essential,
+                    vec![Method::Application, Method::Interview]
+                ),
+                (
+                    "Qualifications",
+                    "Practice educator award",
+                    Requirement::Desirable,
+                    vec![Method::Documents]
+                ),
+            ]
+        );
     }
 
     #[test]

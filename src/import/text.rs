@@ -10,11 +10,13 @@ pub fn blocks(text: &str) -> Vec<Block> {
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let raw = raw.trim_end_matches('\r');
-        if raw.contains('\t') {
+        let pipe_row = pipe_cells(raw);
+        if raw.contains('\t') || pipe_row.is_some() {
             paragraph.flush(&mut out);
             if !is_separator(raw) {
-                let cells = raw
-                    .split('\t')
+                let cells = pipe_row
+                    .unwrap_or_else(|| raw.split('\t').collect())
+                    .into_iter()
                     .map(|cell| parse_fragment(&strip_markdown(cell), Spaces::Significant))
                     .collect();
                 out.push(Block {
@@ -81,6 +83,13 @@ impl Paragraph {
 }
 
 /// A markdown table rule (`---|---`) or horizontal rule.
+/// The cells of a markdown pipe-table row (`| Degree | ✓ | |`), as converters such as
+/// pandoc write Word tables; `None` for any other line.
+fn pipe_cells(line: &str) -> Option<Vec<&str>> {
+    let inner = line.trim().strip_prefix('|')?.strip_suffix('|')?;
+    Some(inner.split('|').collect())
+}
+
 fn is_separator(line: &str) -> bool {
     let mut dashes = false;
     for c in line.chars() {
