@@ -60,7 +60,13 @@ pub fn pieces(items: &[Item]) -> Vec<Piece> {
         let note = has_bullets && !item.bullet && !enumerated;
         match out.last_mut() {
             Some(last) if (is_sub || enumerated) && !note && !last.note && !last.or_next => {
-                last.text.push_str("; ");
+                // "including: A; B; C": no separator after the lead-in's colon.
+                let separator = if last.text.trim_end().ends_with(':') {
+                    " "
+                } else {
+                    "; "
+                };
+                last.text.push_str(separator);
                 last.text.push_str(&if enumerated {
                     strip_enumerator(text)
                 } else {
@@ -564,7 +570,7 @@ mod tests {
         assert_eq!(
             texts,
             vec![
-                "Relevant legislation, guidance including:; List Adult's legislation; List Children's legislation",
+                "Relevant legislation, guidance including: List Adult's legislation; List Children's legislation",
                 "Awareness of related key agencies."
             ]
         );

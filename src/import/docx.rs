@@ -176,6 +176,11 @@ impl Renderer {
                 let style = attribute(element, b"val").unwrap_or_default();
                 if let Some(paragraph) = self.paragraph.as_mut() {
                     paragraph.heading = heading_level(&style);
+                    // Bullets from the style ("List Bullet 2"), not the paragraph: the
+                    // numbering lives in styles.xml, so the style name is the evidence.
+                    if let Some(level) = list_style_level(&style) {
+                        paragraph.list_level.get_or_insert(level);
+                    }
                 }
             }
             b"r" => {
@@ -292,6 +297,22 @@ impl Renderer {
     }
 }
 
+/// The list level of Word's built-in list styles: `ListBullet`, `ListNumber2` … (level
+/// from the number, 1 when none), `ListParagraph` at level 1.
+fn list_style_level(style: &str) -> Option<usize> {
+    let rest = ["ListBullet", "ListNumber", "ListParagraph"]
+        .iter()
+        .find_map(|prefix| style.strip_prefix(prefix))?;
+    match rest {
+        "" => Some(0),
+        digits => digits
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=9).contains(n))
+            .map(|n| n - 1),
+    }
+}
+
 /// `Heading1`…`Heading6` and `Title` styles.
 fn heading_level(style: &str) -> Option<usize> {
     if style.eq_ignore_ascii_case("title") {
@@ -393,7 +414,7 @@ mod tests {
             criteria,
             vec![
                 (
-                    "Relevant legislation, guidance including:; List Adult's legislation",
+                    "Relevant legislation, guidance including: List Adult's legislation",
                     Requirement::Essential,
                     "Knowledge"
                 ),

@@ -14,6 +14,46 @@ const SEED_001: &str = include_str!("../fixtures/seeds/001_d864ea12738d2d80.txt"
 const SEED_002: &str = include_str!("../fixtures/seeds/002_6930bd64e9f0c8b1.txt");
 const SEED_004: &str = include_str!("../fixtures/seeds/004_fcb0ce42797d0f07.txt");
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+// Word files made from the seeds by python-docx (tests/fixtures/import/docx/make.py).
+const DOCX_000: &[u8] =
+    include_bytes!("../fixtures/import/docx/000_alternatively_qualified_worker.docx");
+const DOCX_001: &[u8] = include_bytes!("../fixtures/import/docx/001_social_worker_level4.docx");
+
+/// (description, requirement, methods) of the hand-checked criteria of a seed.
+fn expected(file: &str) -> Vec<(String, String, Value)> {
+    let path = format!(
+        "{}/tests/fixtures/import/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["specs"][0]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["description"].as_str().unwrap().to_string(),
+                c["requirement"].as_str().unwrap().to_string(),
+                c["methods"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn got(body: &Value) -> Vec<(String, String, Value)> {
+    body["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["description"].as_str().unwrap().to_string(),
+                c["requirement"].as_str().unwrap().to_string(),
+                c["methods"].clone(),
+            )
+        })
+        .collect()
+}
 
 async fn import(
     app: &TestApp,
@@ -209,6 +249,18 @@ both_backends! {
         assert_eq!(criteria[0]["requirement"], "essential");
         assert_eq!(criteria[1]["requirement"], "desirable");
         assert_eq!(stored_spec(&app, id).await.as_array().unwrap().len(), 3);
+    }
+
+    async fn word_files_of_the_seeds_import_as_the_hand_checked_criteria(app: TestApp) {
+        let v = app.create_vacancy(json!({})).await;
+        let id = v["id"].as_str().unwrap();
+        // Seed 001 in Word: "List Bullet" paragraphs under bold Essential/Desirable.
+        let body = import(&app, id, "?dry_run=true", DOCX, DOCX_001).await.expect(200).body;
+        assert_eq!(got(&body), expected("001_d864ea12738d2d80.expected.json"));
+        // Seed 000 in Word: the attribute table, bullets (and sub-bullets) in its cells.
+        let body = import(&app, id, "", DOCX, DOCX_000).await.expect(200).body;
+        assert_eq!(got(&body), expected("000_f3ecf04fbcb1fea5.expected.json"));
+        assert_eq!(stored_spec(&app, id).await.as_array().unwrap().len(), 25);
     }
 
     async fn unreadable_documents_are_refused_and_change_nothing(app: TestApp) {
