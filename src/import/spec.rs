@@ -496,6 +496,24 @@ impl MarksTable {
         }
         let all_bullets = criteria.iter().all(|piece| piece.bullet);
         let assigned = assign_marks(criteria, &row_marks, all_bullets);
+        if !row_marks.is_empty() && row_marks.len() != assigned.len() {
+            // Marks were paired in order, but which one is extra (or missing) is a guess:
+            // say so, so that a person checks these requirements before opening.
+            let text = assigned
+                .iter()
+                .map(|(piece, _)| piece.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            self.spec.warn(
+                line,
+                &text,
+                &format!(
+                    "{} E/D marks for {} criteria: marks paired in order; check these requirements",
+                    row_marks.len(),
+                    assigned.len()
+                ),
+            );
+        }
         for (piece, requirement) in assigned {
             let index = self.spec.add(&self.category, &piece, requirement);
             if let Some(draft) = self.spec.drafts.get_mut(index) {
@@ -1300,6 +1318,18 @@ Two years post-qualifying experience\tYes\t\tApplication form, interview\n";
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn more_marks_than_criteria_is_reported() {
+        let text = "\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>E/D</b>\n\
+<b>B. Experience</b>\t<ul><li>Managing a team.</li><li>Managing budgets.</li></ul>\tE E D\n";
+        let found = specs(text);
+        assert_eq!(summary(&found[0]).len(), 2);
+        assert_eq!(found[0].warnings.len(), 1, "{:?}", found[0].warnings);
+        assert!(found[0].warnings[0]
+            .reason
+            .starts_with("3 E/D marks for 2 criteria"));
     }
 
     #[test]
