@@ -1030,6 +1030,21 @@ mod tests {
         find_specs(&blocks(text))
     }
 
+    /// (category, description, requirement, methods) of each criterion.
+    fn full(spec: &ImportedSpec) -> Vec<(&str, &str, Requirement, Vec<Method>)> {
+        spec.criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.category.as_str(),
+                    c.description.as_str(),
+                    c.requirement,
+                    c.methods.clone(),
+                )
+            })
+            .collect()
+    }
+
     fn summary(spec: &ImportedSpec) -> Vec<(String, &'static str, Option<String>)> {
         spec.criteria
             .iter()
@@ -1247,18 +1262,7 @@ Practice educator award\t\tX\tCertificate\n\
 Two years post-qualifying experience\tYes\t\tApplication form, interview\n";
         let found = specs(text);
         let spec = &found[0];
-        let got: Vec<_> = spec
-            .criteria
-            .iter()
-            .map(|c| {
-                (
-                    c.category.as_str(),
-                    c.description.as_str(),
-                    c.requirement,
-                    c.methods.clone(),
-                )
-            })
-            .collect();
+        let got = full(spec);
         assert_eq!(
             got,
             vec![
@@ -1289,18 +1293,7 @@ Two years post-qualifying experience\tYes\t\tApplication form, interview\n";
         let text = "Person specification\n\n| Requirement | E/D | Assessed by |\n|---|---|---|\n\
 | **Qualifications** | | |\n| Degree in social work | E | A/I |\n| Practice educator award | D | Certificate |\n";
         let found = specs(text);
-        let got: Vec<_> = found[0]
-            .criteria
-            .iter()
-            .map(|c| {
-                (
-                    c.category.as_str(),
-                    c.description.as_str(),
-                    c.requirement,
-                    c.methods.clone(),
-                )
-            })
-            .collect();
+        let got = full(&found[0]);
         assert_eq!(
             got,
             vec![

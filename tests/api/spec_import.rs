@@ -26,22 +26,15 @@ fn expected(file: &str) -> Vec<(String, String, Value)> {
         env!("CARGO_MANIFEST_DIR")
     );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    doc["specs"][0]["criteria"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["description"].as_str().unwrap().to_string(),
-                c["requirement"].as_str().unwrap().to_string(),
-                c["methods"].clone(),
-            )
-        })
-        .collect()
+    triples(&doc["specs"][0]["criteria"])
 }
 
 fn got(body: &Value) -> Vec<(String, String, Value)> {
-    body["criteria"]
+    triples(&body["criteria"])
+}
+
+fn triples(criteria: &Value) -> Vec<(String, String, Value)> {
+    criteria
         .as_array()
         .unwrap()
         .iter()
