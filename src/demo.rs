@@ -57,6 +57,20 @@ struct Tokens {
 }
 
 impl Tokens {
+    /// The keys `settings` name, and the recruiter's and portal's tokens the demo uses.
+    fn new(keys: JwtKeys, settings: &Settings) -> Result<Tokens, String> {
+        let mut tokens = Tokens {
+            recruiter: String::new(),
+            portal: String::new(),
+            keys,
+            issuer: settings.jwt_issuer.clone(),
+            audience: settings.jwt_audience.clone(),
+        };
+        tokens.recruiter = tokens.mint("demo-recruiter", &[Role::Recruiter], 3600)?;
+        tokens.portal = tokens.mint("demo-portal", &[Role::Portal], 3600)?;
+        Ok(tokens)
+    }
+
     fn mint(&self, sub: &str, roles: &[Role], ttl: i64) -> Result<String, String> {
         self.keys.mint(
             sub,
@@ -175,18 +189,7 @@ pub async fn run_on(settings: &Settings, db: Db) -> Result<DemoReport, String> {
     let (keys, _) = keys_from_settings(settings)?;
     // The app takes its own copy of the same keys (the dev secret is read from its file).
     let (app_keys, _) = keys_from_settings(settings)?;
-    let tokens = Tokens {
-        recruiter: String::new(),
-        portal: String::new(),
-        keys,
-        issuer: settings.jwt_issuer.clone(),
-        audience: settings.jwt_audience.clone(),
-    };
-    let tokens = Tokens {
-        recruiter: tokens.mint("demo-recruiter", &[Role::Recruiter], 3600)?,
-        portal: tokens.mint("demo-portal", &[Role::Portal], 3600)?,
-        ..tokens
-    };
+    let tokens = Tokens::new(keys, settings)?;
     let mut state = app_state(settings, db, app_keys);
     // The demo is one client making a few hundred calls: not what the limit is for.
     state.rate_limit = None;

@@ -192,15 +192,12 @@ pub(super) fn validate_whole_spec(body: &[NewCriterion]) -> Result<(), AppError>
     }
 }
 
-/// What a whole-spec replacement would store, checked (the vacancy is visible and a
-/// draft, every criterion valid, spec-wide rules hold) without writing anything.
-pub(super) fn check_replacement(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    vacancy_id: &str,
+/// The rows a whole-spec replacement of `vacancy` would store, checked (every criterion
+/// valid, spec-wide rules hold). Pure: nothing is read or written.
+pub(super) fn replacement_rows(
+    vacancy: &VacancyRow,
     body: &[NewCriterion],
-) -> Result<(VacancyRow, Vec<CriterionRow>), AppError> {
-    let vacancy = editable_vacancy(conn, caller, vacancy_id)?;
+) -> Result<Vec<CriterionRow>, AppError> {
     let rows = body
         .iter()
         .enumerate()
@@ -216,7 +213,7 @@ pub(super) fn check_replacement(
         })
         .collect::<Result<Vec<_>, _>>()?;
     check_spec(&rows, |i| Some(format!("[{i}]")))?;
-    Ok((vacancy, rows))
+    Ok(rows)
 }
 
 /// Replaces a draft vacancy's whole specification inside the caller's transaction and
@@ -229,7 +226,8 @@ pub(super) fn replace_spec(
     body: &[NewCriterion],
     action: &str,
 ) -> Result<Vec<CriterionRow>, AppError> {
-    let (vacancy, rows) = check_replacement(conn, caller, vacancy_id, body)?;
+    let vacancy = editable_vacancy(conn, caller, vacancy_id)?;
+    let rows = replacement_rows(&vacancy, body)?;
     let before = store::for_vacancy(conn, &vacancy.id)?;
     store::delete_all(conn, &vacancy.id)?;
     store::insert_many(conn, &rows)?;

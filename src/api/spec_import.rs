@@ -9,11 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::actor;
 use super::criteria::{
-    editable_vacancy, replace_spec, validate_whole_spec, Criterion, NewCriterion,
+    editable_vacancy, replace_spec, replacement_rows, validate_whole_spec, Criterion, NewCriterion,
 };
 use super::vacancies::WRITERS;
 use crate::auth::Caller;
-use crate::db::criteria as store;
 use crate::db::Db;
 use crate::domain::{Method, Requirement};
 use crate::error::{AppError, Problem};
@@ -235,11 +234,11 @@ pub async fn import_criteria(
     let dry_run = params.dry_run.unwrap_or(false);
 
     // The vacancy first, so a missing or frozen one is a 404 or 409 whatever the body.
-    {
+    let vacancy = {
         let (caller, vacancy_id) = (caller.clone(), vacancy_id.clone());
-        db.read(move |conn| editable_vacancy(conn, &caller, &vacancy_id).map(drop))
-            .await?;
-    }
+        db.read(move |conn| editable_vacancy(conn, &caller, &vacancy_id))
+            .await?
+    };
     // Parsing a large document is CPU work: keep it off the async workers.
     let specs = web::block(move || import::import(format, &document))
         .await
@@ -278,56 +277,40 @@ pub async fn import_criteria(
         })
         .collect();
 
-    let criteria = if dry_run {
-        // Same checks as the real thing (vacancy visible and still a draft, spec-wide
-        // rules), in a transaction that writes nothing.
-        let preview = body.clone();
-        db.read(move |conn| {
-            super::criteria::check_replacement(conn, &caller, &vacancy_id, &preview)
+    let rows = if dry_run {
+        // The same checks as the real thing, on the vacancy read above; nothing written.
+        replacement_rows(&vacancy, &body)?
+    } else {
+        // Checked again inside the transaction: the vacancy may have opened meanwhile.
+        let actor = actor(&caller, &req);
+        db.write(move |conn| {
+            replace_spec(
+                conn,
+                &caller,
+                &actor,
+                &vacancy_id,
+                &body,
+                "criteria.imported",
+            )
         })
-        .await?;
-        body.into_iter()
-            .map(|c| ImportedCriterion {
-                id: None,
+        .await?
+    };
+    let criteria = rows
+        .iter()
+        .map(|row| {
+            Criterion::from_row(row).map(|c| ImportedCriterion {
+                // A dry run's rows have ids that were never stored: do not show them.
+                id: (!dry_run).then_some(c.id),
                 category: c.category,
                 description: c.description,
                 requirement: c.requirement,
                 methods: c.methods,
-                weight: c.weight.unwrap_or(1),
+                weight: c.weight,
                 alternative_group: c.alternative_group,
-                position: c.position.unwrap_or(0),
+                position: c.position,
             })
-            .collect()
-    } else {
-        let actor = actor(&caller, &req);
-        let rows: Vec<store::CriterionRow> = db
-            .write(move |conn| {
-                replace_spec(
-                    conn,
-                    &caller,
-                    &actor,
-                    &vacancy_id,
-                    &body,
-                    "criteria.imported",
-                )
-            })
-            .await?;
-        rows.iter()
-            .map(Criterion::from_row)
-            .map(|c| {
-                c.map(|c| ImportedCriterion {
-                    id: Some(c.id),
-                    category: c.category,
-                    description: c.description,
-                    requirement: c.requirement,
-                    methods: c.methods,
-                    weight: c.weight,
-                    alternative_group: c.alternative_group,
-                    position: c.position,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?
-    };
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(SpecImport {
         dry_run,
         section,
