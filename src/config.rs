@@ -18,10 +18,18 @@ pub struct Settings {
     pub jwt_algorithm: Option<String>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Option<String>,
+    /// The longest a token may live, `exp - iat` (or `exp - now`), in seconds; tokens
+    /// that would live longer are refused, and `shortlist token` will not mint them.
+    pub jwt_max_lifetime_secs: i64,
     pub production: bool,
     pub db_pool_size: u32,
     pub db_connect_timeout: Duration,
     pub body_limit_bytes: usize,
+    /// How long a client may take to send a request's head (`client_request_timeout`).
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's whole body, from the end of its
+    /// head; a slower one gets a 408 and its connection closed.
+    pub body_timeout: Duration,
     pub workers: Option<usize>,
     pub log_json: bool,
     /// Requests per minute per client; 0 turns limiting off.
@@ -43,6 +51,7 @@ impl std::fmt::Debug for Settings {
             .field("jwt_public_key", &self.jwt_public_key)
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
+            .field("jwt_max_lifetime_secs", &self.jwt_max_lifetime_secs)
             .field("production", &self.production)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("cors_allowed_origins", &self.cors_allowed_origins)
@@ -78,6 +87,10 @@ impl Settings {
             jwt_algorithm: var("SHORTLIST_JWT_ALGORITHM"),
             jwt_issuer: var("SHORTLIST_JWT_ISSUER"),
             jwt_audience: var("SHORTLIST_JWT_AUDIENCE"),
+            jwt_max_lifetime_secs: parsed(
+                "SHORTLIST_JWT_MAX_LIFETIME_SECS",
+                crate::auth::DEFAULT_MAX_LIFETIME_SECS,
+            )?,
             production: var("SHORTLIST_ENV").as_deref() == Some("production"),
             db_pool_size: parsed("SHORTLIST_DB_POOL_SIZE", 16)?,
             db_connect_timeout: Duration::from_millis(parsed(
@@ -85,6 +98,8 @@ impl Settings {
                 3000,
             )?),
             body_limit_bytes: parsed("SHORTLIST_BODY_LIMIT_BYTES", 256 * 1024)?,
+            header_timeout: Duration::from_secs(parsed("SHORTLIST_HEADER_TIMEOUT_SECS", 5)?),
+            body_timeout: Duration::from_secs(parsed("SHORTLIST_BODY_TIMEOUT_SECS", 30)?),
             workers: var("SHORTLIST_WORKERS")
                 .map(|v| {
                     v.parse()
@@ -110,6 +125,15 @@ impl Settings {
         }
         if settings.db_pool_size == 0 {
             return Err("SHORTLIST_DB_POOL_SIZE must be at least 1".into());
+        }
+        if settings.jwt_max_lifetime_secs < 1 {
+            return Err("SHORTLIST_JWT_MAX_LIFETIME_SECS must be at least 1".into());
+        }
+        if settings.header_timeout.is_zero() {
+            return Err("SHORTLIST_HEADER_TIMEOUT_SECS must be at least 1".into());
+        }
+        if settings.body_timeout.is_zero() {
+            return Err("SHORTLIST_BODY_TIMEOUT_SECS must be at least 1".into());
         }
         Ok(settings)
     }

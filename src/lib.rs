@@ -13,5 +13,6 @@ pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
 pub mod server;
+pub mod service;
 pub mod startup;
 pub mod telemetry;

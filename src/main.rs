@@ -99,7 +99,7 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Command::Openapi => {
-            print!("{}", shortlist::openapi::document_json());
+            print!("{}", shortlist::startup::openapi_document_json());
             Ok(())
         }
     };

@@ -48,16 +48,52 @@ impl Modify for BearerScheme {
     }
 }
 
-/// The document as served at `/openapi.json` and committed in `openapi/openapi.json`.
-pub fn document() -> utoipa::openapi::OpenApi {
-    crate::startup::openapi_from_routes()
-}
-
-/// Pretty JSON with a trailing newline, exactly as committed.
-pub fn document_json() -> String {
-    let mut text = document()
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises");
-    text.push('\n');
-    text
+/// Adds the errors every operation shares, once, instead of in every `#[utoipa::path]`:
+/// 401 on every operation that needs a token, and 400 (malformed JSON) and 415 (not
+/// JSON) on every operation that takes a JSON body. An operation that documents its
+/// own wording for one of these keeps it.
+pub fn add_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| problem("Missing or invalid token"));
+            }
+            let takes_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|b| b.content.contains_key("application/json"));
+            if takes_json {
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| problem("Malformed JSON"));
+                responses
+                    .entry("415".into())
+                    .or_insert_with(|| problem("The body is not application/json"));
+            }
+        }
+    }
 }

@@ -1,10 +1,24 @@
 //! Running the service: migrate, bind, serve until SIGINT/SIGTERM, then drain.
 
-use actix_web::{web, HttpServer};
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use actix_http::BoxedPayloadStream;
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse};
+use actix_web::error::{InternalError, PayloadError};
+use actix_web::http::{ConnectionType, StatusCode};
+use actix_web::{web, HttpMessage, HttpServer};
+use futures_util::future::Either;
+use futures_util::Stream;
 
 use crate::auth::{keys_from_settings, Role};
 use crate::config::Settings;
 use crate::db::{redact_url, Db};
+use crate::error::{problem_response, Problem};
 use crate::startup::{app, AppState};
 
 fn open_db(settings: &Settings) -> Result<Db, String> {
@@ -37,6 +51,96 @@ pub fn app_state(settings: &Settings, db: Db, keys: crate::auth::JwtKeys) -> App
     }
 }
 
+/// A request body that notes when it has been read to its end, failed, or been given
+/// up by its reader: from then on, no one is waiting for the client.
+struct WatchedBody {
+    inner: Payload,
+    done: Rc<Cell<bool>>,
+}
+
+impl Stream for WatchedBody {
+    type Item = Result<web::Bytes, PayloadError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = Pin::new(&mut self.inner).poll_next(cx);
+        if matches!(polled, Poll::Ready(None | Some(Err(_)))) {
+            self.done.set(true);
+        }
+        polled
+    }
+}
+
+impl Drop for WatchedBody {
+    fn drop(&mut self) {
+        self.done.set(true);
+    }
+}
+
+/// Middleware (for `App::wrap_fn`): a request whose body has not fully arrived within
+/// `limit` of its head is answered 408 (problem+json) and its connection closed, so
+/// a client trickling a body cannot hold it open forever. Once the body is in, the
+/// handler takes as long as it takes.
+pub fn body_deadline<S, B>(
+    mut req: ServiceRequest,
+    srv: &S,
+    limit: Duration,
+) -> impl Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + 'static
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+    B: 'static,
+{
+    let done = Rc::new(Cell::new(false));
+    match req.take_payload() {
+        Payload::None => done.set(true),
+        inner => {
+            let watched: BoxedPayloadStream = Box::pin(WatchedBody {
+                inner,
+                done: done.clone(),
+            });
+            req.set_payload(Payload::from(watched));
+        }
+    }
+    let path = req.path().to_string();
+    let call = srv.call(req);
+    async move {
+        let call = std::pin::pin!(call);
+        let deadline = std::pin::pin!(actix_web::rt::time::sleep(limit));
+        match futures_util::future::select(call, deadline).await {
+            Either::Left((response, _)) => response,
+            Either::Right(((), call)) if done.get() => call.await,
+            Either::Right(((), _abandoned)) => {
+                tracing::info!(
+                    path,
+                    limit_secs = limit.as_secs(),
+                    "request body too slow: 408"
+                );
+                Err(body_timed_out(limit))
+            }
+        }
+    }
+}
+
+fn body_timed_out(limit: Duration) -> actix_web::Error {
+    let mut response = problem_response(
+        StatusCode::REQUEST_TIMEOUT,
+        &Problem {
+            problem_type: "/problems/request-timeout".into(),
+            title: "Request timeout".into(),
+            status: StatusCode::REQUEST_TIMEOUT.as_u16(),
+            detail: format!(
+                "The request body did not arrive within {} s; the connection is closed.",
+                limit.as_secs()
+            ),
+            errors: None,
+        },
+    );
+    response
+        .head_mut()
+        .set_connection_type(ConnectionType::Close);
+    InternalError::from_response("request body timed out", response).into()
+}
+
 pub async fn run(settings: Settings) -> Result<(), String> {
     let db = open_db(&settings)?;
     let applied = db.migrate()?;
@@ -47,20 +151,35 @@ pub async fn run(settings: Settings) -> Result<(), String> {
     );
     let (keys, dev_mode) = keys_from_settings(&settings)?;
     if dev_mode {
-        let token = keys.mint("dev-admin", "dev", &[Role::Admin], 24 * 3600, None, None)?;
+        let ttl = keys.max_lifetime_secs().min(24 * 3600);
+        let token = keys.mint("dev-admin", "dev", &[Role::Admin], ttl, None, None)?;
         tracing::warn!(
             "no SHORTLIST_JWT_SECRET or SHORTLIST_JWT_PUBLIC_KEY set: using a development \
              secret kept in {}/{} — never run like this in production",
             settings.data_dir().display(),
             crate::auth::DEV_SECRET_FILE
         );
-        println!("Development admin token (org \"dev\", valid 24h):\n{token}\n");
+        let valid = if ttl % 3600 == 0 {
+            format!("{}h", ttl / 3600)
+        } else {
+            format!("{ttl}s")
+        };
+        println!("Development admin token (org \"dev\", valid {valid}):\n{token}\n");
     }
     let state = app_state(&settings, db, keys);
-    let mut server = HttpServer::new(move || app(state.clone()))
-        .shutdown_timeout(30)
-        .bind(&settings.bind)
-        .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+    if let Some(limiter) = &state.rate_limit {
+        // Requests touch only their own bucket; this forgets the idle ones.
+        limiter.spawn_sweeper(crate::rate_limit::SWEEP_INTERVAL);
+    }
+    let body_timeout = settings.body_timeout;
+    let mut server = HttpServer::new(move || {
+        app(state.clone()).wrap_fn(move |req, srv| body_deadline(req, srv, body_timeout))
+    })
+    .shutdown_timeout(30)
+    // A request's head must arrive within this; its body within `body_timeout`.
+    .client_request_timeout(settings.header_timeout)
+    .bind(&settings.bind)
+    .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     if let Some(workers) = settings.workers {
         server = server.workers(workers);
     }
@@ -68,27 +187,19 @@ pub async fn run(settings: Settings) -> Result<(), String> {
     server.run().await.map_err(|e| e.to_string())
 }
 
-/// `shortlist retention [--dry-run]`: every org, each in its own transaction.
+/// `shortlist retention [--dry-run]`: every org, each in its own transaction, through
+/// the same use case as `POST /api/v1/retention/run`.
 pub fn retention(settings: &Settings, dry_run: bool) -> Result<(), String> {
-    use crate::api::privacy::run_retention;
-    use crate::db::audit::Actor;
-    use diesel::Connection;
     let db = open_db(settings)?;
     db.migrate()?;
-    let mut pooled = db.conn().map_err(|e| e.to_string())?;
-    let conn = &mut pooled.conn;
-    let orgs = crate::db::privacy::orgs_with_applications(conn).map_err(|e| e.to_string())?;
     let today = crate::api::vacancies::uk_today();
+    let reports = actix_web::rt::System::new()
+        .block_on(crate::service::privacy::retention_all_orgs(
+            &db, today, dry_run,
+        ))
+        .map_err(|e| format!("retention failed: {e}"))?;
     let mut total = 0;
-    for org in orgs {
-        let actor = Actor {
-            org: org.clone(),
-            sub: "retention-job".into(),
-            request_id: None,
-        };
-        let report = conn
-            .transaction(|c| run_retention(c, &actor, today, dry_run))
-            .map_err(|e| format!("retention for org {org} failed: {e}"))?;
+    for (org, report) in &reports {
         for a in &report.applications {
             println!(
                 "{}{org}\t{}\t{}",

@@ -89,8 +89,22 @@ where
         )
 }
 
-pub fn openapi_from_routes() -> utoipa::openapi::OpenApi {
-    register(App::new().into_utoipa_app()).split_for_parts().1
+/// The document as served at `/openapi.json` and committed in `openapi/openapi.json`:
+/// collected from the routes actually registered, so no operation is served
+/// undocumented.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut doc = register(App::new().into_utoipa_app()).split_for_parts().1;
+    crate::openapi::add_common_errors(&mut doc);
+    doc
+}
+
+/// Pretty JSON with a trailing newline, exactly as committed.
+pub fn openapi_document_json() -> String {
+    let mut text = openapi_document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    text.push('\n');
+    text
 }
 
 pub fn app(
@@ -126,6 +140,8 @@ pub fn app(
             .into_utoipa_app(),
     )
     .split_for_parts();
+    let mut api = api;
+    crate::openapi::add_common_errors(&mut api);
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
@@ -188,12 +204,8 @@ fn refuse_early(
 
 /// Who a request counts against: the verified caller, else the peer address.
 fn client_key(req: &ServiceRequest, keys: &JwtKeys) -> String {
-    let verified = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|token| keys.verify(token.trim()).ok());
+    // Verified once per request: the `Caller` extractor reuses this outcome.
+    let verified = crate::auth::verified_claims_with(req.request(), keys).ok();
     match verified {
         Some(claims) => format!("caller:{}/{}", claims.org, claims.sub),
         None => format!(

@@ -30,14 +30,23 @@ pub fn vacancy(
     } else {
         None
     };
-    let visible = caller.is_staff()
-        || seat.is_some()
-        || (caller.has(Role::Portal) && vacancy.status == VacancyStatus::Open.as_str());
-    if visible {
+    if may_see_vacancy(caller, &vacancy, seat.as_ref()) {
         Ok(VisibleVacancy { vacancy, seat })
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Staff see their org's vacancies; a portal sees open ones; a panel member sees
+/// those whose panel they sit on.
+pub fn may_see_vacancy(
+    caller: &Caller,
+    vacancy: &VacancyRow,
+    seat: Option<&PanelMemberRow>,
+) -> bool {
+    caller.is_staff()
+        || seat.is_some()
+        || (caller.has(Role::Portal) && vacancy.status == VacancyStatus::Open.as_str())
 }
 
 /// An application the caller may read.
@@ -67,7 +76,16 @@ pub fn hide_identity(caller: &Caller, vacancy: &VacancyRow, application: &Applic
     vacancy.anonymised_shortlisting
         && !caller.is_staff()
         && !submitter
-        && application.status == ApplicationStatus::Submitted.as_str()
+        && identity_hidden_at(&application.status)
+}
+
+/// Names stay hidden from the panel until a shortlisting decision reveals them: while
+/// the application is `submitted`, and also once it is `withdrawn` (withdrawing before
+/// the decision must not unmask the applicant; one withdrawn after it was already
+/// seen loses nothing by being masked again).
+pub fn identity_hidden_at(status: &str) -> bool {
+    status == ApplicationStatus::Submitted.as_str()
+        || status == ApplicationStatus::Withdrawn.as_str()
 }
 
 /// Staff see every application of their org; a portal sees what it submitted; a panel

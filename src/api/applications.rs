@@ -12,15 +12,9 @@ use super::{
     PageParams,
 };
 use crate::auth::{Caller, Role};
-use crate::db::applications::{
-    self as store, ApplicationRow, EqualityRow, IdempotencyRow, ListFilter,
-};
-use crate::db::{self, audit, Db};
-use crate::domain::application::{
-    candidate_code, normalise_email, validate_declarations, ApplicationStatus,
-};
-use crate::domain::time::is_before_close;
-use crate::domain::vacancy::VacancyStatus;
+use crate::db::applications::{self as store, ApplicationRow, ListFilter};
+use crate::db::Db;
+use crate::domain::application::{validate_declarations, ApplicationStatus};
 use crate::error::{AppError, Problem};
 
 /// Who may submit applications.
@@ -145,9 +139,15 @@ impl Application {
 #[serde(deny_unknown_fields)]
 pub struct ApplicationTransition {
     pub to: ApplicationStatus,
-    /// Why; required for `not_shortlisted`, `unsuccessful` and `offer_withdrawn`.
+    /// Why; required for `shortlisted`, `not_shortlisted`, `unsuccessful` and
+    /// `offer_withdrawn`. A move to `shortlisted` or `not_shortlisted` is a
+    /// shortlisting decision: it follows the same rules and writes the same decision
+    /// record as `POST …/shortlist/decisions`.
     #[validate(length(min = 1, max = 2000))]
     pub reason: Option<String>,
+    /// Required to shortlist someone with an unmet or pending essential criterion.
+    #[validate(length(min = 1, max = 2000))]
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -156,9 +156,7 @@ pub struct ApplicationListParams {
     pub status: Option<ApplicationStatus>,
 }
 
-fn trimmed_opt(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
+use crate::service::applications::{self as service, Submission, Submitted, TransitionRequest};
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
@@ -184,15 +182,6 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     }
 }
 
-enum Submitted {
-    Fresh(Application),
-    Replay {
-        status: u16,
-        body: String,
-        location: Option<String>,
-    },
-}
-
 #[utoipa::path(
     tag = "applications",
     params(
@@ -202,9 +191,6 @@ enum Submitted {
     request_body = NewApplication,
     responses(
         (status = 201, description = "Submitted; `Location` set", body = Application),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs portal, recruiter or admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Vacancy not open or past its closing date, or this email already applied", body = Problem, content_type = "application/problem+json"),
@@ -244,106 +230,25 @@ pub async fn submit_application(
         hex::encode(Sha256::digest(canonical.as_bytes()))
     };
     let actor = actor(&caller, &req);
-    let outcome = db
-        .write(move |conn| {
-            if let Some(key) = &key {
-                if let Some(previous) = store::find_idempotent(conn, &caller.org, &caller.sub, key)?
-                {
-                    if previous.request_hash != request_hash {
-                        return Err(AppError::validation(
-                            IDEMPOTENCY_KEY,
-                            "was already used for a different request",
-                        ));
-                    }
-                    return Ok(Submitted::Replay {
-                        status: previous.response_status as u16,
-                        body: previous.response_body,
-                        location: previous.resource_location,
-                    });
-                }
-            }
-            let vacancy = access::vacancy(conn, &caller, &vacancy_id)?.vacancy;
-            check_accepting(&vacancy)?;
-            let email = normalise_email(&body.candidate.email);
-            if store::email_taken(conn, &vacancy.id, &email)? {
-                return Err(AppError::Conflict(
-                    "an application from this email address already exists for this vacancy".into(),
-                ));
-            }
-            let number = store::next_candidate_number(conn, &vacancy.id)?;
-            let now = db::now_text();
-            let d = body.declarations;
-            let row = ApplicationRow {
-                id: db::new_id(),
-                org: caller.org.clone(),
-                vacancy_id: vacancy.id.clone(),
-                candidate_code: candidate_code(number),
-                candidate_name: body.candidate.name.trim().to_string(),
-                candidate_email: email,
-                candidate_phone: trimmed_opt(body.candidate.phone),
-                guaranteed_interview: d.guaranteed_interview,
-                driving_licence_held: d.driving_licence_held,
-                penalty_points: d.penalty_points,
-                at_fault_accidents: d.at_fault_accidents,
-                right_to_work: d.right_to_work,
-                registration_number: trimmed_opt(d.registration_number),
-                status: ApplicationStatus::Submitted.as_str().into(),
-                submitted_by: caller.sub.clone(),
-                submitted_at: now.clone(),
-                updated_at: now.clone(),
-                version: 1,
-            };
-            store::insert(conn, &row)?;
-            if let Some(eq) = body.equality_monitoring {
-                store::insert_equality(
-                    conn,
-                    &EqualityRow {
-                        application_id: row.id.clone(),
-                        org: row.org.clone(),
-                        vacancy_id: row.vacancy_id.clone(),
-                        age_band: trimmed_opt(eq.age_band),
-                        sex: trimmed_opt(eq.sex),
-                        gender_identity: trimmed_opt(eq.gender_identity),
-                        ethnicity: trimmed_opt(eq.ethnicity),
-                        disability: trimmed_opt(eq.disability),
-                        religion_or_belief: trimmed_opt(eq.religion_or_belief),
-                        sexual_orientation: trimmed_opt(eq.sexual_orientation),
-                    },
-                )?;
-            }
-            audit::record(
-                conn,
-                &actor,
-                "application.submitted",
-                "application",
-                &row.id,
-                None::<&()>,
-                Some(&row),
-            )?;
-            let application = Application::from_row(&row, false);
-            if let Some(key) = key {
-                store::insert_idempotent(
-                    conn,
-                    &IdempotencyRow {
-                        org: caller.org.clone(),
-                        caller: caller.sub.clone(),
-                        idempotency_key: key,
-                        request_hash,
-                        response_status: 201,
-                        response_body: serde_json::to_string(&application)
-                            .map_err(|e| AppError::Internal(e.to_string()))?,
-                        resource_location: Some(location(&row.id)),
-                        created_at: now,
-                    },
-                )?;
-            }
-            Ok(Submitted::Fresh(application))
-        })
-        .await?;
+    let outcome = service::submit(
+        &db,
+        caller,
+        actor,
+        Submission {
+            vacancy_id,
+            idempotency_key: key,
+            request_hash,
+            body,
+        },
+    )
+    .await?;
     Ok(match outcome {
-        Submitted::Fresh(application) => HttpResponse::Created()
-            .insert_header((header::LOCATION, location(&application.id)))
-            .json(application),
+        Submitted::Fresh(row) => {
+            let application = Application::from_row(&row, false);
+            HttpResponse::Created()
+                .insert_header((header::LOCATION, location(&application.id)))
+                .json(application)
+        }
         Submitted::Replay {
             status,
             body,
@@ -366,34 +271,12 @@ fn location(id: &str) -> String {
     format!("/api/v1/applications/{id}")
 }
 
-/// Applications are accepted while the vacancy is open, until the end of its closing
-/// date (UK time).
-fn check_accepting(vacancy: &crate::db::vacancies::VacancyRow) -> Result<(), AppError> {
-    if vacancy.status != VacancyStatus::Open.as_str() {
-        return Err(AppError::Conflict(format!(
-            "the vacancy is {} and does not accept applications",
-            vacancy.status
-        )));
-    }
-    let closing = vacancy
-        .closing_date
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    match closing {
-        Some(date) if is_before_close(date, chrono::Utc::now()) => Ok(()),
-        _ => Err(AppError::Conflict(
-            "the vacancy's closing date has passed".into(),
-        )),
-    }
-}
-
 #[utoipa::path(
     tag = "applications",
     params(("vacancy_id" = String, Path, description = "Vacancy id"), ApplicationListParams, PageParams),
     responses(
         (status = 200, description = "In submission order; `Link` to the next page", body = Page<Application>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ),
@@ -453,7 +336,6 @@ pub async fn list_applications(
     params(("application_id" = String, Path, description = "Application id")),
     responses(
         (status = 200, description = "The application; `ETag` set", body = Application),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -482,13 +364,10 @@ pub async fn get_application(
     request_body = ApplicationTransition,
     responses(
         (status = 200, description = "The application in its new status", body = Application),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed for the caller's role (a portal may only withdraw)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Illegal move, or checks outstanding for an appointment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing reason", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Illegal move; the vacancy is cancelled or filled; the data was erased; every position is filled; checks outstanding for an appointment; or a guaranteed-interview applicant who meets every essential would be rejected", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason, or shortlisting against an unmet or pending essential without an override reason", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -520,64 +399,17 @@ pub async fn transition_application(
     }
     let id = path.into_inner();
     let actor = actor(&caller, &req);
-    let row = db
-        .write(move |conn| {
-            let visible = access::application(conn, &caller, &id)?;
-            if !is_recruiter && visible.application.submitted_by != caller.sub {
-                return Err(AppError::NotFound);
-            }
-            let before = visible.application;
-            let from = ApplicationStatus::parse(&before.status)
-                .ok_or_else(|| AppError::Internal("bad stored application status".into()))?;
-            if !from.can_become(body.to) {
-                return Err(AppError::Conflict(format!(
-                    "an application cannot move from {} to {}",
-                    from.as_str(),
-                    body.to.as_str()
-                )));
-            }
-            if body.to == ApplicationStatus::Appointed {
-                let rows = crate::db::checks::for_application(conn, &before.id)?;
-                let (pending, failed) = super::checks::check_state(&visible.vacancy, &rows);
-                let outstanding: Vec<_> = pending.into_iter().chain(failed).collect();
-                if !outstanding.is_empty() {
-                    return Err(AppError::Conflict(format!(
-                        "cannot appoint while pre-employment checks are outstanding: {}",
-                        outstanding
-                            .iter()
-                            .map(|k| k.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-            }
-            let mut row = before.clone();
-            row.status = body.to.as_str().into();
-            row.version += 1;
-            row.updated_at = db::now_text();
-            store::update(conn, &row, before.version)?;
-            #[derive(Serialize)]
-            struct Moved<'a> {
-                from: &'a str,
-                to: &'a str,
-                reason: Option<&'a str>,
-            }
-            audit::record(
-                conn,
-                &actor,
-                "application.transitioned",
-                "application",
-                &row.id,
-                Some(&before),
-                Some(&Moved {
-                    from: &before.status,
-                    to: &row.status,
-                    reason: body.reason.as_deref(),
-                }),
-            )?;
-            Ok((row, visible.vacancy))
-        })
-        .await?;
-    let (row, _) = row;
+    let row = service::transition(
+        &db,
+        caller,
+        actor,
+        id,
+        TransitionRequest {
+            to: body.to,
+            reason: body.reason,
+            override_reason: body.override_reason,
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Application::from_row(&row, false)))
 }

@@ -53,7 +53,6 @@ pub struct AuditParams {
     responses(
         (status = 200, description = "In chain order (oldest first); `Link` to the next page", body = Page<AuditEvent>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ),
@@ -139,7 +138,6 @@ const VERIFY_PAGE: i64 = 1000;
     tag = "audit",
     responses(
         (status = 200, description = "The org's chain recomputed from the first event", body = AuditVerification),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -6,18 +6,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::scores::{check_requirements, required_checks_of};
 use super::{access, actor, validate};
 use crate::auth::{Caller, Role};
 use crate::db::checks::{self as store, CheckRow};
 use crate::db::vacancies::VacancyRow;
-use crate::db::{self, audit, Db};
-use crate::domain::application::ApplicationStatus;
-use crate::domain::checks::{
-    outstanding, validate_check, CheckFindings, CheckKind, CheckStandards, CheckStatus,
-};
+use crate::db::Db;
+use crate::domain::checks::{CheckKind, CheckStatus};
 use crate::domain::vacancy::DbsLevel;
 use crate::error::{AppError, Problem};
+use crate::service::rules::{check_state, recorded, required_checks_of};
 
 /// What was found. Which keys apply depends on the kind: DBS `level_checked`,
 /// `certificate_number`, `update_service`; driving licence `penalty_points`,
@@ -118,21 +115,14 @@ pub struct ApplicationChecks {
     pub failed_checks: Vec<CheckKind>,
 }
 
-pub fn recorded(rows: &[CheckRow]) -> Vec<(CheckKind, CheckStatus)> {
-    rows.iter()
-        .filter_map(|r| Some((CheckKind::parse(&r.kind)?, CheckStatus::parse(&r.status)?)))
-        .collect()
-}
-
-/// `(pending, failed)` required checks of an application of `vacancy`.
-pub fn check_state(vacancy: &VacancyRow, rows: &[CheckRow]) -> (Vec<CheckKind>, Vec<CheckKind>) {
-    outstanding(&required_checks_of(vacancy), &recorded(rows))
-}
-
-fn view(vacancy: &VacancyRow, application_id: &str, rows: &[CheckRow]) -> ApplicationChecks {
-    let required = required_checks_of(vacancy);
+fn view(
+    vacancy: &VacancyRow,
+    application_id: &str,
+    rows: &[CheckRow],
+) -> Result<ApplicationChecks, AppError> {
+    let required = required_checks_of(vacancy)?;
     let mut kinds: Vec<CheckKind> = required.clone();
-    for (kind, _) in recorded(rows) {
+    for (kind, _) in recorded(rows)? {
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
@@ -159,13 +149,13 @@ fn view(vacancy: &VacancyRow, application_id: &str, rows: &[CheckRow]) -> Applic
             }
         })
         .collect();
-    let (pending_checks, failed_checks) = check_state(vacancy, rows);
-    ApplicationChecks {
+    let (pending_checks, failed_checks) = check_state(vacancy, rows)?;
+    Ok(ApplicationChecks {
         application_id: application_id.to_string(),
         checks,
         pending_checks,
         failed_checks,
-    }
+    })
 }
 
 #[utoipa::path(
@@ -173,7 +163,6 @@ fn view(vacancy: &VacancyRow, application_id: &str, rows: &[CheckRow]) -> Applic
     params(("application_id" = String, Path, description = "Application id")),
     responses(
         (status = 200, description = "Every check the vacancy requires (and any other recorded), with its state", body = ApplicationChecks),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin, recruiter or viewer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
@@ -194,7 +183,7 @@ pub async fn list_checks(
             Ok((visible.vacancy, visible.application.id, rows))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view(&vacancy, &application_id, &rows)))
+    Ok(HttpResponse::Ok().json(view(&vacancy, &application_id, &rows)?))
 }
 
 #[utoipa::path(
@@ -207,8 +196,6 @@ pub async fn list_checks(
     responses(
         (status = 200, description = "The application's checks after the change", body = ApplicationChecks),
         (status = 400, description = "Malformed JSON or unknown kind", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The application is no longer live", body = Problem, content_type = "application/problem+json"),
@@ -249,64 +236,7 @@ pub async fn record_check(
         ));
     }
     let actor = actor(&caller, &req);
-    let (vacancy, application_id, rows) = db
-        .write(move |conn| {
-            let found = access::application(conn, &caller, &id)?;
-            if !ApplicationStatus::parse(&found.application.status).is_some_and(|s| s.is_live()) {
-                return Err(AppError::Conflict(format!(
-                    "the application is {}; its checks can no longer change",
-                    found.application.status
-                )));
-            }
-            let v = &found.vacancy;
-            let requirements = check_requirements(v);
-            let standards = CheckStandards {
-                dbs_level: requirements.dbs_level,
-                max_penalty_points: v.max_penalty_points,
-                max_at_fault_accidents: v.max_at_fault_accidents,
-                references_required: v.references_required,
-            };
-            let findings = CheckFindings {
-                dbs_level_checked: update.details.level_checked,
-                penalty_points: update.details.penalty_points,
-                at_fault_accidents: update.details.at_fault_accidents,
-                references_received: update.details.received,
-            };
-            let errors = validate_check(
-                kind,
-                update.status,
-                update.reason.as_deref(),
-                &findings,
-                &standards,
-            );
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
-            }
-            let row = CheckRow {
-                application_id: found.application.id.clone(),
-                kind: kind.as_str().into(),
-                vacancy_id: v.id.clone(),
-                status: update.status.as_str().into(),
-                reason: update.reason.as_deref().map(str::trim).map(str::to_string),
-                checked_at: update.checked_at.map(|d| d.to_string()),
-                details: serde_json::to_string(&update.details)
-                    .map_err(|e| AppError::Internal(e.to_string()))?,
-                updated_by: caller.sub.clone(),
-                updated_at: db::now_text(),
-            };
-            let before = store::put(conn, &row)?;
-            audit::record(
-                conn,
-                &actor,
-                "check.recorded",
-                "application",
-                &row.application_id,
-                before.as_ref(),
-                Some(&row),
-            )?;
-            let rows = store::for_application(conn, &found.application.id)?;
-            Ok((found.vacancy, found.application.id, rows))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view(&vacancy, &application_id, &rows)))
+    let (vacancy, application_id, rows) =
+        crate::service::checks::record(&db, caller, actor, id, kind, update).await?;
+    Ok(HttpResponse::Ok().json(view(&vacancy, &application_id, &rows)?))
 }

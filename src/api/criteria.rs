@@ -10,14 +10,13 @@ use validator::Validate;
 use super::vacancies::{load_visible, methods_json, parse_methods, READERS, WRITERS};
 use super::{actor, validate};
 use crate::auth::Caller;
-use crate::db::audit::{self, Actor};
 use crate::db::criteria::{self as store, CriterionRow};
-use crate::db::vacancies::{self as vacancy_store, VacancyRow};
-use crate::db::{self, Db, DbConnection};
+use crate::db::vacancies::VacancyRow;
+use crate::db::{self, Db};
 use crate::domain::criteria::{validate_spec, CriterionDraft};
-use crate::domain::vacancy::VacancyStatus;
 use crate::domain::{FieldError, Method, Requirement};
 use crate::error::{AppError, Problem};
+use crate::service::spec;
 
 /// Largest specification accepted in one request (the biggest seed has about 40).
 pub const MAX_CRITERIA: usize = 200;
@@ -96,7 +95,7 @@ pub struct CriterionChanges {
     pub position: Option<i32>,
 }
 
-fn trimmed(text: &str, field: &str) -> Result<String, AppError> {
+pub(crate) fn trimmed(text: &str, field: &str) -> Result<String, AppError> {
     let t = text.trim();
     if t.is_empty() {
         Err(AppError::validation(field, "must not be blank"))
@@ -105,7 +104,7 @@ fn trimmed(text: &str, field: &str) -> Result<String, AppError> {
     }
 }
 
-fn to_row(
+pub(crate) fn to_row(
     vacancy_id: &str,
     c: &NewCriterion,
     default_position: i32,
@@ -131,18 +130,20 @@ fn to_row(
 /// Spec-wide rules over the rows as they would be stored. `label` maps an error at
 /// index i back to the request (`[i]` of a `PUT` body, `""` for the criterion being
 /// written, `None` for a stored one it conflicts with).
-fn check_spec(
+pub(crate) fn check_spec(
     rows: &[CriterionRow],
     label: impl Fn(usize) -> Option<String>,
 ) -> Result<(), AppError> {
     let drafts: Vec<CriterionDraft> = rows
         .iter()
-        .map(|r| CriterionDraft {
-            requirement: Requirement::parse(&r.requirement).unwrap_or(Requirement::Desirable),
-            methods: parse_methods(&r.methods).unwrap_or_default(),
-            alternative_group: r.alternative_group.clone(),
+        .map(|r| {
+            Ok(CriterionDraft {
+                requirement: crate::service::rules::requirement(r)?,
+                methods: crate::service::rules::methods("criteria.methods", &r.methods)?,
+                alternative_group: r.alternative_group.clone(),
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let errors: Vec<FieldError> = validate_spec(&drafts)
         .into_iter()
         .filter_map(|e| {
@@ -194,7 +195,7 @@ pub(super) fn validate_whole_spec(body: &[NewCriterion]) -> Result<(), AppError>
 
 /// The rows a whole-spec replacement of `vacancy` would store, checked (every criterion
 /// valid, spec-wide rules hold). Pure: nothing is read or written.
-pub(super) fn replacement_rows(
+pub(crate) fn replacement_rows(
     vacancy: &VacancyRow,
     body: &[NewCriterion],
 ) -> Result<Vec<CriterionRow>, AppError> {
@@ -216,69 +217,11 @@ pub(super) fn replacement_rows(
     Ok(rows)
 }
 
-/// Replaces a draft vacancy's whole specification inside the caller's transaction and
-/// returns the stored rows; `action` names the audit event.
-pub(super) fn replace_spec(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    actor: &Actor,
-    vacancy_id: &str,
-    body: &[NewCriterion],
-    action: &str,
-) -> Result<Vec<CriterionRow>, AppError> {
-    let vacancy = editable_vacancy(conn, caller, vacancy_id)?;
-    let rows = replacement_rows(&vacancy, body)?;
-    let before = store::for_vacancy(conn, &vacancy.id)?;
-    store::delete_all(conn, &vacancy.id)?;
-    store::insert_many(conn, &rows)?;
-    vacancy_store::touch(conn, &vacancy.org, &vacancy.id, &db::now_text())?;
-    audit::record(
-        conn,
-        actor,
-        action,
-        "vacancy",
-        &vacancy.id,
-        Some(&before),
-        Some(&rows),
-    )?;
-    store::for_vacancy(conn, &vacancy.id)
-}
-
-/// The vacancy as a writer may change its spec: same org, and still a draft.
-pub(super) fn editable_vacancy(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-) -> Result<VacancyRow, AppError> {
-    let vacancy = vacancy_store::find(conn, &caller.org, id)?;
-    if !VacancyStatus::parse(&vacancy.status).is_some_and(|s| s.spec_editable()) {
-        return Err(AppError::Conflict(format!(
-            "the person specification is frozen once the vacancy is {}; only a draft can change",
-            vacancy.status
-        )));
-    }
-    Ok(vacancy)
-}
-
-fn record_change(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    vacancy: &VacancyRow,
-    action: &str,
-    entity_id: &str,
-    before: Option<&impl Serialize>,
-    after: Option<&impl Serialize>,
-) -> Result<(), AppError> {
-    vacancy_store::touch(conn, &vacancy.org, &vacancy.id, &db::now_text())?;
-    audit::record(conn, actor, action, "criterion", entity_id, before, after)
-}
-
 #[utoipa::path(
     tag = "person specification",
     params(("vacancy_id" = String, Path, description = "Vacancy id")),
     responses(
         (status = 200, description = "The criteria in display order", body = Vec<Criterion>),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -310,9 +253,6 @@ pub async fn list_criteria(
     request_body = NewCriterion,
     responses(
         (status = 201, description = "Added; `Location` set", body = Criterion),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vacancy is no longer a draft", body = Problem, content_type = "application/problem+json"),
@@ -333,33 +273,7 @@ pub async fn add_criterion(
     validate(&body)?;
     let vacancy_id = path.into_inner();
     let actor = actor(&caller, &req);
-    let row = db
-        .write(move |conn| {
-            let vacancy = editable_vacancy(conn, &caller, &vacancy_id)?;
-            let mut rows = store::for_vacancy(conn, &vacancy.id)?;
-            if rows.len() >= MAX_CRITERIA {
-                return Err(AppError::Conflict(format!(
-                    "a person specification holds at most {MAX_CRITERIA} criteria"
-                )));
-            }
-            let next_position = rows.iter().map(|r| r.position + 1).max().unwrap_or(0);
-            let row = to_row(&vacancy.id, &body, next_position)?;
-            rows.push(row.clone());
-            let new_index = rows.len() - 1;
-            check_spec(&rows, |i| (i == new_index).then(String::new))?;
-            store::insert_many(conn, std::slice::from_ref(&row))?;
-            record_change(
-                conn,
-                &actor,
-                &vacancy,
-                "criterion.created",
-                &row.id,
-                None::<&()>,
-                Some(&row),
-            )?;
-            Ok(row)
-        })
-        .await?;
+    let row = spec::add(&db, caller, actor, vacancy_id, body).await?;
     let criterion = Criterion::from_row(&row)?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -375,9 +289,6 @@ pub async fn add_criterion(
     request_body = Vec<NewCriterion>,
     responses(
         (status = 200, description = "The stored specification, with ids", body = Vec<Criterion>),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vacancy is no longer a draft", body = Problem, content_type = "application/problem+json"),
@@ -398,18 +309,7 @@ pub async fn replace_criteria(
     validate_whole_spec(&body)?;
     let vacancy_id = path.into_inner();
     let actor = actor(&caller, &req);
-    let rows = db
-        .write(move |conn| {
-            replace_spec(
-                conn,
-                &caller,
-                &actor,
-                &vacancy_id,
-                &body,
-                "criteria.replaced",
-            )
-        })
-        .await?;
+    let rows = spec::replace(&db, caller, actor, vacancy_id, body, "criteria.replaced").await?;
     let items = rows
         .iter()
         .map(Criterion::from_row)
@@ -426,9 +326,6 @@ pub async fn replace_criteria(
     request_body = CriterionChanges,
     responses(
         (status = 200, description = "The changed criterion", body = Criterion),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy or criterion", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vacancy is no longer a draft", body = Problem, content_type = "application/problem+json"),
@@ -457,54 +354,7 @@ pub async fn update_criterion(
     }
     let (vacancy_id, criterion_id) = path.into_inner();
     let actor = actor(&caller, &req);
-    let row = db
-        .write(move |conn| {
-            let vacancy = editable_vacancy(conn, &caller, &vacancy_id)?;
-            let mut rows = store::for_vacancy(conn, &vacancy.id)?;
-            let index = rows
-                .iter()
-                .position(|r| r.id == criterion_id)
-                .ok_or(AppError::NotFound)?;
-            let before = rows[index].clone();
-            let row = &mut rows[index];
-            if let Some(v) = &changes.category {
-                row.category = trimmed(v, "category")?;
-            }
-            if let Some(v) = &changes.description {
-                row.description = trimmed(v, "description")?;
-            }
-            if let Some(v) = changes.requirement {
-                row.requirement = v.as_str().into();
-            }
-            if let Some(v) = &changes.methods {
-                row.methods = methods_json(v);
-            }
-            if let Some(v) = changes.weight {
-                row.weight = v;
-            }
-            if let Some(v) = &changes.alternative_group {
-                row.alternative_group = v.as_deref().map(str::trim).map(str::to_string);
-            }
-            if let Some(v) = changes.position {
-                row.position = v;
-            }
-            let after = row.clone();
-            check_spec(&rows, |i| (i == index).then(String::new))?;
-            if after != before {
-                store::update(conn, &after)?;
-                record_change(
-                    conn,
-                    &actor,
-                    &vacancy,
-                    "criterion.updated",
-                    &after.id,
-                    Some(&before),
-                    Some(&after),
-                )?;
-            }
-            Ok(after)
-        })
-        .await?;
+    let row = spec::update(&db, caller, actor, vacancy_id, criterion_id, changes).await?;
     Ok(HttpResponse::Ok().json(Criterion::from_row(&row)?))
 }
 
@@ -516,7 +366,6 @@ pub async fn update_criterion(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy or criterion", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vacancy is no longer a draft", body = Problem, content_type = "application/problem+json"),
@@ -533,23 +382,6 @@ pub async fn delete_criterion(
     caller.require(WRITERS)?;
     let (vacancy_id, criterion_id) = path.into_inner();
     let actor = actor(&caller, &req);
-    db.write(move |conn| {
-        let vacancy = editable_vacancy(conn, &caller, &vacancy_id)?;
-        let before = store::for_vacancy(conn, &vacancy.id)?
-            .into_iter()
-            .find(|r| r.id == criterion_id)
-            .ok_or(AppError::NotFound)?;
-        store::delete(conn, &vacancy.id, &criterion_id)?;
-        record_change(
-            conn,
-            &actor,
-            &vacancy,
-            "criterion.deleted",
-            &criterion_id,
-            Some(&before),
-            None::<&()>,
-        )
-    })
-    .await?;
+    spec::delete(&db, caller, actor, vacancy_id, criterion_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,9 +9,8 @@ use super::vacancies::{READERS, WRITERS};
 use super::{access, actor, validate};
 use crate::auth::Caller;
 use crate::db::panels::{self as store, PanelMemberRow};
-use crate::db::{self, audit, vacancies as vacancy_store, Db};
+use crate::db::Db;
 use crate::domain::panel::{validate_panel, PanelRole};
-use crate::domain::vacancy::VacancyStatus;
 use crate::domain::FieldError;
 use crate::error::{AppError, Problem};
 
@@ -31,16 +30,22 @@ pub struct Panel {
     pub members: Vec<PanelMember>,
 }
 
-fn to_panel(rows: &[PanelMemberRow]) -> Panel {
-    Panel {
+fn to_panel(rows: &[PanelMemberRow]) -> Result<Panel, AppError> {
+    Ok(Panel {
         members: rows
             .iter()
-            .map(|r| PanelMember {
-                user_id: r.user_id.clone(),
-                role: PanelRole::parse(&r.role).unwrap_or(PanelRole::Member),
+            .map(|r| {
+                Ok(PanelMember {
+                    user_id: r.user_id.clone(),
+                    role: crate::service::rules::stored(
+                        PanelRole::parse(&r.role),
+                        "panel_members.role",
+                        &r.role,
+                    )?,
+                })
             })
-            .collect(),
-    }
+            .collect::<Result<_, AppError>>()?,
+    })
 }
 
 #[utoipa::path(
@@ -48,7 +53,6 @@ fn to_panel(rows: &[PanelMemberRow]) -> Panel {
     params(("vacancy_id" = String, Path, description = "Vacancy id")),
     responses(
         (status = 200, description = "The panel", body = Panel),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -71,7 +75,7 @@ pub async fn get_panel(
             store::for_vacancy(conn, &visible.vacancy.id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(to_panel(&rows)))
+    Ok(HttpResponse::Ok().json(to_panel(&rows)?))
 }
 
 #[utoipa::path(
@@ -80,9 +84,6 @@ pub async fn get_panel(
     request_body = Panel,
     responses(
         (status = 200, description = "The panel as stored", body = Panel),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vacancy is filled or cancelled", body = Problem, content_type = "application/problem+json"),
@@ -112,42 +113,6 @@ pub async fn set_panel(
     }
     let id = path.into_inner();
     let actor = actor(&caller, &req);
-    let rows = db
-        .write(move |conn| {
-            let vacancy = vacancy_store::find(conn, &caller.org, &id)?;
-            if VacancyStatus::parse(&vacancy.status).is_some_and(|s| s.is_final()) {
-                return Err(AppError::Conflict(format!(
-                    "the vacancy is {}; its panel can no longer change",
-                    vacancy.status
-                )));
-            }
-            let before = store::for_vacancy(conn, &vacancy.id)?;
-            let now = db::now_text();
-            let rows: Vec<PanelMemberRow> = members
-                .iter()
-                .map(|(user, role)| PanelMemberRow {
-                    vacancy_id: vacancy.id.clone(),
-                    user_id: user.clone(),
-                    role: role.as_str().into(),
-                    added_at: before
-                        .iter()
-                        .find(|b| &b.user_id == user)
-                        .map(|b| b.added_at.clone())
-                        .unwrap_or_else(|| now.clone()),
-                })
-                .collect();
-            store::replace(conn, &vacancy.id, &rows)?;
-            audit::record(
-                conn,
-                &actor,
-                "panel.replaced",
-                "vacancy",
-                &vacancy.id,
-                Some(&before),
-                Some(&rows),
-            )?;
-            store::for_vacancy(conn, &vacancy.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(to_panel(&rows)))
+    let rows = crate::service::panels::replace(&db, caller, actor, id, members).await?;
+    Ok(HttpResponse::Ok().json(to_panel(&rows)?))
 }

@@ -10,180 +10,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::checks::check_state;
-use super::scores::{criterion_inputs, declarations_of, vacancy_rules};
 use super::vacancies::parse_methods;
 use super::{access, actor, validate};
 use crate::auth::{Caller, Role};
-use crate::db::applications::{self as application_store, ApplicationRow};
-use crate::db::checks::{self as check_store, CheckRow, DecisionRow};
-use crate::db::criteria::{self as criteria_store, CriterionRow};
-use crate::db::scores::{self as score_store, AgreedScoreRow, PairAggregateRow, ScoreRow};
-use crate::db::vacancies::VacancyRow;
-use crate::db::{self, audit, panels, Db, DbConnection};
+use crate::db::applications::ApplicationRow;
+use crate::db::{panels, Db, DbConnection};
 use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
-use crate::domain::evaluation::{
-    evaluate, evaluate_summaries, rank, AgreedScoreInput, Evaluation, PairStatus, PairSummary,
-    Recommendation, Scale, ScoreInput, Stage,
-};
-use crate::domain::shortlist::{decide, proposed, Decision, DecisionRefusal, Ranked};
+use crate::domain::evaluation::{rank, PairStatus, Recommendation, Scale, Stage};
+use crate::domain::shortlist::{proposed, Decision, Ranked};
 use crate::domain::vacancy::VacancyStatus;
-use crate::domain::{FieldError, Method, Requirement};
+use crate::domain::{Method, Requirement};
 use crate::error::{AppError, Problem};
+
+pub use crate::service::board::{Board, CriterionRef};
+use crate::service::decisions::{self, DecisionRequest};
+pub use crate::service::decisions::{RecordedDecision, RecordedDecisions};
 
 pub const VIEWERS: &[Role] = &[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel];
 
-/// Everything the views of one vacancy need, loaded once.
-pub struct Board {
-    pub vacancy: VacancyRow,
-    pub criteria: Vec<CriterionRow>,
-    pub applications: Vec<ApplicationRow>,
-    /// Each assessor's score (the matrix and the summary need them), or `None` when
-    /// only per-pair aggregates were loaded.
-    pub scores: Option<Vec<ScoreRow>>,
-    /// Per-pair aggregates from the database, for views that need only the rules.
-    pub aggregates: Vec<PairAggregateRow>,
-    pub agreed: Vec<AgreedScoreRow>,
-    pub checks: Vec<CheckRow>,
-}
-
-impl Board {
-    /// With every assessor's score.
-    pub fn load(conn: &mut DbConnection, vacancy: VacancyRow) -> Result<Board, AppError> {
-        let scores = score_store::for_vacancy(conn, &vacancy.id)?;
-        Board::load_with(conn, vacancy, Some(scores))
-    }
-
-    /// With scores aggregated per pair in SQL: all that rankings and decisions need,
-    /// in half the rows and without assessor names or evidence.
-    pub fn load_aggregated(
-        conn: &mut DbConnection,
-        vacancy: VacancyRow,
-    ) -> Result<Board, AppError> {
-        Board::load_with(conn, vacancy, None)
-    }
-
-    fn load_with(
-        conn: &mut DbConnection,
-        vacancy: VacancyRow,
-        scores: Option<Vec<ScoreRow>>,
-    ) -> Result<Board, AppError> {
-        let aggregates = match scores {
-            Some(_) => Vec::new(),
-            None => score_store::pair_aggregates_for_vacancy(conn, &vacancy.id)?,
-        };
-        Ok(Board {
-            criteria: criteria_store::for_vacancy(conn, &vacancy.id)?,
-            applications: application_store::all_for_vacancy(conn, &vacancy.id)?,
-            scores,
-            aggregates,
-            agreed: score_store::agreed_for_vacancy(conn, &vacancy.id)?,
-            checks: check_store::for_vacancy(conn, &vacancy.id)?,
-            vacancy,
-        })
-    }
-
-    pub fn individual_scores(&self) -> &[ScoreRow] {
-        self.scores.as_deref().unwrap_or(&[])
-    }
-
-    /// The evaluation of every application at `stage`, in application order.
-    pub fn evaluate(&self, stage: Stage) -> Vec<Evaluation> {
-        let rules = vacancy_rules(&self.vacancy);
-        let criteria = criterion_inputs(&self.criteria);
-        let mut scores: HashMap<&str, Vec<ScoreInput>> = HashMap::new();
-        for s in self.individual_scores() {
-            if let Some(method) = Method::parse(&s.method) {
-                scores
-                    .entry(s.application_id.as_str())
-                    .or_default()
-                    .push(ScoreInput {
-                        criterion_id: s.criterion_id.clone(),
-                        method,
-                        assessor: s.assessor.clone(),
-                        score: s.score,
-                    });
-            }
-        }
-        let mut summaries: HashMap<&str, Vec<PairSummary>> = HashMap::new();
-        for a in &self.aggregates {
-            if let (Some(method), Some(sum), Some(min), Some(max)) =
-                (Method::parse(&a.method), a.sum, a.min, a.max)
-            {
-                summaries
-                    .entry(a.application_id.as_str())
-                    .or_default()
-                    .push(PairSummary {
-                        criterion_id: a.criterion_id.clone(),
-                        method,
-                        count: a.count as u32,
-                        sum,
-                        min,
-                        max,
-                    });
-            }
-        }
-        let mut agreed: HashMap<&str, Vec<AgreedScoreInput>> = HashMap::new();
-        for a in &self.agreed {
-            if let Some(method) = Method::parse(&a.method) {
-                agreed
-                    .entry(a.application_id.as_str())
-                    .or_default()
-                    .push(AgreedScoreInput {
-                        criterion_id: a.criterion_id.clone(),
-                        method,
-                        score: a.score,
-                    });
-            }
-        }
-        self.applications
-            .iter()
-            .map(|a| {
-                let agreed = agreed.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-                if self.scores.is_some() {
-                    let scores = scores.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-                    evaluate(
-                        &rules,
-                        &criteria,
-                        scores,
-                        agreed,
-                        &declarations_of(a),
-                        stage,
-                    )
-                } else {
-                    let pairs = summaries
-                        .get(a.id.as_str())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]);
-                    evaluate_summaries(&rules, &criteria, pairs, agreed, &declarations_of(a), stage)
-                }
-            })
-            .collect()
-    }
-
-    pub fn checks_of(&self, application_id: &str) -> (Vec<CheckKind>, Vec<CheckKind>) {
-        let rows: Vec<CheckRow> = self
-            .checks
-            .iter()
-            .filter(|c| c.application_id == application_id)
-            .cloned()
-            .collect();
-        check_state(&self.vacancy, &rows)
-    }
-
-    fn describe(&self, ids: &[String]) -> Vec<CriterionRef> {
-        ids.iter()
-            .filter_map(|id| self.criteria.iter().find(|c| &c.id == id))
-            .map(|c| CriterionRef {
-                criterion_id: c.id.clone(),
-                description: c.description.clone(),
-            })
-            .collect()
-    }
-}
-
 fn status_of(a: &ApplicationRow) -> ApplicationStatus {
+    // Every row's status was read loudly when the board loaded.
     ApplicationStatus::parse(&a.status).unwrap_or(ApplicationStatus::Submitted)
 }
 
@@ -203,12 +50,6 @@ fn load_visible_board(
     } else {
         Board::load_aggregated(conn, visible.vacancy)
     }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CriterionRef {
-    pub criterion_id: String,
-    pub description: String,
 }
 
 /// One applicant in a ranked shortlist.
@@ -487,7 +328,6 @@ fn wants_csv(req: &HttpRequest) -> bool {
     responses(
         (status = 200, description = "Every application in scope, ranked; `Accept: text/csv` gives the same rows as RFC 4180 CSV with one column per criterion", content((Shortlist = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see shortlists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`top` out of range", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
@@ -598,7 +438,6 @@ pub struct ScoreMatrix {
     params(("vacancy_id" = String, Path, description = "Vacancy id")),
     responses(
         (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status", body = ScoreMatrix),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see scores", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
@@ -744,32 +583,12 @@ pub struct DecisionBatch {
     pub decisions: Vec<DecisionInput>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecordedDecision {
-    pub application_id: String,
-    pub candidate_code: String,
-    pub decision: Decision,
-    pub status: ApplicationStatus,
-    pub reason: String,
-    pub override_reason: Option<String>,
-    /// The unmet criteria a `not_shortlisted` decision rests on.
-    pub unmet_criteria: Vec<CriterionRef>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecordedDecisions {
-    pub decisions: Vec<RecordedDecision>,
-}
-
 #[utoipa::path(
     tag = "shortlists",
     params(("vacancy_id" = String, Path, description = "Vacancy id")),
     request_body = DecisionBatch,
     responses(
         (status = 200, description = "Every decision recorded and every application moved, or none", body = RecordedDecisions),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An application was already decided, or a guaranteed-interview applicant who meets every essential would be rejected", body = Problem, content_type = "application/problem+json"),
@@ -790,92 +609,17 @@ pub async fn record_decisions(
     validate(&batch)?;
     let vacancy_id = path.into_inner();
     let actor = actor(&caller, &req);
-    let recorded = db
-        .write(move |conn| {
-            let vacancy = crate::db::vacancies::find(conn, &caller.org, &vacancy_id)?;
-            if !matches!(VacancyStatus::parse(&vacancy.status), Some(VacancyStatus::Open | VacancyStatus::Closed)) {
-                return Err(AppError::Conflict(format!(
-                    "shortlisting decisions are recorded while a vacancy is open or closed; it is {}",
-                    vacancy.status
-                )));
-            }
-            let board = Board::load_aggregated(conn, vacancy)?;
-            let evaluations = board.evaluate(Stage::Shortlisting);
-            let index: HashMap<&str, usize> = board.applications.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-            let mut errors = Vec::new();
-            let mut conflicts = Vec::new();
-            let mut seen = HashSet::new();
-            let mut plan = Vec::new();
-            for (n, d) in batch.decisions.iter().enumerate() {
-                let Some(&i) = index.get(d.application_id.as_str()) else {
-                    errors.push(FieldError::new(format!("decisions[{n}].application_id"), "is not an application to this vacancy"));
-                    continue;
-                };
-                if !seen.insert(d.application_id.as_str()) {
-                    errors.push(FieldError::new(format!("decisions[{n}].application_id"), "appears more than once"));
-                    continue;
-                }
-                let a = &board.applications[i];
-                if status_of(a) != ApplicationStatus::Submitted {
-                    conflicts.push(format!("{} is already {}", a.candidate_code, a.status));
-                    continue;
-                }
-                match decide(d.decision, &evaluations[i], d.override_reason.as_deref()) {
-                    Ok(unmet) => plan.push((i, d, unmet)),
-                    Err(DecisionRefusal::OverrideReasonRequired) => errors.push(FieldError::new(
-                        format!("decisions[{n}].override_reason"),
-                        format!("{} has an unmet or pending essential criterion: shortlisting needs an override reason", a.candidate_code),
-                    )),
-                    Err(DecisionRefusal::GuaranteedInterview) => conflicts.push(format!(
-                        "{} opted in to the guaranteed interview scheme and meets every essential criterion: they must be interviewed",
-                        a.candidate_code
-                    )),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
-            }
-            if !conflicts.is_empty() {
-                return Err(AppError::Conflict(conflicts.join("; ")));
-            }
-            let now = db::now_text();
-            let mut recorded = Vec::new();
-            for (i, d, unmet) in plan {
-                let before = &board.applications[i];
-                let to = match d.decision {
-                    Decision::Shortlisted => ApplicationStatus::Shortlisted,
-                    Decision::NotShortlisted => ApplicationStatus::NotShortlisted,
-                };
-                let row = DecisionRow {
-                    application_id: before.id.clone(),
-                    vacancy_id: board.vacancy.id.clone(),
-                    decision: to.as_str().into(),
-                    reason: d.reason.trim().to_string(),
-                    override_reason: d.override_reason.as_deref().map(str::trim).map(str::to_string),
-                    unmet_criteria: serde_json::to_string(&unmet).unwrap_or_else(|_| "[]".into()),
-                    decided_by: caller.sub.clone(),
-                    decided_at: now.clone(),
-                };
-                check_store::insert_decision(conn, &row)?;
-                let mut moved = before.clone();
-                moved.status = to.as_str().into();
-                moved.version += 1;
-                moved.updated_at = now.clone();
-                application_store::update(conn, &moved, before.version)?;
-                audit::record(conn, &actor, "shortlist.decided", "application", &before.id, Some(before), Some(&row))?;
-                recorded.push(RecordedDecision {
-                    application_id: before.id.clone(),
-                    candidate_code: before.candidate_code.clone(),
-                    decision: d.decision,
-                    status: to,
-                    reason: row.reason,
-                    override_reason: row.override_reason,
-                    unmet_criteria: board.describe(&unmet),
-                });
-            }
-            Ok(RecordedDecisions { decisions: recorded })
+    let requests = batch
+        .decisions
+        .into_iter()
+        .map(|d| DecisionRequest {
+            application_id: d.application_id,
+            decision: d.decision,
+            reason: d.reason,
+            override_reason: d.override_reason,
         })
-        .await?;
+        .collect();
+    let recorded = decisions::record_batch(&db, caller, actor, vacancy_id, requests).await?;
     Ok(HttpResponse::Ok().json(recorded))
 }
 
@@ -950,7 +694,6 @@ pub struct VacancySummary {
     params(("vacancy_id" = String, Path, description = "Vacancy id")),
     responses(
         (status = 200, description = "Counts for dashboards", body = VacancySummary),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see summaries", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),

@@ -8,15 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::actor;
-use super::criteria::{
-    editable_vacancy, replace_spec, replacement_rows, validate_whole_spec, Criterion, NewCriterion,
-};
+use super::criteria::{replacement_rows, validate_whole_spec, Criterion, NewCriterion};
 use super::vacancies::WRITERS;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::domain::{Method, Requirement};
 use crate::error::{AppError, Problem};
 use crate::import::{self, Format, ImportError, ImportedSpec};
+use crate::service::spec;
 
 /// Largest document accepted. Larger than the JSON body limit: a council's whole
 /// restructuring pack with fifty specifications converts to about 400 KB of text, and a
@@ -207,7 +206,6 @@ fn as_new_criteria(spec: &ImportedSpec) -> Vec<NewCriterion> {
     responses(
         (status = 200, description = "The imported (or, in a dry run, the would-be) specification", body = SpecImport),
         (status = 400, description = "Malformed query string", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vacancy is no longer a draft", body = Problem, content_type = "application/problem+json"),
@@ -236,8 +234,7 @@ pub async fn import_criteria(
     // The vacancy first, so a missing or frozen one is a 404 or 409 whatever the body.
     let vacancy = {
         let (caller, vacancy_id) = (caller.clone(), vacancy_id.clone());
-        db.read(move |conn| editable_vacancy(conn, &caller, &vacancy_id))
-            .await?
+        spec::editable(&db, caller, vacancy_id).await?
     };
     // Parsing a large document is CPU work: keep it off the async workers.
     let specs = web::block(move || import::import(format, &document))
@@ -283,17 +280,7 @@ pub async fn import_criteria(
     } else {
         // Checked again inside the transaction: the vacancy may have opened meanwhile.
         let actor = actor(&caller, &req);
-        db.write(move |conn| {
-            replace_spec(
-                conn,
-                &caller,
-                &actor,
-                &vacancy_id,
-                &body,
-                "criteria.imported",
-            )
-        })
-        .await?
+        spec::replace(&db, caller, actor, vacancy_id, body, "criteria.imported").await?
     };
     let criteria = rows
         .iter()

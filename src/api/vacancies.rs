@@ -14,15 +14,16 @@ use super::{
 };
 use crate::auth::{Caller, Role};
 use crate::db::vacancies::{self as store, ListCursor, ListFilter, VacancyRow};
-use crate::db::{self, audit, criteria as criteria_store, Db, DbConnection};
+use crate::db::{self, Db, DbConnection};
 use crate::domain::criteria::validate_methods;
 use crate::domain::time::uk_date;
 use crate::domain::vacancy::{
-    open_blockers, validate_settings, DbsLevel, DrivingRequirement, VacancySettings, VacancyStatus,
+    validate_settings, DbsLevel, DrivingRequirement, VacancySettings, VacancyStatus,
     DEFAULT_MAX_AT_FAULT_ACCIDENTS, DEFAULT_MAX_PENALTY_POINTS, DEFAULT_REFERENCES_REQUIRED,
 };
-use crate::domain::{FieldError, Method, Requirement};
+use crate::domain::{FieldError, Method};
 use crate::error::{AppError, Problem};
+use crate::service::vacancies as service;
 
 pub const WRITERS: &[Role] = &[Role::Admin, Role::Recruiter];
 pub const READERS: &[Role] = &[
@@ -89,6 +90,8 @@ pub struct Vacancy {
     pub anonymised_shortlisting: bool,
     pub scoring: Scoring,
     pub shortlisting_methods: Vec<Method>,
+    /// How many people the vacancy appoints.
+    pub positions: i32,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: String,
     #[schema(value_type = String, format = DateTime)]
@@ -131,6 +134,7 @@ impl Vacancy {
             },
             shortlisting_methods: parse_methods(&row.shortlisting_methods)
                 .ok_or_else(|| corrupt("shortlisting_methods"))?,
+            positions: row.positions,
             created_at: row.created_at.clone(),
             updated_at: row.updated_at.clone(),
             version: row.version,
@@ -193,6 +197,9 @@ pub struct NewVacancy {
     pub scoring: Option<Scoring>,
     /// Methods that count at the shortlisting stage; default `["application"]`.
     pub shortlisting_methods: Option<Vec<Method>>,
+    /// How many people the vacancy appoints; default 1. Appointments never exceed it.
+    #[validate(range(min = 1, max = 1000))]
+    pub positions: Option<i32>,
 }
 
 /// Changes to a vacancy. Absent fields stay as they are; `null` clears an optional
@@ -242,6 +249,10 @@ pub struct VacancyChanges {
     #[validate(nested)]
     pub scoring: Option<Scoring>,
     pub shortlisting_methods: Option<Vec<Method>>,
+    /// May change until the vacancy is filled or cancelled, never below the number
+    /// already appointed.
+    #[validate(range(min = 1, max = 1000))]
+    pub positions: Option<i32>,
 }
 
 /// Text lengths of the optional fields that `validator` cannot reach inside
@@ -304,7 +315,7 @@ fn settings_of(row: &VacancyRow, methods: usize) -> VacancySettings {
     }
 }
 
-fn check_row(row: &VacancyRow, shortlisting_methods: &[Method]) -> Result<(), AppError> {
+pub(crate) fn check_row(row: &VacancyRow, shortlisting_methods: &[Method]) -> Result<(), AppError> {
     let mut errors = validate_settings(&settings_of(row, shortlisting_methods.len()));
     if !shortlisting_methods.is_empty() {
         errors.extend(validate_methods(
@@ -345,8 +356,6 @@ pub fn load_visible(
     request_body = NewVacancy,
     responses(
         (status = 201, description = "Created; `Location` and `ETag` set", body = Vacancy),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -411,6 +420,7 @@ pub async fn create_vacancy(
         created_at: now.clone(),
         updated_at: now,
         version: 1,
+        positions: body.positions.unwrap_or(1),
     };
     if let Err(AppError::Validation(more)) = check_row(&row, &shortlisting_methods) {
         return Err(AppError::Validation([field_errors, more].concat()));
@@ -419,21 +429,7 @@ pub async fn create_vacancy(
         return Err(AppError::Validation(field_errors));
     }
     let actor = actor(&caller, &req);
-    let row = db
-        .write(move |conn| {
-            store::insert(conn, &row)?;
-            audit::record(
-                conn,
-                &actor,
-                "vacancy.created",
-                "vacancy",
-                &row.id,
-                None::<&()>,
-                Some(&row),
-            )?;
-            Ok(row)
-        })
-        .await?;
+    let row = service::create(&db, actor, row).await?;
     let vacancy = Vacancy::from_row(&row)?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -450,7 +446,6 @@ pub async fn create_vacancy(
     responses(
         (status = 200, description = "Newest first; `Link: <…>; rel=\"next\"` when there is more", body = Page<Vacancy>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -518,7 +513,6 @@ pub async fn list_vacancies(
     params(("vacancy_id" = String, Path, description = "Vacancy id")),
     responses(
         (status = 200, description = "The vacancy; `ETag` set", body = Vacancy),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -542,7 +536,7 @@ pub async fn get_vacancy(
 
 /// Fields that describe the post; they may still change while it is open (e.g. a
 /// closing date extended). Everything else decides how applicants are judged.
-fn only_descriptive(changes: &VacancyChanges) -> Option<&'static str> {
+pub(crate) fn only_descriptive(changes: &VacancyChanges) -> Option<&'static str> {
     let fixed: [(&'static str, bool); 11] = [
         ("dbs_level", changes.dbs_level.is_some()),
         ("driving_requirement", changes.driving_requirement.is_some()),
@@ -580,7 +574,7 @@ fn only_descriptive(changes: &VacancyChanges) -> Option<&'static str> {
         .map(|(name, _)| *name)
 }
 
-fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
+pub(crate) fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
     if let Some(v) = changes.reference {
         row.reference = v.trim().to_string();
     }
@@ -646,6 +640,9 @@ fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
     if let Some(v) = changes.shortlisting_methods {
         row.shortlisting_methods = methods_json(&v);
     }
+    if let Some(v) = changes.positions {
+        row.positions = v;
+    }
 }
 
 #[utoipa::path(
@@ -657,9 +654,6 @@ fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
     request_body = VacancyChanges,
     responses(
         (status = 200, description = "The changed vacancy; new `ETag`", body = Vacancy),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The field cannot change in the vacancy's status", body = Problem, content_type = "application/problem+json"),
@@ -686,65 +680,8 @@ pub async fn update_vacancy(
     let id = path.into_inner();
     let headers = req.headers().clone();
     let actor = actor(&caller, &req);
-    let row = db
-        .write(move |conn| {
-            let before = store::find(conn, &caller.org, &id)?;
-            check_if_match(&headers, before.version)?;
-            let status = VacancyStatus::parse(&before.status)
-                .ok_or_else(|| AppError::Internal("bad stored status".into()))?;
-            if status.is_final() {
-                return Err(AppError::Conflict(format!(
-                    "the vacancy is {} and can no longer be changed",
-                    status.as_str()
-                )));
-            }
-            if !status.spec_editable() {
-                if let Some(field) = only_descriptive(&changes) {
-                    return Err(AppError::Conflict(format!(
-                        "{field} can be changed only while the vacancy is a draft"
-                    )));
-                }
-            }
-            let today = uk_today();
-            if status == VacancyStatus::Open {
-                match changes.closing_date {
-                    Some(None) => {
-                        return Err(AppError::validation(
-                            "closing_date",
-                            "an open vacancy must keep a closing date",
-                        ))
-                    }
-                    Some(Some(date)) if date < today => {
-                        return Err(AppError::validation(
-                            "closing_date",
-                            "cannot move into the past while the vacancy is open",
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-            let mut row = before.clone();
-            apply_changes(&mut row, changes);
-            let methods = parse_methods(&row.shortlisting_methods).unwrap_or_default();
-            check_row(&row, &methods)?;
-            if row == before {
-                return Ok(row);
-            }
-            row.version = before.version + 1;
-            row.updated_at = db::now_text();
-            store::update(conn, &row, before.version)?;
-            audit::record(
-                conn,
-                &actor,
-                "vacancy.updated",
-                "vacancy",
-                &row.id,
-                Some(&before),
-                Some(&row),
-            )?;
-            Ok(row)
-        })
-        .await?;
+    let precondition = move |version: i32| check_if_match(&headers, version);
+    let row = service::update(&db, caller, actor, id, precondition, changes).await?;
     Ok(vacancy_response(
         actix_web::http::StatusCode::OK,
         Vacancy::from_row(&row)?,
@@ -760,9 +697,6 @@ pub async fn update_vacancy(
     request_body = VacancyTransition,
     responses(
         (status = 200, description = "The vacancy in its new status", body = Vacancy),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin or recruiter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Illegal transition, or the vacancy is not ready to open", body = Problem, content_type = "application/problem+json"),
@@ -791,66 +725,9 @@ pub async fn transition_vacancy(
     let id = path.into_inner();
     let headers = req.headers().clone();
     let actor = actor(&caller, &req);
-    let row = db
-        .write(move |conn| {
-            let before = store::find(conn, &caller.org, &id)?;
-            check_if_match(&headers, before.version)?;
-            let from = VacancyStatus::parse(&before.status)
-                .ok_or_else(|| AppError::Internal("bad stored status".into()))?;
-            if !from.can_become(body.to) {
-                return Err(AppError::Conflict(format!(
-                    "a vacancy cannot move from {} to {}",
-                    from.as_str(),
-                    body.to.as_str()
-                )));
-            }
-            if body.to == VacancyStatus::Open {
-                let essentials = criteria_store::for_vacancy(conn, &before.id)?
-                    .iter()
-                    .filter(|c| c.requirement == Requirement::Essential.as_str())
-                    .count();
-                let closing = before
-                    .closing_date
-                    .as_deref()
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                let blockers = open_blockers(closing, uk_today(), essentials);
-                if !blockers.is_empty() {
-                    return Err(AppError::Conflict(format!(
-                        "the vacancy cannot open yet: {}",
-                        blockers.join("; ")
-                    )));
-                }
-            }
-            if body.to == VacancyStatus::Open {
-                crate::db::applications::ensure_counter(conn, &before.id)?;
-            }
-            let mut row = before.clone();
-            row.status = body.to.as_str().into();
-            row.version = before.version + 1;
-            row.updated_at = db::now_text();
-            store::update(conn, &row, before.version)?;
-            #[derive(Serialize)]
-            struct Moved<'a> {
-                from: &'a str,
-                to: &'a str,
-                reason: Option<&'a str>,
-            }
-            audit::record(
-                conn,
-                &actor,
-                "vacancy.transitioned",
-                "vacancy",
-                &row.id,
-                Some(&before),
-                Some(&Moved {
-                    from: &before.status,
-                    to: &row.status,
-                    reason: body.reason.as_deref(),
-                }),
-            )?;
-            Ok(row)
-        })
-        .await?;
+    let precondition = move |version: i32| check_if_match(&headers, version);
+    let row =
+        service::transition(&db, caller, actor, id, precondition, body.to, body.reason).await?;
     Ok(vacancy_response(
         actix_web::http::StatusCode::OK,
         Vacancy::from_row(&row)?,

@@ -3,8 +3,9 @@
 
 use std::future::{ready, Ready};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,9 +61,35 @@ pub struct Claims {
     pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
+    /// One audience or several (RFC 7519 §4.1.3); when an audience is configured, the
+    /// token must name it, alone or among others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
 }
+
+/// The `aud` claim: a string, or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    pub fn contains(&self, audience: &str) -> bool {
+        match self {
+            Audience::One(one) => one == audience,
+            Audience::Many(many) => many.iter().any(|a| a == audience),
+        }
+    }
+}
+
+/// The longest a token may live (`exp - iat`, or `exp - now` without `iat`) unless
+/// `SHORTLIST_JWT_MAX_LIFETIME_SECS` says otherwise: 24 hours.
+pub const DEFAULT_MAX_LIFETIME_SECS: i64 = 24 * 3600;
+
+/// Seconds of clock difference tolerated between the token's issuer and this server.
+const LEEWAY_SECS: i64 = 30;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
@@ -109,6 +136,9 @@ pub struct JwtKeys {
     validation: Validation,
     encoding: Option<EncodingKey>,
     algorithm: Algorithm,
+    max_lifetime_secs: i64,
+    /// Signature verifications made, for the tests that check a request costs one.
+    verifications: AtomicU64,
 }
 
 impl JwtKeys {
@@ -118,7 +148,24 @@ impl JwtKeys {
             validation: validation(Algorithm::HS256, issuer, audience),
             encoding: Some(EncodingKey::from_secret(secret)),
             algorithm: Algorithm::HS256,
+            max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS,
+            verifications: AtomicU64::new(0),
         }
+    }
+
+    /// The longest lifetime a token may have, here and when minting; at least 1 s.
+    pub fn with_max_lifetime(mut self, secs: i64) -> JwtKeys {
+        self.max_lifetime_secs = secs.max(1);
+        self
+    }
+
+    pub fn max_lifetime_secs(&self) -> i64 {
+        self.max_lifetime_secs
+    }
+
+    /// How many tokens these keys have verified (signature checked) so far.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     /// A PEM public key; the algorithm comes from `algorithm` or the key type.
@@ -153,6 +200,8 @@ impl JwtKeys {
             validation: validation(algorithm, issuer, audience),
             encoding: None,
             algorithm,
+            max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS,
+            verifications: AtomicU64::new(0),
         })
     }
 
@@ -160,13 +209,44 @@ impl JwtKeys {
         self.algorithm
     }
 
+    /// Checks the signature, the algorithm, the time claims (with at most
+    /// [`max_lifetime_secs`](Self::max_lifetime_secs) between issue and expiry), the
+    /// issuer and audience when configured, and that no critical header extension is
+    /// asked for. Prefer [`verified_claims`] in request handling: it verifies once per
+    /// request.
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        self.verifications.fetch_add(1, Ordering::Relaxed);
+        let refused = || AppError::Unauthorized("the bearer token is invalid or expired".into());
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| {
                 tracing::debug!(error = %e, "token refused");
-                AppError::Unauthorized("the bearer token is invalid or expired".into())
+                refused()
             })?;
+        // RFC 7515 §4.1.11: extensions listed in `crit` must be understood and processed,
+        // else the token is invalid. Shortlist understands none (and an empty list is
+        // itself malformed).
+        if let Some(critical) = &data.header.crit {
+            tracing::debug!(?critical, "token refused: critical header extensions");
+            return Err(refused());
+        }
         let claims = data.claims;
+        let now = chrono::Utc::now().timestamp();
+        let max = self.max_lifetime_secs;
+        let too_long = claims
+            .iat
+            .is_some_and(|iat| claims.exp.saturating_sub(iat) > max)
+            || claims.exp.saturating_sub(now) > max.saturating_add(LEEWAY_SECS);
+        if too_long {
+            tracing::debug!(
+                exp = claims.exp,
+                iat = claims.iat,
+                max,
+                "token refused: lives too long"
+            );
+            return Err(AppError::Unauthorized(format!(
+                "the bearer token lives longer than the maximum of {max} s"
+            )));
+        }
         if claims.sub.trim().is_empty() || claims.org.trim().is_empty() || claims.roles.is_empty() {
             return Err(AppError::Unauthorized(
                 "the bearer token must carry sub, org and at least one role".into(),
@@ -189,6 +269,13 @@ impl JwtKeys {
             .encoding
             .as_ref()
             .ok_or("tokens can be minted only with a shared secret (SHORTLIST_JWT_SECRET)")?;
+        if ttl_secs > self.max_lifetime_secs {
+            return Err(format!(
+                "a token lifetime of {ttl_secs} s is over the maximum of {} s; choose a \
+                 shorter --ttl-secs or raise SHORTLIST_JWT_MAX_LIFETIME_SECS",
+                self.max_lifetime_secs
+            ));
+        }
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_string(),
@@ -198,7 +285,7 @@ impl JwtKeys {
             iat: Some(now),
             nbf: None,
             iss: issuer.map(str::to_string),
-            aud: audience.map(str::to_string),
+            aud: audience.map(|a| Audience::One(a.to_string())),
         };
         jsonwebtoken::encode(&Header::new(self.algorithm), &claims, key).map_err(|e| e.to_string())
     }
@@ -246,6 +333,14 @@ fn validation(algorithm: Algorithm, issuer: Option<&str>, audience: Option<&str>
 /// Builds the verifier from the configuration. With no key configured (development
 /// only) a random secret is made once and kept in the data directory, mode 0600.
 pub fn keys_from_settings(settings: &Settings) -> Result<(JwtKeys, bool), String> {
+    let (keys, dev_mode) = configured_keys(settings)?;
+    Ok((
+        keys.with_max_lifetime(settings.jwt_max_lifetime_secs),
+        dev_mode,
+    ))
+}
+
+fn configured_keys(settings: &Settings) -> Result<(JwtKeys, bool), String> {
     let issuer = settings.jwt_issuer.as_deref();
     let audience = settings.jwt_audience.as_deref();
     if let Some(path) = &settings.jwt_public_key {
@@ -305,29 +400,65 @@ impl FromRequest for Caller {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Caller, AppError> {
+    let claims = verified_claims(req)?;
+    Ok(Caller {
+        sub: claims.sub,
+        org: claims.org,
+        roles: claims.roles,
+    })
+}
+
+/// The outcome of verifying a request's bearer token, kept in the request's
+/// extensions so that every layer asking (the rate limiter, the [`Caller`] extractor)
+/// shares one verification. A refusal is kept as its message.
+#[derive(Clone)]
+struct VerifiedToken(Result<Claims, String>);
+
+/// The claims of the request's verified bearer token, with the keys in the app data.
+/// The token is verified at most once per request: later calls (from middleware or
+/// extractors) reuse the outcome, refusals included.
+pub fn verified_claims(req: &HttpRequest) -> Result<Claims, AppError> {
+    if let Some(VerifiedToken(outcome)) = req.extensions().get::<VerifiedToken>() {
+        return outcome.clone().map_err(AppError::Unauthorized);
+    }
     let keys = req
         .app_data::<web::Data<JwtKeys>>()
         .ok_or_else(|| AppError::Internal("JWT keys are not configured".into()))?;
+    verified_claims_with(req, keys)
+}
+
+/// [`verified_claims`] with the keys given, for middleware that holds them.
+pub fn verified_claims_with(req: &HttpRequest, keys: &JwtKeys) -> Result<Claims, AppError> {
+    if let Some(VerifiedToken(outcome)) = req.extensions().get::<VerifiedToken>() {
+        return outcome.clone().map_err(AppError::Unauthorized);
+    }
+    let outcome = bearer_token(req).and_then(|token| keys.verify(token));
+    let kept = match &outcome {
+        Ok(claims) => Ok(claims.clone()),
+        Err(AppError::Unauthorized(message)) => Err(message.clone()),
+        // Not a verdict on the token: decide again if asked again.
+        Err(_) => return outcome,
+    };
+    req.extensions_mut().insert(VerifiedToken(kept));
+    outcome
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
         .ok_or_else(|| AppError::Unauthorized("an Authorization: Bearer token is required".into()))?
         .to_str()
         .map_err(|_| AppError::Unauthorized("the Authorization header is malformed".into()))?;
-    let token = value
+    value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
-        })?;
-    let claims = keys.verify(token)?;
-    Ok(Caller {
-        sub: claims.sub,
-        org: claims.org,
-        roles: claims.roles,
-    })
+        })
 }
 
 #[cfg(test)]
@@ -398,6 +529,107 @@ mod tests {
         let keys = JwtKeys::hs256(SECRET, None, None);
         let token = keys.mint("a", "o", &[], 60, None, None).unwrap();
         assert!(keys.verify(&token).is_err());
+    }
+
+    fn signed(header: Header, claims: serde_json::Value) -> String {
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(SECRET)).unwrap()
+    }
+
+    fn claims_expiring_in(secs: i64) -> serde_json::Value {
+        serde_json::json!({
+            "sub": "a", "org": "o", "roles": ["viewer"],
+            "exp": chrono::Utc::now().timestamp() + secs,
+        })
+    }
+
+    #[test]
+    fn critical_header_extensions_are_refused() {
+        let keys = JwtKeys::hs256(SECRET, None, None);
+        let mut header = Header::new(Algorithm::HS256);
+        assert!(keys
+            .verify(&signed(header.clone(), claims_expiring_in(60)))
+            .is_ok());
+        header.crit = Some(vec!["exp".into()]);
+        assert!(keys
+            .verify(&signed(header, claims_expiring_in(60)))
+            .is_err());
+    }
+
+    #[test]
+    fn lifetimes_over_the_maximum_are_refused() {
+        let keys = JwtKeys::hs256(SECRET, None, None).with_max_lifetime(3600);
+        let now = chrono::Utc::now().timestamp();
+        let header = || Header::new(Algorithm::HS256);
+        let mut c = claims_expiring_in(3600);
+        c["iat"] = now.into();
+        assert!(keys.verify(&signed(header(), c.clone())).is_ok());
+        c["exp"] = (now + 3601).into();
+        assert!(keys.verify(&signed(header(), c.clone())).is_err());
+        // Without `iat`, what is left of it counts, with the clock leeway.
+        assert!(keys
+            .verify(&signed(header(), claims_expiring_in(3600 + LEEWAY_SECS)))
+            .is_ok());
+        assert!(keys
+            .verify(&signed(header(), claims_expiring_in(3601 + LEEWAY_SECS)))
+            .is_err());
+        // Minting keeps to the same limit.
+        assert!(keys
+            .mint("a", "o", &[Role::Viewer], 3600, None, None)
+            .is_ok());
+        let error = keys
+            .mint("a", "o", &[Role::Viewer], 3601, None, None)
+            .unwrap_err();
+        assert!(error.contains("3600"), "{error}");
+        assert_eq!(
+            JwtKeys::hs256(SECRET, None, None).max_lifetime_secs(),
+            DEFAULT_MAX_LIFETIME_SECS
+        );
+    }
+
+    #[test]
+    fn an_audience_list_must_name_the_configured_audience() {
+        let keys = JwtKeys::hs256(SECRET, None, Some("shortlist"));
+        let with_aud = |aud: serde_json::Value| {
+            let mut c = claims_expiring_in(60);
+            c["aud"] = aud;
+            signed(Header::new(Algorithm::HS256), c)
+        };
+        let claims = keys
+            .verify(&with_aud(serde_json::json!(["hr", "shortlist"])))
+            .unwrap();
+        assert!(claims.aud.unwrap().contains("shortlist"));
+        assert!(keys
+            .verify(&with_aud(serde_json::json!("shortlist")))
+            .is_ok());
+        assert!(keys.verify(&with_aud(serde_json::json!(["hr"]))).is_err());
+        assert!(keys.verify(&with_aud(serde_json::json!([]))).is_err());
+        // With no audience configured, either form is accepted.
+        let open = JwtKeys::hs256(SECRET, None, None);
+        assert!(open.verify(&with_aud(serde_json::json!(["hr"]))).is_ok());
+    }
+
+    #[test]
+    fn a_request_verifies_its_token_once() {
+        let keys = web::Data::new(JwtKeys::hs256(SECRET, None, None));
+        let token = keys
+            .mint("alice", "acme", &[Role::Recruiter], 60, None, None)
+            .unwrap();
+        let req = actix_web::test::TestRequest::default()
+            .app_data(keys.clone())
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .to_http_request();
+        assert_eq!(verified_claims(&req).unwrap().sub, "alice");
+        assert_eq!(verified_claims_with(&req, &keys).unwrap().sub, "alice");
+        assert_eq!(authenticate(&req).unwrap().org, "acme");
+        assert_eq!(keys.verifications(), 1);
+        // A refusal is remembered too.
+        let bad = actix_web::test::TestRequest::default()
+            .app_data(keys.clone())
+            .insert_header((header::AUTHORIZATION, "Bearer not.a.token"))
+            .to_http_request();
+        assert!(verified_claims(&bad).is_err());
+        assert!(authenticate(&bad).is_err());
+        assert_eq!(keys.verifications(), 2);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct ApplicationRow {
     pub submitted_at: String,
     pub updated_at: String,
     pub version: i32,
+    /// Set when the personal data was erased or anonymised.
+    pub anonymised_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -70,6 +72,31 @@ pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> Result<ApplicationR
         .first(conn)
         .optional()?
         .ok_or(AppError::NotFound)
+}
+
+/// The application `id` of `org`, locked for update until the transaction ends
+/// (PostgreSQL; SQLite transactions already hold the write lock). Callers lock the
+/// application's vacancy first: locks are always taken vacancy, then application.
+pub fn find_locked(
+    conn: &mut DbConnection,
+    org: &str,
+    id: &str,
+) -> Result<ApplicationRow, AppError> {
+    use super::schema::applications::dsl;
+    // `as_select` is typed by backend, so each arm builds its own query.
+    macro_rules! query {
+        () => {
+            dsl::applications
+                .filter(dsl::id.eq(id))
+                .filter(dsl::org.eq(org))
+                .select(ApplicationRow::as_select())
+        };
+    }
+    let found = match conn {
+        DbConnection::Postgres(c) => query!().for_update().first(c).optional(),
+        DbConnection::Sqlite(c) => query!().first(c).optional(),
+    };
+    found?.ok_or(AppError::NotFound)
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), AppError> {
@@ -243,4 +270,18 @@ pub fn lock(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
         .set(dsl::version.eq(dsl::version))
         .execute(conn)?;
     Ok(())
+}
+
+/// How many applications of `vacancy_id` are in `status`.
+pub fn count_with_status(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    status: &str,
+) -> Result<i64, AppError> {
+    use super::schema::applications::dsl;
+    Ok(dsl::applications
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .filter(dsl::status.eq(status))
+        .count()
+        .get_result(conn)?)
 }

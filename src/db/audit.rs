@@ -119,7 +119,7 @@ fn next_link(conn: &mut DbConnection, org: &str) -> Result<(i64, String), AppErr
 /// is append-only and hash-chained, so it can never be scrubbed later: personal data
 /// is kept out of it from the start, and lives only in rows that retention and erasure
 /// can anonymise.
-const PERSONAL_KEYS: [&str; 7] = [
+const PERSONAL_KEYS: [&str; 14] = [
     "candidate_name",
     "candidate_email",
     "candidate_phone",
@@ -127,6 +127,16 @@ const PERSONAL_KEYS: [&str; 7] = [
     "evidence",
     "name",
     "email",
+    "phone",
+    // Free text about a person, and check details (certificate numbers, notes about
+    // a caution): a check's `details` is stored as a JSON string, so the key itself is
+    // scrubbed rather than looked inside.
+    "reason",
+    "override_reason",
+    "details",
+    "notes",
+    "certificate_number",
+    "feedback",
 ];
 
 fn without_personal_data(value: &mut serde_json::Value) {

@@ -42,6 +42,15 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// How a row lock is taken (see `vacancies::find_locked`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    /// `FOR UPDATE`: the writer changes the row or what others check against it.
+    Exclusive,
+    /// `FOR SHARE`: the writer depends on the row staying as read.
+    Shared,
+}
+
 /// Which backend a database URL names. Chosen from the scheme alone: diesel's own
 /// `establish` on a multi-connection tries each backend in turn, and SQLite accepts
 /// almost any string as a path, which would hide a mistyped PostgreSQL URL.
@@ -236,7 +245,8 @@ impl Db {
     }
 
     /// Runs `f` in one transaction on a blocking thread: everything it writes commits
-    /// together or not at all.
+    /// together or not at all. Only the service layer calls this: each use case owns
+    /// its transaction and takes its row locks inside it (see `crate::service::locks`).
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
@@ -244,7 +254,9 @@ impl Db {
     {
         let db = self.clone();
         actix_web::web::block(move || {
-            let mut pooled = db.conn()?;
+            // The process-wide SQLite write lock is taken before a connection is
+            // checked out: a writer waiting for the lock must not hold a pooled
+            // connection that readers need meanwhile.
             let _guard = match db.backend {
                 Backend::Sqlite => Some(
                     db.sqlite_write_lock
@@ -253,7 +265,11 @@ impl Db {
                 ),
                 Backend::Postgres => None,
             };
-            let result = pooled.conn.transaction(f);
+            let mut pooled = db.conn()?;
+            let result = match db.backend {
+                Backend::Postgres => pooled.conn.transaction(f),
+                Backend::Sqlite => immediate_transaction(&mut pooled.conn, f),
+            };
             pooled.broken |= matches!(result, Err(AppError::Unavailable));
             result
         })
@@ -278,6 +294,34 @@ impl Db {
             .map_err(|_| AppError::Unavailable);
         pooled.broken |= result.is_err();
         result
+    }
+}
+
+/// A SQLite transaction opened with `BEGIN IMMEDIATE`: it takes the database's write
+/// lock before its first read. diesel's default `BEGIN` is deferred, so a transaction
+/// that reads, then writes, can find that another process wrote meanwhile and fail
+/// with SQLITE_BUSY instead of waiting; two API processes on one file need this.
+fn immediate_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn inner(conn: &mut DbConnection) -> &mut diesel::SqliteConnection {
+        match conn {
+            DbConnection::Sqlite(c) => c,
+            DbConnection::Postgres(_) => unreachable!("immediate transactions are SQLite's"),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner(conn), "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner(conn))?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(inner(conn))?;
+            Err(e)
+        }
     }
 }
 

@@ -82,7 +82,7 @@ pub fn anonymise(
         idempotency_keys::resource_location.eq(format!("/api/v1/applications/{application_id}")),
     ))
     .execute(conn)?;
-    Ok(())
+    erase_free_text(conn, application_id)
 }
 
 /// What retention needs to know of one not-yet-anonymised unsuccessful application.
@@ -144,4 +144,55 @@ pub fn equality_rows(
             super::applications::EqualityRow::as_select(),
         ))
         .load(conn)?)
+}
+
+/// The stored equality report of a vacancy, if one was computed.
+pub fn equality_snapshot(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> Result<Option<String>, AppError> {
+    use super::schema::equality_snapshots::dsl;
+    Ok(dsl::equality_snapshots
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(dsl::report)
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores the equality report of a vacancy once; a second store keeps the first.
+pub fn store_equality_snapshot(
+    conn: &mut DbConnection,
+    org: &str,
+    vacancy_id: &str,
+    report: &str,
+    now: &str,
+) -> Result<(), AppError> {
+    use super::schema::equality_snapshots::dsl;
+    let row = (
+        dsl::vacancy_id.eq(vacancy_id),
+        dsl::org.eq(org),
+        dsl::report.eq(report),
+        dsl::computed_at.eq(now),
+    );
+    crate::on_backend!(&mut *conn, |c| diesel::insert_into(dsl::equality_snapshots)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(())
+}
+
+/// Clears what erasure must remove from an application's check and decision rows:
+/// check details (certificate numbers, notes) and every free-text reason.
+pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> Result<(), AppError> {
+    use super::schema::{pre_employment_checks as checks, shortlist_decisions as decisions};
+    diesel::update(checks::table.filter(checks::application_id.eq(application_id)))
+        .set((checks::details.eq("{}"), checks::reason.eq(None::<String>)))
+        .execute(conn)?;
+    diesel::update(decisions::table.filter(decisions::application_id.eq(application_id)))
+        .set((
+            decisions::reason.eq("[erased]"),
+            decisions::override_reason.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

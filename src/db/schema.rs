@@ -32,6 +32,7 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         version -> Integer,
+        positions -> Integer,
     }
 }
 
@@ -204,6 +205,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    equality_snapshots (vacancy_id) {
+        vacancy_id -> Text,
+        org -> Text,
+        report -> Text,
+        computed_at -> Text,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -223,4 +233,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     shortlist_decisions,
     audit_chain_heads,
     org_settings,
+    equality_snapshots,
 );

@@ -42,6 +42,8 @@ pub struct VacancyRow {
     pub created_at: String,
     pub updated_at: String,
     pub version: i32,
+    /// How many people the vacancy appoints (at least 1).
+    pub positions: i32,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> Result<(), AppError> {
@@ -60,6 +62,38 @@ pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> Result<VacancyRow, 
         .first(conn)
         .optional()?
         .ok_or(AppError::NotFound)
+}
+
+/// The vacancy `id` of `org`, row-locked until the transaction ends: `Exclusive` for
+/// writes that change the vacancy's state or what others check against it (status,
+/// spec, panel, appointments), `Shared` for writes that only depend on it (scores,
+/// checks, submissions). SQLite transactions already hold the database write lock
+/// (BEGIN IMMEDIATE), so there the plain read is enough.
+pub fn find_locked(
+    conn: &mut DbConnection,
+    org: &str,
+    id: &str,
+    mode: super::LockMode,
+) -> Result<VacancyRow, AppError> {
+    // `as_select` is typed by backend, so each arm builds its own query.
+    macro_rules! query {
+        () => {
+            dsl::vacancies
+                .filter(dsl::id.eq(id))
+                .filter(dsl::org.eq(org))
+                .select(VacancyRow::as_select())
+        };
+    }
+    let found = match (conn, mode) {
+        (DbConnection::Postgres(c), super::LockMode::Exclusive) => {
+            query!().for_update().first(c).optional()
+        }
+        (DbConnection::Postgres(c), super::LockMode::Shared) => {
+            query!().for_share().first(c).optional()
+        }
+        (DbConnection::Sqlite(c), _) => query!().first(c).optional(),
+    };
+    found?.ok_or(AppError::NotFound)
 }
 
 /// Writes `row` if the stored version is still `expected_version` (optimistic locking:

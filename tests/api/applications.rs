@@ -118,16 +118,16 @@ both_backends! {
         let r = app.recruiter();
         app.post(&uri, &r, json!({"to": "offered"})).await.expect_problem(409);
         app.post(&uri, &r, json!({"to": "not_shortlisted"})).await.expect_problem(422);
-        app.post(&uri, &app.token(Role::Portal), json!({"to": "shortlisted"})).await.expect_problem(403);
+        app.post(&uri, &app.token(Role::Portal), json!({"to": "shortlisted", "reason": "Meets the essential criteria", "override_reason": "Shortlisted before the sift was scored"})).await.expect_problem(403);
         app.post(&uri, &app.token(Role::Viewer), json!({"to": "withdrawn"})).await.expect_problem(403);
-        assert_eq!(app.post(&uri, &r, json!({"to": "shortlisted"})).await.expect(200).body["status"], "shortlisted");
+        assert_eq!(app.post(&uri, &r, json!({"to": "shortlisted", "reason": "Meets the essential criteria", "override_reason": "Shortlisted before the sift was scored"})).await.expect(200).body["status"], "shortlisted");
         assert_eq!(app.post(&uri, &r, json!({"to": "offered"})).await.expect(200).body["status"], "offered");
         // Appointment waits for every required pre-employment check.
         let refused = app.post(&uri, &r, json!({"to": "appointed"})).await.expect_problem(409);
         assert!(refused.body["detail"].as_str().unwrap().contains("right_to_work"));
         let withdrawn = app.post(&uri, &app.token_for("portal-1", ORG, &[Role::Portal]), json!({"to": "withdrawn"})).await.expect(200);
         assert_eq!(withdrawn.body["status"], "withdrawn");
-        app.post(&uri, &r, json!({"to": "shortlisted"})).await.expect_problem(409);
+        app.post(&uri, &r, json!({"to": "shortlisted", "reason": "Meets the essential criteria", "override_reason": "Shortlisted before the sift was scored"})).await.expect_problem(409);
     }
 
     async fn list_filters_and_pages_in_submission_order(app: TestApp) {

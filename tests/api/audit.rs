@@ -12,14 +12,14 @@ both_backends! {
         let sheet = json!({"method": "application", "scores": [{"criterion_id": criteria[0]["id"], "score": 2}]});
         app.post(&format!("/api/v1/applications/{aid}/scoresheets"), &app.panel("cat"), sheet.clone()).await.expect(200);
         app.put(&format!("/api/v1/applications/{aid}/agreed-scores"), &app.panel("cat"), sheet).await.expect(200);
-        app.post(&format!("/api/v1/applications/{aid}/transitions"), &app.recruiter(), json!({"to": "shortlisted"})).await.expect(200);
+        app.post(&format!("/api/v1/applications/{aid}/transitions"), &app.recruiter(), json!({"to": "shortlisted", "reason": "Meets the essential criteria", "override_reason": "Shortlisted before the sift was scored"})).await.expect(200);
 
         let admin = app.token(Role::Admin);
         let all = app.get("/api/v1/audit-events?limit=500", &admin).await.expect(200).body;
         let actions: Vec<&str> = all["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions, vec![
             "vacancy.created", "criteria.replaced", "vacancy.transitioned", "panel.replaced",
-            "application.submitted", "scoresheet.submitted", "agreed_scores.recorded", "application.transitioned",
+            "application.submitted", "scoresheet.submitted", "agreed_scores.recorded", "shortlist.decided",
         ]);
         let sheet_event = &all["items"][5];
         assert_eq!(sheet_event["actor"], "cat");

@@ -93,6 +93,164 @@ both_backends! {
     }
 }
 
+/// Signs `claims` with the test secret under `header`.
+fn signed_with(header: jsonwebtoken::Header, claims: serde_json::Value) -> String {
+    jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(crate::helpers::SECRET),
+    )
+    .unwrap()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+both_backends! {
+    async fn tokens_with_critical_header_extensions_are_refused(app: TestApp) {
+        let claims = json!({"sub": "alice", "org": ORG, "roles": ["admin"], "exp": now() + 600});
+        let plain = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        app.get("/api/v1/vacancies", &signed_with(plain.clone(), claims.clone())).await.expect(200);
+        // RFC 7515 §4.1.11: a recipient that does not understand a listed extension
+        // must refuse the token. Shortlist understands none.
+        let mut critical = plain.clone();
+        critical.crit = Some(vec!["https://idp.example/binding".into()]);
+        critical.extras.insert("https://idp.example/binding", "mtls");
+        let resp = app.get("/api/v1/vacancies", &signed_with(critical, claims.clone())).await.expect_problem(401);
+        assert_eq!(resp.header("www-authenticate").as_deref(), Some("Bearer"));
+        // An empty list is malformed (it "MUST NOT" be empty) and refused too.
+        let mut empty = plain;
+        empty.crit = Some(Vec::new());
+        app.get("/api/v1/vacancies", &signed_with(empty, claims)).await.expect_problem(401);
+    }
+
+    async fn tokens_living_longer_than_the_maximum_are_refused(app: TestApp) {
+        let header = || jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        let claims = |iat: Option<i64>, exp: i64| {
+            let mut c = json!({"sub": "alice", "org": ORG, "roles": ["admin"], "exp": exp});
+            if let Some(iat) = iat {
+                c["iat"] = json!(iat);
+            }
+            c
+        };
+        let t = now();
+        let day = 24 * 3600;
+        // Within the default maximum of 24 h: accepted, with or without `iat`.
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(Some(t), t + day))).await.expect(200);
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(None, t + day - 60))).await.expect(200);
+        // exp - iat over the maximum, though the token is otherwise perfectly valid.
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(Some(t), t + day + 60))).await.expect_problem(401);
+        // An `iat` long ago cannot stretch the lifetime either.
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(Some(t - 30 * day), t + 600))).await.expect_problem(401);
+        // No `iat`: exp - now is what counts.
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(None, t + 2 * day))).await.expect_problem(401);
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(None, 4_000_000_000))).await.expect_problem(401);
+        // An `iat` in the future does not buy a longer life from now.
+        app.get("/api/v1/vacancies", &signed_with(header(), claims(Some(t + day), t + 2 * day))).await.expect_problem(401);
+    }
+}
+
+#[actix_rt::test]
+async fn an_audience_array_is_accepted_when_it_names_this_service() {
+    let keys = JwtKeys::hs256(
+        crate::helpers::SECRET,
+        Some("https://idp.example.gov.uk"),
+        Some("shortlist"),
+    );
+    let app = TestApp::sqlite_with(keys, None).await;
+    let header = || jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    let claims = |aud: serde_json::Value| {
+        json!({"sub": "alice", "org": ORG, "roles": ["recruiter"], "exp": now() + 600,
+               "iss": "https://idp.example.gov.uk", "aud": aud})
+    };
+    for aud in [
+        json!("shortlist"),
+        json!(["shortlist"]),
+        json!(["payroll", "shortlist"]),
+    ] {
+        app.get(
+            "/api/v1/vacancies",
+            &signed_with(header(), claims(aud.clone())),
+        )
+        .await
+        .expect(200);
+    }
+    for aud in [
+        json!("payroll"),
+        json!(["payroll"]),
+        json!(["payroll", "hr"]),
+        json!([]),
+        json!(42),
+    ] {
+        let resp = app
+            .get(
+                "/api/v1/vacancies",
+                &signed_with(header(), claims(aud.clone())),
+            )
+            .await;
+        assert_eq!(resp.status, 401, "aud {aud}: {}", resp.text);
+    }
+}
+
+#[actix_rt::test]
+async fn one_request_verifies_its_token_once() {
+    let mut keys = None;
+    let app = TestApp::sqlite_configured(|state| keys = Some(state.keys.clone())).await;
+    let keys = keys.unwrap();
+    let token = app.recruiter();
+    let before = keys.verifications();
+    app.get("/api/v1/vacancies", &token).await.expect(200);
+    assert_eq!(keys.verifications() - before, 1);
+}
+
+#[test]
+fn minting_refuses_a_lifetime_over_the_maximum() {
+    let keys = JwtKeys::hs256(crate::helpers::SECRET, None, None);
+    assert!(keys
+        .mint("a", ORG, &[Role::Admin], 24 * 3600, None, None)
+        .is_ok());
+    let error = keys
+        .mint("a", ORG, &[Role::Admin], 24 * 3600 + 1, None, None)
+        .unwrap_err();
+    assert!(error.contains("SHORTLIST_JWT_MAX_LIFETIME_SECS"), "{error}");
+    let short = JwtKeys::hs256(crate::helpers::SECRET, None, None).with_max_lifetime(600);
+    assert!(short
+        .mint("a", ORG, &[Role::Admin], 601, None, None)
+        .is_err());
+    let token = short
+        .mint("a", ORG, &[Role::Admin], 600, None, None)
+        .unwrap();
+    assert!(short.verify(&token).is_ok());
+    // A verifier with a shorter maximum refuses what the default one accepts.
+    let long = keys
+        .mint("a", ORG, &[Role::Admin], 3600, None, None)
+        .unwrap();
+    assert!(keys.verify(&long).is_ok());
+    assert!(short.verify(&long).is_err());
+}
+
+#[actix_rt::test]
+async fn a_rate_limited_request_verifies_its_token_once() {
+    let mut keys = None;
+    let app = TestApp::sqlite_configured(|state| {
+        keys = Some(state.keys.clone());
+        state.rate_limit = Some(std::sync::Arc::new(
+            shortlist::rate_limit::RateLimiter::new(100),
+        ));
+    })
+    .await;
+    let keys = keys.unwrap();
+    let token = app.recruiter();
+    let before = keys.verifications();
+    app.get("/api/v1/vacancies", &token).await.expect(200);
+    assert_eq!(
+        keys.verifications() - before,
+        1,
+        "the limiter and the extractor share one verification"
+    );
+}
+
 mod public_keys {
     use jsonwebtoken::{Algorithm, EncodingKey, Header};
     use serde_json::json;
@@ -107,7 +265,7 @@ mod public_keys {
     }
 
     fn claims() -> serde_json::Value {
-        json!({"sub": "idp-user", "org": "acme", "roles": ["recruiter"], "exp": 4_000_000_000u64})
+        json!({"sub": "idp-user", "org": "acme", "roles": ["recruiter"], "exp": chrono::Utc::now().timestamp() + 600})
     }
 
     fn signed(alg: Algorithm, private: &EncodingKey) -> String {

@@ -71,6 +71,8 @@ enum On {
     Draft,
     /// The open, anonymised vacancy with the panel and the applications.
     Open,
+    /// A cancelled vacancy: equality figures are published once a vacancy is over.
+    Over,
 }
 
 /// One operation of the API.
@@ -384,7 +386,7 @@ fn table() -> Vec<Row> {
         Row {
             method: "GET",
             path: "/api/v1/vacancies/{vacancy_id}/reports/equality",
-            on: On::Open,
+            on: On::Over,
             body: no_body,
             expect: [OK, OK, NO, OK, NO],
         },
@@ -439,6 +441,8 @@ struct World {
     application: String,
     /// Submitted by another portal, `portal-2`.
     other_application: String,
+    /// Opened with one application (with equality answers), then cancelled.
+    over: String,
 }
 
 impl World {
@@ -495,7 +499,29 @@ impl World {
             .as_str()
             .unwrap()
             .to_string();
+        let (over, _) = app
+            .open_vacancy_from(
+                json!({"reference": format!("AZ-X{n}"), "title": "Cancelled post", "closing_date": "2099-12-31"}),
+                sample_spec(),
+            )
+            .await;
+        app.post(
+            &format!("/api/v1/vacancies/{over}/applications"),
+            &app.token_for("portal-3", ORG, &[Role::Portal]),
+            json!({"candidate": {"name": "Over Applicant", "email": "over@example.org"},
+                   "equality_monitoring": equality_answers()}),
+        )
+        .await
+        .expect(201);
+        app.post(
+            &format!("/api/v1/vacancies/{over}/transitions"),
+            &r,
+            json!({"to": "cancelled", "reason": "Re-advertising"}),
+        )
+        .await
+        .expect(200);
         World {
+            over,
             draft,
             draft_criterion: draft_criteria[0]["id"].as_str().unwrap().to_string(),
             open,
@@ -516,6 +542,7 @@ impl World {
             self.open.clone(),
             self.application.clone(),
             self.other_application.clone(),
+            self.over.clone(),
         ];
         out.extend(self.open_criteria.iter().cloned());
         out.extend(CANDIDATE.iter().map(|s| s.to_string()));
@@ -528,6 +555,7 @@ impl World {
         let (vacancy, criterion) = match row.on {
             On::Draft => (&self.draft, &self.draft_criterion),
             On::Open => (&self.open, &self.open_criteria[0]),
+            On::Over => (&self.over, &self.open_criteria[0]),
         };
         let uri = row
             .path
@@ -571,7 +599,7 @@ const HTTP_METHODS: [&str; 8] = [
 
 /// Every `/api/` operation of the generated OpenAPI document, as (METHOD, path).
 fn documented_operations() -> BTreeSet<(String, String)> {
-    let doc: Value = serde_json::from_str(&shortlist::openapi::document_json())
+    let doc: Value = serde_json::from_str(&shortlist::startup::openapi_document_json())
         .expect("the OpenAPI document is JSON");
     let paths = doc["paths"]
         .as_object()

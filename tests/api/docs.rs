@@ -6,7 +6,7 @@ both_backends! {
     async fn openapi_json_is_the_committed_document(app: TestApp) {
         let served = app.call(TestRequest::get().uri("/openapi.json")).await.expect(200);
         let generated: serde_json::Value =
-            serde_json::from_str(&shortlist::openapi::document_json()).unwrap();
+            serde_json::from_str(&shortlist::startup::openapi_document_json()).unwrap();
         assert_eq!(served.body, generated);
     }
 

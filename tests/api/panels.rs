@@ -52,7 +52,7 @@ both_backends! {
         let hr = app.get(&format!("/api/v1/applications/{id}"), &app.recruiter()).await.expect(200);
         assert_eq!(hr.body["candidate"]["name"], "Hidden Name");
         // Once the shortlisting decision is recorded the panel may know who they meet.
-        app.post(&format!("/api/v1/applications/{id}/transitions"), &app.recruiter(), json!({"to": "shortlisted"})).await.expect(200);
+        app.post(&format!("/api/v1/applications/{id}/transitions"), &app.recruiter(), json!({"to": "shortlisted", "reason": "Meets the essential criteria", "override_reason": "Shortlisted before the sift was scored"})).await.expect(200);
         let after = app.get(&format!("/api/v1/applications/{id}"), &app.panel("ann")).await.expect(200);
         assert_eq!(after.body["candidate"]["name"], "Hidden Name");
     }

@@ -41,7 +41,7 @@ fn both_backends_have_the_same_migrations() {
 #[test]
 fn committed_openapi_document_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json");
-    let generated = shortlist::openapi::document_json();
+    let generated = shortlist::startup::openapi_document_json();
     if std::env::var("SHORTLIST_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &generated).unwrap();
@@ -56,7 +56,7 @@ fn committed_openapi_document_is_current() {
 #[test]
 fn every_operation_documents_its_errors_and_security() {
     let doc: serde_json::Value =
-        serde_json::from_str(&shortlist::openapi::document_json()).unwrap();
+        serde_json::from_str(&shortlist::startup::openapi_document_json()).unwrap();
     let paths = doc["paths"].as_object().unwrap();
     let mut operations = 0;
     for (path, item) in paths {

@@ -57,7 +57,8 @@ both_backends! {
         let id = a["id"].as_str().unwrap();
         let sheet = json!({"method": "application", "scores": [{"criterion_id": c[0], "score": 2}]});
         let uri = format!("/api/v1/applications/{id}/scoresheets");
-        app.post(&uri, &app.panel("stranger"), sheet.clone()).await.expect_problem(403);
+        // Not on this panel: as if the application did not exist (ids cannot be probed).
+        app.post(&uri, &app.panel("stranger"), sheet.clone()).await.expect_problem(404);
         app.post(&uri, &app.token(Role::Viewer), sheet.clone()).await.expect_problem(403);
         app.post(&uri, &app.token(Role::Portal), sheet.clone()).await.expect_problem(403);
         app.post(&uri, &app.recruiter(), sheet.clone()).await.expect(200);

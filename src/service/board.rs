@@ -1,0 +1,197 @@
+//! Everything the views and decisions of one vacancy need, loaded in a fixed handful
+//! of queries (never a query per application) and evaluated in memory.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::rules::{self, declarations_of};
+use crate::db::applications::{self as application_store, ApplicationRow};
+use crate::db::checks::{self as check_store, CheckRow};
+use crate::db::criteria::{self as criteria_store, CriterionRow};
+use crate::db::scores::{self as score_store, AgreedScoreRow, PairAggregateRow, ScoreRow};
+use crate::db::vacancies::VacancyRow;
+use crate::db::DbConnection;
+use crate::domain::checks::{outstanding, CheckKind};
+use crate::domain::evaluation::{
+    evaluate, evaluate_summaries, AgreedScoreInput, CriterionInput, Evaluation, PairSummary,
+    ScoreInput, Stage, VacancyRules,
+};
+use crate::domain::Method;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CriterionRef {
+    pub criterion_id: String,
+    pub description: String,
+}
+
+/// Everything the views of one vacancy need, loaded once.
+pub struct Board {
+    pub vacancy: VacancyRow,
+    pub criteria: Vec<CriterionRow>,
+    pub applications: Vec<ApplicationRow>,
+    /// Each assessor's score (the matrix and the summary need them), or `None` when
+    /// only per-pair aggregates were loaded.
+    pub scores: Option<Vec<ScoreRow>>,
+    /// Per-pair aggregates from the database, for views that need only the rules.
+    pub aggregates: Vec<PairAggregateRow>,
+    pub agreed: Vec<AgreedScoreRow>,
+    pub checks: Vec<CheckRow>,
+    /// The vacancy's rules, criteria and required checks, read loudly once at load.
+    rules: VacancyRules,
+    criterion_inputs: Vec<CriterionInput>,
+    required_checks: Vec<CheckKind>,
+}
+
+impl Board {
+    /// With every assessor's score.
+    pub fn load(conn: &mut DbConnection, vacancy: VacancyRow) -> Result<Board, AppError> {
+        let scores = score_store::for_vacancy(conn, &vacancy.id)?;
+        Board::load_with(conn, vacancy, Some(scores))
+    }
+
+    /// With scores aggregated per pair in SQL: all that rankings and decisions need,
+    /// in half the rows and without assessor names or evidence.
+    pub fn load_aggregated(
+        conn: &mut DbConnection,
+        vacancy: VacancyRow,
+    ) -> Result<Board, AppError> {
+        Board::load_with(conn, vacancy, None)
+    }
+
+    fn load_with(
+        conn: &mut DbConnection,
+        vacancy: VacancyRow,
+        scores: Option<Vec<ScoreRow>>,
+    ) -> Result<Board, AppError> {
+        let aggregates = match scores {
+            Some(_) => Vec::new(),
+            None => score_store::pair_aggregates_for_vacancy(conn, &vacancy.id)?,
+        };
+        let criteria = criteria_store::for_vacancy(conn, &vacancy.id)?;
+        let applications = application_store::all_for_vacancy(conn, &vacancy.id)?;
+        let agreed = score_store::agreed_for_vacancy(conn, &vacancy.id)?;
+        let checks = check_store::for_vacancy(conn, &vacancy.id)?;
+        // Every enumerated value the views read, read loudly here, once.
+        for a in &applications {
+            rules::application_status(a)?;
+        }
+        for s in scores.iter().flatten() {
+            rules::method("scores.method", &s.method)?;
+        }
+        for s in &aggregates {
+            rules::method("scores.method", &s.method)?;
+        }
+        rules::agreed_inputs(&agreed)?;
+        rules::recorded(&checks)?;
+        Ok(Board {
+            rules: rules::vacancy_rules(&vacancy)?,
+            criterion_inputs: rules::criterion_inputs(&criteria)?,
+            required_checks: rules::required_checks_of(&vacancy)?,
+            criteria,
+            applications,
+            scores,
+            aggregates,
+            agreed,
+            checks,
+            vacancy,
+        })
+    }
+
+    pub fn individual_scores(&self) -> &[ScoreRow] {
+        self.scores.as_deref().unwrap_or(&[])
+    }
+
+    /// The evaluation of every application at `stage`, in application order.
+    pub fn evaluate(&self, stage: Stage) -> Vec<Evaluation> {
+        let rules = &self.rules;
+        let criteria = &self.criterion_inputs;
+        let mut scores: HashMap<&str, Vec<ScoreInput>> = HashMap::new();
+        for s in self.individual_scores() {
+            if let Some(method) = Method::parse(&s.method) {
+                scores
+                    .entry(s.application_id.as_str())
+                    .or_default()
+                    .push(ScoreInput {
+                        criterion_id: s.criterion_id.clone(),
+                        method,
+                        assessor: s.assessor.clone(),
+                        score: s.score,
+                    });
+            }
+        }
+        let mut summaries: HashMap<&str, Vec<PairSummary>> = HashMap::new();
+        for a in &self.aggregates {
+            if let (Some(method), Some(sum), Some(min), Some(max)) =
+                (Method::parse(&a.method), a.sum, a.min, a.max)
+            {
+                summaries
+                    .entry(a.application_id.as_str())
+                    .or_default()
+                    .push(PairSummary {
+                        criterion_id: a.criterion_id.clone(),
+                        method,
+                        count: a.count as u32,
+                        sum,
+                        min,
+                        max,
+                    });
+            }
+        }
+        let mut agreed: HashMap<&str, Vec<AgreedScoreInput>> = HashMap::new();
+        for a in &self.agreed {
+            if let Some(method) = Method::parse(&a.method) {
+                agreed
+                    .entry(a.application_id.as_str())
+                    .or_default()
+                    .push(AgreedScoreInput {
+                        criterion_id: a.criterion_id.clone(),
+                        method,
+                        score: a.score,
+                    });
+            }
+        }
+        self.applications
+            .iter()
+            .map(|a| {
+                let agreed = agreed.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                if self.scores.is_some() {
+                    let scores = scores.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    evaluate(rules, criteria, scores, agreed, &declarations_of(a), stage)
+                } else {
+                    let pairs = summaries
+                        .get(a.id.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
+                    evaluate_summaries(rules, criteria, pairs, agreed, &declarations_of(a), stage)
+                }
+            })
+            .collect()
+    }
+
+    pub fn checks_of(&self, application_id: &str) -> (Vec<CheckKind>, Vec<CheckKind>) {
+        let rows: Vec<CheckRow> = self
+            .checks
+            .iter()
+            .filter(|c| c.application_id == application_id)
+            .cloned()
+            .collect();
+        // Kinds and statuses were read loudly at load.
+        outstanding(
+            &self.required_checks,
+            &rules::recorded(&rows).unwrap_or_default(),
+        )
+    }
+
+    pub fn describe(&self, ids: &[String]) -> Vec<CriterionRef> {
+        ids.iter()
+            .filter_map(|id| self.criteria.iter().find(|c| &c.id == id))
+            .map(|c| CriterionRef {
+                criterion_id: c.id.clone(),
+                description: c.description.clone(),
+            })
+            .collect()
+    }
+}

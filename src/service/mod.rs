@@ -1,0 +1,49 @@
+//! Use cases: the one owner of every rule that spans more than one request.
+//!
+//! Handlers in `api/` translate HTTP to a call here and the result back; the CLI
+//! (`retention`) calls here too. Each write use case opens its own transaction
+//! (`Db::write`) and, inside it, takes its row locks in one fixed order — the vacancy,
+//! then the application (see [`locks`]) — before it reads anything it checks a rule
+//! against. Any other write that could invalidate that rule takes the same locks, so
+//! two requests at the same instant, on one process or two, run one after the other.
+
+pub mod applications;
+pub mod board;
+pub mod checks;
+pub mod decisions;
+pub mod locks;
+pub mod panels;
+pub mod privacy;
+pub mod rules;
+pub mod scoring;
+pub mod spec;
+pub mod vacancies;
+
+/// Audits a lifecycle move of a vacancy or an application as `<entity>.transitioned`,
+/// with the row before and `{from, to, reason}` after (the reason, free text, is kept
+/// out of the trail by the audit scrubber).
+fn record_move(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::db::audit::Actor,
+    entity_type: &str,
+    id: &str,
+    before: &impl serde::Serialize,
+    (from, to): (&str, &str),
+    reason: Option<&str>,
+) -> Result<(), crate::error::AppError> {
+    #[derive(serde::Serialize)]
+    struct Moved<'a> {
+        from: &'a str,
+        to: &'a str,
+        reason: Option<&'a str>,
+    }
+    crate::db::audit::record(
+        conn,
+        actor,
+        &format!("{entity_type}.transitioned"),
+        entity_type,
+        id,
+        Some(before),
+        Some(&Moved { from, to, reason }),
+    )
+}
