@@ -90,6 +90,7 @@ pub async fn list_audit_events(
                     limit: limit + 1,
                 },
             )
+            .map_err(AppError::from)
         })
         .await?;
     let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.seq.to_string()]));

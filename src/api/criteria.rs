@@ -237,7 +237,7 @@ pub async fn list_criteria(
     let rows = db
         .read(move |conn| {
             let vacancy = load_visible(conn, &caller, &id)?;
-            store::for_vacancy(conn, &vacancy.id)
+            Ok(store::for_vacancy(conn, &vacancy.id)?)
         })
         .await?;
     let items = rows

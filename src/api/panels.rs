@@ -72,7 +72,7 @@ pub async fn get_panel(
                 // A portal has no business knowing who sits on a panel.
                 return Err(AppError::NotFound);
             }
-            store::for_vacancy(conn, &visible.vacancy.id)
+            Ok(store::for_vacancy(conn, &visible.vacancy.id)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(to_panel(&rows)?))

@@ -36,7 +36,7 @@ pub struct OrgSettings {
 pub async fn get_settings(caller: Caller, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin])?;
     let days = db
-        .read(move |conn| store::retention_days(conn, &caller.org))
+        .read(move |conn| Ok(store::retention_days(conn, &caller.org)?))
         .await?;
     Ok(HttpResponse::Ok().json(OrgSettings {
         retention_days: days.unwrap_or(DEFAULT_RETENTION_DAYS),

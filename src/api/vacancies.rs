@@ -498,6 +498,7 @@ pub async fn list_vacancies(
                     limit: limit + 1,
                 },
             )
+            .map_err(AppError::from)
         })
         .await?;
     let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.created_at, &r.id]));

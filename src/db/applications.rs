@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use super::schema::{applications, equality_monitoring, idempotency_keys, vacancy_counters};
 use super::DbConnection;
-use crate::error::AppError;
 
 #[derive(
     Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
@@ -63,25 +62,19 @@ pub struct IdempotencyRow {
     pub created_at: String,
 }
 
-pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> Result<ApplicationRow, AppError> {
+pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<ApplicationRow> {
     use super::schema::applications::dsl;
     dsl::applications
         .filter(dsl::id.eq(id))
         .filter(dsl::org.eq(org))
         .select(ApplicationRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
 }
 
 /// The application `id` of `org`, locked for update until the transaction ends
 /// (PostgreSQL; SQLite transactions already hold the write lock). Callers lock the
 /// application's vacancy first: locks are always taken vacancy, then application.
-pub fn find_locked(
-    conn: &mut DbConnection,
-    org: &str,
-    id: &str,
-) -> Result<ApplicationRow, AppError> {
+pub fn find_locked(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<ApplicationRow> {
     use super::schema::applications::dsl;
     // `as_select` is typed by backend, so each arm builds its own query.
     macro_rules! query {
@@ -96,29 +89,30 @@ pub fn find_locked(
         DbConnection::Postgres(c) => query!().for_update().first(c).optional(),
         DbConnection::Sqlite(c) => query!().first(c).optional(),
     };
-    found?.ok_or(AppError::NotFound)
+    found?.ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> QueryResult<()> {
     diesel::insert_into(applications::table)
         .values(row)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn insert_equality(conn: &mut DbConnection, row: &EqualityRow) -> Result<(), AppError> {
+pub fn insert_equality(conn: &mut DbConnection, row: &EqualityRow) -> QueryResult<()> {
     diesel::insert_into(equality_monitoring::table)
         .values(row)
         .execute(conn)?;
     Ok(())
 }
 
-/// Writes `row` if nobody changed it since `expected_version` was read.
+/// Writes `row` if nobody changed it since `expected_version` was read; `false` when
+/// somebody did (the caller decides what that means for its request).
 pub fn update(
     conn: &mut DbConnection,
     row: &ApplicationRow,
     expected_version: i32,
-) -> Result<(), AppError> {
+) -> QueryResult<bool> {
     use super::schema::applications::dsl;
     let changed = diesel::update(
         dsl::applications
@@ -127,20 +121,10 @@ pub fn update(
     )
     .set(row)
     .execute(conn)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "the application changed while this request ran; retry".into(),
-        ))
-    }
+    Ok(changed == 1)
 }
 
-pub fn email_taken(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-    email: &str,
-) -> Result<bool, AppError> {
+pub fn email_taken(conn: &mut DbConnection, vacancy_id: &str, email: &str) -> QueryResult<bool> {
     use super::schema::applications::dsl;
     let n: i64 = dsl::applications
         .filter(dsl::vacancy_id.eq(vacancy_id))
@@ -152,7 +136,7 @@ pub fn email_taken(
 
 /// Takes the vacancy's next candidate number. The UPDATE locks the counter row, so
 /// concurrent submissions on PostgreSQL queue here instead of sharing a number.
-pub fn next_candidate_number(conn: &mut DbConnection, vacancy_id: &str) -> Result<i32, AppError> {
+pub fn next_candidate_number(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<i32> {
     use super::schema::vacancy_counters::dsl;
     let taken: Option<i32> =
         diesel::update(dsl::vacancy_counters.filter(dsl::vacancy_id.eq(vacancy_id)))
@@ -175,7 +159,7 @@ pub fn next_candidate_number(conn: &mut DbConnection, vacancy_id: &str) -> Resul
 }
 
 /// Creates the counter when a vacancy opens, so that submissions only ever UPDATE it.
-pub fn ensure_counter(conn: &mut DbConnection, vacancy_id: &str) -> Result<(), AppError> {
+pub fn ensure_counter(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<()> {
     use super::schema::vacancy_counters::dsl;
     let exists: i64 = dsl::vacancy_counters
         .filter(dsl::vacancy_id.eq(vacancy_id))
@@ -197,18 +181,18 @@ pub fn find_idempotent(
     org: &str,
     caller: &str,
     key: &str,
-) -> Result<Option<IdempotencyRow>, AppError> {
+) -> QueryResult<Option<IdempotencyRow>> {
     use super::schema::idempotency_keys::dsl;
-    Ok(dsl::idempotency_keys
+    dsl::idempotency_keys
         .filter(dsl::org.eq(org))
         .filter(dsl::caller.eq(caller))
         .filter(dsl::idempotency_key.eq(key))
         .select(IdempotencyRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
-pub fn insert_idempotent(conn: &mut DbConnection, row: &IdempotencyRow) -> Result<(), AppError> {
+pub fn insert_idempotent(conn: &mut DbConnection, row: &IdempotencyRow) -> QueryResult<()> {
     diesel::insert_into(idempotency_keys::table)
         .values(row)
         .execute(conn)?;
@@ -224,7 +208,7 @@ pub struct ListFilter<'a> {
 }
 
 /// In submission order, keyset-paginated on `(submitted_at, id)`.
-pub fn list(conn: &mut DbConnection, f: ListFilter<'_>) -> Result<Vec<ApplicationRow>, AppError> {
+pub fn list(conn: &mut DbConnection, f: ListFilter<'_>) -> QueryResult<Vec<ApplicationRow>> {
     use super::schema::applications::dsl;
     let mut q = dsl::applications
         .filter(dsl::vacancy_id.eq(f.vacancy_id))
@@ -243,33 +227,22 @@ pub fn list(conn: &mut DbConnection, f: ListFilter<'_>) -> Result<Vec<Applicatio
                 .or(dsl::submitted_at.eq(at).and(dsl::id.gt(id))),
         );
     }
-    Ok(q.order((dsl::submitted_at.asc(), dsl::id.asc()))
+    q.order((dsl::submitted_at.asc(), dsl::id.asc()))
         .limit(f.limit)
-        .load(conn)?)
+        .load(conn)
 }
 
 /// Every application of a vacancy, in submission order.
 pub fn all_for_vacancy(
     conn: &mut DbConnection,
     vacancy_id: &str,
-) -> Result<Vec<ApplicationRow>, AppError> {
+) -> QueryResult<Vec<ApplicationRow>> {
     use super::schema::applications::dsl;
-    Ok(dsl::applications
+    dsl::applications
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(ApplicationRow::as_select())
         .order((dsl::submitted_at.asc(), dsl::id.asc()))
-        .load(conn)?)
-}
-
-/// Takes the application's row lock (PostgreSQL) until the transaction ends, so that
-/// concurrent writes to one application's scores queue instead of colliding. SQLite
-/// writers are already serialised; there the statement is a harmless no-op update.
-pub fn lock(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
-    use super::schema::applications::dsl;
-    diesel::update(dsl::applications.filter(dsl::id.eq(id)))
-        .set(dsl::version.eq(dsl::version))
-        .execute(conn)?;
-    Ok(())
+        .load(conn)
 }
 
 /// How many applications of `vacancy_id` are in `status`.
@@ -277,11 +250,11 @@ pub fn count_with_status(
     conn: &mut DbConnection,
     vacancy_id: &str,
     status: &str,
-) -> Result<i64, AppError> {
+) -> QueryResult<i64> {
     use super::schema::applications::dsl;
-    Ok(dsl::applications
+    dsl::applications
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .filter(dsl::status.eq(status))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)
 }

@@ -5,7 +5,6 @@ use diesel::prelude::*;
 use super::schema::{audit_chain_heads, audit_events};
 use super::DbConnection;
 use crate::domain::audit_chain::{self, ChainEvent, GENESIS};
-use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = audit_events)]
@@ -60,7 +59,7 @@ pub fn record<B: serde::Serialize, A: serde::Serialize>(
     entity_id: &str,
     before: Option<&B>,
     after: Option<&A>,
-) -> Result<(), AppError> {
+) -> QueryResult<()> {
     let (seq, prev_hash) = next_link(conn, &actor.org)?;
     let mut row = AuditEventRow {
         id: super::new_id(),
@@ -93,7 +92,7 @@ pub fn record<B: serde::Serialize, A: serde::Serialize>(
 /// Takes the next position in the org's chain. The UPDATE locks the org's head row
 /// until the transaction ends, so appends from concurrent transactions (and other API
 /// processes) queue instead of forking the chain.
-fn next_link(conn: &mut DbConnection, org: &str) -> Result<(i64, String), AppError> {
+fn next_link(conn: &mut DbConnection, org: &str) -> QueryResult<(i64, String)> {
     use super::schema::audit_chain_heads::dsl;
     let head = (
         dsl::org.eq(org),
@@ -166,14 +165,14 @@ pub fn for_entity(
     conn: &mut DbConnection,
     org: &str,
     entity_id: &str,
-) -> Result<Vec<AuditEventRow>, AppError> {
+) -> QueryResult<Vec<AuditEventRow>> {
     use super::schema::audit_events::dsl;
-    Ok(dsl::audit_events
+    dsl::audit_events
         .filter(dsl::org.eq(org))
         .filter(dsl::entity_id.eq(entity_id))
         .select(AuditEventRow::as_select())
         .order(dsl::seq.asc())
-        .load(conn)?)
+        .load(conn)
 }
 
 pub struct AuditFilter<'a> {
@@ -185,7 +184,7 @@ pub struct AuditFilter<'a> {
 }
 
 /// In chain order, keyset-paginated on `seq`.
-pub fn list(conn: &mut DbConnection, f: AuditFilter<'_>) -> Result<Vec<AuditEventRow>, AppError> {
+pub fn list(conn: &mut DbConnection, f: AuditFilter<'_>) -> QueryResult<Vec<AuditEventRow>> {
     use super::schema::audit_events::dsl;
     let mut q = dsl::audit_events
         .filter(dsl::org.eq(f.org))
@@ -200,17 +199,17 @@ pub fn list(conn: &mut DbConnection, f: AuditFilter<'_>) -> Result<Vec<AuditEven
     if let Some(after) = f.after_seq {
         q = q.filter(dsl::seq.gt(after));
     }
-    Ok(q.order(dsl::seq.asc()).limit(f.limit).load(conn)?)
+    q.order(dsl::seq.asc()).limit(f.limit).load(conn)
 }
 
 /// The org's chain head: (last seq, last hash), if any event was recorded.
-pub fn head(conn: &mut DbConnection, org: &str) -> Result<Option<(i64, String)>, AppError> {
+pub fn head(conn: &mut DbConnection, org: &str) -> QueryResult<Option<(i64, String)>> {
     use super::schema::audit_chain_heads::dsl;
-    Ok(dsl::audit_chain_heads
+    dsl::audit_chain_heads
         .filter(dsl::org.eq(org))
         .select((dsl::seq, dsl::last_hash))
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 #[cfg(test)]

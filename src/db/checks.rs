@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::{pre_employment_checks, shortlist_decisions};
 use super::DbConnection;
-use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = pre_employment_checks)]
@@ -38,24 +37,24 @@ pub struct DecisionRow {
 pub fn for_application(
     conn: &mut DbConnection,
     application_id: &str,
-) -> Result<Vec<CheckRow>, AppError> {
+) -> QueryResult<Vec<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
-    Ok(dsl::pre_employment_checks
+    dsl::pre_employment_checks
         .filter(dsl::application_id.eq(application_id))
         .select(CheckRow::as_select())
-        .load(conn)?)
+        .load(conn)
 }
 
-pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> Result<Vec<CheckRow>, AppError> {
+pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
-    Ok(dsl::pre_employment_checks
+    dsl::pre_employment_checks
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(CheckRow::as_select())
-        .load(conn)?)
+        .load(conn)
 }
 
 /// Replaces the record of one check; returns what it replaced.
-pub fn put(conn: &mut DbConnection, row: &CheckRow) -> Result<Option<CheckRow>, AppError> {
+pub fn put(conn: &mut DbConnection, row: &CheckRow) -> QueryResult<Option<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
     let scope = dsl::pre_employment_checks
         .filter(dsl::application_id.eq(&row.application_id))
@@ -73,7 +72,7 @@ pub fn put(conn: &mut DbConnection, row: &CheckRow) -> Result<Option<CheckRow>, 
     Ok(before)
 }
 
-pub fn insert_decision(conn: &mut DbConnection, row: &DecisionRow) -> Result<(), AppError> {
+pub fn insert_decision(conn: &mut DbConnection, row: &DecisionRow) -> QueryResult<()> {
     diesel::insert_into(shortlist_decisions::table)
         .values(row)
         .execute(conn)?;

@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::criteria::{self, dsl};
 use super::DbConnection;
-use crate::error::AppError;
 
 #[derive(
     Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
@@ -24,18 +23,15 @@ pub struct CriterionRow {
     pub position: i32,
 }
 
-pub fn for_vacancy(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-) -> Result<Vec<CriterionRow>, AppError> {
-    Ok(dsl::criteria
+pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<CriterionRow>> {
+    dsl::criteria
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(CriterionRow::as_select())
         .order((dsl::position.asc(), dsl::id.asc()))
-        .load(conn)?)
+        .load(conn)
 }
 
-pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> Result<(), AppError> {
+pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> QueryResult<()> {
     // Chunked multi-row inserts: SQLite caps bound parameters per statement.
     for chunk in rows.chunks(100) {
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(criteria::table)
@@ -45,7 +41,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> Result<(),
     Ok(())
 }
 
-pub fn update(conn: &mut DbConnection, row: &CriterionRow) -> Result<(), AppError> {
+pub fn update(conn: &mut DbConnection, row: &CriterionRow) -> QueryResult<()> {
     diesel::update(
         dsl::criteria
             .filter(dsl::id.eq(&row.id))
@@ -56,15 +52,15 @@ pub fn update(conn: &mut DbConnection, row: &CriterionRow) -> Result<(), AppErro
     Ok(())
 }
 
-pub fn delete(conn: &mut DbConnection, vacancy_id: &str, id: &str) -> Result<usize, AppError> {
-    Ok(diesel::delete(
+pub fn delete(conn: &mut DbConnection, vacancy_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(
         dsl::criteria
             .filter(dsl::id.eq(id))
             .filter(dsl::vacancy_id.eq(vacancy_id)),
     )
-    .execute(conn)?)
+    .execute(conn)
 }
 
-pub fn delete_all(conn: &mut DbConnection, vacancy_id: &str) -> Result<usize, AppError> {
-    Ok(diesel::delete(dsl::criteria.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)?)
+pub fn delete_all(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<usize> {
+    diesel::delete(dsl::criteria.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)
 }

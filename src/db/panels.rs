@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::panel_members::{self, dsl};
 use super::DbConnection;
-use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = panel_members)]
@@ -15,15 +14,12 @@ pub struct PanelMemberRow {
     pub added_at: String,
 }
 
-pub fn for_vacancy(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-) -> Result<Vec<PanelMemberRow>, AppError> {
-    Ok(dsl::panel_members
+pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<PanelMemberRow>> {
+    dsl::panel_members
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(PanelMemberRow::as_select())
         .order(dsl::user_id.asc())
-        .load(conn)?)
+        .load(conn)
 }
 
 /// The caller's seat on a vacancy's panel, if any.
@@ -31,20 +27,20 @@ pub fn seat(
     conn: &mut DbConnection,
     vacancy_id: &str,
     user_id: &str,
-) -> Result<Option<PanelMemberRow>, AppError> {
-    Ok(dsl::panel_members
+) -> QueryResult<Option<PanelMemberRow>> {
+    dsl::panel_members
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .filter(dsl::user_id.eq(user_id))
         .select(PanelMemberRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 pub fn replace(
     conn: &mut DbConnection,
     vacancy_id: &str,
     rows: &[PanelMemberRow],
-) -> Result<(), AppError> {
+) -> QueryResult<()> {
     diesel::delete(dsl::panel_members.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)?;
     for row in rows {
         diesel::insert_into(panel_members::table)

@@ -4,15 +4,14 @@ use diesel::prelude::*;
 
 use super::schema::org_settings;
 use super::DbConnection;
-use crate::error::AppError;
 
-pub fn retention_days(conn: &mut DbConnection, org: &str) -> Result<Option<i32>, AppError> {
+pub fn retention_days(conn: &mut DbConnection, org: &str) -> QueryResult<Option<i32>> {
     use super::schema::org_settings::dsl;
-    Ok(dsl::org_settings
+    dsl::org_settings
         .filter(dsl::org.eq(org))
         .select(dsl::retention_days)
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 pub fn set_retention_days(
@@ -20,7 +19,7 @@ pub fn set_retention_days(
     org: &str,
     days: i32,
     now: &str,
-) -> Result<(), AppError> {
+) -> QueryResult<()> {
     use super::schema::org_settings::dsl;
     let changed = diesel::update(dsl::org_settings.filter(dsl::org.eq(org)))
         .set((dsl::retention_days.eq(days), dsl::updated_at.eq(now)))
@@ -38,11 +37,11 @@ pub fn set_retention_days(
 }
 
 /// Orgs with a retention setting of their own.
-pub fn all_settings(conn: &mut DbConnection) -> Result<Vec<(String, i32)>, AppError> {
+pub fn all_settings(conn: &mut DbConnection) -> QueryResult<Vec<(String, i32)>> {
     use super::schema::org_settings::dsl;
-    Ok(dsl::org_settings
+    dsl::org_settings
         .select((dsl::org, dsl::retention_days))
-        .load(conn)?)
+        .load(conn)
 }
 
 /// Removes what identifies the applicant (name, email, phone, registration number,
@@ -53,7 +52,7 @@ pub fn anonymise(
     application_id: &str,
     candidate_code: &str,
     now: &str,
-) -> Result<(), AppError> {
+) -> QueryResult<()> {
     use super::schema::{
         agreed_scores, applications, equality_monitoring, idempotency_keys, scores,
     };
@@ -100,9 +99,9 @@ pub struct RetentionCandidate {
 pub fn retention_candidates(
     conn: &mut DbConnection,
     org: &str,
-) -> Result<Vec<RetentionCandidate>, AppError> {
+) -> QueryResult<Vec<RetentionCandidate>> {
     use super::schema::{applications, vacancies};
-    Ok(applications::table
+    applications::table
         .inner_join(vacancies::table)
         .filter(applications::org.eq(org))
         .filter(applications::anonymised_at.is_null())
@@ -121,42 +120,39 @@ pub fn retention_candidates(
             vacancies::status,
             vacancies::updated_at,
         ))
-        .load(conn)?)
+        .load(conn)
 }
 
 /// Every org that has applications, for the retention command.
-pub fn orgs_with_applications(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+pub fn orgs_with_applications(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     use super::schema::applications::dsl;
-    Ok(dsl::applications.select(dsl::org).distinct().load(conn)?)
+    dsl::applications.select(dsl::org).distinct().load(conn)
 }
 
 /// Equality answers joined to application status, for one vacancy's report.
 pub fn equality_rows(
     conn: &mut DbConnection,
     vacancy_id: &str,
-) -> Result<Vec<(String, super::applications::EqualityRow)>, AppError> {
+) -> QueryResult<Vec<(String, super::applications::EqualityRow)>> {
     use super::schema::{applications, equality_monitoring};
-    Ok(equality_monitoring::table
+    equality_monitoring::table
         .inner_join(applications::table)
         .filter(equality_monitoring::vacancy_id.eq(vacancy_id))
         .select((
             applications::status,
             super::applications::EqualityRow::as_select(),
         ))
-        .load(conn)?)
+        .load(conn)
 }
 
 /// The stored equality report of a vacancy, if one was computed.
-pub fn equality_snapshot(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-) -> Result<Option<String>, AppError> {
+pub fn equality_snapshot(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Option<String>> {
     use super::schema::equality_snapshots::dsl;
-    Ok(dsl::equality_snapshots
+    dsl::equality_snapshots
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(dsl::report)
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 /// Stores the equality report of a vacancy once; a second store keeps the first.
@@ -166,7 +162,7 @@ pub fn store_equality_snapshot(
     vacancy_id: &str,
     report: &str,
     now: &str,
-) -> Result<(), AppError> {
+) -> QueryResult<()> {
     use super::schema::equality_snapshots::dsl;
     let row = (
         dsl::vacancy_id.eq(vacancy_id),
@@ -183,7 +179,7 @@ pub fn store_equality_snapshot(
 
 /// Clears what erasure must remove from an application's check and decision rows:
 /// check details (certificate numbers, notes) and every free-text reason.
-pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> Result<(), AppError> {
+pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> QueryResult<()> {
     use super::schema::{pre_employment_checks as checks, shortlist_decisions as decisions};
     diesel::update(checks::table.filter(checks::application_id.eq(application_id)))
         .set((checks::details.eq("{}"), checks::reason.eq(None::<String>)))

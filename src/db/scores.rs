@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::{agreed_scores, scores};
 use super::DbConnection;
-use crate::error::AppError;
 
 /// Rows per INSERT statement: 100 rows × 8 columns stays far below SQLite's limit on
 /// bound parameters.
@@ -39,9 +38,9 @@ pub struct AgreedScoreRow {
 pub fn for_application(
     conn: &mut DbConnection,
     application_id: &str,
-) -> Result<Vec<ScoreRow>, AppError> {
+) -> QueryResult<Vec<ScoreRow>> {
     use super::schema::scores::dsl;
-    Ok(dsl::scores
+    dsl::scores
         .filter(dsl::application_id.eq(application_id))
         .select(ScoreRow::as_select())
         .order((
@@ -49,19 +48,19 @@ pub fn for_application(
             dsl::method.asc(),
             dsl::assessor.asc(),
         ))
-        .load(conn)?)
+        .load(conn)
 }
 
 pub fn agreed_for_application(
     conn: &mut DbConnection,
     application_id: &str,
-) -> Result<Vec<AgreedScoreRow>, AppError> {
+) -> QueryResult<Vec<AgreedScoreRow>> {
     use super::schema::agreed_scores::dsl;
-    Ok(dsl::agreed_scores
+    dsl::agreed_scores
         .filter(dsl::application_id.eq(application_id))
         .select(AgreedScoreRow::as_select())
         .order((dsl::criterion_id.asc(), dsl::method.asc()))
-        .load(conn)?)
+        .load(conn)
 }
 
 /// Replaces one assessor's scores for these criteria under one method; returns the rows
@@ -72,7 +71,7 @@ pub fn replace_assessor_scores(
     method: &str,
     assessor: &str,
     rows: &[ScoreRow],
-) -> Result<Vec<ScoreRow>, AppError> {
+) -> QueryResult<Vec<ScoreRow>> {
     use super::schema::scores::dsl;
     let criterion_ids: Vec<&str> = rows.iter().map(|r| r.criterion_id.as_str()).collect();
     let scope = dsl::scores
@@ -97,7 +96,7 @@ pub fn replace_agreed(
     application_id: &str,
     method: &str,
     rows: &[AgreedScoreRow],
-) -> Result<Vec<AgreedScoreRow>, AppError> {
+) -> QueryResult<Vec<AgreedScoreRow>> {
     use super::schema::agreed_scores::dsl;
     let criterion_ids: Vec<&str> = rows.iter().map(|r| r.criterion_id.as_str()).collect();
     let scope = dsl::agreed_scores
@@ -120,23 +119,23 @@ pub fn replace_agreed(
 
 /// Every assessor score of a vacancy in one query (the shortlist and matrix load these
 /// once, never per application).
-pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> Result<Vec<ScoreRow>, AppError> {
+pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<ScoreRow>> {
     use super::schema::scores::dsl;
-    Ok(dsl::scores
+    dsl::scores
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(ScoreRow::as_select())
-        .load(conn)?)
+        .load(conn)
 }
 
 pub fn agreed_for_vacancy(
     conn: &mut DbConnection,
     vacancy_id: &str,
-) -> Result<Vec<AgreedScoreRow>, AppError> {
+) -> QueryResult<Vec<AgreedScoreRow>> {
     use super::schema::agreed_scores::dsl;
-    Ok(dsl::agreed_scores
+    dsl::agreed_scores
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(AgreedScoreRow::as_select())
-        .load(conn)?)
+        .load(conn)
 }
 
 /// One (application, criterion, method) pair's assessor scores, aggregated by the
@@ -157,10 +156,10 @@ pub struct PairAggregateRow {
 pub fn pair_aggregates_for_vacancy(
     conn: &mut DbConnection,
     vacancy_id: &str,
-) -> Result<Vec<PairAggregateRow>, AppError> {
+) -> QueryResult<Vec<PairAggregateRow>> {
     use super::schema::scores::dsl;
     use diesel::dsl::{count_star, max, min, sum};
-    Ok(dsl::scores
+    dsl::scores
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .group_by((dsl::application_id, dsl::criterion_id, dsl::method))
         .select((
@@ -172,5 +171,5 @@ pub fn pair_aggregates_for_vacancy(
             min(dsl::score),
             max(dsl::score),
         ))
-        .load(conn)?)
+        .load(conn)
 }

@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::vacancies::{self, dsl};
 use super::DbConnection;
-use crate::error::AppError;
 
 #[derive(
     Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
@@ -46,7 +45,7 @@ pub struct VacancyRow {
     pub positions: i32,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> QueryResult<()> {
     diesel::insert_into(vacancies::table)
         .values(row)
         .execute(conn)?;
@@ -54,14 +53,12 @@ pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> Result<(), AppError>
 }
 
 /// The vacancy `id` of `org`; another org's vacancy is simply not found.
-pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> Result<VacancyRow, AppError> {
+pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<VacancyRow> {
     dsl::vacancies
         .filter(dsl::id.eq(id))
         .filter(dsl::org.eq(org))
         .select(VacancyRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
 }
 
 /// The vacancy `id` of `org`, row-locked until the transaction ends: `Exclusive` for
@@ -74,7 +71,7 @@ pub fn find_locked(
     org: &str,
     id: &str,
     mode: super::LockMode,
-) -> Result<VacancyRow, AppError> {
+) -> QueryResult<VacancyRow> {
     // `as_select` is typed by backend, so each arm builds its own query.
     macro_rules! query {
         () => {
@@ -93,16 +90,16 @@ pub fn find_locked(
         }
         (DbConnection::Sqlite(c), _) => query!().first(c).optional(),
     };
-    found?.ok_or(AppError::NotFound)
+    found?.ok_or(diesel::result::Error::NotFound)
 }
 
 /// Writes `row` if the stored version is still `expected_version` (optimistic locking:
-/// a concurrent writer that got there first makes this a 412, never a lost update).
+/// `false` when a concurrent writer got there first: never a lost update).
 pub fn update(
     conn: &mut DbConnection,
     row: &VacancyRow,
     expected_version: i32,
-) -> Result<(), AppError> {
+) -> QueryResult<bool> {
     let changed = diesel::update(
         dsl::vacancies
             .filter(dsl::id.eq(&row.id))
@@ -111,11 +108,7 @@ pub fn update(
     )
     .set(row)
     .execute(conn)?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(AppError::PreconditionFailed)
-    }
+    Ok(changed == 1)
 }
 
 /// Position in a newest-first listing: `(created_at, id)` of the last row seen.
@@ -135,7 +128,7 @@ pub struct ListFilter<'a> {
 }
 
 /// Newest first, keyset-paginated (stable under inserts, no OFFSET scans).
-pub fn list(conn: &mut DbConnection, filter: ListFilter<'_>) -> Result<Vec<VacancyRow>, AppError> {
+pub fn list(conn: &mut DbConnection, filter: ListFilter<'_>) -> QueryResult<Vec<VacancyRow>> {
     let mut query = dsl::vacancies
         .filter(dsl::org.eq(filter.org))
         .select(VacancyRow::as_select())
@@ -162,14 +155,14 @@ pub fn list(conn: &mut DbConnection, filter: ListFilter<'_>) -> Result<Vec<Vacan
                     .and(dsl::id.lt(after.id))),
         );
     }
-    Ok(query
+    query
         .order((dsl::created_at.desc(), dsl::id.desc()))
         .limit(filter.limit)
-        .load(conn)?)
+        .load(conn)
 }
 
 /// Bumps version and `updated_at` (the specification is part of what a vacancy is).
-pub fn touch(conn: &mut DbConnection, org: &str, id: &str, now: &str) -> Result<(), AppError> {
+pub fn touch(conn: &mut DbConnection, org: &str, id: &str, now: &str) -> QueryResult<()> {
     diesel::update(
         dsl::vacancies
             .filter(dsl::id.eq(id))

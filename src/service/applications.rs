@@ -253,7 +253,7 @@ pub async fn transition(
                 ),
                 other => other,
             })?;
-            return store::find(conn, &caller.org, &before.id);
+            return Ok(store::find(conn, &caller.org, &before.id)?);
         }
         let vacancy = &found.vacancy;
         let appointed = if request.to == ApplicationStatus::Appointed {
@@ -288,7 +288,7 @@ pub async fn transition(
         row.status = request.to.as_str().into();
         row.version += 1;
         row.updated_at = db::now_text();
-        store::update(conn, &row, before.version)?;
+        super::updated(store::update(conn, &row, before.version)?)?;
         super::record_move(
             conn,
             &actor,

@@ -166,7 +166,7 @@ pub fn record(
         moved.status = to.as_str().into();
         moved.version += 1;
         moved.updated_at = now.clone();
-        application_store::update(conn, &moved, before.version)?;
+        super::updated(application_store::update(conn, &moved, before.version)?)?;
         audit::record(
             conn,
             actor,

@@ -45,5 +45,27 @@ fn record_move(
         id,
         Some(before),
         Some(&Moved { from, to, reason }),
-    )
+    )?;
+    Ok(())
+}
+
+/// An application row written under its lock; `false` means the version moved, which
+/// the locks make impossible, so it is reported as a conflict to retry, never ignored.
+fn updated(written: bool) -> Result<(), crate::error::AppError> {
+    if written {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Conflict(
+            "the application changed while this request ran; retry".into(),
+        ))
+    }
+}
+
+/// A vacancy written against the version its `If-Match` named: 412 when it moved.
+fn vacancy_updated(written: bool) -> Result<(), crate::error::AppError> {
+    if written {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::PreconditionFailed)
+    }
 }

@@ -52,7 +52,7 @@ pub async fn replace(
             Some(&before),
             Some(&rows),
         )?;
-        store::for_vacancy(conn, &vacancy.id)
+        Ok(store::for_vacancy(conn, &vacancy.id)?)
     })
     .await
 }

@@ -43,7 +43,8 @@ pub async fn set_retention_days(
             Some(&OrgSettings {
                 retention_days: days,
             }),
-        )
+        )?;
+        Ok(())
     })
     .await
 }
@@ -65,7 +66,9 @@ pub async fn retention_all_orgs(
     today: NaiveDate,
     dry_run: bool,
 ) -> Result<Vec<(String, RetentionReport)>, AppError> {
-    let orgs = db.read(store::orgs_with_applications).await?;
+    let orgs = db
+        .read(|conn| Ok(store::orgs_with_applications(conn)?))
+        .await?;
     let mut reports = Vec::new();
     for org in orgs {
         let actor = Actor {
@@ -163,7 +166,11 @@ pub async fn erase(
             None::<&()>,
             Some(&serde_json::json!({"why": "erasure request"})),
         )?;
-        crate::db::applications::find(conn, &caller.org, &found.application.id)
+        Ok(crate::db::applications::find(
+            conn,
+            &caller.org,
+            &found.application.id,
+        )?)
     })
     .await
 }
@@ -281,7 +288,13 @@ pub fn equality_report_ready(status: VacancyStatus) -> bool {
 pub fn snapshot_equality(conn: &mut DbConnection, vacancy: &VacancyRow) -> Result<(), AppError> {
     let report = compute_equality(conn, vacancy)?;
     let json = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.to_string()))?;
-    store::store_equality_snapshot(conn, &vacancy.org, &vacancy.id, &json, &db::now_text())
+    Ok(store::store_equality_snapshot(
+        conn,
+        &vacancy.org,
+        &vacancy.id,
+        &json,
+        &db::now_text(),
+    )?)
 }
 
 /// `GET /vacancies/{id}/reports/equality`: the stored report of a vacancy that is

@@ -58,7 +58,8 @@ fn record_change(
     after: Option<&impl serde::Serialize>,
 ) -> Result<(), AppError> {
     vacancy_store::touch(conn, &vacancy.org, &vacancy.id, &db::now_text())?;
-    audit::record(conn, actor, action, "criterion", entity_id, before, after)
+    audit::record(conn, actor, action, "criterion", entity_id, before, after)?;
+    Ok(())
 }
 
 /// `PUT …/criteria` and the importer: replaces the whole spec; `action` names the
@@ -87,7 +88,7 @@ pub async fn replace(
             Some(&before),
             Some(&rows),
         )?;
-        store::for_vacancy(conn, &vacancy.id)
+        Ok(store::for_vacancy(conn, &vacancy.id)?)
     })
     .await
 }

@@ -102,7 +102,7 @@ pub async fn update(
         }
         row.version = before.version + 1;
         row.updated_at = db::now_text();
-        store::update(conn, &row, before.version)?;
+        super::vacancy_updated(store::update(conn, &row, before.version)?)?;
         audit::record(
             conn,
             &actor,
@@ -176,7 +176,7 @@ pub async fn transition(
         row.status = to.as_str().into();
         row.version = before.version + 1;
         row.updated_at = db::now_text();
-        store::update(conn, &row, before.version)?;
+        super::vacancy_updated(store::update(conn, &row, before.version)?)?;
         if to.is_final() {
             super::privacy::snapshot_equality(conn, &row)?;
         }

@@ -201,7 +201,7 @@ both_backends! {
         let id2 = id.clone();
         let events = app
             .db
-            .read(move |conn| shortlist::db::audit::for_entity(conn, crate::helpers::ORG, &id2))
+            .read(move |conn| Ok(shortlist::db::audit::for_entity(conn, crate::helpers::ORG, &id2)?))
             .await
             .unwrap();
         let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
