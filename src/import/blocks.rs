@@ -12,6 +12,17 @@ pub const BREAK: char = '\n';
 const BULLETS: &[char] = &['▪', '♦', '•', '●', '■', '◆', '➢', '►', '\u{f0b7}'];
 const SUB_BULLETS: &[char] = &['○', '◦'];
 
+/// Whether `c` is a bullet glyph (of any level), which [`parse_fragment`] makes an item.
+pub fn is_bullet_glyph(c: char) -> bool {
+    BULLETS.contains(&c) || SUB_BULLETS.contains(&c)
+}
+
+/// The deepest list nesting kept; deeper items count as this deep. Word's list levels stop
+/// at 8 (`w:ilvl` 0–8) and no real specification comes near it, but the depth becomes
+/// indentation in the text form: uncapped, `<ul>` × n around n items wrote n² spaces (a
+/// 1 MB page asked for 4 GB).
+pub const MAX_DEPTH: usize = 8;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     /// 1-based line of the text form where the block starts.
@@ -142,7 +153,7 @@ impl FragmentParser {
             ("li", false) => {
                 self.flush();
                 self.bullet = true;
-                self.depth = self.list_depth.saturating_sub(1);
+                self.depth = self.list_depth.saturating_sub(1).min(MAX_DEPTH);
             }
             ("li" | "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr", _) => {
                 self.flush()
@@ -221,13 +232,18 @@ fn split_glyphs(text: &str, bullet: bool, depth: usize, out: &mut Vec<Item>) {
         depth,
         text: String::new(),
     };
+    // Whether `item.text` holds more than whitespace. Kept as it grows: trimming the text
+    // at every glyph made breaks followed by glyphs (`<li>` + `<br>` × n + `•` × n)
+    // quadratic.
+    let mut has_text = false;
     for c in text.chars() {
         let sub = SUB_BULLETS.contains(&c);
         if !sub && !BULLETS.contains(&c) {
             item.text.push(c);
+            has_text |= !c.is_whitespace();
             continue;
         }
-        if !item.text.trim().is_empty() {
+        if has_text {
             out.push(finish_item(item));
         } else if item.bullet {
             // `<li>• E</li>`: the glyph repeats the list item's own bullet.
@@ -235,11 +251,12 @@ fn split_glyphs(text: &str, bullet: bool, depth: usize, out: &mut Vec<Item>) {
         }
         item = Item {
             bullet: true,
-            depth: depth + usize::from(sub),
+            depth: (depth + usize::from(sub)).min(MAX_DEPTH),
             text: String::new(),
         };
+        has_text = false;
     }
-    if !item.text.trim().is_empty() {
+    if has_text {
         out.push(finish_item(item));
     }
 }
@@ -390,6 +407,42 @@ mod tests {
         assert_eq!(cell.items[0].text.matches(BREAK).count(), 2);
         let html = parse_fragment("a  b", Spaces::Collapse);
         assert_eq!(html.items[0].text, "a b");
+    }
+
+    #[test]
+    fn list_depth_is_capped() {
+        let cell = parse_fragment(
+            &format!("{}<li>Deep ○ Deeper</li>", "<ul>".repeat(1_000)),
+            Spaces::Collapse,
+        );
+        assert_eq!(
+            texts(&cell),
+            vec![
+                (true, MAX_DEPTH, "Deep".to_string()),
+                (true, MAX_DEPTH, "Deeper".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn breaks_then_glyphs_are_read_in_linear_time() {
+        // Each glyph trimmed the whitespace gathered so far: quadratic, minutes for this.
+        let n = 200_000;
+        let start = std::time::Instant::now();
+        for html in [
+            format!("<li>{}{}</li>", "<br>".repeat(n), "•".repeat(n)),
+            format!("• {}", "<br>•".repeat(n)),
+        ] {
+            let cell = parse_fragment(&html, Spaces::Collapse);
+            assert!(cell.items.is_empty(), "{:?}", cell.items.first());
+        }
+        let cell = parse_fragment(&format!("<li>{}x", "\n•".repeat(n)), Spaces::Collapse);
+        assert_eq!(texts(&cell), vec![(true, 0, "x".to_string())]);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

@@ -316,11 +316,16 @@ pub fn marks(text: &str) -> Option<Vec<Requirement>> {
 /// converter left, or a sentence end or criterion opener before a capital.
 const STRONG_BOUNDARY: i32 = 3;
 
+/// The most parts one text is split into: as many criteria as a whole specification may
+/// hold. Real cells run a handful together; without a limit every sentence of a
+/// megabyte-long cell became a criterion.
+const MAX_PARTS: usize = 200;
+
 /// Splits text that holds at least `count` criteria run together, at the likeliest
 /// original line ends: breaks the converter left, then sentence ends, then a capitalised
 /// word that typically opens a criterion. Every strong boundary is taken (a mark can cover
-/// two lines); weaker ones only up to `count` parts. Returns fewer parts when the text
-/// offers too few places to split.
+/// two lines); weaker ones only up to `count` parts; never more than [`MAX_PARTS`] parts.
+/// Returns fewer parts when the text offers too few places to split.
 pub fn split_run_together(text: &str, count: usize) -> Vec<String> {
     let words = words_with_breaks(text);
     if count <= 1 || words.len() < 2 {
@@ -337,7 +342,7 @@ pub fn split_run_together(text: &str, count: usize) -> Vec<String> {
         .count();
     let mut cuts: Vec<usize> = candidates
         .into_iter()
-        .take(strong.max(count - 1))
+        .take(strong.max(count - 1).min(MAX_PARTS - 1))
         .map(|(_, i)| i)
         .collect();
     cuts.sort_unstable();
@@ -703,6 +708,16 @@ mod tests {
             vec!["A professional qualification", "4 GCSE's or NVQ equivalent"]
         );
         assert_eq!(split_run_together("one two", 3), vec!["one two"]);
+    }
+
+    #[test]
+    fn a_text_splits_into_at_most_max_parts_and_keeps_every_word() {
+        let text = "x. Able ".repeat(5_000);
+        for count in [2, 50_000] {
+            let parts = split_run_together(&text, count);
+            assert_eq!(parts.len(), MAX_PARTS);
+            assert_eq!(parts.join(" "), collapse(&text));
+        }
     }
 
     #[test]

@@ -8,12 +8,20 @@ use std::io::{Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::blocks::BREAK;
+use super::blocks::{BREAK, MAX_DEPTH};
 use super::ImportError;
 
 /// The most XML read from one document: a real person specification is a few hundred
-/// kilobytes, and the limit keeps a compressed bomb from exhausting memory.
-const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
+/// kilobytes (a pack of fifty a few megabytes), and the limit keeps a compressed bomb
+/// from exhausting memory. The text read from it is held a few times over (the XML, the
+/// text form, the blocks), so the limit is not much above the largest real document.
+const MAX_XML_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The deepest table nesting kept. A nested table's rows become paragraphs of the
+/// enclosing cell, which copies its text once per level: tables nested deeper than this
+/// are read as paragraphs of the deepest kept cell instead, so that a document of tables
+/// nested thousands deep takes linear, not quadratic, time.
+const MAX_TABLE_DEPTH: usize = 8;
 
 pub fn to_text(body: &[u8]) -> Result<String, ImportError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(body))
@@ -64,16 +72,18 @@ impl CellHtml {
             self.html.push_str("</ul>");
             self.open_lists -= 1;
         }
-        if paragraph.html.trim().is_empty() {
+        let text = paragraph.html.trim();
+        if text.is_empty() {
             return;
         }
-        let tag = if paragraph.list_level.is_some() {
-            "li"
+        let (open, close) = if paragraph.list_level.is_some() {
+            ("<li>", "</li>")
         } else {
-            "p"
+            ("<p>", "</p>")
         };
-        self.html
-            .push_str(&format!("<{tag}>{}</{tag}>", paragraph.html.trim()));
+        self.html.push_str(open);
+        self.html.push_str(text);
+        self.html.push_str(close);
     }
 
     fn finish(mut self) -> String {
@@ -86,6 +96,8 @@ impl CellHtml {
 struct Renderer {
     out: String,
     tables: Vec<Table>,
+    /// Open tables nested beyond [`MAX_TABLE_DEPTH`], whose rows and cells are ignored.
+    flattened: usize,
     paragraph: Option<Paragraph>,
     in_properties: bool,
     in_run_properties: bool,
@@ -148,7 +160,17 @@ fn attribute(element: &BytesStart, local: &[u8]) -> Option<String> {
 impl Renderer {
     fn start(&mut self, element: &BytesStart) {
         match element.local_name().as_ref() {
-            b"tbl" => self.tables.push(Table::default()),
+            b"tbl" if self.tables.len() >= MAX_TABLE_DEPTH => self.flattened += 1,
+            b"tbl" => {
+                if self.tables.is_empty() {
+                    // A top-level table's rows are written out as they end.
+                    self.out.push('\n');
+                }
+                self.tables.push(Table::default());
+            }
+            // The rows and cells of a flattened table (the XML is checked to be well
+            // formed, so they are inside it while `flattened` is set).
+            b"tr" | b"tc" if self.flattened > 0 => {}
             b"tr" => {
                 if let Some(table) = self.tables.last_mut() {
                     table.cells.clear();
@@ -169,7 +191,7 @@ impl Renderer {
             b"ilvl" if self.in_properties => {
                 let level = attribute(element, b"val").and_then(|v| v.parse::<usize>().ok());
                 if let (Some(paragraph), Some(level)) = (self.paragraph.as_mut(), level) {
-                    paragraph.list_level = Some(level.min(8));
+                    paragraph.list_level = Some(level.min(MAX_DEPTH));
                 }
             }
             b"pStyle" if self.in_properties => {
@@ -205,6 +227,8 @@ impl Renderer {
             b"pPr" => self.in_properties = false,
             b"r" => self.end_run(),
             b"p" => self.end_paragraph(),
+            b"tr" | b"tc" if self.flattened > 0 => {}
+            b"tbl" if self.flattened > 0 => self.flattened -= 1,
             b"tc" => {
                 if let Some(table) = self.tables.last_mut() {
                     let cell = table.cell.take().unwrap_or_default();
@@ -212,13 +236,20 @@ impl Renderer {
                 }
             }
             b"tr" => {
+                let top_level = self.tables.len() == 1;
                 if let Some(table) = self.tables.last_mut() {
                     let mut cells = std::mem::take(&mut table.cells);
                     if cells.len() < 2 {
                         // A one-cell row still needs a tab to read as a row.
                         cells.push(String::new());
                     }
-                    table.rows.push(cells.join("\t"));
+                    let row = cells.join("\t");
+                    if top_level {
+                        self.out.push_str(&row);
+                        self.out.push('\n');
+                    } else {
+                        table.rows.push(row);
+                    }
                 }
             }
             b"tbl" => self.end_table(),
@@ -227,14 +258,17 @@ impl Renderer {
     }
 
     fn end_run(&mut self) {
-        let text = escape(&std::mem::take(&mut self.run));
+        let run = std::mem::take(&mut self.run);
         let Some(paragraph) = self.paragraph.as_mut() else {
             return;
         };
-        if self.bold && !text.trim().is_empty() {
-            paragraph.html.push_str(&format!("<b>{text}</b>"));
+        // Bold only around something visible (a break is: it is written `<br>`).
+        if self.bold && run.chars().any(|c| c == BREAK || !c.is_whitespace()) {
+            paragraph.html.push_str("<b>");
+            escape_into(&mut paragraph.html, &run);
+            paragraph.html.push_str("</b>");
         } else {
-            paragraph.html.push_str(&text);
+            escape_into(&mut paragraph.html, &run);
         }
     }
 
@@ -253,21 +287,27 @@ impl Renderer {
         if text.is_empty() {
             return;
         }
-        let text = match text.strip_prefix('#') {
-            Some(rest) => format!("&#35;{rest}"),
-            None => text.to_string(),
+        // Written straight to the output: a paragraph can be most of the document.
+        let (escaped_hash, text) = match text.strip_prefix('#') {
+            Some(rest) => ("&#35;", rest),
+            None => ("", text),
         };
-        match (paragraph.heading, paragraph.list_level) {
+        let end = match (paragraph.heading, paragraph.list_level) {
             (Some(level), _) => {
-                self.out
-                    .push_str(&format!("{} {text}\n\n", "#".repeat(level)));
+                self.out.push_str(&"#".repeat(level));
+                self.out.push(' ');
+                "\n\n"
             }
             (None, Some(level)) => {
-                self.out
-                    .push_str(&format!("{}- {text}\n", "  ".repeat(level)));
+                self.out.push_str(&"  ".repeat(level));
+                self.out.push_str("- ");
+                "\n"
             }
-            (None, None) => self.out.push_str(&format!("{text}\n\n")),
-        }
+            (None, None) => "\n\n",
+        };
+        self.out.push_str(escaped_hash);
+        self.out.push_str(text);
+        self.out.push_str(end);
     }
 
     fn end_table(&mut self) {
@@ -285,14 +325,8 @@ impl Renderer {
                     });
                 }
             }
-            None => {
-                self.out.push('\n');
-                for row in table.rows {
-                    self.out.push_str(&row);
-                    self.out.push('\n');
-                }
-                self.out.push('\n');
-            }
+            // A top-level table: its rows are out already.
+            None => self.out.push('\n'),
         }
     }
 }
@@ -327,20 +361,20 @@ fn heading_level(style: &str) -> Option<usize> {
         .filter(|level| (1..=6).contains(level))
 }
 
-/// Document text written as HTML: markup characters escaped, line breaks as `<br>`.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Document text written as HTML onto `out`: `&` and `<` escaped, line breaks as `<br>`.
+/// (`>` is left: nothing reads it as markup, and escaping it would make a run of them
+/// four times longer.)
+fn escape_into(out: &mut String, text: &str) {
+    out.reserve(text.len());
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             BREAK => out.push_str("<br>"),
             c if c.is_whitespace() => out.push(' '),
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -464,6 +498,66 @@ mod tests {
                 ("A Practice lead", Requirement::Desirable),
             ]
         );
+    }
+
+    /// The deepest nesting of `<p>` in a text form: a nested table's rows are paragraphs.
+    fn paragraph_depth(text: &str) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0);
+        for (at, _) in text.match_indices("p>") {
+            match text[..at].chars().last() {
+                Some('<') => depth += 1,
+                Some('/') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            deepest = deepest.max(depth);
+        }
+        deepest
+    }
+
+    #[test]
+    fn deep_tables_and_list_levels_render_in_linear_size_and_time() {
+        // Each level of nesting copied everything inside it: quadratic (20,000 levels, a
+        // 5 KB upload, took two minutes).
+        let n = 6_000;
+        let level = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>",
+            item(4_000_000, "Essential a")
+        );
+        let body = format!("{}{}", level.repeat(n), "</w:tc></w:tr></w:tbl>".repeat(n));
+        let start = std::time::Instant::now();
+        let text = to_text(&docx(&body)).expect("a readable document");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(text.len() <= body.len() / 2, "{} bytes", text.len());
+        assert_eq!(text.matches("<li>Essential a</li>").count(), n);
+        assert_eq!(paragraph_depth(&text), MAX_TABLE_DEPTH - 1);
+        assert!(!text.contains(&"<ul>".repeat(MAX_DEPTH + 2)));
+        // A shallow nested table still becomes paragraphs of its cell.
+        let nested = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            cell(&paragraph("Skills")),
+            cell(&format!(
+                "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+                cell(&paragraph("A")),
+                cell(&paragraph("B"))
+            ))
+        );
+        assert_eq!(
+            to_text(&docx(&nested)).expect("a readable document"),
+            "\n<p>Skills</p>\t<p><p>A</p> <p>B</p></p>\n\n"
+        );
+    }
+
+    #[test]
+    fn a_list_level_is_capped_and_text_is_not_inflated() {
+        let text = to_text(&docx(&item(4_000_000, "Deep"))).expect("a readable document");
+        assert_eq!(text, format!("{}- Deep\n", "  ".repeat(MAX_DEPTH)));
+        let arrows = ">".repeat(10_000);
+        let text = to_text(&docx(&paragraph(&arrows))).expect("a readable document");
+        assert_eq!(text, format!("{arrows}\n\n"));
     }
 
     #[test]

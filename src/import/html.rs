@@ -2,10 +2,19 @@
 //! lists as `- ` items indented by depth, and each table row as one line of tab-separated
 //! cells that keep their inner HTML.
 
-use super::blocks::{parse_fragment, Spaces, BREAK};
+use super::blocks::{parse_fragment, Spaces, BREAK, MAX_DEPTH};
+use super::text::MAX_MARKS;
+use super::ImportError;
 
-pub fn to_text(html: &str) -> String {
-    let tokens = tokenize(html);
+/// The most tags and runs of text read from a page: four per structure mark the text form
+/// may hold (a real page has one per 30 bytes or more). Refused before anything is built
+/// from them, so a page of nothing but tags takes 16 bytes a tag.
+const MAX_TOKENS: usize = 4 * MAX_MARKS;
+
+pub fn to_text(html: &str) -> Result<String, ImportError> {
+    let tokens = tokenize(html).ok_or_else(|| {
+        ImportError::Unreadable(format!("the page has more than {MAX_TOKENS} tags"))
+    })?;
     let mut out = Renderer {
         html,
         tokens: &tokens,
@@ -14,7 +23,7 @@ pub fn to_text(html: &str) -> String {
     };
     out.render(0, tokens.len());
     out.flush();
-    out.text
+    Ok(out.text)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,13 +43,67 @@ struct Token<'a> {
     end: usize,
 }
 
-fn tokenize(html: &str) -> Vec<Token<'_>> {
+/// A [`Token`] as stored: 16 bytes instead of 40, as a page of bare tags has one token
+/// per three bytes. Offsets fit: `import` reads at most 16 MiB.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    kind: Kind,
+    /// Length of the tag name, which follows `<` (or `</` for a closing tag).
+    name_len: u32,
+    start: u32,
+    end: u32,
+}
+
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl Packed {
+    fn new(token: Token) -> Packed {
+        Packed {
+            kind: token.kind,
+            name_len: offset(token.name.len()),
+            start: offset(token.start),
+            end: offset(token.end),
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    fn unpack<'a>(&self, html: &'a str) -> Token<'a> {
+        let name = match self.kind {
+            Kind::Other => "",
+            kind => {
+                let from = self.start() + 1 + usize::from(kind == Kind::Close);
+                html.get(from..from + self.name_len as usize).unwrap_or("")
+            }
+        };
+        Token {
+            kind: self.kind,
+            name,
+            start: self.start(),
+            end: self.end(),
+        }
+    }
+}
+
+/// The page's tags and runs of text; `None` past [`MAX_TOKENS`].
+fn tokenize(html: &str) -> Option<Vec<Packed>> {
     let mut tokens = Vec::new();
     let mut at = 0;
     // Absolute position of the next '>' at or after `at` (None: there is none), kept so
     // that a run of '<' without '>' is not searched to the end once per '<'.
     let mut next_gt: Option<Option<usize>> = None;
     while at < html.len() {
+        if tokens.len() > MAX_TOKENS {
+            return None;
+        }
         let rest = &html[at..];
         if next_gt.is_some_and(|gt| gt.is_some_and(|gt| gt < at)) {
             next_gt = None;
@@ -69,12 +132,12 @@ fn tokenize(html: &str) -> Vec<Token<'_>> {
                     .find(|c: char| !c.is_ascii_alphanumeric())
                     .unwrap_or(inner.len() - name_start);
                 let name = &inner[name_start..name_start + name_len];
-                tokens.push(Token {
+                tokens.push(Packed::new(Token {
                     kind: if closing { Kind::Close } else { Kind::Open },
                     name,
                     start: at,
                     end: at + close + 1,
-                });
+                }));
                 at += close + 1;
             }
             None => {
@@ -82,17 +145,17 @@ fn tokenize(html: &str) -> Vec<Token<'_>> {
                 let next = rest[first..]
                     .find('<')
                     .map_or(html.len(), |i| at + first + i);
-                tokens.push(Token {
+                tokens.push(Packed::new(Token {
                     kind: Kind::Other,
                     name: "",
                     start: at,
                     end: next,
-                });
+                }));
                 at = next;
             }
         }
     }
-    tokens
+    Some(tokens)
 }
 
 fn is(token: &Token, kind: Kind, names: &[&str]) -> bool {
@@ -109,18 +172,22 @@ const INLINE: &[&str] = &[
 
 struct Renderer<'a> {
     html: &'a str,
-    tokens: &'a [Token<'a>],
+    tokens: &'a [Packed],
     text: String,
     paragraph: String,
 }
 
 impl<'a> Renderer<'a> {
+    fn token(&self, index: usize) -> Token<'a> {
+        self.tokens[index].unpack(self.html)
+    }
+
     /// Index of the token closing the element opened at `open`, or `limit`.
     fn matching(&self, open: usize, limit: usize) -> usize {
-        let name = self.tokens[open].name;
+        let name = self.token(open).name;
         let mut depth = 0usize;
         for index in open..limit {
-            let token = &self.tokens[index];
+            let token = self.token(index);
             if !token.name.eq_ignore_ascii_case(name) {
                 continue;
             }
@@ -140,15 +207,15 @@ impl<'a> Renderer<'a> {
 
     /// The source between the end of token `from` and the start of token `to`.
     fn inner(&self, from: usize, to: usize) -> &'a str {
-        let start = self.tokens[from].end;
-        let end = self.tokens.get(to).map_or(self.html.len(), |t| t.start);
+        let start = self.tokens[from].end();
+        let end = self.tokens.get(to).map_or(self.html.len(), Packed::start);
         self.html.get(start..end.max(start)).unwrap_or("")
     }
 
     fn render(&mut self, from: usize, to: usize) {
         let mut index = from;
         while index < to {
-            let token = self.tokens[index];
+            let token = self.token(index);
             if is(&token, Kind::Open, &["head", "script", "style", "title"]) {
                 index = self.matching(index, to) + 1;
             } else if is(&token, Kind::Open, &["table"]) {
@@ -161,10 +228,12 @@ impl<'a> Renderer<'a> {
                 self.flush();
                 let source = self
                     .html
-                    .get(token.start..self.tokens.get(end).map_or(self.html.len(), |t| t.end))
+                    .get(token.start..self.tokens.get(end).map_or(self.html.len(), Packed::end))
                     .unwrap_or("");
                 for item in parse_fragment(source, Spaces::Collapse).items {
-                    let indent = "  ".repeat(item.depth);
+                    // Capped by the parser already; capped here too, as the indentation is
+                    // what grows with the depth.
+                    let indent = "  ".repeat(item.depth.min(MAX_DEPTH));
                     self.line(&format!("{indent}- {}", escape_text(&item.text)));
                 }
                 self.text.push('\n');
@@ -204,7 +273,7 @@ impl<'a> Renderer<'a> {
     fn table(&mut self, from: usize, to: usize) {
         let mut index = from;
         while index < to {
-            if !is(&self.tokens[index], Kind::Open, &["tr"]) {
+            if !is(&self.token(index), Kind::Open, &["tr"]) {
                 index += 1;
                 continue;
             }
@@ -212,7 +281,7 @@ impl<'a> Renderer<'a> {
             let mut cells = Vec::new();
             let mut cell = index + 1;
             while cell < row_end {
-                if is(&self.tokens[cell], Kind::Open, &["td", "th"]) {
+                if is(&self.token(cell), Kind::Open, &["td", "th"]) {
                     let end = self.matching(cell, row_end);
                     cells.push(one_line(self.inner(cell, end)));
                     cell = end + 1;
@@ -290,10 +359,81 @@ mod tests {
 <table><tr><th>A</th><td><ul><li>One</li></ul></td></tr><tr><td>Only</td></tr></table>\
 <ol><li>First<ul><li>Sub</li></ul></li></ol>loose &amp; text<br>after</body></html>";
         assert_eq!(
-            to_text(html),
+            to_text(html).expect("a page within the limits"),
             "## Person specification\n\nJob <b>Title</b>: Worker\n\n\
 A\t<ul><li>One</li></ul>\nOnly\t\n\n- First\n  - Sub\n\nloose &amp; text\n\nafter\n\n"
         );
+    }
+
+    /// The text form of a hostile page is at most twice the page, whatever its nesting.
+    fn bounded(html: &str) -> String {
+        let text = to_text(html).expect("a page within the limits");
+        assert!(
+            text.len() <= 2 * html.len() + 64,
+            "{} bytes of page gave {} bytes of text",
+            html.len(),
+            text.len()
+        );
+        text
+    }
+
+    #[test]
+    fn a_list_bomb_renders_in_linear_size_at_a_capped_depth() {
+        // The production document, scaled down: `<ul>` × n, then n items all n deep. The
+        // indentation grew with the depth: n = 40,000 asked for 4 GB.
+        let n = 3_000;
+        let html = format!("{}{}", "<ul>".repeat(n), "<li>Essential a</li>".repeat(n));
+        let text = bounded(&html);
+        let indent = " ".repeat(2 * MAX_DEPTH);
+        assert_eq!(text.lines().filter(|l| !l.is_empty()).count(), n);
+        assert!(text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .all(|l| l == format!("{indent}- Essential a")));
+        // Shallow lists keep their indentation.
+        assert_eq!(
+            bounded("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"),
+            "- a\n  - b\n    - c\n\n"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_of_any_kind_renders_in_linear_size() {
+        let n = 5_000;
+        let nested_tables = format!(
+            "{}<ul><li>Working with children</li></ul>{}",
+            "<table><tr><td>Essential</td><td>".repeat(n),
+            "</td></tr></table>".repeat(n)
+        );
+        let deep_bold = format!("<p>{}Essential{}</p>", "<b>".repeat(n), "</b>".repeat(n));
+        let bold_in_a_list = format!("<ul><li>{}E{}</li></ul>", "<b>".repeat(n), "</b>".repeat(n));
+        let unclosed = "<p><div><table><tr><td><ul><li>Essential <b><i><blockquote>".repeat(n);
+        let blockquotes = format!(
+            "{}<p>Essential</p><ul><li>Good IT skills</li></ul>{}",
+            "<blockquote>".repeat(n),
+            "</blockquote>".repeat(n)
+        );
+        let lists_in_tables = format!(
+            "<table><tr><td>Essential</td><td>{}</td></tr></table>",
+            "<ul><li>a".repeat(n)
+        );
+        for html in [
+            nested_tables,
+            deep_bold,
+            bold_in_a_list,
+            unclosed,
+            blockquotes,
+            lists_in_tables,
+        ] {
+            bounded(&html);
+        }
+    }
+
+    #[test]
+    fn a_page_of_nothing_but_tags_is_refused_before_it_is_read() {
+        let html = "<b>".repeat(MAX_TOKENS + 2);
+        assert!(matches!(to_text(&html), Err(ImportError::Unreadable(_))));
+        assert!(to_text(&"<b>".repeat(1_000)).is_ok());
     }
 
     #[test]

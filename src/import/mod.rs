@@ -89,15 +89,43 @@ pub enum ImportError {
     NoSpecification,
 }
 
+/// The largest document [`import`] reads (the API accepts 8 MiB), and the largest text
+/// form it reads a document into.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
 /// Every person specification in the document, in document order; each has at least one
 /// criterion.
+///
+/// Time and memory are linear in the document's size whatever its nesting: list depth
+/// counts up to 8 and Word tables nest up to 8 deep. Documents far beyond any real one are
+/// refused as unreadable: over 16 MiB (or a Word file of over 16 MiB of XML, or a text
+/// form over 16 MiB), a text form with more than 250,000 lines, table cells, tags and
+/// bullets, or more than 2,000 criteria in a specification or 20,000 in all.
 pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportError> {
+    if body.len() > MAX_DOCUMENT_BYTES {
+        return Err(ImportError::Unreadable(format!(
+            "the document is larger than {} MiB",
+            MAX_DOCUMENT_BYTES >> 20
+        )));
+    }
     let text = match format {
         Format::Text => utf8(body)?.to_string(),
-        Format::Html => html::to_text(utf8(body)?),
+        Format::Html => html::to_text(utf8(body)?)?,
         Format::Docx => docx::to_text(body)?,
     };
-    let specs = spec::find_specs(&text::blocks(&text));
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(ImportError::Unreadable(format!(
+            "the text of the document is larger than {} MiB",
+            MAX_DOCUMENT_BYTES >> 20
+        )));
+    }
+    if text::marks(&text) > text::MAX_MARKS {
+        return Err(ImportError::Unreadable(format!(
+            "the document has more than {} lines, table cells, tags and bullets",
+            text::MAX_MARKS
+        )));
+    }
+    let specs = spec::find_specs(&text::blocks(&text))?;
     if specs.is_empty() {
         Err(ImportError::NoSpecification)
     } else {
@@ -170,6 +198,92 @@ mod tests {
         assert_eq!(
             second,
             vec!["Full driving licence; or access to transport", "First aid"]
+        );
+    }
+
+    #[test]
+    fn documents_far_beyond_any_real_one_are_refused() {
+        let unreadable = |format: Format, body: &[u8]| {
+            matches!(import(format, body), Err(ImportError::Unreadable(_)))
+        };
+        assert!(unreadable(
+            Format::Text,
+            "a\t\n".repeat(text::MAX_MARKS / 2 + 1).as_bytes()
+        ));
+        assert!(unreadable(
+            Format::Html,
+            "<p>a</p>".repeat(text::MAX_MARKS + 1).as_bytes()
+        ));
+        assert!(unreadable(
+            Format::Text,
+            &vec![b'a'; MAX_DOCUMENT_BYTES + 1]
+        ));
+        // `&` is written back as `&amp;`: a page of them makes a text form five times larger.
+        let ampersands = format!("<ul><li>{}</li></ul>", "&".repeat(MAX_DOCUMENT_BYTES / 4));
+        assert!(unreadable(Format::Html, ampersands.as_bytes()));
+        // Just under the limits is read.
+        let rows = format!(
+            "ATTRIBUTES\tESSENTIAL\tDESIRABLE\n{}",
+            "Skills\tGood IT skills\tWelsh\n".repeat(1_000)
+        );
+        let specs = import(Format::Text, rows.as_bytes()).expect("a specification");
+        assert_eq!(specs[0].criteria.len(), 2_000);
+    }
+
+    #[test]
+    fn hostile_documents_import_in_linear_time_and_size() {
+        // Scaled-down forms of the documents that exhausted memory or time: each goes
+        // through the whole import (or is refused) quickly. The size of what each stage
+        // builds is checked in the tests of `html`, `docx`, `blocks`, `criteria` and `spec`.
+        let n = 20_000;
+        let documents: Vec<(Format, String)> = vec![
+            (
+                Format::Html,
+                format!("{}{}", "<ul>".repeat(n), "<li>Essential a</li>".repeat(n)),
+            ),
+            (
+                Format::Html,
+                format!(
+                    "<h2>Essential</h2>{}<ul><li>a</li></ul>{}",
+                    "<table><tr><td>Essential</td><td>".repeat(n),
+                    "</td></tr></table>".repeat(n)
+                ),
+            ),
+            (
+                Format::Html,
+                format!("<p>{}Essential{}</p>", "<b>".repeat(n), "</b>".repeat(n)),
+            ),
+            (
+                Format::Html,
+                "<p><div><table><tr><td><ul><li>Essential <b><i><blockquote>".repeat(n),
+            ),
+            (
+                Format::Html,
+                format!("<li>{}{}</li>", "<br>".repeat(n), "•".repeat(n)),
+            ),
+            (
+                Format::Text,
+                format!("Essential\n\n{}- Last\n", "- Criterion\nOR\n".repeat(n)),
+            ),
+            (
+                Format::Text,
+                format!(
+                    "\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>E/D</b>\n\
+                     <b>A. Skills</b>\t{}\tE E\n",
+                    "x. Able ".repeat(n)
+                ),
+            ),
+        ];
+        let start = std::time::Instant::now();
+        for (format, body) in &documents {
+            if let Ok(specs) = import(*format, body.as_bytes()) {
+                assert!(specs.iter().all(|s| s.criteria.len() <= 2_000));
+            }
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "{:?}",
+            start.elapsed()
         );
     }
 

@@ -14,12 +14,22 @@ use super::criteria::{
     sentence_case, sort_methods, split_run_together, starts_lowercase, starts_with_enumerator,
     strip_enumerator, strip_section_letter, Piece,
 };
-use super::{ImportWarning, ImportedCriterion, ImportedSpec};
+use super::{ImportError, ImportWarning, ImportedCriterion, ImportedSpec};
 use crate::domain::{Method, Requirement};
 
-/// Every specification with at least one criterion, in document order.
-pub fn find_specs(blocks: &[Block]) -> Vec<ImportedSpec> {
+/// The most criteria one specification may yield: ten times what the API stores (200),
+/// seventy times the largest real one. Each takes a few hundred bytes while being read.
+const MAX_SPEC_CRITERIA: usize = 2_000;
+
+/// The most criteria a document may yield: thirty times the largest real pack (about 600).
+const MAX_DOCUMENT_CRITERIA: usize = 20_000;
+
+/// Every specification with at least one criterion, in document order. A document with
+/// more criteria than any real one ([`MAX_SPEC_CRITERIA`] in a specification,
+/// [`MAX_DOCUMENT_CRITERIA`] in all) is refused, so that memory stays bounded.
+pub fn find_specs(blocks: &[Block]) -> Result<Vec<ImportedSpec>, ImportError> {
     let mut specs = Vec::new();
+    let mut criteria = 0usize;
     let mut previous_end = 0;
     let mut index = 0;
     while index < blocks.len() {
@@ -37,8 +47,21 @@ pub fn find_specs(blocks: &[Block]) -> Vec<ImportedSpec> {
         };
         match found {
             Some((mut spec, end)) => {
+                if spec.overflowed {
+                    return Err(ImportError::Unreadable(format!(
+                        "a person specification at line {} has more than \
+                         {MAX_SPEC_CRITERIA} criteria",
+                        spec.line
+                    )));
+                }
                 spec.title = find_title(blocks, previous_end, index);
                 if let Some(spec) = spec.finish() {
+                    criteria += spec.criteria.len();
+                    if criteria > MAX_DOCUMENT_CRITERIA {
+                        return Err(ImportError::Unreadable(format!(
+                            "the document has more than {MAX_DOCUMENT_CRITERIA} criteria"
+                        )));
+                    }
                     specs.push(spec);
                 }
                 previous_end = end;
@@ -47,7 +70,7 @@ pub fn find_specs(blocks: &[Block]) -> Vec<ImportedSpec> {
             None => index += 1,
         }
     }
-    specs
+    Ok(specs)
 }
 
 /// A specification being read.
@@ -56,6 +79,8 @@ struct Builder {
     title: Option<String>,
     drafts: Vec<Draft>,
     warnings: Vec<ImportWarning>,
+    /// More than [`MAX_SPEC_CRITERIA`] were offered; the rest were not kept.
+    overflowed: bool,
 }
 
 struct Draft {
@@ -74,11 +99,17 @@ impl Builder {
             title: None,
             drafts: Vec::new(),
             warnings: Vec::new(),
+            overflowed: false,
         }
     }
 
-    /// Adds a criterion and returns its index.
+    /// Adds a criterion and returns its index (past the end when there are too many: the
+    /// criterion is dropped and the specification will be refused).
     fn add(&mut self, category: &str, piece: &Piece, requirement: Requirement) -> usize {
+        if self.drafts.len() >= MAX_SPEC_CRITERIA {
+            self.overflowed = true;
+            return self.drafts.len();
+        }
         self.drafts.push(Draft {
             category: category.to_string(),
             text: piece.text.clone(),
@@ -1027,7 +1058,7 @@ mod tests {
     use super::*;
 
     fn specs(text: &str) -> Vec<ImportedSpec> {
-        find_specs(&blocks(text))
+        find_specs(&blocks(text)).expect("a readable document")
     }
 
     /// (category, description, requirement, methods) of each criterion.
@@ -1056,6 +1087,45 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn more_criteria_than_any_real_document_is_refused() {
+        let list = |n: usize| format!("Essential\n\n{}", "- Good IT skills\n".repeat(n));
+        assert_eq!(
+            specs(&list(MAX_SPEC_CRITERIA))[0].criteria.len(),
+            MAX_SPEC_CRITERIA
+        );
+        assert!(matches!(
+            find_specs(&blocks(&list(MAX_SPEC_CRITERIA + 1))),
+            Err(ImportError::Unreadable(_))
+        ));
+        // Many specifications, each within the limit, but too many criteria in all.
+        let post = |n: usize| format!("# Post\n\n{}\n", list(n));
+        let per_spec = MAX_SPEC_CRITERIA / 2;
+        let document = post(per_spec).repeat(MAX_DOCUMENT_CRITERIA / per_spec);
+        assert_eq!(specs(&document).len(), MAX_DOCUMENT_CRITERIA / per_spec);
+        let document = format!("{document}{}", post(1));
+        assert!(matches!(
+            find_specs(&blocks(&document)),
+            Err(ImportError::Unreadable(_))
+        ));
+        // An `OR` chain is a chain of criteria like any other.
+        let chain = format!(
+            "Essential\n\n{}- Last\n",
+            "- Criterion (A/I)\nOR\n".repeat(MAX_SPEC_CRITERIA)
+        );
+        assert!(find_specs(&blocks(&chain)).is_err());
+        let chain = format!(
+            "Essential\n\n{}- Last\n",
+            "- Criterion (A/I)\nOR\n".repeat(500)
+        );
+        let found = specs(&chain);
+        assert_eq!(found[0].criteria.len(), 501);
+        assert!(found[0]
+            .criteria
+            .iter()
+            .all(|c| c.alternative_group.as_deref() == Some("alt-1")));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod helpers;
 mod import_accuracy;
+mod import_memory;
 
 mod applications;
 mod appointment;
