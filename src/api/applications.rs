@@ -109,8 +109,10 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn from_row(row: &ApplicationRow, hide_identity: bool) -> Application {
-        Application {
+    /// The application as returned; an unknown stored status is an error (500), never
+    /// read as some other status.
+    pub fn from_row(row: &ApplicationRow, hide_identity: bool) -> Result<Application, AppError> {
+        Ok(Application {
             id: row.id.clone(),
             vacancy_id: row.vacancy_id.clone(),
             candidate_code: row.candidate_code.clone(),
@@ -127,11 +129,11 @@ impl Application {
                 right_to_work: row.right_to_work,
                 registration_number: row.registration_number.clone(),
             }),
-            status: ApplicationStatus::parse(&row.status).unwrap_or(ApplicationStatus::Submitted),
+            status: crate::service::rules::application_status(row)?,
             submitted_at: row.submitted_at.clone(),
             updated_at: row.updated_at.clone(),
             version: row.version,
-        }
+        })
     }
 }
 
@@ -244,7 +246,7 @@ pub async fn submit_application(
     .await?;
     Ok(match outcome {
         Submitted::Fresh(row) => {
-            let application = Application::from_row(&row, false);
+            let application = Application::from_row(&row, false)?;
             HttpResponse::Created()
                 .insert_header((header::LOCATION, location(&application.id)))
                 .json(application)
@@ -327,7 +329,7 @@ pub async fn list_applications(
     let items = rows
         .iter()
         .map(|r| Application::from_row(r, access::hide_identity(&caller, &vacancy, r)))
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(page_response(&req, items, next_cursor))
 }
 
@@ -352,7 +354,7 @@ pub async fn get_application(
     let visible = db
         .read(move |conn| access::application(conn, &c, &id))
         .await?;
-    let application = Application::from_row(&visible.application, visible.hide_identity(&caller));
+    let application = Application::from_row(&visible.application, visible.hide_identity(&caller))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, super::etag(application.version)))
         .json(application))
@@ -411,5 +413,5 @@ pub async fn transition_application(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Application::from_row(&row, false)))
+    Ok(HttpResponse::Ok().json(Application::from_row(&row, false)?))
 }

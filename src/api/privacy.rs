@@ -146,7 +146,7 @@ pub async fn erase_personal_data(
     let id = path.into_inner();
     let actor = actor(&caller, &req);
     let row = privacy::erase(&db, caller, actor, id).await?;
-    Ok(HttpResponse::Ok().json(Application::from_row(&row, false)))
+    Ok(HttpResponse::Ok().json(Application::from_row(&row, false)?))
 }
 
 /// Counts at one stage, `null` when suppressed.

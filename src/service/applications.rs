@@ -165,7 +165,7 @@ pub async fn submit(
             Some(&row),
         )?;
         if let Some(key) = key {
-            let application = Application::from_row(&row, false);
+            let application = Application::from_row(&row, false)?;
             store::insert_idempotent(
                 conn,
                 &IdempotencyRow {

@@ -279,6 +279,20 @@ both_backends! {
         assert_eq!(resp.status, 500, "{}", resp.text);
         let resp = app.get(&format!("/api/v1/vacancies/{vid}/shortlist"), &app.recruiter()).await;
         assert_eq!(resp.status, 500, "{}", resp.text);
+        // An unknown application status is not read as `submitted` either.
+        let id = a["id"].as_str().unwrap().to_string();
+        app.db.write(move |conn| {
+            use diesel::prelude::*;
+            use shortlist::db::schema::applications::dsl;
+            diesel::update(dsl::applications.filter(dsl::id.eq(id)))
+                .set(dsl::status.eq("on_hold"))
+                .execute(conn)?;
+            Ok(())
+        }).await.unwrap();
+        let resp = app.get(&format!("/api/v1/applications/{}", a["id"].as_str().unwrap()), &app.recruiter()).await;
+        assert_eq!(resp.status, 500, "{}", resp.text);
+        let resp = app.get(&format!("/api/v1/vacancies/{vid}/applications"), &app.recruiter()).await;
+        assert_eq!(resp.status, 500, "{}", resp.text);
     }
 
     // Finding 2, in-process: an appointment and a failed check at the same instant.
