@@ -84,8 +84,17 @@ impl Board {
         for s in &aggregates {
             rules::method("scores.method", &s.method)?;
         }
-        rules::agreed_inputs(&agreed)?;
-        rules::recorded(&checks)?;
+        for s in &agreed {
+            rules::method("agreed_scores.method", &s.method)?;
+        }
+        for c in &checks {
+            rules::stored(CheckKind::parse(&c.kind), "checks.kind", &c.kind)?;
+            rules::stored(
+                crate::domain::checks::CheckStatus::parse(&c.status),
+                "checks.status",
+                &c.status,
+            )?;
+        }
         Ok(Board {
             rules: rules::vacancy_rules(&vacancy)?,
             criterion_inputs: rules::criterion_inputs(&criteria)?,

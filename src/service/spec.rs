@@ -23,13 +23,20 @@ fn editable_vacancy(
     id: &str,
 ) -> Result<VacancyRow, AppError> {
     let vacancy = locks::vacancy(conn, caller, id, LockMode::Exclusive)?.vacancy;
-    if !rules::vacancy_status(&vacancy)?.spec_editable() {
-        return Err(AppError::Conflict(format!(
+    ensure_draft(&vacancy)?;
+    Ok(vacancy)
+}
+
+/// The spec of `vacancy` may change only while it is a draft.
+fn ensure_draft(vacancy: &VacancyRow) -> Result<(), AppError> {
+    if rules::vacancy_status(vacancy)?.spec_editable() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
             "the person specification is frozen once the vacancy is {}; only a draft can change",
             vacancy.status
-        )));
+        )))
     }
-    Ok(vacancy)
 }
 
 /// The vacancy if its spec may change now (for an import to fail fast before it
@@ -37,12 +44,7 @@ fn editable_vacancy(
 pub async fn editable(db: &Db, caller: Caller, id: String) -> Result<VacancyRow, AppError> {
     db.read(move |conn| {
         let vacancy = vacancy_store::find(conn, &caller.org, &id)?;
-        if !rules::vacancy_status(&vacancy)?.spec_editable() {
-            return Err(AppError::Conflict(format!(
-                "the person specification is frozen once the vacancy is {}; only a draft can change",
-                vacancy.status
-            )));
-        }
+        ensure_draft(&vacancy)?;
         Ok(vacancy)
     })
     .await
