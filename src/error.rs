@@ -36,6 +36,9 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// 409 with its own problem type: the assessor declared a conflict of interest.
+    #[error("{0}")]
+    ConflictOfInterest(String),
     #[error("the resource has changed since it was read")]
     PreconditionFailed,
     #[error("request body too large")]
@@ -62,6 +65,7 @@ impl AppError {
             AppError::Forbidden(_) => ("forbidden", "Forbidden"),
             AppError::NotFound => ("not-found", "Not found"),
             AppError::Conflict(_) => ("conflict", "Conflict"),
+            AppError::ConflictOfInterest(_) => ("conflict-of-interest", "Conflict of interest"),
             AppError::PreconditionFailed => ("precondition-failed", "Precondition failed"),
             AppError::PayloadTooLarge => ("payload-too-large", "Payload too large"),
             AppError::UnsupportedMediaType(_) => {
@@ -120,7 +124,7 @@ impl ResponseError for AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::ConflictOfInterest(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

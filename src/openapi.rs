@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "applications", description = "Applications submitted by portals and recruiters"),
         (name = "scores", description = "Scoresheets, agreed scores and evaluations"),
         (name = "shortlists", description = "Ranked shortlists, the score matrix, decisions and dashboard summaries"),
+        (name = "steps", description = "Assessment plans, step decisions, reopening, conflicts of interest and candidate outcomes"),
         (name = "checks", description = "Pre-employment checks"),
         (name = "privacy", description = "Retention, erasure and the equality report"),
         (name = "audit", description = "The record of every change"),

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{
     applications, audit, checks, criteria, health, panels, privacy, scores, shortlist, spec_import,
-    vacancies,
+    steps, vacancies,
 };
 use crate::auth::JwtKeys;
 use crate::db::Db;
@@ -79,6 +79,13 @@ where
                 .service(shortlist::record_decisions)
                 .service(shortlist::get_score_matrix)
                 .service(shortlist::get_summary)
+                .service(steps::get_plan)
+                .service(steps::put_plan)
+                .service(steps::decide)
+                .service(steps::reopen)
+                .service(steps::list_conflicts)
+                .service(steps::declare_conflict)
+                .service(steps::get_outcome)
                 .service(privacy::get_settings)
                 .service(privacy::set_settings)
                 .service(privacy::retention)

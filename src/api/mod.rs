@@ -13,6 +13,7 @@ pub mod privacy;
 pub mod scores;
 pub mod shortlist;
 pub mod spec_import;
+pub mod steps;
 pub mod vacancies;
 
 use actix_web::http::header::{self, HeaderMap};

@@ -21,6 +21,9 @@ pub struct PanelMember {
     #[validate(length(min = 1, max = 200))]
     pub user_id: String,
     pub role: PanelRole,
+    /// The step keys this member scores; absent or `null`: every step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
@@ -42,6 +45,7 @@ fn to_panel(rows: &[PanelMemberRow]) -> Result<Panel, AppError> {
                         "panel_members.role",
                         &r.role,
                     )?,
+                    steps: crate::service::plan::member_steps(r)?,
                 })
             })
             .collect::<Result<_, AppError>>()?,
@@ -102,12 +106,28 @@ pub async fn set_panel(
     caller.require(WRITERS)?;
     let body = body.into_inner();
     validate(&body)?;
-    let members: Vec<(String, PanelRole)> = body
+    let roles: Vec<(String, PanelRole)> = body
         .members
         .iter()
         .map(|m| (m.user_id.trim().to_string(), m.role))
         .collect();
-    let errors: Vec<FieldError> = validate_panel(&members);
+    let mut errors: Vec<FieldError> = validate_panel(&roles);
+    for (i, m) in body.members.iter().enumerate() {
+        if m.steps
+            .as_ref()
+            .is_some_and(|s| s.is_empty() || s.len() > 10)
+        {
+            errors.push(FieldError::new(
+                format!("members[{i}].steps"),
+                "lists 1 to 10 step keys, or is absent for every step",
+            ));
+        }
+    }
+    let members: Vec<(String, PanelRole, Option<Vec<String>>)> = body
+        .members
+        .iter()
+        .map(|m| (m.user_id.trim().to_string(), m.role, m.steps.clone()))
+        .collect();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

@@ -5,13 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{access, actor, validate};
+use super::{actor, validate};
 use crate::auth::{Caller, Role};
-use crate::db::criteria::{self as criteria_store};
-use crate::db::scores::{self as store};
 use crate::db::Db;
 use crate::domain::checks::CheckKind;
-use crate::domain::evaluation::{evaluate, Evaluation, Stage};
+use crate::domain::evaluation::{evaluate, Evaluation};
+use crate::domain::plan::ScoreStanding;
 use crate::domain::Method;
 use crate::error::{AppError, Problem};
 use crate::service::{rules, scoring};
@@ -33,6 +32,11 @@ pub struct Scoresheet {
     pub method: Method,
     #[validate(nested)]
     pub scores: Vec<ScoreEntry>,
+    /// A paper scoresheet typed in by a recruiter or admin: the `sub` of the panel
+    /// member whose scores these are. Both are recorded.
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,6 +45,8 @@ pub struct StoredScoresheet {
     pub method: Method,
     /// The JWT `sub` of the assessor (or of the chair, for agreed scores).
     pub assessor: String,
+    /// Who typed a paper sheet in, when not the assessor.
+    pub entered_by: Option<String>,
     pub scores: Vec<ScoreEntry>,
 }
 
@@ -55,6 +61,7 @@ impl StoredScoresheet {
         StoredScoresheet {
             application_id,
             method,
+            entered_by: None,
             assessor,
             scores: lines
                 .map(|(criterion_id, score, evidence)| ScoreEntry {
@@ -72,6 +79,11 @@ pub struct Score {
     pub criterion_id: String,
     pub method: Method,
     pub assessor: String,
+    /// Who typed a paper sheet in on the assessor's behalf.
+    pub entered_by: Option<String>,
+    /// `counting`; `excluded` (no longer on the panel or at that step) or `recused`
+    /// (a declared conflict of interest) scores are kept and shown, never counted.
+    pub standing: ScoreStanding,
     pub score: i32,
     pub evidence: Option<String>,
     #[schema(value_type = String, format = DateTime)]
@@ -99,9 +111,10 @@ pub struct ApplicationScores {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StageParams {
-    /// `shortlisting` (default) counts only the vacancy's shortlisting methods; `final`
-    /// counts every method.
-    pub stage: Option<Stage>,
+    /// A step key of the vacancy's plan (default: the first step). On the default plan
+    /// `shortlisting` counts only the vacancy's shortlisting methods and `final` every
+    /// method; in general a step counts its methods and every earlier step's.
+    pub stage: Option<String>,
 }
 
 /// The evaluation of one application at one stage.
@@ -109,9 +122,13 @@ pub struct StageParams {
 pub struct ApplicationEvaluation {
     pub application_id: String,
     pub candidate_code: String,
-    pub stage: Stage,
+    /// The step key.
+    pub stage: String,
     #[serde(flatten)]
     pub evaluation: Evaluation,
+    /// Panel members who declared a conflict of interest with this applicant: their
+    /// scores for it do not count.
+    pub recused_assessors: Vec<String>,
     /// Required pre-employment checks not yet clear or waived.
     pub pending_checks: Vec<CheckKind>,
     /// Required checks that failed.
@@ -196,32 +213,29 @@ pub async fn list_scores(
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel])?;
     let id = path.into_inner();
-    let (application_id, scores, agreed) = db
-        .read(move |conn| {
-            let visible = access::application(conn, &caller, &id)?;
-            Ok((
-                visible.application.id.clone(),
-                store::for_application(conn, &visible.application.id)?,
-                store::agreed_for_application(conn, &visible.application.id)?,
-            ))
-        })
+    let scored = db
+        .read(move |conn| scoring::load_scored(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(ApplicationScores {
-        application_id,
-        scores: scores
+        application_id: scored.visible.application.id.clone(),
+        scores: scored
+            .scores
             .into_iter()
-            .filter_map(|s| {
+            .filter_map(|(s, standing)| {
                 Some(Score {
                     method: Method::parse(&s.method)?,
                     criterion_id: s.criterion_id,
                     assessor: s.assessor,
+                    entered_by: s.entered_by,
+                    standing,
                     score: s.score,
                     evidence: s.evidence,
                     submitted_at: s.submitted_at,
                 })
             })
             .collect(),
-        agreed_scores: agreed
+        agreed_scores: scored
+            .agreed
             .into_iter()
             .filter_map(|a| {
                 Some(AgreedScore {
@@ -256,32 +270,42 @@ pub async fn get_evaluation(
     query: web::Query<StageParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel])?;
-    let stage = query.stage.unwrap_or(Stage::Shortlisting);
     let id = path.into_inner();
-    let (visible, criteria, scores, agreed, checks) = db
-        .read(move |conn| {
-            let visible = access::application(conn, &caller, &id)?;
-            let criteria = criteria_store::for_vacancy(conn, &visible.vacancy.id)?;
-            let scores = store::for_application(conn, &visible.application.id)?;
-            let agreed = store::agreed_for_application(conn, &visible.application.id)?;
-            let checks = crate::db::checks::for_application(conn, &visible.application.id)?;
-            Ok((visible, criteria, scores, agreed, checks))
-        })
+    let scored = db
+        .read(move |conn| scoring::load_scored(conn, &caller, &id))
         .await?;
-    let (pending_checks, failed_checks) = rules::check_state(&visible.vacancy, &checks)?;
+    let k = match query.stage.as_deref() {
+        None => 0,
+        Some(key) => scored.plan.index_of(key).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "unknown step '{key}': this vacancy's steps are {}",
+                scored
+                    .plan
+                    .steps
+                    .iter()
+                    .map(|s| s.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?,
+    };
+    let visible = &scored.visible;
+    let (pending_checks, failed_checks) = rules::check_state(&visible.vacancy, &scored.checks)?;
+    let counted = scored.plan.cumulative_methods(k);
     let evaluation = evaluate(
         &rules::vacancy_rules(&visible.vacancy)?,
-        &rules::criterion_inputs(&criteria)?,
-        &rules::score_inputs(&scores)?,
-        &rules::agreed_inputs(&agreed)?,
+        &rules::criterion_inputs(&scored.criteria)?,
+        &rules::score_inputs(&scored.counting())?,
+        &rules::agreed_inputs(&scored.agreed)?,
         &rules::declarations_of(&visible.application),
-        stage,
+        &counted,
     );
     Ok(HttpResponse::Ok().json(ApplicationEvaluation {
         application_id: visible.application.id.clone(),
         candidate_code: visible.application.candidate_code.clone(),
-        stage,
+        stage: scored.plan.steps[k].key.clone(),
         evaluation,
+        recused_assessors: scored.recused.clone(),
         pending_checks,
         failed_checks,
     }))

@@ -17,7 +17,8 @@ use crate::db::applications::ApplicationRow;
 use crate::db::{panels, Db, DbConnection};
 use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
-use crate::domain::evaluation::{rank, PairStatus, Recommendation, Scale, Stage};
+use crate::domain::evaluation::{rank, PairStatus, Recommendation, Scale};
+use crate::domain::plan::{within_cut_off, CutOffRow, Outcome, ScoreStanding};
 use crate::domain::shortlist::{proposed, Decision, Ranked};
 use crate::domain::vacancy::VacancyStatus;
 use crate::domain::{Method, Requirement};
@@ -44,6 +45,11 @@ fn load_visible_board(
     let visible = access::vacancy(conn, caller, vacancy_id)?;
     if !caller.is_staff() && visible.seat.is_none() {
         return Err(AppError::Forbidden("portals do not see shortlists".into()));
+    }
+    // Panel members see nothing built from a pair they have not scored themself, so
+    // their views start from individual scores and drop what they may not see.
+    if !caller.is_staff() {
+        return Ok(Board::load(conn, visible.vacancy)?.blind_for(&caller.sub));
     }
     if individual_scores {
         Board::load(conn, visible.vacancy)
@@ -79,6 +85,11 @@ pub struct ShortlistEntry {
     pub pending_checks: Vec<CheckKind>,
     pub failed_checks: Vec<CheckKind>,
     pub flags: Vec<String>,
+    /// The applicant's outcome at this step (`pending` until decided).
+    pub step_outcome: Outcome,
+    /// Within the step's cut-off: a proposal shown beside the entry, `null` when the
+    /// step has none.
+    pub within_cut_off: Option<bool>,
     #[serde(skip)]
     criterion_scores: Vec<Option<f64>>,
 }
@@ -87,7 +98,8 @@ pub struct ShortlistEntry {
 pub struct Shortlist {
     pub vacancy_id: String,
     pub reference: String,
-    pub stage: Stage,
+    /// The step key (`shortlisting` or `final` on the default plan).
+    pub stage: String,
     pub top: Option<u32>,
     /// Ranked applicants first (by rank, ties in submission order), then the rest in
     /// submission order.
@@ -97,8 +109,9 @@ pub struct Shortlist {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ShortlistParams {
-    /// `shortlisting` (default) or `final`.
-    pub stage: Option<Stage>,
+    /// A step key of the vacancy's plan (default: the first step; `shortlisting` or
+    /// `final` on the default plan). Methods count cumulatively.
+    pub stage: Option<String>,
     /// Only entries with this recommendation.
     pub recommendation: Option<Recommendation>,
     /// Include withdrawn applications (default false).
@@ -109,21 +122,52 @@ pub struct ShortlistParams {
     pub top: Option<u32>,
 }
 
-fn in_scope(status: ApplicationStatus, stage: Stage, include_withdrawn: bool) -> bool {
+/// Who a step's list is for: everyone not withdrawn (unless asked), less those who
+/// stopped at an earlier step.
+fn in_scope(
+    status: ApplicationStatus,
+    outcomes: &[Outcome],
+    k: usize,
+    include_withdrawn: bool,
+) -> bool {
     match status {
         ApplicationStatus::Withdrawn => include_withdrawn,
-        // The final stage is for those who went on past shortlisting.
-        ApplicationStatus::NotShortlisted => stage == Stage::Shortlisting,
-        _ => true,
+        // Later steps are for those who went on past shortlisting.
+        ApplicationStatus::NotShortlisted if k > 0 => false,
+        _ => !outcomes.iter().take(k).any(|o| o.stops()),
     }
 }
 
-fn build_shortlist(board: &Board, caller: &Caller, params: &ShortlistParams) -> Shortlist {
-    let stage = params.stage.unwrap_or(Stage::Shortlisting);
+/// The step a view asks for: its key, or the first step.
+pub fn step_of(board: &Board, stage: Option<&str>) -> Result<usize, AppError> {
+    match stage {
+        None => Ok(0),
+        Some(key) => board.step_index(key),
+    }
+}
+
+fn build_shortlist(
+    board: &Board,
+    caller: &Caller,
+    params: &ShortlistParams,
+    k: usize,
+) -> Shortlist {
     let include_withdrawn = params.include_withdrawn.unwrap_or(false);
-    let evaluations = board.evaluate(stage);
+    let evaluations = board.evaluate_step(k);
+    let outcomes: Vec<Vec<Outcome>> = board
+        .applications
+        .iter()
+        .map(|a| board.outcomes_of(&a.id))
+        .collect();
     let chosen: Vec<usize> = (0..board.applications.len())
-        .filter(|&i| in_scope(status_of(&board.applications[i]), stage, include_withdrawn))
+        .filter(|&i| {
+            in_scope(
+                status_of(&board.applications[i]),
+                &outcomes[i],
+                k,
+                include_withdrawn,
+            )
+        })
         .collect();
     let ranking = rank(
         &chosen
@@ -160,6 +204,23 @@ fn build_shortlist(board: &Board, caller: &Caller, params: &ShortlistParams) -> 
             .collect::<Vec<_>>(),
         params.top,
     );
+    let step = &board.plan.steps[k];
+    let cut: Option<HashMap<usize, bool>> = step.cut_off.map(|cut| {
+        let within = within_cut_off(
+            &cut,
+            &ordered
+                .iter()
+                .map(|&(i, r, _)| CutOffRow {
+                    rank: r,
+                    recommendation: evaluations[i].recommendation,
+                    percentage: evaluations[i].percentage,
+                    guaranteed_interview: evaluations[i].guaranteed_interview,
+                })
+                .collect::<Vec<_>>(),
+            board.plan.protects_guaranteed_interview(k),
+        );
+        ordered.iter().map(|&(i, _, _)| i).zip(within).collect()
+    });
     let entries = ordered
         .into_iter()
         .zip(picks)
@@ -195,6 +256,8 @@ fn build_shortlist(board: &Board, caller: &Caller, params: &ShortlistParams) -> 
                 pending_checks,
                 failed_checks,
                 flags: e.flags.clone(),
+                step_outcome: outcomes[i][k],
+                within_cut_off: cut.as_ref().map(|c| c[&i]),
                 criterion_scores: board
                     .criteria
                     .iter()
@@ -222,7 +285,7 @@ fn build_shortlist(board: &Board, caller: &Caller, params: &ShortlistParams) -> 
     Shortlist {
         vacancy_id: board.vacancy.id.clone(),
         reference: board.vacancy.reference.clone(),
-        stage,
+        stage: step.key.clone(),
         top: params.top,
         entries,
     }
@@ -352,8 +415,9 @@ pub async fn get_shortlist(
     if params.top.is_some_and(|n| n == 0 || n > 100_000) {
         return Err(AppError::validation("top", "must be between 1 and 100000"));
     }
+    let k = step_of(&board, params.stage.as_deref())?;
     let shortlist = crate::metrics::time_shortlist(&req, wants_csv(&req), || {
-        build_shortlist(&board, &caller, &params)
+        build_shortlist(&board, &caller, &params, k)
     });
     if wants_csv(&req) {
         let filename = format!(
@@ -362,10 +426,7 @@ pub async fn get_shortlist(
                 .vacancy
                 .reference
                 .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
-            serde_json::to_value(shortlist.stage)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
+            shortlist.stage
         );
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -385,6 +446,9 @@ type PairKey<'a> = (&'a str, &'a str, &'a str);
 pub struct AssessorScore {
     pub assessor: String,
     pub score: i32,
+    /// `counting`, or `excluded` (no longer on the panel or at that step) or `recused`
+    /// (a declared conflict of interest): kept and shown, never counted.
+    pub standing: ScoreStanding,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -455,10 +519,15 @@ pub async fn get_score_matrix(
     let board = db
         .read(move |conn| load_visible_board(conn, &c, &id, true))
         .await?;
-    // Every method counts at the final stage, so each pair's own result is reported.
-    let evaluations = board.evaluate(Stage::Final);
-    let mut by_pair: HashMap<PairKey, Vec<(String, i32)>> = HashMap::new();
-    for s in board.individual_scores() {
+    // Every method counts at the last step, so each pair's own result is reported.
+    let evaluations = board.evaluate_step(board.plan.last_index());
+    let mut by_pair: HashMap<PairKey, Vec<(String, i32, ScoreStanding)>> = HashMap::new();
+    let all = board
+        .individual_scores()
+        .iter()
+        .map(|s| (s, ScoreStanding::Counting))
+        .chain(board.excluded.iter().map(|(s, st)| (s, *st)));
+    for (s, st) in all {
         by_pair
             .entry((
                 s.application_id.as_str(),
@@ -466,7 +535,7 @@ pub async fn get_score_matrix(
                 s.method.as_str(),
             ))
             .or_default()
-            .push((s.assessor.clone(), s.score));
+            .push((s.assessor.clone(), s.score, st));
     }
     let agreed: HashMap<PairKey, i32> = board
         .agreed
@@ -507,9 +576,10 @@ pub async fn get_score_matrix(
                             .get(&key)
                             .map(|list| {
                                 list.iter()
-                                    .map(|(assessor, score)| AssessorScore {
+                                    .map(|(assessor, score, standing)| AssessorScore {
                                         assessor: assessor.clone(),
                                         score: *score,
+                                        standing: *standing,
                                     })
                                     .collect()
                             })
@@ -714,8 +784,8 @@ pub async fn get_summary(
             Ok((board, panel))
         })
         .await?;
-    let shortlisting = board.evaluate(Stage::Shortlisting);
-    let final_stage = board.evaluate(Stage::Final);
+    let shortlisting = board.evaluate_step(0);
+    let final_stage = board.evaluate_step(board.plan.last_index());
     let mut by_status: BTreeMap<String, usize> = ApplicationStatus::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), 0))

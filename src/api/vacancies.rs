@@ -50,6 +50,16 @@ pub struct Scoring {
     #[schema(minimum = 0, maximum = 100)]
     #[validate(range(min = 0, max = 100))]
     pub pass_mark: i32,
+    /// A (criterion, method) pair with fewer counting assessors than this, and no
+    /// agreed score, is pending. Default 1.
+    #[schema(minimum = 1, maximum = 20)]
+    #[validate(range(min = 1, max = 20))]
+    #[serde(default = "one_assessor")]
+    pub min_assessors: i32,
+}
+
+fn one_assessor() -> i32 {
+    1
 }
 
 impl Default for Scoring {
@@ -58,6 +68,7 @@ impl Default for Scoring {
             min: 0,
             max: 3,
             pass_mark: 2,
+            min_assessors: 1,
         }
     }
 }
@@ -131,6 +142,7 @@ impl Vacancy {
                 min: row.scoring_min,
                 max: row.scoring_max,
                 pass_mark: row.scoring_pass_mark,
+                min_assessors: row.min_assessors,
             },
             shortlisting_methods: parse_methods(&row.shortlisting_methods)
                 .ok_or_else(|| corrupt("shortlisting_methods"))?,
@@ -416,6 +428,7 @@ pub async fn create_vacancy(
         scoring_min: scoring.min,
         scoring_max: scoring.max,
         scoring_pass_mark: scoring.pass_mark,
+        min_assessors: scoring.min_assessors,
         shortlisting_methods: methods_json(&shortlisting_methods),
         created_at: now.clone(),
         updated_at: now,
@@ -637,6 +650,7 @@ pub(crate) fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
         row.scoring_min = v.min;
         row.scoring_max = v.max;
         row.scoring_pass_mark = v.pass_mark;
+        row.min_assessors = v.min_assessors;
     }
     if let Some(v) = changes.shortlisting_methods {
         row.shortlisting_methods = methods_json(&v);

@@ -72,6 +72,14 @@ pub fn put(conn: &mut DbConnection, row: &CheckRow) -> QueryResult<Option<CheckR
     Ok(before)
 }
 
+/// The first step reopened: its shortlisting decision no longer stands.
+pub fn delete_decision(conn: &mut DbConnection, application_id: &str) -> QueryResult<()> {
+    use shortlist_decisions::dsl;
+    diesel::delete(dsl::shortlist_decisions.filter(dsl::application_id.eq(application_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn insert_decision(conn: &mut DbConnection, row: &DecisionRow) -> QueryResult<()> {
     diesel::insert_into(shortlist_decisions::table)
         .values(row)

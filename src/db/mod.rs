@@ -9,6 +9,7 @@ pub mod panels;
 pub mod privacy;
 pub mod schema;
 pub mod scores;
+pub mod steps;
 pub mod vacancies;
 
 use std::sync::{Arc, Mutex};

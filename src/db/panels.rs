@@ -12,6 +12,8 @@ pub struct PanelMemberRow {
     pub user_id: String,
     pub role: String,
     pub added_at: String,
+    /// JSON array of the step keys the member scores; `None`: every step.
+    pub steps: Option<String>,
 }
 
 pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<PanelMemberRow>> {

@@ -190,5 +190,6 @@ pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> QueryRe
             decisions::override_reason.eq(None::<String>),
         ))
         .execute(conn)?;
+    super::steps::erase_free_text(conn, application_id)?;
     Ok(())
 }

@@ -33,6 +33,7 @@ diesel::table! {
         updated_at -> Text,
         version -> Integer,
         positions -> Integer,
+        min_assessors -> Integer,
     }
 }
 
@@ -90,6 +91,7 @@ diesel::table! {
         user_id -> Text,
         role -> Text,
         added_at -> Text,
+        steps -> Nullable<Text>,
     }
 }
 
@@ -162,6 +164,7 @@ diesel::table! {
         score -> Integer,
         evidence -> Nullable<Text>,
         submitted_at -> Text,
+        entered_by -> Nullable<Text>,
     }
 }
 
@@ -214,6 +217,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assessment_steps (vacancy_id, step_key) {
+        vacancy_id -> Text,
+        step_key -> Text,
+        position -> Integer,
+        title -> Text,
+        kind -> Text,
+        methods -> Text,
+        cut_off -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scoring_seats (vacancy_id, user_id, method) {
+        vacancy_id -> Text,
+        user_id -> Text,
+        method -> Text,
+    }
+}
+
+diesel::table! {
+    conflicts_of_interest (application_id, user_id) {
+        application_id -> Text,
+        user_id -> Text,
+        vacancy_id -> Text,
+        reason -> Nullable<Text>,
+        declared_by -> Text,
+        declared_at -> Text,
+    }
+}
+
+diesel::table! {
+    step_outcomes (application_id, step_key) {
+        application_id -> Text,
+        step_key -> Text,
+        vacancy_id -> Text,
+        outcome -> Text,
+        reason_code -> Text,
+        reason -> Nullable<Text>,
+        feedback -> Nullable<Text>,
+        override_reason -> Nullable<Text>,
+        decided_by -> Text,
+        decided_at -> Text,
+    }
+}
+
+diesel::table! {
+    step_decision_log (seq) {
+        seq -> BigInt,
+        application_id -> Text,
+        step_key -> Text,
+        vacancy_id -> Text,
+        action -> Text,
+        outcome -> Nullable<Text>,
+        reason_code -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        feedback -> Nullable<Text>,
+        override_reason -> Nullable<Text>,
+        decided_by -> Text,
+        decided_at -> Text,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -234,4 +300,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_heads,
     org_settings,
     equality_snapshots,
+    assessment_steps,
+    scoring_seats,
+    conflicts_of_interest,
+    step_outcomes,
+    step_decision_log,
 );

@@ -20,6 +20,8 @@ pub struct ScoreRow {
     pub score: i32,
     pub evidence: Option<String>,
     pub submitted_at: String,
+    /// Who typed a paper scoresheet in on the assessor's behalf.
+    pub entered_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -157,10 +159,25 @@ pub fn pair_aggregates_for_vacancy(
     conn: &mut DbConnection,
     vacancy_id: &str,
 ) -> QueryResult<Vec<PairAggregateRow>> {
+    use super::schema::conflicts_of_interest as conflict;
     use super::schema::scores::dsl;
-    use diesel::dsl::{count_star, max, min, sum};
+    use super::schema::scoring_seats as seat;
+    use diesel::dsl::{count_star, exists, max, min, not, sum};
+    // Only counting scores: the assessor holds a seat for the method (on the panel, at
+    // that step) and has not declared a conflict with the applicant.
     dsl::scores
+        .inner_join(
+            seat::table.on(seat::vacancy_id
+                .eq(dsl::vacancy_id)
+                .and(seat::user_id.eq(dsl::assessor))
+                .and(seat::method.eq(dsl::method))),
+        )
         .filter(dsl::vacancy_id.eq(vacancy_id))
+        .filter(not(exists(
+            conflict::table
+                .filter(conflict::application_id.eq(dsl::application_id))
+                .filter(conflict::user_id.eq(dsl::assessor)),
+        )))
         .group_by((dsl::application_id, dsl::criterion_id, dsl::method))
         .select((
             dsl::application_id,

@@ -43,6 +43,8 @@ pub struct VacancyRow {
     pub version: i32,
     /// How many people the vacancy appoints (at least 1).
     pub positions: i32,
+    /// A pair with fewer counting assessors (and no agreed score) is pending.
+    pub min_assessors: i32,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> QueryResult<()> {

@@ -152,6 +152,42 @@ impl Stage {
     }
 }
 
+/// Which methods count in an evaluation: a stage of the default plan, or the methods
+/// of a step of an assessment plan and every step before it (cumulative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted<'a> {
+    Stage(Stage),
+    Methods(&'a [Method]),
+}
+
+impl From<Stage> for Counted<'_> {
+    fn from(stage: Stage) -> Self {
+        Counted::Stage(stage)
+    }
+}
+
+impl<'a> From<&'a [Method]> for Counted<'a> {
+    fn from(methods: &'a [Method]) -> Self {
+        Counted::Methods(methods)
+    }
+}
+
+impl<'a> From<&'a Vec<Method>> for Counted<'a> {
+    fn from(methods: &'a Vec<Method>) -> Self {
+        Counted::Methods(methods)
+    }
+}
+
+impl Counted<'_> {
+    fn includes(self, rules: &VacancyRules, method: Method) -> bool {
+        match self {
+            Counted::Stage(Stage::Shortlisting) => rules.shortlisting_methods.contains(&method),
+            Counted::Stage(Stage::Final) => true,
+            Counted::Methods(methods) => methods.contains(&method),
+        }
+    }
+}
+
 /// The vacancy's scoring scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scale {
@@ -220,6 +256,8 @@ pub struct VacancyRules {
     pub driving_required: bool,
     pub max_penalty_points: i32,
     pub max_at_fault_accidents: i32,
+    /// A pair with fewer counting assessors than this, and no agreed score, is pending.
+    pub min_assessors: u32,
 }
 
 impl Default for VacancyRules {
@@ -231,6 +269,7 @@ impl Default for VacancyRules {
             driving_required: false,
             max_penalty_points: 9,
             max_at_fault_accidents: 3,
+            min_assessors: 1,
         }
     }
 }
@@ -434,27 +473,27 @@ struct RequirementUnit {
 }
 
 /// Evaluates one application at one stage.
-pub fn evaluate(
+pub fn evaluate<'c>(
     rules: &VacancyRules,
     criteria: &[CriterionInput],
     scores: &[ScoreInput],
     agreed: &[AgreedScoreInput],
     declarations: &Declarations,
-    stage: Stage,
+    stage: impl Into<Counted<'c>>,
 ) -> Evaluation {
     let pairs = gather_pair_scores(scores, agreed);
-    evaluate_pairs(rules, criteria, &pairs, declarations, stage)
+    evaluate_pairs(rules, criteria, &pairs, declarations, stage.into())
 }
 
 /// [`evaluate`] from per-pair aggregates instead of individual scores: the same rules,
 /// the same result (a property test holds them equal).
-pub fn evaluate_summaries(
+pub fn evaluate_summaries<'c>(
     rules: &VacancyRules,
     criteria: &[CriterionInput],
     summaries: &[PairSummary],
     agreed: &[AgreedScoreInput],
     declarations: &Declarations,
-    stage: Stage,
+    stage: impl Into<Counted<'c>>,
 ) -> Evaluation {
     let mut pairs: HashMap<PairKey<'_>, PairScores> = HashMap::with_capacity(summaries.len());
     for s in summaries.iter().filter(|s| s.count > 0) {
@@ -472,7 +511,7 @@ pub fn evaluate_summaries(
             .or_default()
             .agreed = Some(a.score);
     }
-    evaluate_pairs(rules, criteria, &pairs, declarations, stage)
+    evaluate_pairs(rules, criteria, &pairs, declarations, stage.into())
 }
 
 fn evaluate_pairs(
@@ -480,7 +519,7 @@ fn evaluate_pairs(
     criteria: &[CriterionInput],
     pairs: &HashMap<PairKey<'_>, PairScores>,
     declarations: &Declarations,
-    stage: Stage,
+    stage: Counted<'_>,
 ) -> Evaluation {
     let mut ordered: Vec<&CriterionInput> = criteria.iter().collect();
     // Stable sort: criteria sharing a position keep the order they were given in.
@@ -612,17 +651,10 @@ fn gather_pair_scores<'a>(
     pairs
 }
 
-fn counts_at_stage(rules: &VacancyRules, stage: Stage, method: Method) -> bool {
-    match stage {
-        Stage::Shortlisting => rules.shortlisting_methods.contains(&method),
-        Stage::Final => true,
-    }
-}
-
 fn evaluate_criterion(
     criterion: &CriterionInput,
     rules: &VacancyRules,
-    stage: Stage,
+    stage: Counted<'_>,
     pairs: &HashMap<PairKey<'_>, PairScores>,
 ) -> CriterionOutcome {
     let mut methods = criterion.methods.clone();
@@ -635,7 +667,7 @@ fn evaluate_criterion(
     let mut results = Vec::with_capacity(methods.len());
 
     for method in methods {
-        if !counts_at_stage(rules, stage, method) {
+        if !stage.includes(rules, method) {
             results.push(uncounted_pair(method));
             continue;
         }
@@ -643,6 +675,7 @@ fn evaluate_criterion(
             method,
             pairs.get(&(criterion.id.as_str(), method)),
             rules.scale,
+            rules.min_assessors,
         );
         if let Some(score) = score {
             weighted = weighted.plus(score.times(weight));
@@ -691,6 +724,7 @@ fn evaluate_pair(
     method: Method,
     scores: Option<&PairScores>,
     scale: Scale,
+    min_assessors: u32,
 ) -> (MethodResult, Option<Fraction>) {
     let pair = scores.copied().unwrap_or_default();
     let agreed = pair.agreed;
@@ -700,7 +734,9 @@ fn evaluate_pair(
     // "mean >= pass mark" is decided without floating-point error.
     let score = match agreed {
         Some(agreed) => Some(Fraction::whole(i128::from(agreed))),
-        None if pair.count == 0 => None,
+        // Too few independent views to stand on their own: wait for more, or for
+        // the chair's agreed score.
+        None if pair.count == 0 || pair.count < min_assessors => None,
         None => Some(Fraction::new(i128::from(pair.sum), i128::from(pair.count))),
     };
 

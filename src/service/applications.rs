@@ -15,6 +15,7 @@ use crate::db::{self, Db, LockMode};
 use crate::domain::application::{
     candidate_code, move_refusal, normalise_email, ApplicationStatus, MoveContext,
 };
+use crate::domain::plan::{reached, Outcome, StepDecision};
 use crate::domain::shortlist::Decision;
 use crate::domain::time::is_before_close;
 use crate::domain::vacancy::VacancyStatus;
@@ -197,6 +198,25 @@ pub struct TransitionRequest {
 /// `not_shortlisted` are shortlisting decisions and go through
 /// [`decisions::record`]; every other move is checked by `move_refusal` under the
 /// vacancy's exclusive lock (appointments count against `positions`).
+/// A batch's field names (`decisions[0].reason`), as a transition's body names them.
+fn unprefixed(e: AppError) -> AppError {
+    match e {
+        AppError::Validation(list) => AppError::Validation(
+            list.into_iter()
+                .map(|f| {
+                    let field = f
+                        .field
+                        .strip_prefix("decisions[0].")
+                        .unwrap_or(&f.field)
+                        .to_string();
+                    crate::domain::FieldError::new(field, f.message)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 pub async fn transition(
     db: &Db,
     caller: Caller,
@@ -237,25 +257,62 @@ pub async fn transition(
                     override_reason: request.override_reason.clone(),
                 }],
             )
-            .map_err(|e| match e {
-                // The batch's field names, as this route's body names them.
-                AppError::Validation(list) => AppError::Validation(
-                    list.into_iter()
-                        .map(|f| {
-                            let field = f
-                                .field
-                                .strip_prefix("decisions[0].")
-                                .unwrap_or(&f.field)
-                                .to_string();
-                            crate::domain::FieldError::new(field, f.message)
-                        })
-                        .collect(),
-                ),
-                other => other,
-            })?;
+            .map_err(unprefixed)?;
             return Ok(store::find(conn, &caller.org, &before.id)?);
         }
         let vacancy = &found.vacancy;
+        let plan = super::plan::load(conn, vacancy)?;
+        let outcomes = super::plan::outcomes_of(
+            &plan,
+            &crate::db::steps::outcomes_for_application(conn, &before.id)?,
+            &before.id,
+        )?;
+        let current = crate::domain::plan::current_step(&outcomes);
+        // Turning down someone still being assessed is that step's decision: the same
+        // rules and record as the steps route.
+        if request.to == ApplicationStatus::Unsuccessful
+            && from == ApplicationStatus::Shortlisted
+            && matches!(outcomes[current], Outcome::Pending | Outcome::Reserve)
+        {
+            let key = plan.steps[current].key.clone();
+            super::steps::record(
+                conn,
+                &caller,
+                &actor,
+                found.vacancy,
+                &key,
+                &[super::steps::StepDecisionRequest {
+                    application_id: before.id.clone(),
+                    decision: StepDecision::NotProgressed,
+                    reason_code: None,
+                    reason: request.reason.clone().unwrap_or_default(),
+                    feedback: None,
+                    override_reason: request.override_reason.clone(),
+                }],
+                false,
+            )
+            .map_err(unprefixed)?;
+            return Ok(store::find(conn, &caller.org, &before.id)?);
+        }
+        // An offer needs the last step progressed. On the default plan (two stages,
+        // where the offer has always been the final decision) making it records that.
+        let mut offer_decides_final = false;
+        if request.to == ApplicationStatus::Offered {
+            let last = plan.last_index();
+            if outcomes[last] != Outcome::Progressed {
+                if plan.is_default && reached(&outcomes, last) && outcomes[last] == Outcome::Pending
+                {
+                    offer_decides_final = true;
+                } else {
+                    return Err(AppError::Conflict(format!(
+                        "{} is {} at step '{}': an offer needs the last step progressed",
+                        before.candidate_code,
+                        outcomes[last].as_str(),
+                        plan.steps[last].key
+                    )));
+                }
+            }
+        }
         let appointed = if request.to == ApplicationStatus::Appointed {
             store::count_with_status(conn, &vacancy.id, ApplicationStatus::Appointed.as_str())?
         } else {
@@ -288,6 +345,15 @@ pub async fn transition(
         row.status = request.to.as_str().into();
         row.version += 1;
         row.updated_at = db::now_text();
+        if offer_decides_final {
+            super::steps::record_offer_as_final(
+                conn,
+                &caller,
+                &row,
+                &plan.steps[plan.last_index()].key,
+                request.reason.as_deref(),
+            )?;
+        }
         super::updated(store::update(conn, &row, before.version)?)?;
         super::record_move(
             conn,

@@ -1,7 +1,7 @@
 //! Everything the views and decisions of one vacancy need, loaded in a fixed handful
 //! of queries (never a query per application) and evaluated in memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,14 +10,17 @@ use super::rules::{self, declarations_of};
 use crate::db::applications::{self as application_store, ApplicationRow};
 use crate::db::checks::{self as check_store, CheckRow};
 use crate::db::criteria::{self as criteria_store, CriterionRow};
+use crate::db::panels as panel_store;
 use crate::db::scores::{self as score_store, AgreedScoreRow, PairAggregateRow, ScoreRow};
+use crate::db::steps as step_store;
 use crate::db::vacancies::VacancyRow;
 use crate::db::DbConnection;
 use crate::domain::checks::{outstanding, CheckKind};
 use crate::domain::evaluation::{
     evaluate, evaluate_summaries, AgreedScoreInput, CriterionInput, Evaluation, PairSummary,
-    ScoreInput, Stage, VacancyRules,
+    ScoreInput, VacancyRules,
 };
+use crate::domain::plan::{blind_visible, standing, Outcome, Plan, ScoreStanding};
 use crate::domain::Method;
 use crate::error::AppError;
 
@@ -39,6 +42,16 @@ pub struct Board {
     pub aggregates: Vec<PairAggregateRow>,
     pub agreed: Vec<AgreedScoreRow>,
     pub checks: Vec<CheckRow>,
+    /// The assessment plan (the default plan when none is stored).
+    pub plan: Plan,
+    /// Each application's outcome at every step (absent: all pending).
+    pub outcomes: HashMap<String, Vec<Outcome>>,
+    pub outcome_rows: Vec<step_store::OutcomeRow>,
+    /// The users recused from each application.
+    pub recused: HashMap<String, HashSet<String>>,
+    /// Scores that do not count (removed members, seats on other steps, recusals),
+    /// kept for recruiters to see; only with individual scores.
+    pub excluded: Vec<(ScoreRow, ScoreStanding)>,
     /// The vacancy's rules, criteria and required checks, read loudly once at load.
     rules: VacancyRules,
     criterion_inputs: Vec<CriterionInput>,
@@ -74,6 +87,31 @@ impl Board {
         let applications = application_store::all_for_vacancy(conn, &vacancy.id)?;
         let agreed = score_store::agreed_for_vacancy(conn, &vacancy.id)?;
         let checks = check_store::for_vacancy(conn, &vacancy.id)?;
+        let plan = super::plan::load(conn, &vacancy)?;
+        let outcome_rows = step_store::outcomes_for_vacancy(conn, &vacancy.id)?;
+        let outcomes = super::plan::outcomes_by_application(&plan, &outcome_rows)?;
+        let recused = super::plan::recusals(&step_store::conflicts_for_vacancy(conn, &vacancy.id)?);
+        // Individual scores are split into those that count and those that do not,
+        // by the same rule the aggregate query applies in SQL.
+        let mut excluded = Vec::new();
+        let scores = match scores {
+            None => None,
+            Some(all) => {
+                let members = panel_store::for_vacancy(conn, &vacancy.id)?;
+                let seats = super::plan::seats(&plan, &members)?;
+                let none = HashSet::new();
+                let mut counting = Vec::with_capacity(all.len());
+                for s in all {
+                    let method = rules::method("scores.method", &s.method)?;
+                    let recused_here = recused.get(&s.application_id).unwrap_or(&none);
+                    match standing(&s.assessor, method, &seats, recused_here) {
+                        ScoreStanding::Counting => counting.push(s),
+                        other => excluded.push((s, other)),
+                    }
+                }
+                Some(counting)
+            }
+        };
         // Every enumerated value the views read, read loudly here, once.
         for a in &applications {
             rules::application_status(a)?;
@@ -105,7 +143,72 @@ impl Board {
             aggregates,
             agreed,
             checks,
+            plan,
+            outcomes,
+            outcome_rows,
+            recused,
+            excluded,
             vacancy,
+        })
+    }
+
+    /// Blind until submitted: what a panel member (not staff) may see. Others'
+    /// scores and agreed scores for an (application, method) they have not scored
+    /// themself are dropped before anything is built from them; and what does not
+    /// count is not theirs to see either.
+    pub fn blind_for(mut self, viewer: &str) -> Board {
+        let Some(scores) = self.scores.take() else {
+            return self;
+        };
+        let keys: Vec<(&str, crate::domain::Method, &str)> = scores
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.application_id.as_str(),
+                    Method::parse(&s.method)?,
+                    s.assessor.as_str(),
+                ))
+            })
+            .collect();
+        let visible = blind_visible(viewer, &keys);
+        let own: HashSet<(String, String)> = scores
+            .iter()
+            .filter(|s| s.assessor == viewer)
+            .map(|s| (s.application_id.clone(), s.method.clone()))
+            .collect();
+        let kept: Vec<ScoreRow> = scores
+            .into_iter()
+            .zip(visible)
+            .filter(|(_, v)| *v)
+            .map(|(s, _)| s)
+            .collect();
+        self.agreed
+            .retain(|a| own.contains(&(a.application_id.clone(), a.method.clone())));
+        self.excluded.clear();
+        self.scores = Some(kept);
+        self
+    }
+
+    /// Each step's outcome for one application, in plan order.
+    pub fn outcomes_of(&self, application_id: &str) -> Vec<Outcome> {
+        self.outcomes
+            .get(application_id)
+            .cloned()
+            .unwrap_or_else(|| vec![Outcome::Pending; self.plan.steps.len()])
+    }
+
+    /// The step index of `key`, or 400 naming the plan's steps.
+    pub fn step_index(&self, key: &str) -> Result<usize, AppError> {
+        self.plan.index_of(key).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "unknown step '{key}': this vacancy's steps are {}",
+                self.plan
+                    .steps
+                    .iter()
+                    .map(|s| s.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
         })
     }
 
@@ -113,8 +216,11 @@ impl Board {
         self.scores.as_deref().unwrap_or(&[])
     }
 
-    /// The evaluation of every application at `stage`, in application order.
-    pub fn evaluate(&self, stage: Stage) -> Vec<Evaluation> {
+    /// The evaluation of every application at step `k` of the plan (its methods and
+    /// every earlier step's), in application order.
+    pub fn evaluate_step(&self, k: usize) -> Vec<Evaluation> {
+        let stage = self.plan.cumulative_methods(k);
+        let stage = &stage;
         let rules = &self.rules;
         let criteria = &self.criterion_inputs;
         let mut scores: HashMap<&str, Vec<ScoreInput>> = HashMap::new();

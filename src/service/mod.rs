@@ -13,10 +13,12 @@ pub mod checks;
 pub mod decisions;
 pub mod locks;
 pub mod panels;
+pub mod plan;
 pub mod privacy;
 pub mod rules;
 pub mod scoring;
 pub mod spec;
+pub mod steps;
 pub mod vacancies;
 
 /// Audits a lifecycle move of a vacancy or an application as `<entity>.transitioned`,

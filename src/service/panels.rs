@@ -17,7 +17,7 @@ pub async fn replace(
     caller: Caller,
     actor: Actor,
     vacancy_id: String,
-    members: Vec<(String, PanelRole)>,
+    members: Vec<(String, PanelRole, Option<Vec<String>>)>,
 ) -> Result<Vec<PanelMemberRow>, AppError> {
     db.write(move |conn| {
         let vacancy = locks::vacancy(conn, &caller, &vacancy_id, LockMode::Exclusive)?.vacancy;
@@ -27,11 +27,26 @@ pub async fn replace(
                 vacancy.status
             )));
         }
+        let plan = super::plan::load(conn, &vacancy)?;
+        let mut errors = Vec::new();
+        for (i, (_, _, steps)) in members.iter().enumerate() {
+            for key in steps.iter().flatten() {
+                if plan.index_of(key).is_none() {
+                    errors.push(crate::domain::FieldError::new(
+                        format!("members[{i}].steps"),
+                        format!("'{key}' is not a step of this vacancy's assessment plan"),
+                    ));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
         let before = store::for_vacancy(conn, &vacancy.id)?;
         let now = db::now_text();
         let rows: Vec<PanelMemberRow> = members
             .iter()
-            .map(|(user, role)| PanelMemberRow {
+            .map(|(user, role, steps)| PanelMemberRow {
                 vacancy_id: vacancy.id.clone(),
                 user_id: user.clone(),
                 role: role.as_str().into(),
@@ -40,9 +55,36 @@ pub async fn replace(
                     .find(|b| &b.user_id == user)
                     .map(|b| b.added_at.clone())
                     .unwrap_or_else(|| now.clone()),
+                steps: steps
+                    .as_ref()
+                    .map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into())),
             })
             .collect();
         store::replace(conn, &vacancy.id, &rows)?;
+        super::plan::refresh_seats(conn, &vacancy, &plan)?;
+        // A member removed: their scores stop counting (kept, shown as excluded).
+        for gone in before
+            .iter()
+            .filter(|b| !rows.iter().any(|r| r.user_id == b.user_id))
+        {
+            #[derive(serde::Serialize)]
+            struct Removed<'a> {
+                user_id: &'a str,
+                role: &'a str,
+            }
+            audit::record(
+                conn,
+                &actor,
+                "panel.member_removed",
+                "vacancy",
+                &vacancy.id,
+                Some(&Removed {
+                    user_id: &gone.user_id,
+                    role: &gone.role,
+                }),
+                None::<&()>,
+            )?;
+        }
         audit::record(
             conn,
             &actor,

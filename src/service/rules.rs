@@ -102,6 +102,7 @@ pub fn vacancy_rules(v: &VacancyRow) -> Result<VacancyRules, AppError> {
         driving_required: driving_requirement(v)?.needs_licence(),
         max_penalty_points: v.max_penalty_points,
         max_at_fault_accidents: v.max_at_fault_accidents,
+        min_assessors: u32::try_from(v.min_assessors.max(1)).unwrap_or(1),
     })
 }
 

@@ -103,6 +103,11 @@ pub async fn update(
         row.version = before.version + 1;
         row.updated_at = db::now_text();
         super::vacancy_updated(store::update(conn, &row, before.version)?)?;
+        // The default plan follows the shortlisting methods, and seats follow the plan.
+        if row.shortlisting_methods != before.shortlisting_methods {
+            let plan = super::plan::load(conn, &row)?;
+            super::plan::refresh_seats(conn, &row, &plan)?;
+        }
         audit::record(
             conn,
             &actor,
@@ -158,6 +163,7 @@ pub async fn transition(
                     blockers.join("; ")
                 )));
             }
+            super::plan::check_plan_covers_spec(conn, &before)?;
             crate::db::applications::ensure_counter(conn, &before.id)?;
         }
         if to == VacancyStatus::Filled {

@@ -266,7 +266,8 @@ fn table() -> Vec<Row> {
             body: |_| Some(json!({"to": "withdrawn", "reason": "Accepted another post"})),
             expect: [OK, OK, NO, NO, OK],
         },
-        // Scores: the assessor is on the panel, or a recruiter/admin (domain.md, Scores).
+        // Scores: every score belongs to a panel member (process.md). Staff off the
+        // panel pass authorisation and are then asked for `on_behalf_of` (422).
         Row {
             method: "POST",
             path: "/api/v1/applications/{application_id}/scoresheets",
@@ -276,7 +277,70 @@ fn table() -> Vec<Row> {
                     json!({"method": "application", "scores": [{"criterion_id": w.open_criteria[0], "score": 2}]}),
                 )
             },
+            expect: [Outcome::Other(422), Outcome::Other(422), OK, NO, NO],
+        },
+        // Steps, conflicts and outcomes (api.md).
+        Row {
+            method: "GET",
+            path: "/api/v1/vacancies/{vacancy_id}/assessment-plan",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, OK, OK, OK],
+        },
+        Row {
+            method: "PUT",
+            path: "/api/v1/vacancies/{vacancy_id}/assessment-plan",
+            on: On::Draft,
+            body: |_| {
+                Some(json!({"steps": [
+                    {"key": "sift", "title": "Sift", "kind": "sift", "methods": ["application"]},
+                    {"key": "interview", "title": "Interview", "kind": "interview",
+                     "methods": ["test", "interview", "presentation", "documents"]}
+                ]}))
+            },
+            expect: [OK, OK, NO, NO, NO],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/vacancies/{vacancy_id}/steps/{step_key}/decisions",
+            on: On::Open,
+            body: |w| {
+                Some(
+                    json!({"decisions": [{"application_id": w.application, "decision": "reserve",
+                    "reason_code": "meets_criteria", "reason": "Held in reserve pending the sift"}]}),
+                )
+            },
+            expect: [OK, OK, NO, NO, NO],
+        },
+        // Nothing is decided in the world, so an authorised caller meets the rule (409).
+        Row {
+            method: "POST",
+            path: "/api/v1/vacancies/{vacancy_id}/steps/{step_key}/reopen",
+            on: On::Open,
+            body: |w| Some(json!({"application_id": w.application, "reason": "Appeal received"})),
+            expect: [Outcome::Other(409), Outcome::Other(409), NO, NO, NO],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/applications/{application_id}/conflicts",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, OK, OK, NO],
+        },
+        // A member declares for themself; the world's `panel` user sits on the panel.
+        Row {
+            method: "POST",
+            path: "/api/v1/applications/{application_id}/conflicts",
+            on: On::Open,
+            body: |_| Some(json!({"user_id": "panel", "reason": "Former line manager"})),
             expect: [OK, OK, OK, NO, NO],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/applications/{application_id}/outcome",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, NO, OK, OK],
         },
         Row {
             method: "GET",
@@ -562,7 +626,8 @@ impl World {
             .replace("{vacancy_id}", vacancy)
             .replace("{criterion_id}", criterion)
             .replace("{application_id}", &self.application)
-            .replace("{kind}", "right_to_work");
+            .replace("{kind}", "right_to_work")
+            .replace("{step_key}", "shortlisting");
         assert!(
             !uri.contains('{'),
             "{} {}: the authz matrix does not know how to fill a parameter of this path; \

@@ -17,7 +17,8 @@ both_backends! {
         let (vid, criteria) = app.open_vacancy().await;
         let a = apply_with_equality(&app, &vid, "Erin Erasure", "female").await;
         let id = a["id"].as_str().unwrap();
-        app.post(&format!("/api/v1/applications/{id}/scoresheets"), &app.recruiter(), json!({"method": "application", "scores": [
+        app.set_panel(&vid, &[("ann", "member")]).await;
+        app.post(&format!("/api/v1/applications/{id}/scoresheets"), &app.panel("ann"), json!({"method": "application", "scores": [
             {"criterion_id": criteria[0]["id"], "score": 3, "evidence": "Erin's degree from Leeds"}
         ]})).await.expect(200);
         let admin = app.token(Role::Admin);

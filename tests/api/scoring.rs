@@ -61,7 +61,14 @@ both_backends! {
         app.post(&uri, &app.panel("stranger"), sheet.clone()).await.expect_problem(404);
         app.post(&uri, &app.token(Role::Viewer), sheet.clone()).await.expect_problem(403);
         app.post(&uri, &app.token(Role::Portal), sheet.clone()).await.expect_problem(403);
-        app.post(&uri, &app.recruiter(), sheet.clone()).await.expect(200);
+        // Every score belongs to a panel member: a recruiter off the panel enters a
+        // paper sheet on a member's behalf, and both are recorded.
+        app.post(&uri, &app.recruiter(), sheet.clone()).await.expect_problem(422);
+        let paper = json!({"method": "application", "on_behalf_of": "ann", "scores": [{"criterion_id": c[0], "score": 2}]});
+        app.post(&uri, &app.panel("cat"), paper.clone()).await.expect_problem(403);
+        let entered = app.post(&uri, &app.recruiter(), paper).await.expect(200).body;
+        assert_eq!(entered["assessor"], "ann");
+        assert_eq!(entered["entered_by"], "recruiter");
         let agreed = format!("/api/v1/applications/{id}/agreed-scores");
         app.put(&agreed, &app.panel("ann"), sheet.clone()).await.expect_problem(403);
         app.put(&agreed, &app.recruiter(), sheet.clone()).await.expect_problem(403);
@@ -78,7 +85,8 @@ both_backends! {
         let c = ids(&criteria);
         let a = app.apply(&vid, "Withdrawer", json!({})).await;
         let b = app.apply(&vid, "Stayer", json!({})).await;
-        let sheet = json!({"method": "application", "scores": [{"criterion_id": c[0], "score": 2}]});
+        app.set_panel(&vid, &[("ann", "member")]).await;
+        let sheet = json!({"method": "application", "on_behalf_of": "ann", "scores": [{"criterion_id": c[0], "score": 2}]});
         app.post(&format!("/api/v1/applications/{}/transitions", a["id"].as_str().unwrap()), &app.recruiter(), json!({"to": "withdrawn"})).await.expect(200);
         app.post(&format!("/api/v1/applications/{}/scoresheets", a["id"].as_str().unwrap()), &app.recruiter(), sheet.clone()).await.expect_problem(409);
         app.post(&format!("/api/v1/vacancies/{vid}/transitions"), &app.recruiter(), json!({"to": "closed"})).await.expect(200);
@@ -147,6 +155,7 @@ both_backends! {
     async fn evaluation_of_the_sample_spec(app: TestApp) {
         let (vid, criteria) = app.open_vacancy().await;
         let c = ids(&criteria);
+        app.set_panel(&vid, &[("ann", "member")]).await;
         let a = app.apply(&vid, "Evaluated", json!({})).await;
         let id = a["id"].as_str().unwrap();
         let eval_uri = format!("/api/v1/applications/{id}/evaluation");
@@ -156,7 +165,7 @@ both_backends! {
         assert_eq!(before["candidate_code"], "C-0001");
         // Right to work, references (2 by default): nothing recorded yet.
         assert_eq!(before["pending_checks"], json!(["right_to_work", "references"]));
-        app.post(&format!("/api/v1/applications/{id}/scoresheets"), &app.recruiter(), json!({"method": "application", "scores": [
+        app.post(&format!("/api/v1/applications/{id}/scoresheets"), &app.panel("ann"), json!({"method": "application", "scores": [
             {"criterion_id": c[0], "score": 2}, {"criterion_id": c[1], "score": 0}, {"criterion_id": c[2], "score": 3}
         ]})).await.expect(200);
         let e = app.get(&eval_uri, &app.recruiter()).await.expect(200).body;

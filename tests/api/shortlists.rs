@@ -81,7 +81,7 @@ both_backends! {
         let row = m["rows"].as_array().unwrap().iter().find(|r| r["application_id"] == json!(a)).unwrap();
         let cell = row["cells"].as_array().unwrap().iter()
             .find(|c| c["criterion_id"] == criteria[0]["id"] && c["method"] == "application").unwrap();
-        assert_eq!(cell["scores"], json!([{"assessor": "ann", "score": 2}, {"assessor": "bob", "score": 0}]));
+        assert_eq!(cell["scores"], json!([{"assessor": "ann", "score": 2, "standing": "counting"}, {"assessor": "bob", "score": 0, "standing": "counting"}]));
         assert_eq!(cell["aggregate"], 1.0);
         assert_eq!(cell["spread"], 2);
         assert_eq!(cell["status"], "unmet");

@@ -23,7 +23,7 @@ both_backends! {
         assert_eq!(v["guaranteed_interview_scheme"], true);
         assert_eq!(v["anonymised_shortlisting"], false);
         assert_eq!(v["occupational_health_required"], false);
-        assert_eq!(v["scoring"], json!({"min": 0, "max": 3, "pass_mark": 2}));
+        assert_eq!(v["scoring"], json!({"min": 0, "max": 3, "pass_mark": 2, "min_assessors": 1}));
         assert_eq!(v["shortlisting_methods"], json!(["application"]));
         assert_eq!(v["closing_date"], json!(null));
         assert_eq!(v["version"], 1);
@@ -40,7 +40,7 @@ both_backends! {
             "driving_requirement": "regular", "max_penalty_points": 6, "max_at_fault_accidents": 1,
             "professional_registration": "Social Work England", "references_required": 3,
             "occupational_health_required": true, "guaranteed_interview_scheme": false,
-            "anonymised_shortlisting": true, "scoring": {"min": 1, "max": 7, "pass_mark": 4},
+            "anonymised_shortlisting": true, "scoring": {"min": 1, "max": 7, "pass_mark": 4, "min_assessors": 2},
             "shortlisting_methods": ["application", "test"]
         });
         let created = app.post("/api/v1/vacancies", &app.recruiter(), body.clone()).await.expect(201).body;

@@ -1,0 +1,252 @@
+//! Rows and queries of the assessment plan, scoring seats, conflicts of interest and
+//! step outcomes (with their never-rewritten log).
+
+use diesel::prelude::*;
+
+use super::schema::{
+    assessment_steps, conflicts_of_interest, scoring_seats, step_decision_log, step_outcomes,
+};
+use super::DbConnection;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = assessment_steps)]
+pub struct StepRow {
+    pub vacancy_id: String,
+    pub step_key: String,
+    pub position: i32,
+    pub title: String,
+    pub kind: String,
+    /// JSON array of method names.
+    pub methods: String,
+    /// JSON `{"top": N}` or `{"min_percentage": P}`.
+    pub cut_off: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = scoring_seats)]
+pub struct SeatRow {
+    pub vacancy_id: String,
+    pub user_id: String,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = conflicts_of_interest)]
+pub struct ConflictRow {
+    pub application_id: String,
+    pub user_id: String,
+    pub vacancy_id: String,
+    pub reason: Option<String>,
+    pub declared_by: String,
+    pub declared_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = step_outcomes)]
+pub struct OutcomeRow {
+    pub application_id: String,
+    pub step_key: String,
+    pub vacancy_id: String,
+    pub outcome: String,
+    pub reason_code: String,
+    pub reason: Option<String>,
+    pub feedback: Option<String>,
+    pub override_reason: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, serde::Serialize)]
+#[diesel(table_name = step_decision_log)]
+pub struct LogEntry {
+    pub application_id: String,
+    pub step_key: String,
+    pub vacancy_id: String,
+    /// `decided`, `reinstated` or `reopened`.
+    pub action: String,
+    pub outcome: Option<String>,
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    pub feedback: Option<String>,
+    pub override_reason: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = step_decision_log)]
+pub struct LoggedDecision {
+    pub seq: i64,
+    pub application_id: String,
+    pub step_key: String,
+    pub vacancy_id: String,
+    pub action: String,
+    pub outcome: Option<String>,
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    pub feedback: Option<String>,
+    pub override_reason: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+pub fn plan_for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<StepRow>> {
+    use assessment_steps::dsl;
+    dsl::assessment_steps
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(StepRow::as_select())
+        .order(dsl::position.asc())
+        .load(conn)
+}
+
+pub fn replace_plan(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    rows: &[StepRow],
+) -> QueryResult<()> {
+    use assessment_steps::dsl;
+    diesel::delete(dsl::assessment_steps.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)?;
+    for row in rows {
+        diesel::insert_into(assessment_steps::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn replace_seats(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    rows: &[SeatRow],
+) -> QueryResult<()> {
+    use scoring_seats::dsl;
+    diesel::delete(dsl::scoring_seats.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)?;
+    for chunk in rows.chunks(200) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(scoring_seats::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn conflicts_for_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> QueryResult<Vec<ConflictRow>> {
+    use conflicts_of_interest::dsl;
+    dsl::conflicts_of_interest
+        .filter(dsl::application_id.eq(application_id))
+        .select(ConflictRow::as_select())
+        .order(dsl::declared_at.asc())
+        .load(conn)
+}
+
+pub fn conflicts_for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> QueryResult<Vec<ConflictRow>> {
+    use conflicts_of_interest::dsl;
+    dsl::conflicts_of_interest
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(ConflictRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_conflict(conn: &mut DbConnection, row: &ConflictRow) -> QueryResult<()> {
+    diesel::insert_into(conflicts_of_interest::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn outcomes_for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> QueryResult<Vec<OutcomeRow>> {
+    use step_outcomes::dsl;
+    dsl::step_outcomes
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .select(OutcomeRow::as_select())
+        .load(conn)
+}
+
+pub fn outcomes_for_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> QueryResult<Vec<OutcomeRow>> {
+    use step_outcomes::dsl;
+    dsl::step_outcomes
+        .filter(dsl::application_id.eq(application_id))
+        .select(OutcomeRow::as_select())
+        .load(conn)
+}
+
+/// Sets the current outcome of one step (delete then insert: both backends, no upsert).
+pub fn set_outcome(conn: &mut DbConnection, row: &OutcomeRow) -> QueryResult<()> {
+    clear_outcome(conn, &row.application_id, &row.step_key)?;
+    diesel::insert_into(step_outcomes::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn clear_outcome(
+    conn: &mut DbConnection,
+    application_id: &str,
+    step_key: &str,
+) -> QueryResult<()> {
+    use step_outcomes::dsl;
+    diesel::delete(
+        dsl::step_outcomes
+            .filter(dsl::application_id.eq(application_id))
+            .filter(dsl::step_key.eq(step_key)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn log(conn: &mut DbConnection, entry: &LogEntry) -> QueryResult<()> {
+    diesel::insert_into(step_decision_log::table)
+        .values(entry)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn log_for_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> QueryResult<Vec<LoggedDecision>> {
+    use step_decision_log::dsl;
+    dsl::step_decision_log
+        .filter(dsl::application_id.eq(application_id))
+        .select(LoggedDecision::as_select())
+        .order(dsl::seq.asc())
+        .load(conn)
+}
+
+/// Erasure: the free text of decisions, feedback and declared conflicts goes.
+pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> QueryResult<()> {
+    use step_decision_log::dsl as log;
+    use step_outcomes::dsl as out;
+    diesel::update(out::step_outcomes.filter(out::application_id.eq(application_id)))
+        .set((
+            out::reason.eq(Some("[erased]")),
+            out::feedback.eq(None::<String>),
+            out::override_reason.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    diesel::update(log::step_decision_log.filter(log::application_id.eq(application_id)))
+        .set((
+            log::reason.eq(Some("[erased]")),
+            log::feedback.eq(None::<String>),
+            log::override_reason.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    use conflicts_of_interest::dsl as conflict;
+    diesel::update(
+        conflict::conflicts_of_interest.filter(conflict::application_id.eq(application_id)),
+    )
+    .set(conflict::reason.eq(None::<String>))
+    .execute(conn)?;
+    Ok(())
+}
