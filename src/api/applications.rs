@@ -16,6 +16,7 @@ use crate::db::applications::{self as store, ApplicationRow, ListFilter};
 use crate::db::Db;
 use crate::domain::application::{validate_declarations, ApplicationStatus};
 use crate::error::{AppError, Problem};
+use crate::service::steps::StepProgress;
 
 /// Who may submit applications.
 pub const SUBMITTERS: &[Role] = &[Role::Admin, Role::Recruiter, Role::Portal];
@@ -101,6 +102,12 @@ pub struct Application {
     /// `null` wherever `candidate` is.
     pub declarations: Option<Declarations>,
     pub status: ApplicationStatus,
+    /// The step of the vacancy's assessment plan the application is at.
+    #[serde(default)]
+    pub current_step: Option<String>,
+    /// Each step's outcome and candidate-facing feedback, in plan order.
+    #[serde(default)]
+    pub steps: Option<Vec<StepProgress>>,
     #[schema(value_type = String, format = DateTime)]
     pub submitted_at: String,
     #[schema(value_type = String, format = DateTime)]
@@ -109,6 +116,14 @@ pub struct Application {
 }
 
 impl Application {
+    pub fn with_progress(mut self, progress: Option<(String, Vec<StepProgress>)>) -> Application {
+        if let Some((current, steps)) = progress {
+            self.current_step = Some(current);
+            self.steps = Some(steps);
+        }
+        self
+    }
+
     /// The application as returned; an unknown stored status is an error (500), never
     /// read as some other status.
     pub fn from_row(row: &ApplicationRow, hide_identity: bool) -> Result<Application, AppError> {
@@ -130,6 +145,8 @@ impl Application {
                 registration_number: row.registration_number.clone(),
             }),
             status: crate::service::rules::application_status(row)?,
+            current_step: None,
+            steps: None,
             submitted_at: row.submitted_at.clone(),
             updated_at: row.updated_at.clone(),
             version: row.version,
@@ -307,7 +324,7 @@ pub async fn list_applications(
     let status = filter.status.map(|s| s.as_str().to_string());
     let vacancy_id = path.into_inner();
     let c = caller.clone();
-    let (rows, vacancy) = db
+    let rows = db
         .read(move |conn| {
             let visible = access::vacancy(conn, &c, &vacancy_id)?;
             // A portal sees only its own submissions.
@@ -322,14 +339,21 @@ pub async fn list_applications(
                     limit: limit + 1,
                 },
             )?;
-            Ok((rows, visible.vacancy))
+            let progress = crate::service::steps::progress_of_rows(conn, &visible.vacancy, &rows)?;
+            Ok((rows, visible.vacancy, progress))
         })
         .await?;
+    let (rows, vacancy, mut progress) = (rows.0, rows.1, rows.2);
     let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.submitted_at, &r.id]));
     let items = rows
         .iter()
-        .map(|r| Application::from_row(r, access::hide_identity(&caller, &vacancy, r)))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|r| {
+            Ok(
+                Application::from_row(r, access::hide_identity(&caller, &vacancy, r))?
+                    .with_progress(progress.remove(&r.id)),
+            )
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(page_response(&req, items, next_cursor))
 }
 
@@ -351,10 +375,19 @@ pub async fn get_application(
     caller.require(READERS)?;
     let id = path.into_inner();
     let c = caller.clone();
-    let visible = db
-        .read(move |conn| access::application(conn, &c, &id))
+    let (visible, mut progress) = db
+        .read(move |conn| {
+            let visible = access::application(conn, &c, &id)?;
+            let progress = crate::service::steps::progress_of_rows(
+                conn,
+                &visible.vacancy,
+                std::slice::from_ref(&visible.application),
+            )?;
+            Ok((visible, progress))
+        })
         .await?;
-    let application = Application::from_row(&visible.application, visible.hide_identity(&caller))?;
+    let application = Application::from_row(&visible.application, visible.hide_identity(&caller))?
+        .with_progress(progress.remove(&visible.application.id));
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, super::etag(application.version)))
         .json(application))
@@ -413,5 +446,15 @@ pub async fn transition_application(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Application::from_row(&row, false)?))
+    let vacancy_id = row.vacancy_id.clone();
+    let moved = row.clone();
+    let org = row.org.clone();
+    let mut progress = db
+        .read(move |conn| {
+            let vacancy = crate::db::vacancies::find(conn, &org, &vacancy_id)?;
+            crate::service::steps::progress_of_rows(conn, &vacancy, std::slice::from_ref(&moved))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .json(Application::from_row(&row, false)?.with_progress(progress.remove(&row.id))))
 }

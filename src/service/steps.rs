@@ -638,7 +638,7 @@ pub async fn list_conflicts(
 // Outcomes
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct StepProgress {
     pub key: String,
     pub title: String,
@@ -720,4 +720,33 @@ pub async fn outcome(
         })
     })
     .await
+}
+
+/// Each application's progress (current step and per-step outcome), for application
+/// responses: one query for the plan and one for the outcomes, whatever the count.
+pub fn progress_of_rows(
+    conn: &mut DbConnection,
+    vacancy: &VacancyRow,
+    applications: &[ApplicationRow],
+) -> Result<HashMap<String, (String, Vec<StepProgress>)>, AppError> {
+    let plan = plans::load(conn, vacancy)?;
+    let rows = if applications.len() == 1 {
+        store::outcomes_for_application(conn, &applications[0].id)?
+    } else {
+        store::outcomes_for_vacancy(conn, &vacancy.id)?
+    };
+    let mut by_application: HashMap<&str, Vec<&OutcomeRow>> = HashMap::new();
+    for r in &rows {
+        by_application
+            .entry(r.application_id.as_str())
+            .or_default()
+            .push(r);
+    }
+    applications
+        .iter()
+        .map(|a| {
+            let mine = by_application.remove(a.id.as_str()).unwrap_or_default();
+            Ok((a.id.clone(), progress_of(&plan, a, &mine)?))
+        })
+        .collect()
 }

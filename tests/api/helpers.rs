@@ -303,6 +303,64 @@ impl TestApp {
         TestApp::start_with(db, Backing::Sqlite(dir), verifier, rate_limit, configure).await
     }
 
+    /// An app on a database first built by the migrations before `pending` of them
+    /// (the schema a previous release left), filled by `seed_sql`, then migrated up
+    /// to date by the app as a deployment would.
+    pub async fn from_previous_schema(
+        postgres: bool,
+        pending: usize,
+        seed_sql: &str,
+    ) -> Option<TestApp> {
+        use diesel_migrations::MigrationHarness;
+        // A const, so each use is a fresh value (EmbeddedMigrations is not Clone).
+        macro_rules! run_all_but {
+            ($conn:expr, $source:path) => {{
+                let total = $conn
+                    .pending_migrations($source)
+                    .expect("list migrations")
+                    .len();
+                for _ in 0..total - pending {
+                    $conn
+                        .run_next_migration($source)
+                        .expect("run a previous migration");
+                }
+            }};
+        }
+        if postgres {
+            let admin_url = postgres_admin_url()?;
+            let name = format!("shortlist_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin =
+                diesel::PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
+            admin
+                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .expect("create a database");
+            let url = database_url(&admin_url, &name);
+            {
+                let mut conn = diesel::PgConnection::establish(&url).expect("connect");
+                run_all_but!(conn, shortlist::db::POSTGRES_MIGRATIONS);
+                conn.batch_execute(seed_sql)
+                    .expect("seed the previous schema");
+            }
+            let db = Db::new(&url, 4, Duration::from_secs(5)).expect("postgres pool");
+            db.migrate().expect("migrate postgres");
+            Some(TestApp::start(db, Backing::Postgres { admin_url, name }).await)
+        } else {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("test.db");
+            {
+                let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap())
+                    .expect("open sqlite");
+                run_all_but!(conn, shortlist::db::SQLITE_MIGRATIONS);
+                conn.batch_execute(seed_sql)
+                    .expect("seed the previous schema");
+            }
+            let url = format!("sqlite://{}", path.display());
+            let db = Db::new(&url, 4, Duration::from_secs(5)).expect("sqlite pool");
+            db.migrate().expect("migrate sqlite");
+            Some(TestApp::start(db, Backing::Sqlite(dir)).await)
+        }
+    }
+
     pub async fn postgres() -> Option<TestApp> {
         let admin_url = postgres_admin_url()?;
         let template = postgres_template(&admin_url);

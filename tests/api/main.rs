@@ -3,6 +3,7 @@
 mod helpers;
 mod import_accuracy;
 mod import_memory;
+mod migration_carry;
 
 mod applications;
 mod appointment;
