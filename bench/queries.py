@@ -3,7 +3,8 @@
 * shortlist_sql: the aggregate a shortlist needs, done entirely in the database: per
   application and criterion the mean of the assessors' scores on the counted method
   (`application` at the shortlisting stage), the chair's agreed score overriding it, the
-  moderation flag (spread >= 2), alternative groups counted once through their best
+  moderation flag (spread >= 2), counting only assessors with a seat for the method and
+  no declared conflict, alternative groups counted once through their best
   member, essential criteria met/unmet, weighted totals, and the competition rank of the
   applicants who meet every essential. One row per application, with the same identity
   columns the shortlist shows.
@@ -26,7 +27,12 @@ WITH pair AS (
     SELECT s.application_id, s.criterion_id, sum(s.score) AS total, count(*) AS n,
            max(s.score) - min(s.score) AS spread
     FROM scores s
+    -- Only counting scores: a seat for the method, no declared conflict (as the app).
+    JOIN scoring_seats st ON st.vacancy_id = s.vacancy_id AND st.user_id = s.assessor
+                         AND st.method = s.method
     WHERE s.vacancy_id = '{vid}' AND s.method = 'application'
+      AND NOT EXISTS (SELECT 1 FROM conflicts_of_interest ci
+                      WHERE ci.application_id = s.application_id AND ci.user_id = s.assessor)
     GROUP BY s.application_id, s.criterion_id
 ), crit AS (
     SELECT p.application_id, c.requirement, c.weight, coalesce(c.alternative_group, c.id) AS unit,
@@ -100,6 +106,9 @@ BEGIN;
 SELECT * FROM applications WHERE id = {app} AND org = '{ORG}' LIMIT 1;
 SELECT * FROM vacancies WHERE id = '{vid}' AND org = '{ORG}' LIMIT 1;
 SELECT * FROM panel_members WHERE vacancy_id = '{vid}' AND user_id = '{PGBENCH_ASSESSOR}' LIMIT 1;
+SELECT * FROM assessment_steps WHERE vacancy_id = '{vid}' ORDER BY position;
+SELECT * FROM conflicts_of_interest WHERE application_id = {app};
+SELECT * FROM step_outcomes WHERE application_id = {app};
 SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
 SELECT * FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);
 DELETE FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);

@@ -88,6 +88,9 @@ pub struct SpecImport {
     pub criteria: Vec<ImportedCriterion>,
     /// One per line of the chosen specification that was not made a criterion.
     pub warnings: Vec<ImportWarning>,
+    /// An assessment plan for the methods the criteria use (sift, test, interview),
+    /// to adopt or adjust with `PUT …/assessment-plan`. Nothing is stored.
+    pub proposed_plan: crate::api::steps::AssessmentPlan,
 }
 
 /// The document's format from its `Content-Type`; anything else is a 415.
@@ -298,11 +301,20 @@ pub async fn import_criteria(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let used: std::collections::BTreeSet<crate::domain::Method> = criteria
+        .iter()
+        .flat_map(|c| c.methods.iter().copied())
+        .collect();
+    let proposed_plan = crate::api::steps::AssessmentPlan::from_plan(&crate::domain::plan::Plan {
+        steps: crate::domain::plan::propose_plan(&used),
+        is_default: false,
+    });
     Ok(HttpResponse::Ok().json(SpecImport {
         dry_run,
         section,
         sections,
         criteria,
         warnings,
+        proposed_plan,
     }))
 }

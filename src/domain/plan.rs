@@ -163,6 +163,59 @@ impl Plan {
     }
 }
 
+/// A plan proposed for the methods a specification uses: a sift (application form and
+/// documents), then a test, then an interview (with any presentation). Steps with no
+/// method are left out; an empty specification gets a single sift.
+pub fn propose_plan(used: &BTreeSet<Method>) -> Vec<Step> {
+    let pick = |methods: &[Method]| -> Vec<Method> {
+        methods
+            .iter()
+            .copied()
+            .filter(|m| used.contains(m))
+            .collect()
+    };
+    let mut steps = Vec::new();
+    let sift = pick(&[Method::Application, Method::Documents]);
+    if !sift.is_empty() || used.is_empty() {
+        steps.push(Step {
+            key: "sift".into(),
+            title: "Sift of applications".into(),
+            kind: StepKind::Sift,
+            methods: if sift.is_empty() {
+                vec![Method::Application]
+            } else {
+                sift
+            },
+            cut_off: None,
+        });
+    }
+    let test = pick(&[Method::Test]);
+    if !test.is_empty() {
+        steps.push(Step {
+            key: "test".into(),
+            title: "Test".into(),
+            kind: StepKind::Test,
+            methods: test,
+            cut_off: None,
+        });
+    }
+    let interview = pick(&[Method::Interview, Method::Presentation]);
+    if !interview.is_empty() {
+        steps.push(Step {
+            key: "interview".into(),
+            title: if interview.contains(&Method::Presentation) {
+                "Presentation and interview".into()
+            } else {
+                "Interview".into()
+            },
+            kind: StepKind::Interview,
+            methods: interview,
+            cut_off: None,
+        });
+    }
+    steps
+}
+
 fn is_slug(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 40
@@ -670,6 +723,33 @@ mod tests {
                 ),
             ],
             is_default: false,
+        }
+    }
+
+    #[test]
+    fn a_proposed_plan_covers_every_method_used_once() {
+        let used: BTreeSet<Method> = [
+            Method::Application,
+            Method::Test,
+            Method::Interview,
+            Method::Documents,
+        ]
+        .into_iter()
+        .collect();
+        let steps = propose_plan(&used);
+        let keys: Vec<&str> = steps.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, vec!["sift", "test", "interview"]);
+        assert!(validate_plan(&steps, &used).is_empty());
+        assert_eq!(propose_plan(&BTreeSet::new()).len(), 1);
+        let only_interview: BTreeSet<Method> = [Method::Interview].into_iter().collect();
+        assert_eq!(propose_plan(&only_interview)[0].key, "interview");
+    }
+
+    proptest! {
+        #[test]
+        fn proposed_plans_are_valid(used in proptest::sample::subsequence(Method::ALL.to_vec(), 0..=5)) {
+            let used: BTreeSet<Method> = used.into_iter().collect();
+            prop_assert!(validate_plan(&propose_plan(&used), &used).is_empty());
         }
     }
 

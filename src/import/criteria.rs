@@ -221,8 +221,11 @@ pub fn sort_methods(methods: Vec<Method>) -> Vec<Method> {
         .collect()
 }
 
-/// The methods of a Measurement cell (`2,4`): 1 and 3 are tests, 2 the application form,
-/// 4 the interview, 5 documentary evidence, 6 "other" names none.
+/// The methods of a Measurement cell (`2,4`), by the seed legend: 1 a test before
+/// shortlisting, taken by every applicant with the application, so scored with it at
+/// the sift (`application`); 3 a test after shortlisting (`test`, its own step); 2 the
+/// application form, 4 the interview, 5 documentary evidence, 6 "other" names none.
+/// A method belongs to one step, so the two tests land in different steps.
 pub fn measurement_methods(text: &str) -> Option<Vec<Method>> {
     let mut methods = Vec::new();
     let mut any = false;
@@ -232,7 +235,8 @@ pub fn measurement_methods(text: &str) -> Option<Vec<Method>> {
         }
         any = true;
         match token {
-            "1" | "3" => methods.push(Method::Test),
+            "1" => methods.push(Method::Application),
+            "3" => methods.push(Method::Test),
             "2" => methods.push(Method::Application),
             "4" => methods.push(Method::Interview),
             "5" => methods.push(Method::Documents),
@@ -664,6 +668,10 @@ mod tests {
             Some(vec![Method::Application, Method::Documents])
         );
         assert_eq!(measurement_methods("6"), Some(vec![]));
+        // Measurement 1 (test before shortlisting) is scored at the sift, 3 at a test
+        // step after it.
+        assert_eq!(measurement_methods("1"), Some(vec![Method::Application]));
+        assert_eq!(measurement_methods("3"), Some(vec![Method::Test]));
         assert_eq!(measurement_methods(""), None);
         assert_eq!(measurement_methods("Please see below"), None);
     }

@@ -206,6 +206,39 @@ both_backends! {
         assert_eq!(c["methods"], json!(["application"]));
         assert_eq!(by_text("Dip SW or CQSW or CSS")["methods"], json!(["application", "documents"]));
         assert_eq!(by_text("Ability to confront challenges")["methods"], json!(["test", "interview"]));
+        // Next to the criteria, a plan for the methods they use: the sift (application
+        // form, documents), the test after shortlisting (Measurement 3), the interview.
+        let plan: Vec<(String, Value)> = body["proposed_plan"]["steps"].as_array().unwrap().iter()
+            .map(|s| (s["key"].as_str().unwrap().to_string(), s["methods"].clone())).collect();
+        assert_eq!(plan, vec![
+            ("sift".to_string(), json!(["application", "documents"])),
+            ("test".to_string(), json!(["test"])),
+            ("interview".to_string(), json!(["interview"])),
+        ]);
+        // The proposal is a valid plan for this specification: adopt it as it is.
+        app.put(&format!("/api/v1/vacancies/{id}/assessment-plan"), &app.recruiter(),
+            json!({"steps": body["proposed_plan"]["steps"]})).await.expect(200);
+    }
+
+    async fn measurement_one_and_three_land_in_different_steps(app: TestApp) {
+        let v = app.create_vacancy(json!({})).await;
+        let id = v["id"].as_str().unwrap();
+        let doc = "<b>Post Title:</b> Team Manager\t<b>Post Number:</b> SC173\n\n\
+\t<b>Requirements:</b> E = Essential or D = Desirable\t<b>E/D</b>\t<b>Measurement</b> Please see below\n\
+<b>Skills, Knowledge &amp; Experience</b>\tNumerical reasoning to interpret performance data.\tE\t1\n\
+Written skills\tAbility to write a concise case summary under time pressure.\tE\t3,4\n\
+Experience\tMinimum 3 years post qualification experience.\tE\t2,4\n\
+\n**Measurement:** 1. Test prior to shortlisting (i.e. all applicants). 2. From application form.. 3. Test after shortlisting. 4. Probing at interview. 5. Documentary Evidence. 6. OTHER (Please specify)\n";
+        let body = import(&app, id, "", "text/markdown", doc).await.expect(200).body;
+        let methods: Vec<Value> = body["criteria"].as_array().unwrap().iter().map(|c| c["methods"].clone()).collect();
+        // Measurement 1 is taken by every applicant before shortlisting: scored at the
+        // sift with the application; Measurement 3 after shortlisting, at the test step.
+        assert_eq!(methods, vec![json!(["application"]), json!(["test", "interview"]), json!(["application", "interview"])]);
+        let steps = body["proposed_plan"]["steps"].as_array().unwrap();
+        let step_of = |m: &str| steps.iter().find(|s| s["methods"].as_array().unwrap().contains(&json!(m))).unwrap()["key"].clone();
+        assert_eq!(step_of("application"), "sift");
+        assert_eq!(step_of("test"), "test");
+        assert_ne!(step_of("application"), step_of("test"));
     }
 
     async fn html_and_word_documents_import(app: TestApp) {
