@@ -30,4 +30,5 @@ mod scoring;
 mod seed_vacancies;
 mod shortlists;
 mod spec_import;
+mod steps;
 mod vacancies;
