@@ -28,6 +28,37 @@ Pairs (A + B fired together):
   9  vacancy closed + an application arriving
   10 pairs 1, 5 and 4 again with the requests split across two server processes on
      one database (PostgreSQL; and two processes on one SQLite file)
+  11 a step decision (steps/{key}/decisions: progressed / not_progressed / reserve, at
+     the first step or at the last on an application progressed at the first) + the
+     portal's withdrawal
+  12 a conflict of interest declared for a panel member (by a recruiter, or by the
+     member; with or without an earlier sheet of theirs) + that member's scoresheet
+  13 reopening a step + a decision at that step (reserve -> progressed), or + a
+     scoresheet for that step's method; and a decision + a scoresheet at one step
+
+Pairs 11-13 rotate through variants (named in the outcome counts) and judge each trial
+by the application's audit events after set-up, in seq order (= commit order: the seq
+is taken under the org's chain-head row lock, held to commit), read through the API as
+admin and in the database:
+  11 every refusal is a 409; each request answered 2xx has exactly one audit event and
+     a refused one none; a decision never commits after the withdrawal, and each move
+     starts from the status the commit before it left (a withdrawal never leaves a
+     final status such as the not_shortlisted a decision set); the stored status is the
+     commit order's (withdrawn if the withdrawal committed); GET …/outcome's status is
+     the application's; the step's outcome (API and step_outcomes) is the decision's
+     when it committed, else pending (the API shows `withdrawn` at that step).
+  12 the conflict answers 201 whatever the order; the sheet answers 2xx or 409 with a
+     type ending /conflict-of-interest; the member is in the evaluation's
+     `recused_assessors` and in conflicts_of_interest; no sheet of theirs commits after
+     the conflict; their stored scores (API and database) exist exactly when a sheet was
+     accepted; every one stands `recused` in GET …/scores, and none counts (the member
+     is the only assessor, so the application method's `assessor_count` is 0).
+  13 replays the events from the outcomes set-up left: each decision/reopening starts
+     from the outcome and status the commit before it left; no scoresheet commits while
+     its step's outcome is recorded (frozen); the final outcomes (GET …/outcome and
+     step_outcomes) and status are the replay's, i.e. the last successful request's in
+     commit order; the member's scores are stored exactly when the sheet was accepted;
+     every refusal is a 409.
 
 A trial counts as one violation when any rule is broken (each broken rule is listed);
 any 5xx answer to a raced request also counts, since "whatever order or timing" includes
@@ -47,7 +78,8 @@ What the API could not yet express when this was written (each check copes eithe
   answering 200 is a violation only when the moves were not offered -> withdrawn (both
   made from `shortlisted` = a lost update, or an offer landing on a withdrawn one).
 - Pair 6: the decision record is `shortlist_decisions` in the database and, through the
-  API, audit events of the application whose `after` carries a `decision`.
+  API, audit events of the application whose `after` carries a `decision` (or, since
+  assessment steps, a first-step decision event whose `after.status` is the one it set).
 """
 
 import argparse
@@ -387,6 +419,22 @@ class Ctx:
         self.clear_checks(aid)
         return aid
 
+    # -- steps and scores
+    def decide_step(self, vid, key, aid, decision, reason_code="other"):
+        need(call(self.a, "POST", f"/api/v1/vacancies/{vid}/steps/{key}/decisions", self.t["recruiter"],
+                  step_decision_body(aid, decision, reason_code)), f"decide {key} {decision}")
+
+    def submit_sheet(self, aid, sheet):
+        need(call(self.a, "POST", f"/api/v1/applications/{aid}/scoresheets", self.t["member"], sheet),
+             "submit scoresheet")
+
+    def outcome(self, aid):
+        return self.get(f"/api/v1/applications/{aid}/outcome")
+
+    def last_seq(self, aid):
+        """The application's last audit seq: events after it are the race's."""
+        return max((e["seq"] for e in self.audit("application", aid)), default=0)
+
     # -- observation
     def get(self, path, who="recruiter"):
         return need(call(self.a, "GET", path, self.t[who]), f"GET {path}", (200,))
@@ -418,11 +466,31 @@ def status_moves(events):
         after = e.get("after") if isinstance(e.get("after"), dict) else {}
         # Transitions record {from, to}; decisions record the decision row (the status it
         # sets) with the application as it was before. Check and score events are skipped.
+        # Since assessment steps, decisions and reopenings (`shortlist.decided`,
+        # `step.decided`, `step.reinstated`, `step.reopened`) record {step, outcome,
+        # status} instead: `status` is the one they set.
         to = after.get("to") or after.get("decision")
+        if not to and e.get("action") in DECIDED_ACTIONS + ("step.reopened",):
+            to = after.get("status")
         frm = after.get("from") or before.get("status")
         if to in APP_STATUSES and frm in APP_STATUSES and to != frm:
             moves.append((e["seq"], frm, to))
     return moves
+
+
+def first_step_decision(e):
+    """The shortlisting decision an audit event records, if any: `after.decision` (before
+    assessment steps), or the status a first-step decision set: `shortlist.decided`, or
+    `step.reinstated` out of not_shortlisted (later steps' events leave other statuses)."""
+    after = e.get("after") if isinstance(e.get("after"), dict) else {}
+    before = e.get("before") if isinstance(e.get("before"), dict) else {}
+    if after.get("decision"):
+        return after["decision"]
+    first = e.get("action") == "shortlist.decided" or (
+        e.get("action") == "step.reinstated" and before.get("status") == "not_shortlisted")
+    if first and after.get("status") in ("shortlisted", "not_shortlisted"):
+        return after["status"]
+    return None
 
 
 def chain_breaks(moves, final):
@@ -447,6 +515,68 @@ def statuses(res):
 def server_errors(results):
     return [f"a raced request answered 5xx or not at all — {label}: {s}"
             for label, s in results if s is None or s >= 500]
+
+
+def refused_not_409(results):
+    """A raced request the state refuses must say so with 409, never 4xx of another kind
+    (the bodies are valid on their own; only the other request can make them wrong)."""
+    return [f"a raced request was refused other than with 409 — {label}: {s}"
+            for label, s in results if s is not None and 400 <= s < 500 and s != 409]
+
+
+def succeeded(results):
+    return {label for label, s in results if s is not None and 200 <= s < 300}
+
+
+# Statuses no move leaves (domain/application.rs is_final).
+FINAL_STATUSES = {"not_shortlisted", "unsuccessful", "appointed", "offer_withdrawn", "withdrawn"}
+DECIDED_ACTIONS = ("shortlist.decided", "step.decided", "step.reinstated")
+
+
+def step_decision_body(aid, decision, reason_code="other"):
+    # The essentials are pending (nothing scored), so `progressed` needs an override
+    # reason; it is harmless on the other decisions.
+    return {"decisions": [{"application_id": aid, "decision": decision, "reason_code": reason_code,
+                           "reason": "Race decision", "override_reason": "Scores not needed for this test"}]}
+
+
+def application_sheet(criteria, score=3):
+    return {"method": "application",
+            "scores": [{"criterion_id": c["id"], "score": score} for c in criteria if "application" in c["methods"]]}
+
+
+def app_events(events, after_seq=0):
+    """An application's audit events after `after_seq`, in seq order, as plain dicts:
+    kind `decided` / `reopened` (step, outcome, previous outcome, status from -> to),
+    `moved` (a transition, from -> to), `sheet` (method, assessor) and `conflict` (user)."""
+    out = []
+    for e in sorted(events, key=lambda e: e["seq"]):
+        if e["seq"] <= after_seq:
+            continue
+        before = e.get("before") if isinstance(e.get("before"), dict) else {}
+        raw = e.get("after")
+        after = raw if isinstance(raw, dict) else {}
+        base = {"seq": e["seq"], "action": e["action"]}
+        if e["action"] in DECIDED_ACTIONS:
+            out.append(dict(base, kind="decided", step=after.get("step"), outcome=after.get("outcome"),
+                            previous=after.get("previous_outcome"), frm=before.get("status"), to=after.get("status")))
+        elif e["action"] == "step.reopened":
+            out.append(dict(base, kind="reopened", step=after.get("step"), outcome="pending",
+                            previous=after.get("previous_outcome"), frm=before.get("status"), to=after.get("status")))
+        elif e["action"] == "application.transitioned":
+            out.append(dict(base, kind="moved", frm=after.get("from"), to=after.get("to")))
+        elif e["action"] == "scoresheet.submitted":
+            rows = [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
+            out.append(dict(base, kind="sheet", method=rows[0].get("method") if rows else None,
+                            user=rows[0].get("assessor") if rows else None))
+        elif e["action"] == "conflict.declared":
+            out.append(dict(base, kind="conflict", user=after.get("user_id")))
+    return out
+
+
+def ev(seq, kind, **fields):
+    """A normalised event as app_events() makes it (for --self-test)."""
+    return dict({"seq": seq, "action": kind}, kind=kind, **fields)
 
 
 # ---------------------------------------------------------------------------------------
@@ -674,8 +804,7 @@ class DecisionVsTransition(Pair):
         aid = st["aid"]
         events = ctx.audit("application", aid)
         api = {"status": ctx.application(aid)["status"],
-               "decisions": [e["after"]["decision"] for e in events
-                             if isinstance(e.get("after"), dict) and "decision" in e["after"]],
+               "decisions": [first_step_decision(e) for e in events if first_step_decision(e)],
                "moves": status_moves(events)}
         db = {"status": ctx.db.rows(f"SELECT status FROM applications WHERE id = {lit(aid)}")[0][0],
               "decisions": [r[0] for r in ctx.db.rows("SELECT decision FROM shortlist_decisions "
@@ -848,8 +977,341 @@ class CloseVsApplication(Pair):
         return out
 
 
+class StepDecisionVsWithdrawal(Pair):
+    # A step decision and the applicant's withdrawal both lock the vacancy exclusively,
+    # so one commits first. Decision first: withdrawal from the status it left (legal
+    # unless that status is final: not_progressed leaves not_shortlisted/unsuccessful and
+    # then the withdrawal must be a 409). Withdrawal first: the decision is a 409.
+    key, title, labels = "11", "step decision + withdrawal", ("decision", "withdraw")
+    # (step, decision): at the first step on a submitted application, and at the last
+    # step on one progressed at the first.
+    VARIANTS = [("shortlisting", "progressed"), ("shortlisting", "not_progressed"),
+                ("final", "progressed"), ("final", "not_progressed"), ("shortlisting", "reserve")]
+
+    def setup(self, ctx):
+        self.turn = getattr(self, "turn", -1) + 1
+        step, decision = self.VARIANTS[self.turn % len(self.VARIANTS)]
+        vid, _ = ctx.open_vacancy()
+        aid = ctx.apply(vid)
+        if step != "shortlisting":
+            ctx.shortlist(vid, aid)
+        return {"vid": vid, "aid": aid, "step": step, "decision": decision,
+                "initial_status": ctx.application(aid)["status"], "baseline": ctx.last_seq(aid)}
+
+    def variant_of(self, st):
+        return f"{st['step']}:{st['decision']}"
+
+    def shots(self, ctx, st):
+        vid, aid = st["vid"], st["aid"]
+        return [Shot("decision", "POST", f"/api/v1/vacancies/{vid}/steps/{st['step']}/decisions", ctx.t["recruiter"],
+                     step_decision_body(aid, st["decision"], "lower_score" if st["decision"] == "not_progressed"
+                                        else "other"), server=self.server_of(0)),
+                Shot("withdraw", "POST", f"/api/v1/applications/{aid}/transitions", ctx.t["portal"],
+                     {"to": "withdrawn", "reason": "Applicant withdrew"}, server=self.server_of(1))]
+
+    def observe(self, ctx, st, res):
+        aid = st["aid"]
+        outcome = ctx.outcome(aid)
+        api = {"status": ctx.application(aid)["status"], "outcome_status": outcome["status"],
+               "steps": {s["key"]: s["outcome"] for s in outcome["steps"]},
+               "events": app_events(ctx.audit("application", aid), st["baseline"])}
+        db = {"status": ctx.db.rows(f"SELECT status FROM applications WHERE id = {lit(aid)}")[0][0],
+              "steps": dict(ctx.db.rows("SELECT step_key, outcome FROM step_outcomes "
+                                        f"WHERE application_id = {lit(aid)}")),
+              "events": app_events(ctx.db_audit(aid), st["baseline"])}
+        return {"results": statuses(res), "step": st["step"], "decision": st["decision"],
+                "initial_status": st["initial_status"], "api": api, "db": db}
+
+    def check(self, obs):
+        out = server_errors(obs["results"]) + refused_not_409(obs["results"])
+        ok = succeeded(obs["results"])
+        step, decision, initial = obs["step"], obs["decision"], obs["initial_status"]
+        if obs["api"]["outcome_status"] != obs["api"]["status"]:
+            out.append(f"[api] GET …/outcome and GET …/applications/{{id}} disagree on the status — "
+                       f"{obs['api']['outcome_status']} vs {obs['api']['status']}")
+        for src in ("api", "db"):
+            o = obs[src]
+            decided = [e for e in o["events"] if e["kind"] == "decided"]
+            withdrawn = [e for e in o["events"] if e["kind"] == "moved" and e["to"] == "withdrawn"]
+            stray = [e for e in o["events"] if e["kind"] in ("moved", "reopened") and e not in withdrawn]
+            for label, evs in (("decision", decided), ("withdraw", withdrawn)):
+                if len(evs) != (1 if label in ok else 0):
+                    out.append(f"[{src}] the answers and the audit trail disagree — {label} answered "
+                               f"{'2xx' if label in ok else 'no 2xx'}, {len(evs)} event(s)")
+            if stray:
+                out.append(f"[{src}] a status change neither raced request asked for — "
+                           f"{[(e['action'], e['frm'], e['to']) for e in stray]}")
+            d = decided[0] if decided else None
+            w = withdrawn[0] if withdrawn else None
+            if d and (d["step"], d["outcome"]) != (step, decision):
+                out.append(f"[{src}] the decision recorded is not the one asked for — "
+                           f"{d['step']}:{d['outcome']}, asked {step}:{decision}")
+            if d and w and d["seq"] > w["seq"]:
+                out.append(f"[{src}] a step decision was recorded after the withdrawal — "
+                           f"audit seq {d['seq']} > {w['seq']}")
+            if d and d["frm"] != initial:
+                out.append(f"[{src}] the decision did not start from the status set-up left (lost update, "
+                           f"or a withdrawn application decided) — from {d['frm']}, set-up left {initial}")
+            if w:
+                expected_from = d["to"] if d and d["seq"] < w["seq"] else initial
+                if w["frm"] != expected_from:
+                    out.append(f"[{src}] the withdrawal did not start from the status the commit before it left "
+                               f"(lost update) — from {w['frm']}, expected {expected_from}")
+                if w["frm"] in FINAL_STATUSES:
+                    out.append(f"[{src}] both were accepted but the decision had left a final status — "
+                               f"withdrawn from {w['frm']}")
+            expected_status = "withdrawn" if w else (d["to"] if d else initial)
+            if o["status"] != expected_status:
+                out.append(f"[{src}] the stored status is not the one the commit order leaves — "
+                           f"{o['status']}, expected {expected_status}")
+            # The step's outcome is the decision's when it was recorded; otherwise pending
+            # (the outcome view shows `withdrawn` at the step a withdrawn application left from).
+            expected_outcome = d["outcome"] if d else (
+                "withdrawn" if src == "api" and o["status"] == "withdrawn" else "pending")
+            shown = o["steps"].get(step, "pending")
+            if shown != expected_outcome:
+                out.append(f"[{src}] the step outcome is not the one the commit order leaves — "
+                           f"{step}: {shown}, expected {expected_outcome}")
+        return out
+
+
+class ConflictVsScoresheet(Pair):
+    # Both lock the application (vacancy shared, application for update): the sheet is
+    # stored before the conflict commits (and then stands `recused`), or refused with a
+    # 409 conflict-of-interest. The conflict itself never depends on the sheet.
+    key, title, labels = "12", "conflict of interest + scoresheet", ("conflict", "scoresheet")
+    VARIANTS = ["recruiter", "self", "recruiter-resubmit"]
+
+    def setup(self, ctx):
+        self.turn = getattr(self, "turn", -1) + 1
+        variant = self.VARIANTS[self.turn % len(self.VARIANTS)]
+        vid, criteria = ctx.open_vacancy()
+        ctx.set_panel(vid, [(CHAIR, "chair"), (MEMBER, "member")])
+        aid = ctx.apply(vid)
+        sheet = application_sheet(criteria)
+        prior = variant.endswith("resubmit")
+        if prior:  # the member scored already: the raced sheet replaces it
+            ctx.submit_sheet(aid, application_sheet(criteria, 2))
+        return {"vid": vid, "aid": aid, "sheet": sheet, "variant": variant, "prior_sheet": prior,
+                "baseline": ctx.last_seq(aid)}
+
+    def variant_of(self, st):
+        return st["variant"]
+
+    def shots(self, ctx, st):
+        declarer = ctx.t["member"] if st["variant"] == "self" else ctx.t["recruiter"]
+        return [Shot("conflict", "POST", f"/api/v1/applications/{st['aid']}/conflicts", declarer,
+                     {"user_id": MEMBER, "reason": "Knows the applicant"}, server=self.server_of(0)),
+                Shot("scoresheet", "POST", f"/api/v1/applications/{st['aid']}/scoresheets", ctx.t["member"],
+                     st["sheet"], server=self.server_of(1))]
+
+    def observe(self, ctx, st, res):
+        aid = st["aid"]
+        ev_ = ctx.get(f"/api/v1/applications/{aid}/evaluation?stage=shortlisting")
+        counted = sum(m.get("assessor_count", 0) for c in ev_["criteria"] for m in c["methods"]
+                      if m["method"] == "application")
+        scores = ctx.get(f"/api/v1/applications/{aid}/scores")["scores"]
+        mine = [s for s in scores if s["assessor"] == MEMBER]
+        api = {"recused": ev_.get("recused_assessors", []),
+               "conflicts": [c["user_id"] for c in ctx.get(f"/api/v1/applications/{aid}/conflicts")["conflicts"]],
+               "standings": sorted({s.get("standing") for s in mine}, key=str),
+               "member_scores": len(mine), "counted": counted,
+               "weighted_score": ev_.get("weighted_score"),
+               "events": app_events(ctx.audit("application", aid), st["baseline"])}
+        recused = [r[0] for r in ctx.db.rows("SELECT user_id FROM conflicts_of_interest "
+                                             f"WHERE application_id = {lit(aid)}")]
+        db = {"recused": recused, "conflicts": recused,
+              "member_scores": int(ctx.db.rows(f"SELECT count(*) FROM scores WHERE application_id = {lit(aid)} "
+                                               f"AND assessor = {lit(MEMBER)}")[0][0]),
+              "events": app_events(ctx.db_audit(aid), st["baseline"])}
+        types = {label: (body.get("type") if isinstance(body, dict) else None) for label, _, body in res}
+        return {"results": statuses(res), "types": types, "prior_sheet": st["prior_sheet"], "api": api, "db": db}
+
+    def check(self, obs):
+        out = server_errors(obs["results"])
+        res = dict(obs["results"])
+        ok = succeeded(obs["results"])
+        if res.get("conflict") != 201 and (res.get("conflict") or 500) < 500:
+            out.append(f"the conflict of interest was not recorded — answered {res.get('conflict')}")
+        sheet = res.get("scoresheet")
+        sheet_type = obs["types"].get("scoresheet") or ""
+        if sheet is not None and sheet < 500 and not (
+                200 <= sheet < 300 or (sheet == 409 and sheet_type.endswith("/conflict-of-interest"))):
+            out.append(f"the scoresheet was answered other than 2xx or 409 conflict-of-interest — "
+                       f"{sheet} {sheet_type}")
+        for src in ("api", "db"):
+            o = obs[src]
+            conflicts = [e for e in o["events"] if e["kind"] == "conflict" and e["user"] == MEMBER]
+            sheets = [e for e in o["events"] if e["kind"] == "sheet" and e["user"] == MEMBER]
+            for label, evs in (("conflict", conflicts), ("scoresheet", sheets)):
+                if len(evs) != (1 if label in ok else 0):
+                    out.append(f"[{src}] the answers and the audit trail disagree — {label} answered "
+                               f"{'2xx' if label in ok else 'no 2xx'}, {len(evs)} event(s)")
+            if "conflict" in ok and (MEMBER not in o["recused"] or MEMBER not in o["conflicts"]):
+                out.append(f"[{src}] the conflict was acknowledged but the member is not recused — "
+                           f"recused {o['recused']}, conflicts {o['conflicts']}")
+            if conflicts and any(s["seq"] > conflicts[0]["seq"] for s in sheets):
+                out.append(f"[{src}] a scoresheet by the member was accepted after the conflict committed — "
+                           f"audit seq {max(s['seq'] for s in sheets)} > {conflicts[0]['seq']}")
+            stored = o["member_scores"] > 0
+            if stored != (obs["prior_sheet"] or "scoresheet" in ok):
+                out.append(f"[{src}] the member's stored scores disagree with the answers — "
+                           f"{o['member_scores']} stored, sheet answered {sheet}, earlier sheet {obs['prior_sheet']}")
+        a = obs["api"]
+        if MEMBER in a["recused"]:
+            if a["standings"] and a["standings"] != ["recused"]:
+                out.append(f"[api] a score by the recused member does not stand as recused — "
+                           f"standings {a['standings']}")
+            # The member is the only assessor: nothing may count.
+            if a["counted"]:
+                out.append(f"[api] the recused member's score still counts in the evaluation — "
+                           f"assessor_count {a['counted']}, weighted_score {a['weighted_score']}")
+        return out
+
+
+class ReopenVsDecision(Pair):
+    # Reopening, step decisions and scoresheets at one step: decisions and reopening lock
+    # the vacancy exclusively, a sheet shares it, so they commit one after another. The
+    # audit events (seq = commit order) are replayed from the outcomes set-up left: every
+    # decision/reopen must start from the outcome the commit before it left, no sheet may
+    # commit while its step's outcome is recorded (frozen), and the final outcomes must be
+    # the replay's (the last successful request's).
+    key, title, labels = "13", "reopen + decision / scoresheet", ("1st", "2nd")
+    # (set-up decisions, raced requests). Requests: ("reopen"|"decide"|"sheet", step, decision).
+    VARIANTS = [
+        ("reopen+decide", [("shortlisting", "reserve")],
+         [("reopen", "shortlisting", None), ("decide", "shortlisting", "progressed")]),
+        ("reopen+sheet", [("shortlisting", "progressed")],
+         [("reopen", "shortlisting", None), ("sheet", "shortlisting", None)]),
+        ("decide+sheet", [],
+         [("decide", "shortlisting", "progressed"), ("sheet", "shortlisting", None)]),
+        ("reopen+decide@final", [("shortlisting", "progressed"), ("final", "reserve")],
+         [("reopen", "final", None), ("decide", "final", "progressed")]),
+        ("reopen+sheet@final", [("shortlisting", "progressed"), ("final", "reserve")],
+         [("reopen", "final", None), ("sheet", "final", None)]),
+    ]
+    # An odd number of variants: the skew alternates between the two shots trial by
+    # trial, so each variant gets each request delayed in turn.
+    KIND = {"reopen": "reopened", "decide": "decided", "sheet": "sheet"}
+
+    def setup(self, ctx):
+        self.turn = getattr(self, "turn", -1) + 1
+        name, decided, requests = self.VARIANTS[self.turn % len(self.VARIANTS)]
+        vid, criteria = ctx.open_vacancy()
+        ctx.set_panel(vid, [(CHAIR, "chair"), (MEMBER, "member")])
+        aid = ctx.apply(vid)
+        for step, decision in decided:
+            ctx.decide_step(vid, step, aid, decision)
+        plan = ctx.get(f"/api/v1/vacancies/{vid}/assessment-plan")
+        outcome = ctx.outcome(aid)
+        sheets = {}
+        for step in plan["steps"]:  # a sheet by the first method of the step the spec uses
+            method = next((m for m in step["methods"] if any(m in c["methods"] for c in criteria)), None)
+            if method:
+                sheets[step["key"]] = {"method": method, "scores": [{"criterion_id": c["id"], "score": 3}
+                                                                    for c in criteria if method in c["methods"]]}
+        return {"vid": vid, "aid": aid, "variant": name, "requests": requests, "sheets": sheets,
+                "method_step": {m: s["key"] for s in plan["steps"] for m in s["methods"]},
+                "initial": {"status": outcome["status"],
+                            "steps": {s["key"]: s["outcome"] for s in outcome["steps"]}},
+                "baseline": ctx.last_seq(aid)}
+
+    def variant_of(self, st):
+        return st["variant"]
+
+    def shots(self, ctx, st):
+        vid, aid = st["vid"], st["aid"]
+        shots = []
+        for i, (what, step, decision) in enumerate(st["requests"]):
+            if what == "reopen":
+                shots.append(Shot("reopen", "POST", f"/api/v1/vacancies/{vid}/steps/{step}/reopen", ctx.t["recruiter"],
+                                  {"application_id": aid, "reason": "Race reopening"}, server=self.server_of(i)))
+            elif what == "decide":
+                shots.append(Shot("decision", "POST", f"/api/v1/vacancies/{vid}/steps/{step}/decisions",
+                                  ctx.t["recruiter"], step_decision_body(aid, decision), server=self.server_of(i)))
+            else:
+                shots.append(Shot("scoresheet", "POST", f"/api/v1/applications/{aid}/scoresheets", ctx.t["member"],
+                                  st["sheets"][step], server=self.server_of(i)))
+        return shots
+
+    def observe(self, ctx, st, res):
+        aid = st["aid"]
+        outcome = ctx.outcome(aid)
+        scores = ctx.get(f"/api/v1/applications/{aid}/scores")["scores"]
+        api = {"status": ctx.application(aid)["status"], "outcome_status": outcome["status"],
+               "steps": {s["key"]: s["outcome"] for s in outcome["steps"]},
+               "member_scores": sum(1 for s in scores if s["assessor"] == MEMBER),
+               "events": app_events(ctx.audit("application", aid), st["baseline"])}
+        stored = dict(ctx.db.rows(f"SELECT step_key, outcome FROM step_outcomes WHERE application_id = {lit(aid)}"))
+        db = {"status": ctx.db.rows(f"SELECT status FROM applications WHERE id = {lit(aid)}")[0][0],
+              "steps": {k: stored.get(k, "pending") for k in st["initial"]["steps"]},
+              "member_scores": int(ctx.db.rows(f"SELECT count(*) FROM scores WHERE application_id = {lit(aid)} "
+                                               f"AND assessor = {lit(MEMBER)}")[0][0]),
+              "events": app_events(ctx.db_audit(aid), st["baseline"])}
+        labels = {"reopen": "reopen", "decide": "decision", "sheet": "scoresheet"}
+        return {"results": statuses(res), "variant": st["variant"],
+                "requests": [(labels[w], self.KIND[w], None if w == "sheet" else step, decision)
+                             for w, step, decision in st["requests"]],
+                "method_step": st["method_step"], "initial": st["initial"], "api": api, "db": db}
+
+    def check(self, obs):
+        out = server_errors(obs["results"]) + refused_not_409(obs["results"])
+        ok = succeeded(obs["results"])
+        if obs["api"]["outcome_status"] != obs["api"]["status"]:
+            out.append(f"[api] GET …/outcome and GET …/applications/{{id}} disagree on the status — "
+                       f"{obs['api']['outcome_status']} vs {obs['api']['status']}")
+        for src in ("api", "db"):
+            o = obs[src]
+            for label, kind, step, decision in obs["requests"]:
+                evs = [e for e in o["events"] if e["kind"] == kind and (step is None or e.get("step") == step)
+                       and (kind != "sheet" or e.get("user") == MEMBER)]
+                if len(evs) != (1 if label in ok else 0):
+                    out.append(f"[{src}] the answers and the audit trail disagree — {label} answered "
+                               f"{'2xx' if label in ok else 'no 2xx'}, {len(evs)} event(s)")
+                for e in evs:
+                    if kind == "decided" and e.get("outcome") != decision:
+                        out.append(f"[{src}] the decision recorded is not the one asked for — "
+                                   f"{e.get('outcome')}, asked {decision}")
+            stray = [e for e in o["events"] if e["kind"] == "moved"]
+            if stray:
+                out.append(f"[{src}] a status change neither raced request asked for — "
+                           f"{[(e['frm'], e['to']) for e in stray]}")
+            # Replay in commit order from what set-up left.
+            steps = dict(obs["initial"]["steps"])
+            status = obs["initial"]["status"]
+            for e in o["events"]:
+                if e["kind"] in ("decided", "reopened"):
+                    if e["previous"] != steps.get(e["step"]):
+                        out.append(f"[{src}] a step change did not start from the outcome the commit before it "
+                                   f"left (lost update) — {e['action']} at seq {e['seq']} from {e['previous']}, "
+                                   f"was {steps.get(e['step'])}")
+                    if e["kind"] == "reopened" and e["previous"] in ("pending", "withdrawn", None):
+                        out.append(f"[{src}] a step with no outcome was reopened — seq {e['seq']}")
+                    if e["frm"] != status:
+                        out.append(f"[{src}] a step change did not start from the status the commit before it "
+                                   f"left (lost update) — seq {e['seq']} from {e['frm']}, was {status}")
+                    steps[e["step"]] = e["outcome"]
+                    status = e["to"]
+                elif e["kind"] == "sheet":
+                    k = obs["method_step"].get(e["method"])
+                    if steps.get(k) != "pending":
+                        out.append(f"[{src}] a scoresheet was accepted while its step's outcome was recorded "
+                                   f"(frozen) — seq {e['seq']}, {k}: {steps.get(k)}")
+            if o["steps"] != steps:
+                out.append(f"[{src}] the final step outcomes are not those of the last successful request in "
+                           f"commit order — {o['steps']}, replay gives {steps}")
+            if o["status"] != status:
+                out.append(f"[{src}] the stored status is not the one the commit order leaves — "
+                           f"{o['status']}, replay gives {status}")
+            if (o["member_scores"] > 0) != ("scoresheet" in ok):
+                out.append(f"[{src}] the member's stored scores disagree with the answers — "
+                           f"{o['member_scores']} stored, scoresheet {'accepted' if 'scoresheet' in ok else 'refused'}")
+        return out
+
+
 PAIRS = [AppointVsFailedCheck(), OpenVsSpecReplace(), EraseVsOffer(), IdempotentSix(), TwoAppointments(),
-         DecisionVsTransition(), WithdrawVsOffer(), ScoreVsPanelRemoval(), CloseVsApplication()]
+         DecisionVsTransition(), WithdrawVsOffer(), ScoreVsPanelRemoval(), CloseVsApplication(),
+         StepDecisionVsWithdrawal(), ConflictVsScoresheet(), ReopenVsDecision()]
 for _p in (AppointVsFailedCheck(True), TwoAppointments(True), IdempotentSix(True)):
     _p.key, _p.title = "10." + _p.key, _p.title + " [2 procs]"
     PAIRS.append(_p)
@@ -898,7 +1360,10 @@ def run_pair(ctx, pair, trials, tally):
             skews[trial % 2] = random.choice([0.0, 0.0, 0.0005, 0.001, 0.002, 0.004])
         res = fire(ctx.servers, shots, skews)
         tally.trials += 1
-        tally.outcomes[outcome_key(pair, [r[0] for r in res])] += 1
+        key = outcome_key(pair, [r[0] for r in res])
+        if hasattr(pair, "variant_of"):  # pairs that rotate through variants name them
+            key = f"{pair.variant_of(st)} {key}"
+        tally.outcomes[key] += 1
         try:
             obs = pair.observe(ctx, st, [(s.label, r[0], r[1]) for s, r in zip(shots, res)])
         except Exception as e:  # noqa: BLE001
@@ -914,7 +1379,7 @@ def run_pair(ctx, pair, trials, tally):
             for b in broken:
                 tally.rules[rule_of(b)] += 1
             if len(tally.examples) < 3:
-                tally.examples.append(f"trial {trial} ({outcome_key(pair, [r[0] for r in res])}): "
+                tally.examples.append(f"trial {trial} ({key}): "
                                       + "; ".join(broken))
 
 
@@ -1046,6 +1511,161 @@ def self_test():
          ["committed after the close", "submitted_at is after the close"]),
         (CloseVsApplication(), {"results": r2(200, 201), **same({"close": (5, t2), "apps": [("x", 4, t1)]})}, []),
         (CloseVsApplication(), {"results": r2(200, 404), **same({"close": (5, t2), "apps": []})}, []),
+    ]
+
+    # Pairs 11-13: observations built from normalised audit events (app_events()).
+    def p11(results, status, api_steps, db_steps, events, decision="progressed", step="shortlisting",
+            outcome_status=None):
+        return {"results": results, "step": step, "decision": decision, "initial_status": "submitted",
+                "api": {"status": status, "outcome_status": outcome_status or status, "steps": api_steps,
+                        "events": events},
+                "db": {"status": status, "steps": db_steps, "events": events}}
+
+    def dec(seq, outcome, frm, to, step="shortlisting", previous="pending"):
+        return ev(seq, "decided", step=step, outcome=outcome, previous=previous, frm=frm, to=to)
+
+    def reo(seq, previous, frm, to, step="shortlisting"):
+        return ev(seq, "reopened", step=step, outcome="pending", previous=previous, frm=frm, to=to)
+
+    def wd(seq, frm):
+        return ev(seq, "moved", frm=frm, to="withdrawn")
+
+    dw = ("decision", "withdraw")
+    cases += [
+        # decision then withdrawal: legal
+        (StepDecisionVsWithdrawal(), p11(r2(200, 200, *dw), "withdrawn",
+                                         {"shortlisting": "progressed", "final": "withdrawn"},
+                                         {"shortlisting": "progressed"},
+                                         [dec(10, "progressed", "submitted", "shortlisted"),
+                                          wd(11, "shortlisted")]), []),
+        # withdrawal first, decision refused
+        (StepDecisionVsWithdrawal(), p11(r2(409, 200, *dw), "withdrawn",
+                                         {"shortlisting": "withdrawn", "final": "pending"}, {},
+                                         [wd(10, "submitted")]), []),
+        # not_progressed first, withdrawal refused
+        (StepDecisionVsWithdrawal(), p11(r2(200, 409, *dw), "not_shortlisted",
+                                         {"shortlisting": "not_progressed", "final": "pending"},
+                                         {"shortlisting": "not_progressed"},
+                                         [dec(10, "not_progressed", "submitted", "not_shortlisted")],
+                                         decision="not_progressed"), []),
+        # a decision landing on a withdrawn application
+        (StepDecisionVsWithdrawal(), p11(r2(200, 200, *dw), "shortlisted",
+                                         {"shortlisting": "progressed", "final": "pending"},
+                                         {"shortlisting": "progressed"},
+                                         [wd(10, "submitted"), dec(11, "progressed", "withdrawn", "shortlisted")]),
+         ["step decision was recorded after the withdrawal", "did not start from the status set-up left",
+          "stored status is not the one the commit order leaves"]),
+        # both from `submitted` (lost update), and a withdrawal out of a final status
+        (StepDecisionVsWithdrawal(), p11(r2(200, 200, *dw), "withdrawn",
+                                         {"shortlisting": "not_progressed", "final": "pending"},
+                                         {"shortlisting": "not_progressed"},
+                                         [dec(10, "not_progressed", "submitted", "not_shortlisted"),
+                                          wd(11, "submitted")],
+                                         decision="not_progressed"),
+         ["withdrawal did not start from the status the commit before it left"]),
+        (StepDecisionVsWithdrawal(), p11(r2(200, 200, *dw), "withdrawn",
+                                         {"shortlisting": "not_progressed", "final": "pending"},
+                                         {"shortlisting": "not_progressed"},
+                                         [dec(10, "not_progressed", "submitted", "not_shortlisted"),
+                                          wd(11, "not_shortlisted")], decision="not_progressed"),
+         ["decision had left a final status"]),
+        # a refusal other than 409, the outcome view disagreeing, the step outcome wrong
+        (StepDecisionVsWithdrawal(), p11(r2(422, 200, *dw), "withdrawn", {"shortlisting": "pending"}, {},
+                                         [wd(10, "submitted")], outcome_status="submitted"),
+         ["refused other than with 409", "disagree on the status", "step outcome is not the one"]),
+        # acknowledged but not recorded
+        (StepDecisionVsWithdrawal(), p11(r2(200, 409, *dw), "submitted", {"shortlisting": "pending"}, {}, []),
+         ["answers and the audit trail disagree"]),
+    ]
+
+    def p12(results, events, recused, standings, member_scores, counted, sheet_type=None, prior=False):
+        return {"results": results, "types": {"conflict": None, "scoresheet": sheet_type}, "prior_sheet": prior,
+                "api": {"recused": recused, "conflicts": recused, "standings": standings,
+                        "member_scores": member_scores, "counted": counted, "weighted_score": 0, "events": events},
+                "db": {"recused": recused, "conflicts": recused, "member_scores": member_scores, "events": events}}
+
+    cs = ("conflict", "scoresheet")
+    coi = "https://shortlist.example/problems/conflict-of-interest"
+    sheet_ev = ev(10, "sheet", method="application", user=MEMBER)
+    cases += [
+        (ConflictVsScoresheet(), p12(r2(201, 200, *cs), [sheet_ev, ev(11, "conflict", user=MEMBER)], [MEMBER],
+                                     ["recused"], 2, 0), []),
+        (ConflictVsScoresheet(), p12(r2(201, 409, *cs), [ev(10, "conflict", user=MEMBER)], [MEMBER], [], 0, 0,
+                                     sheet_type=coi), []),
+        (ConflictVsScoresheet(), p12(r2(201, 409, *cs), [ev(10, "conflict", user=MEMBER)], [MEMBER], ["recused"],
+                                     2, 0, sheet_type=coi, prior=True), []),
+        # a sheet accepted after the conflict, counting
+        (ConflictVsScoresheet(), p12(r2(201, 200, *cs),
+                                     [ev(10, "conflict", user=MEMBER),
+                                      ev(11, "sheet", method="application", user=MEMBER)],
+                                     [MEMBER], ["counting"], 2, 2),
+         ["accepted after the conflict committed", "does not stand as recused", "still counts in the evaluation"]),
+        # the conflict lost, or not visible
+        (ConflictVsScoresheet(), p12(r2(409, 200, *cs), [sheet_ev], [], ["counting"], 2, 2),
+         ["conflict of interest was not recorded"]),
+        (ConflictVsScoresheet(), p12(r2(201, 200, *cs), [sheet_ev, ev(11, "conflict", user=MEMBER)], [],
+                                     ["counting"], 2, 2),
+         ["member is not recused"]),
+        # refused for another reason, yet stored
+        (ConflictVsScoresheet(), p12(r2(201, 409, *cs), [ev(10, "conflict", user=MEMBER)], [MEMBER], ["recused"],
+                                     2, 0, sheet_type="https://shortlist.example/problems/conflict"),
+         ["other than 2xx or 409 conflict-of-interest", "stored scores disagree"]),
+    ]
+
+    def p13(results, requests, initial, steps, status, events, member_scores=0):
+        o = {"status": status, "steps": steps, "member_scores": member_scores, "events": events}
+        return {"results": results, "variant": "x", "requests": requests,
+                "method_step": {"application": "shortlisting", "interview": "final"},
+                "initial": initial, "api": dict(o, outcome_status=status), "db": dict(o)}
+
+    rd = [("reopen", "reopened", "shortlisting", None), ("decision", "decided", "shortlisting", "progressed")]
+    rs = [("reopen", "reopened", "shortlisting", None), ("scoresheet", "sheet", None, None)]
+    ds = [("decision", "decided", "shortlisting", "progressed"), ("scoresheet", "sheet", None, None)]
+    reserve = {"status": "submitted", "steps": {"shortlisting": "reserve", "final": "pending"}}
+    progressed = {"status": "shortlisted", "steps": {"shortlisting": "progressed", "final": "pending"}}
+    pending = {"status": "submitted", "steps": {"shortlisting": "pending", "final": "pending"}}
+    sheet11 = ev(11, "sheet", method="application", user=MEMBER)
+    cases += [
+        # reopen then decision; decision then reopen: the last one's outcome stands
+        (ReopenVsDecision(), p13(r2(200, 200, "reopen", "decision"), rd, reserve,
+                                 {"shortlisting": "progressed", "final": "pending"}, "shortlisted",
+                                 [reo(10, "reserve", "submitted", "submitted"),
+                                  dec(11, "progressed", "submitted", "shortlisted")]), []),
+        (ReopenVsDecision(), p13(r2(200, 200, "reopen", "decision"), rd, reserve,
+                                 {"shortlisting": "pending", "final": "pending"}, "submitted",
+                                 [dec(10, "progressed", "submitted", "shortlisted", previous="reserve"),
+                                  reo(11, "progressed", "shortlisted", "submitted")]), []),
+        # both from `reserve` (lost update), and the outcome not the last commit's
+        (ReopenVsDecision(), p13(r2(200, 200, "reopen", "decision"), rd, reserve,
+                                 {"shortlisting": "progressed", "final": "pending"}, "shortlisted",
+                                 [dec(10, "progressed", "submitted", "shortlisted", previous="reserve"),
+                                  reo(11, "reserve", "submitted", "submitted")]),
+         ["did not start from the outcome the commit before it left", "did not start from the status",
+          "final step outcomes are not those of the last successful request", "stored status is not the one"]),
+        # reopen then sheet: legal; sheet while frozen: not
+        (ReopenVsDecision(), p13(r2(200, 200, "reopen", "scoresheet"), rs, progressed,
+                                 {"shortlisting": "pending", "final": "pending"}, "submitted",
+                                 [reo(10, "progressed", "shortlisted", "submitted"), sheet11], 2), []),
+        (ReopenVsDecision(), p13(r2(200, 409, "reopen", "scoresheet"), rs, progressed,
+                                 {"shortlisting": "pending", "final": "pending"}, "submitted",
+                                 [reo(10, "progressed", "shortlisted", "submitted")]), []),
+        (ReopenVsDecision(), p13(r2(200, 200, "reopen", "scoresheet"), rs, progressed,
+                                 {"shortlisting": "pending", "final": "pending"}, "submitted",
+                                 [ev(10, "sheet", method="application", user=MEMBER),
+                                  reo(11, "progressed", "shortlisted", "submitted")], 2),
+         ["scoresheet was accepted while its step's outcome was recorded (frozen)"]),
+        (ReopenVsDecision(), p13(r2(200, 200, "decision", "scoresheet"), ds, pending,
+                                 {"shortlisting": "progressed", "final": "pending"}, "shortlisted",
+                                 [dec(10, "progressed", "submitted", "shortlisted"), sheet11], 2),
+         ["scoresheet was accepted while its step's outcome was recorded (frozen)"]),
+        # a refusal other than 409 whose scores were stored anyway; an unrecorded reopen
+        (ReopenVsDecision(), p13(r2(200, 422, "decision", "scoresheet"), ds, pending,
+                                 {"shortlisting": "progressed", "final": "pending"}, "shortlisted",
+                                 [dec(10, "progressed", "submitted", "shortlisted")], 2),
+         ["refused other than with 409", "stored scores disagree"]),
+        (ReopenVsDecision(), p13(r2(200, 409, "reopen", "decision"), rd, reserve,
+                                 {"shortlisting": "reserve", "final": "pending"}, "submitted", []),
+         ["answers and the audit trail disagree"]),
     ]
     failed = 0
     for n, (pair, obs, expected) in enumerate(cases):

@@ -39,6 +39,8 @@ pub struct DemoReport {
     pub tokens: Vec<(Role, String, String)>,
     pub social_worker: String,
     pub team_manager: String,
+    /// The Team Manager applicant whose sift appeal was upheld (C-0006).
+    pub team_manager_applicant: String,
     pub draft: String,
     pub lines: Vec<String>,
 }
@@ -209,6 +211,7 @@ pub async fn run_on(settings: &Settings, db: Db) -> Result<DemoReport, String> {
         tokens: Vec::new(),
         social_worker: String::new(),
         team_manager: String::new(),
+        team_manager_applicant: String::new(),
         draft: String::new(),
         lines: Vec::new(),
     };
@@ -218,6 +221,21 @@ pub async fn run_on(settings: &Settings, db: Db) -> Result<DemoReport, String> {
         by_reference(&existing, REF_AP),
     ) {
         report.already_loaded = true;
+        let applications = send!(
+            &svc,
+            "list the Team Manager applications",
+            Method::GET,
+            format!("/api/v1/vacancies/{tm}/applications?limit=100"),
+            tokens.recruiter,
+            Body::None,
+            StatusCode::OK
+        )?;
+        report.team_manager_applicant = applications["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|a| a["candidate_code"] == "C-0006"))
+            .map(id)
+            .transpose()?
+            .unwrap_or_default();
         report.social_worker = sw;
         report.team_manager = tm;
         report.draft = draft;
@@ -245,7 +263,7 @@ async fn vacancy_from_seed<S: Svc<B>, B: MessageBody>(
     vacancy: Value,
     document: &'static str,
     near_line: Option<u64>,
-) -> Result<(String, Vec<Value>), String> {
+) -> Result<(String, Vec<Value>, Value), String> {
     let created = send!(
         svc,
         "create vacancy",
@@ -287,7 +305,7 @@ async fn vacancy_from_seed<S: Svc<B>, B: MessageBody>(
         .as_array()
         .cloned()
         .ok_or("the import returned no criteria")?;
-    Ok((vid, criteria))
+    Ok((vid, criteria, imported["proposed_plan"].clone()))
 }
 
 /// Generic over the in-process service so each step can be its own function.
@@ -422,7 +440,7 @@ async fn load<S: Svc<B>, B: MessageBody>(
     let closing = closing_date();
 
     // 1. Social Worker Level 4 (seed 001): shortlisting under way, every flag raised.
-    let (sw, criteria) = vacancy_from_seed(
+    let (sw, criteria, _) = vacancy_from_seed(
         svc,
         tokens,
         json!({
@@ -587,9 +605,11 @@ async fn load<S: Svc<B>, B: MessageBody>(
     ));
     report.social_worker = sw;
 
-    // 2. Team Manager SC173 (seed 004, the form with a Measurement column): from
-    // shortlist to a conditional offer with checks pending and failed.
-    let (tm, criteria) = vacancy_from_seed(
+    // 2. Team Manager SC173 (seed 004, the form with a Measurement column), through a
+    // plan of three steps: sift, test (Measurement 3), interview. On the way: a member
+    // recused by a conflict of interest, a paper sheet typed in on a member's behalf, a
+    // reserve promoted, an appeal upheld and feedback for every candidate turned down.
+    let (tm, criteria, proposed) = vacancy_from_seed(
         svc,
         tokens,
         json!({
@@ -605,69 +625,269 @@ async fn load<S: Svc<B>, B: MessageBody>(
     )
     .await?;
     report.lines.push(format!(
-        "Team Manager: {} criteria imported from seed 004 (Measurement column)",
+        "Team Manager: {} criteria imported from seed 004 (Measurement column), with a proposed plan",
         criteria.len()
     ));
-    set_panel_and_open(svc, tokens, &tm).await?;
+    // The import's proposed plan, with cut-offs as proposals beside each entry.
+    let mut steps = proposed["steps"].clone();
+    for step in steps.as_array_mut().ok_or("the import proposed no plan")? {
+        match step["key"].as_str() {
+            Some("sift") => step["cut_off"] = json!({"top": 4}),
+            Some("test") => step["cut_off"] = json!({"min_percentage": 50}),
+            _ => {}
+        }
+    }
+    send!(
+        svc,
+        "set the assessment plan",
+        Method::PUT,
+        format!("/api/v1/vacancies/{tm}/assessment-plan"),
+        tokens.recruiter,
+        Body::Json(json!({"steps": steps})),
+        StatusCode::OK
+    )?;
+    send!(
+        svc,
+        "set a panel with step limits",
+        Method::PUT,
+        format!("/api/v1/vacancies/{tm}/panel"),
+        tokens.recruiter,
+        Body::Json(json!({"members": [
+            {"user_id": "ann", "role": "chair", "steps": ["sift", "interview"]},
+            {"user_id": "bob", "role": "member", "steps": ["sift", "test"]},
+            {"user_id": "cat", "role": "member"}
+        ]})),
+        StatusCode::OK
+    )?;
+    transition(svc, tokens, &tm, "open").await?;
     let mut tm_ids = Vec::new();
-    for name in ["Lena Novak", "Marcus Reid", "Nia Evans", "Owen Clarke"] {
+    for name in [
+        "Lena Novak",
+        "Marcus Reid",
+        "Nia Evans",
+        "Owen Clarke",
+        "Rosa Mendes",
+        "Sami Haddad",
+    ] {
         let a = Applicant {
             name,
             declarations: declarations(0, true, false),
         };
         tm_ids.push(apply(svc, tokens, &tm, &a).await?);
     }
+    let (lena, marcus, nia, owen, rosa, sami) = (
+        &tm_ids[0], &tm_ids[1], &tm_ids[2], &tm_ids[3], &tm_ids[4], &tm_ids[5],
+    );
+    // Cat managed Marcus until last year: recused from his assessment at every step.
+    let cat = tokens.panel("cat")?;
+    send!(
+        svc,
+        "declare a conflict of interest",
+        Method::POST,
+        format!("/api/v1/applications/{marcus}/conflicts"),
+        cat,
+        Body::Json(
+            json!({"user_id": "cat", "reason": "Line-managed the applicant until last year"})
+        ),
+        StatusCode::CREATED
+    )?;
+    // The sift: the application form and documents, by ann and bob. Bob marked Nia's
+    // form on paper; the recruiter types it in on his behalf.
+    let sift_score = |who: usize| {
+        move |_: usize, c: &Value| match who {
+            0 | 1 => 3,
+            3 if essential(c) => 1,
+            _ => 2,
+        }
+    };
     for (i, application) in tm_ids.iter().enumerate() {
-        for assessor in ["ann", "bob"] {
+        for method in ["application", "documents"] {
             score(
                 svc,
                 tokens,
                 application,
-                assessor,
-                "application",
+                "ann",
+                method,
                 &criteria,
-                |_, c| match i {
-                    0 | 1 => 3,
-                    2 => 2,
-                    _ if essential(c) => 1,
-                    _ => 2,
-                },
+                sift_score(i),
+            )
+            .await?;
+            if application == nia {
+                let scores: Vec<Value> = criteria
+                    .iter()
+                    .filter(|c| {
+                        c["methods"]
+                            .as_array()
+                            .is_some_and(|m| m.contains(&json!(method)))
+                    })
+                    .map(|c| json!({"criterion_id": c["id"], "score": 2}))
+                    .collect();
+                send!(
+                    svc,
+                    "enter a paper scoresheet on a member's behalf",
+                    Method::POST,
+                    format!("/api/v1/applications/{nia}/scoresheets"),
+                    tokens.recruiter,
+                    Body::Json(json!({"method": method, "on_behalf_of": "bob", "scores": scores})),
+                    StatusCode::OK
+                )?;
+            } else {
+                score(
+                    svc,
+                    tokens,
+                    application,
+                    "bob",
+                    method,
+                    &criteria,
+                    sift_score(i),
+                )
+                .await?;
+            }
+        }
+    }
+    let decide = |step: &str| format!("/api/v1/vacancies/{tm}/steps/{step}/decisions");
+    send!(
+        svc,
+        "record the sift decisions",
+        Method::POST,
+        decide("sift"),
+        tokens.recruiter,
+        Body::Json(json!({"decisions": [
+            {"application_id": lena, "decision": "progressed", "reason_code": "meets_criteria", "reason": "Meets every essential criterion"},
+            {"application_id": marcus, "decision": "progressed", "reason_code": "meets_criteria", "reason": "Meets every essential criterion"},
+            {"application_id": nia, "decision": "progressed", "reason_code": "meets_criteria", "reason": "Meets every essential criterion"},
+            {"application_id": rosa, "decision": "reserve", "reason_code": "meets_criteria", "reason": "Meets the essentials; test places are limited",
+             "feedback": "You met the criteria for this post and are on our reserve list for the next stage."},
+            {"application_id": sami, "decision": "not_progressed", "reason_code": "lower_score", "reason": "Ranked below the cut-off",
+             "feedback": "Thank you for applying. Other applicants gave stronger evidence of managing a team."},
+            {"application_id": owen, "decision": "not_progressed", "reason_code": "unmet_essential", "reason": "Essential criteria not evidenced",
+             "feedback": "Your application did not show the three years' post-qualifying experience the post requires."}
+        ]})),
+        StatusCode::OK
+    )?;
+    transition(svc, tokens, &tm, "closed").await?;
+    // The test after shortlisting (Measurement 3), by bob and cat (cat not for Marcus).
+    let test_score = |application: &String| if application == nia { 1 } else { 3 };
+    for application in [lena, marcus, nia] {
+        score(
+            svc,
+            tokens,
+            application,
+            "bob",
+            "test",
+            &criteria,
+            |_, _| test_score(application),
+        )
+        .await?;
+        if application != marcus {
+            score(
+                svc,
+                tokens,
+                application,
+                "cat",
+                "test",
+                &criteria,
+                |_, _| test_score(application),
             )
             .await?;
         }
     }
     send!(
         svc,
-        "record shortlisting decisions",
+        "record a test decision",
         Method::POST,
-        format!("/api/v1/vacancies/{tm}/shortlist/decisions"),
+        decide("test"),
         tokens.recruiter,
         Body::Json(json!({"decisions": [
-            {"application_id": tm_ids[0], "decision": "shortlisted", "reason": "Meets every essential criterion"},
-            {"application_id": tm_ids[1], "decision": "shortlisted", "reason": "Meets every essential criterion"},
-            {"application_id": tm_ids[2], "decision": "shortlisted", "reason": "Meets every essential criterion"},
-            {"application_id": tm_ids[3], "decision": "not_shortlisted", "reason": "Essential criteria not evidenced"}
+            {"application_id": nia, "decision": "not_progressed", "reason_code": "unmet_essential", "reason": "Written exercise below the pass mark",
+             "feedback": "Your written exercise did not yet show the analysis of risk we need at this level."}
         ]})),
         StatusCode::OK
     )?;
-    transition(svc, tokens, &tm, "closed").await?;
-    for (i, application) in tm_ids.iter().take(3).enumerate() {
-        for method in ["test", "interview"] {
-            for assessor in ["ann", "bob"] {
-                score(
-                    svc,
-                    tokens,
-                    application,
-                    assessor,
-                    method,
-                    &criteria,
-                    |_, _| [2, 3, 2][i],
-                )
-                .await?;
-            }
+    // A test place came free: Rosa comes off the reserve list. Sami appealed the sift
+    // and the appeal was upheld (a scoring error): reinstated, with the reason.
+    send!(
+        svc,
+        "promote the reserve and uphold an appeal",
+        Method::POST,
+        decide("sift"),
+        tokens.recruiter,
+        Body::Json(json!({"decisions": [
+            {"application_id": rosa, "decision": "progressed", "reason_code": "meets_criteria", "reason": "Promoted from the reserve list: a test place came free"},
+            {"application_id": sami, "decision": "progressed", "reason_code": "other", "reason": "Appeal upheld: the supervision evidence on page 3 was missed at the sift"}
+        ]})),
+        StatusCode::OK
+    )?;
+    for application in [rosa, sami] {
+        for assessor in ["bob", "cat"] {
+            score(
+                svc,
+                tokens,
+                application,
+                assessor,
+                "test",
+                &criteria,
+                |_, _| 2,
+            )
+            .await?;
         }
     }
-    let offer = &tm_ids[1];
+    send!(
+        svc,
+        "record the test decisions",
+        Method::POST,
+        decide("test"),
+        tokens.recruiter,
+        Body::Json(json!({"decisions": [
+            {"application_id": lena, "decision": "progressed", "reason_code": "higher_score", "reason": "Strong written exercise"},
+            {"application_id": marcus, "decision": "progressed", "reason_code": "higher_score", "reason": "Strong written exercise"},
+            {"application_id": rosa, "decision": "not_progressed", "reason_code": "lower_score", "reason": "Below the two invited to interview",
+             "feedback": "You passed the written exercise; two applicants scored higher."},
+            {"application_id": sami, "decision": "not_progressed", "reason_code": "lower_score", "reason": "Below the two invited to interview",
+             "feedback": "You passed the written exercise; two applicants scored higher."}
+        ]})),
+        StatusCode::OK
+    )?;
+    // The interview, by ann and cat (ann alone for Marcus).
+    for (application, mark) in [(lena, 2), (marcus, 3)] {
+        score(
+            svc,
+            tokens,
+            application,
+            "ann",
+            "interview",
+            &criteria,
+            |_, _| mark,
+        )
+        .await?;
+        if application != marcus {
+            score(
+                svc,
+                tokens,
+                application,
+                "cat",
+                "interview",
+                &criteria,
+                |_, _| mark,
+            )
+            .await?;
+        }
+    }
+    send!(
+        svc,
+        "record the interview decisions",
+        Method::POST,
+        decide("interview"),
+        tokens.recruiter,
+        Body::Json(json!({"decisions": [
+            {"application_id": marcus, "decision": "progressed", "reason_code": "higher_score", "reason": "Highest score at interview",
+             "feedback": "Congratulations: we would like to offer you the post, subject to checks."},
+            {"application_id": lena, "decision": "reserve", "reason_code": "meets_criteria", "reason": "Appointable; first reserve",
+             "feedback": "You were appointable and are our first reserve should the post become available."}
+        ]})),
+        StatusCode::OK
+    )?;
+    let offer = marcus;
     send!(
         svc,
         "make a conditional offer",
@@ -702,13 +922,16 @@ async fn load<S: Svc<B>, B: MessageBody>(
         )?;
     }
     report.lines.push(
-        "Team Manager: shortlisted 3 of 4, interviewed, offer made; checks clear, in progress and failed"
+        "Team Manager: sift -> test -> interview for 6 applicants; cat recused from Marcus; \
+         a paper sheet entered for bob; Rosa promoted from reserve; Sami's appeal upheld; \
+         feedback for everyone turned down; offer made, checks clear, in progress and failed"
             .to_string(),
     );
+    report.team_manager_applicant = sami.to_string();
     report.team_manager = tm;
 
     // 3. Alternatively Qualified Worker (seed 000): open, applications coming in.
-    let (aqw, criteria) = vacancy_from_seed(
+    let (aqw, criteria, _) = vacancy_from_seed(
         svc,
         tokens,
         json!({
@@ -736,7 +959,7 @@ async fn load<S: Svc<B>, B: MessageBody>(
     ));
 
     // 4. Advanced Practitioner (seed 002, third role profile): a draft, anonymised.
-    let (draft, criteria) = vacancy_from_seed(
+    let (draft, criteria, _) = vacancy_from_seed(
         svc,
         tokens,
         json!({
@@ -791,9 +1014,15 @@ pub fn render(report: &DemoReport, bind: &str) -> String {
          curl -s -H \"Authorization: Bearer $RECRUITER_TOKEN\" -H 'Content-Type: text/markdown' \\\n  \
          --data-binary @tests/fixtures/seeds/000_f3ecf04fbcb1fea5.txt \\\n  \
          '{base}/vacancies/{draft}/criteria/import?dry_run=true' | python3 -m json.tool\n\n\
-         More: {base}/vacancies/{tm}/summary and the docs at http://{bind}/docs/\n",
+         # 4. A candidate's outcome as their portal sees it: steps reached and feedback\n\
+         #    (Team Manager: sift -> test -> interview; this applicant's appeal was upheld)\n\
+         curl -s -H \"Authorization: Bearer $PORTAL_TOKEN\" \\\n  \
+         {base}/applications/{appellant}/outcome | python3 -m json.tool\n\n\
+         More: {base}/vacancies/{tm}/shortlist?stage=test, {base}/vacancies/{tm}/summary\n\
+         and the docs at http://{bind}/docs/\n",
         sw = report.social_worker,
         tm = report.team_manager,
+        appellant = report.team_manager_applicant,
         draft = report.draft,
     ));
     out

@@ -262,12 +262,9 @@ pub async fn submit_application(
     )
     .await?;
     Ok(match outcome {
-        Submitted::Fresh(row) => {
-            let application = Application::from_row(&row, false)?;
-            HttpResponse::Created()
-                .insert_header((header::LOCATION, location(&application.id)))
-                .json(application)
-        }
+        Submitted::Fresh(application) => HttpResponse::Created()
+            .insert_header((header::LOCATION, location(&application.id)))
+            .json(application),
         Submitted::Replay {
             status,
             body,

@@ -33,7 +33,7 @@ pub struct Submission {
 }
 
 pub enum Submitted {
-    Fresh(Box<ApplicationRow>),
+    Fresh(Box<Application>),
     Replay {
         status: u16,
         body: String,
@@ -165,8 +165,12 @@ pub async fn submit(
             None::<&()>,
             Some(&row),
         )?;
+        // As GET returns it: with the first step of the plan, all pending.
+        let mut progress =
+            super::steps::progress_of_rows(conn, &vacancy, std::slice::from_ref(&row))?;
+        let application =
+            Application::from_row(&row, false)?.with_progress(progress.remove(&row.id));
         if let Some(key) = key {
-            let application = Application::from_row(&row, false)?;
             store::insert_idempotent(
                 conn,
                 &IdempotencyRow {
@@ -182,7 +186,7 @@ pub async fn submit(
                 },
             )?;
         }
-        Ok(Submitted::Fresh(Box::new(row)))
+        Ok(Submitted::Fresh(Box::new(application)))
     })
     .await
 }

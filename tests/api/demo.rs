@@ -1,7 +1,7 @@
 //! `shortlist demo`: loads through the API, raises every flag the product has, and a
 //! second run finds the data again instead of loading it twice.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{TestApp, SECRET};
@@ -38,7 +38,7 @@ both_backends! {
         assert!(!report.already_loaded);
         assert_eq!(report.tokens.len(), 5, "a token per role");
         let text = demo::render(&report, "127.0.0.1:8080");
-        assert_eq!(text.matches("curl -s").count(), 3, "{text}");
+        assert_eq!(text.matches("curl -s").count(), 4, "{text}");
         assert!(text.contains(&report.social_worker) && text.contains(&report.draft));
 
         let recruiter = app.token_for("someone", DEMO_ORG, &[Role::Recruiter]);
@@ -69,13 +69,34 @@ both_backends! {
         }
 
         let tm = app
-            .get(&format!("/api/v1/vacancies/{}/shortlist?stage=final", report.team_manager), &recruiter)
+            .get(&format!("/api/v1/vacancies/{}/shortlist?stage=interview", report.team_manager), &recruiter)
             .await
             .expect(200)
             .body;
         let offered: Vec<&Value> = entries(&tm).iter().filter(|e| e["status"] == "offered").collect();
         assert_eq!(offered.len(), 1, "{tm:#}");
         assert!(non_empty(offered[0], "failed_checks") && non_empty(offered[0], "pending_checks"));
+        // The multi-step story: a recused member, a paper sheet, a reserve promoted, an
+        // appeal upheld and feedback, each visible through the API.
+        let plan = app.get(&format!("/api/v1/vacancies/{}/assessment-plan", report.team_manager), &recruiter).await.expect(200).body;
+        let keys: Vec<&str> = plan["steps"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
+        assert_eq!(keys, ["sift", "test", "interview"]);
+        let apps = app.get(&format!("/api/v1/vacancies/{}/applications", report.team_manager), &recruiter).await.expect(200).body;
+        let by_code = |code: &str| apps["items"].as_array().unwrap().iter().find(|a| a["candidate_code"] == code).unwrap()["id"].as_str().unwrap().to_string();
+        let marcus = by_code("C-0002");
+        let e = app.get(&format!("/api/v1/applications/{marcus}/evaluation?stage=interview"), &recruiter).await.expect(200).body;
+        assert_eq!(e["recused_assessors"], json!(["cat"]));
+        let nia = app.get(&format!("/api/v1/applications/{}/scores", by_code("C-0003")), &recruiter).await.expect(200).body;
+        assert!(nia["scores"].as_array().unwrap().iter().any(|s| s["assessor"] == "bob" && s["entered_by"] == "demo-recruiter"), "{nia:#}");
+        let rosa = app.get(&format!("/api/v1/applications/{}/outcome", by_code("C-0005")), &recruiter).await.expect(200).body;
+        assert_eq!(rosa["steps"][0]["outcome"], "progressed", "promoted from the reserve list");
+        assert_eq!(rosa["steps"][1]["outcome"], "not_progressed");
+        assert!(rosa["steps"][1]["feedback"].is_string());
+        let sami = app.get(&format!("/api/v1/applications/{}/outcome", report.team_manager_applicant), &recruiter).await.expect(200).body;
+        assert_eq!(sami["steps"][0]["outcome"], "progressed", "appeal upheld: {sami:#}");
+        assert_eq!(sami["current_step"], "test");
+        let audit = app.get("/api/v1/audit-events?limit=500", admin_token).await.expect(200).text;
+        assert!(audit.contains("step.reinstated"));
 
         // The draft keeps an imported spec with the "OR" choice as an alternative group.
         let draft = app

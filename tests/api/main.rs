@@ -31,4 +31,5 @@ mod seed_vacancies;
 mod shortlists;
 mod spec_import;
 mod steps;
+mod steps_seed004;
 mod vacancies;
