@@ -79,18 +79,31 @@ impl Board {
         vacancy: VacancyRow,
         scores: Option<Vec<ScoreRow>>,
     ) -> Result<Board, AppError> {
+        let plan = super::plan::load(conn, &vacancy)?;
+        let conflicts = step_store::conflicts_for_vacancy(conn, &vacancy.id)?;
         let aggregates = match scores {
             Some(_) => Vec::new(),
-            None => score_store::pair_aggregates_for_vacancy(conn, &vacancy.id)?,
+            None => {
+                // When every score counts (the usual case: no removed member, no
+                // off-step score, no conflict), aggregate them all without joining
+                // the seats; otherwise the query that leaves out what does not count.
+                let members = panel_store::for_vacancy(conn, &vacancy.id)?;
+                let seats = super::plan::seats(&plan, &members)?;
+                if score_store::all_scores_count(conn, &vacancy.id, &seats, !conflicts.is_empty())?
+                {
+                    score_store::pair_aggregates_of_all(conn, &vacancy.id)?
+                } else {
+                    score_store::pair_aggregates_for_vacancy(conn, &vacancy.id)?
+                }
+            }
         };
         let criteria = criteria_store::for_vacancy(conn, &vacancy.id)?;
         let applications = application_store::all_for_vacancy(conn, &vacancy.id)?;
         let agreed = score_store::agreed_for_vacancy(conn, &vacancy.id)?;
         let checks = check_store::for_vacancy(conn, &vacancy.id)?;
-        let plan = super::plan::load(conn, &vacancy)?;
         let outcome_rows = step_store::outcomes_for_vacancy(conn, &vacancy.id)?;
         let outcomes = super::plan::outcomes_by_application(&plan, &outcome_rows)?;
-        let recused = super::plan::recusals(&step_store::conflicts_for_vacancy(conn, &vacancy.id)?);
+        let recused = super::plan::recusals(&conflicts);
         // Individual scores are split into those that count and those that do not,
         // by the same rule the aggregate query applies in SQL.
         let mut excluded = Vec::new();

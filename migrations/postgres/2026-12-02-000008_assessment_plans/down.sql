@@ -1,3 +1,4 @@
+DROP INDEX scores_vacancy_assessor_method;
 DROP TABLE step_decision_log;
 DROP TABLE step_outcomes;
 DROP TABLE conflicts_of_interest;

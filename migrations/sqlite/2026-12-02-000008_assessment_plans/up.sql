@@ -109,3 +109,7 @@ INSERT INTO step_decision_log (application_id, step_key, vacancy_id, action, out
 SELECT application_id, step_key, vacancy_id, 'decided', outcome, reason_code, reason, feedback,
        override_reason, decided_by, decided_at
 FROM step_outcomes ORDER BY decided_at;
+
+-- Which assessors scored a vacancy, and by which methods, read by index probes: the
+-- shortlist aggregates every score without joining the seats when all of them count.
+CREATE INDEX scores_vacancy_assessor_method ON scores (vacancy_id, assessor, method);
