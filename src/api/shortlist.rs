@@ -18,7 +18,7 @@ use crate::db::{panels, Db, DbConnection};
 use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
 use crate::domain::evaluation::{rank, PairStatus, Recommendation, Scale};
-use crate::domain::plan::{within_cut_off, CutOffRow, Outcome, ScoreStanding};
+use crate::domain::plan::{reached, within_cut_off, CutOffRow, Outcome, ScoreStanding, StepKind};
 use crate::domain::shortlist::{proposed, Decision, Ranked};
 use crate::domain::vacancy::VacancyStatus;
 use crate::domain::{Method, Requirement};
@@ -323,6 +323,8 @@ fn shortlist_csv(board: &Board, shortlist: &Shortlist) -> String {
         "pending_checks",
         "failed_checks",
         "flags",
+        "step_outcome",
+        "within_cut_off",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -367,6 +369,8 @@ fn shortlist_csv(board: &Board, shortlist: &Shortlist) -> String {
             kinds(&e.pending_checks),
             kinds(&e.failed_checks),
             e.flags.join("; "),
+            e.step_outcome.as_str().to_string(),
+            e.within_cut_off.map(|w| w.to_string()).unwrap_or_default(),
         ];
         row.extend(
             e.criterion_scores
@@ -497,10 +501,18 @@ pub struct ScoreMatrix {
     pub rows: Vec<MatrixRow>,
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatrixParams {
+    /// A step key (default: the last step, where every method counts).
+    pub stage: Option<String>,
+}
+
 #[utoipa::path(
     tag = "shortlists",
-    params(("vacancy_id" = String, Path, description = "Vacancy id")),
+    params(("vacancy_id" = String, Path, description = "Vacancy id"), MatrixParams),
     responses(
+        (status = 400, description = "Unknown step", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status", body = ScoreMatrix),
         (status = 403, description = "Portals do not see scores", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
@@ -512,6 +524,7 @@ pub async fn get_score_matrix(
     caller: Caller,
     db: web::Data<Db>,
     path: web::Path<String>,
+    query: web::Query<MatrixParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(VIEWERS)?;
     let id = path.into_inner();
@@ -519,8 +532,13 @@ pub async fn get_score_matrix(
     let board = db
         .read(move |conn| load_visible_board(conn, &c, &id, true))
         .await?;
-    // Every method counts at the last step, so each pair's own result is reported.
-    let evaluations = board.evaluate_step(board.plan.last_index());
+    // By default the last step, where every method counts, so each pair's own result
+    // is reported; at an earlier step later methods are listed but not counted.
+    let k = match query.stage.as_deref() {
+        None => board.plan.last_index(),
+        Some(key) => board.step_index(key)?,
+    };
+    let evaluations = board.evaluate_step(k);
     let mut by_pair: HashMap<PairKey, Vec<(String, i32, ScoreStanding)>> = HashMap::new();
     let all = board
         .individual_scores()
@@ -749,14 +767,28 @@ pub struct VacancySummary {
     pub applications_by_status: BTreeMap<String, usize>,
     /// Over applications not withdrawn.
     pub recommendations: StageRecommendations,
-    /// Scoresheets expected vs received per panel member and method: shortlisting
-    /// methods for every application not withdrawn, the other methods for applications
-    /// that went past shortlisting.
+    /// Scoresheets expected vs received per panel member and method: for each method,
+    /// the applications that reached its step, are not withdrawn and from which the
+    /// member is not recused; members limited to steps only at their steps.
     pub scoring_progress: ScoringProgress,
     pub needs_moderation: Vec<ApplicationRef>,
     /// Required checks not yet clear or waived, by kind, over shortlisted and offered
     /// applications.
     pub checks_outstanding: BTreeMap<String, usize>,
+    /// Each step of the assessment plan: outcomes so far and recommendations at it.
+    pub steps: Vec<StepSummary>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepSummary {
+    pub key: String,
+    pub title: String,
+    pub kind: StepKind,
+    /// Applications that reached the step, by their outcome at it.
+    pub outcomes: BTreeMap<String, usize>,
+    /// Recommendations at the step (its methods and earlier ones) over the
+    /// applications that reached it and are not withdrawn.
+    pub recommendations: RecommendationCounts,
 }
 
 #[utoipa::path(
@@ -826,8 +858,6 @@ pub async fn get_summary(
             }
         }
     }
-    let shortlisting_methods =
-        parse_methods(&board.vacancy.shortlisting_methods).unwrap_or_default();
     let mut methods_in_use: Vec<Method> = board
         .criteria
         .iter()
@@ -847,28 +877,40 @@ pub async fn get_summary(
             )
         })
         .collect();
+    let outcomes: Vec<Vec<Outcome>> = board
+        .applications
+        .iter()
+        .map(|a| board.outcomes_of(&a.id))
+        .collect();
+    let none = HashSet::new();
     let mut by_assessor = Vec::new();
     for member in &panel {
+        let limit = crate::service::plan::member_steps(member)?;
         for &method in &methods_in_use {
-            let at_shortlisting = shortlisting_methods.contains(&method);
+            let Some(k) = board.plan.step_of_method(method) else {
+                continue;
+            };
+            let key = &board.plan.steps[k].key;
+            // Only the steps the member sits at.
+            if limit.as_ref().is_some_and(|steps| !steps.contains(key)) {
+                continue;
+            }
+            // Due: every application that reached the method's step, is not withdrawn
+            // and from which the member is not recused.
             let due: Vec<&ApplicationRow> = board
                 .applications
                 .iter()
-                .filter(|a| {
-                    let s = status_of(a);
-                    if at_shortlisting {
-                        s != ApplicationStatus::Withdrawn
-                    } else {
-                        matches!(
-                            s,
-                            ApplicationStatus::Shortlisted
-                                | ApplicationStatus::Offered
-                                | ApplicationStatus::Appointed
-                                | ApplicationStatus::Unsuccessful
-                                | ApplicationStatus::OfferWithdrawn
-                        )
-                    }
+                .enumerate()
+                .filter(|(i, a)| {
+                    status_of(a) != ApplicationStatus::Withdrawn
+                        && reached(&outcomes[*i], k)
+                        && !board
+                            .recused
+                            .get(&a.id)
+                            .unwrap_or(&none)
+                            .contains(&member.user_id)
                 })
+                .map(|(_, a)| a)
                 .collect();
             let received = due
                 .iter()
@@ -884,6 +926,45 @@ pub async fn get_summary(
             });
         }
     }
+    // Per step: outcomes so far and the recommendations at that step, over
+    // applications that reached it and are not withdrawn.
+    let steps = board
+        .plan
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, step)| {
+            let evaluations = board.evaluate_step(k);
+            let mut counts: BTreeMap<String, usize> = Outcome::ALL
+                .iter()
+                .map(|o| (o.as_str().to_string(), 0))
+                .collect();
+            let mut recommendations = RecommendationCounts::default();
+            for (i, a) in board.applications.iter().enumerate() {
+                if !reached(&outcomes[i], k) {
+                    continue;
+                }
+                let shown = if status_of(a) == ApplicationStatus::Withdrawn
+                    && matches!(outcomes[i][k], Outcome::Pending | Outcome::Reserve)
+                {
+                    Outcome::Withdrawn
+                } else {
+                    outcomes[i][k]
+                };
+                *counts.entry(shown.as_str().to_string()).or_default() += 1;
+                if shown != Outcome::Withdrawn {
+                    recommendations.add(evaluations[i].recommendation);
+                }
+            }
+            StepSummary {
+                key: step.key.clone(),
+                title: step.title.clone(),
+                kind: step.kind,
+                outcomes: counts,
+                recommendations,
+            }
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(VacancySummary {
         vacancy_id: board.vacancy.id.clone(),
         status: VacancyStatus::parse(&board.vacancy.status).unwrap_or(VacancyStatus::Draft),
@@ -897,5 +978,6 @@ pub async fn get_summary(
         },
         needs_moderation,
         checks_outstanding,
+        steps,
     }))
 }

@@ -658,7 +658,8 @@ pub struct CandidateOutcome {
 }
 
 /// Progress of one application: each step's outcome and feedback, never reasons or
-/// scores. A withdrawn application shows `withdrawn` at the step it left from.
+/// scores. A withdrawn application shows `withdrawn` at the step it left from (one it
+/// was still being assessed at, or held in reserve for).
 pub fn progress_of(
     plan: &Plan,
     application: &ApplicationRow,
@@ -689,7 +690,7 @@ pub fn progress_of(
     let outcomes: Vec<Outcome> = steps.iter().map(|s| s.outcome).collect();
     let current = current_step(&outcomes);
     if rules::application_status(application)? == ApplicationStatus::Withdrawn
-        && steps[current].outcome == Outcome::Pending
+        && matches!(steps[current].outcome, Outcome::Pending | Outcome::Reserve)
     {
         steps[current].outcome = Outcome::Withdrawn;
     }

@@ -122,13 +122,15 @@ both_backends! {
         assert!(csv.text.contains("\r\n"));
         let table = parse_csv_with_python(&csv.text);
         assert_eq!(table.len(), 7, "header + six applicants");
-        assert!(table.iter().all(|row| row.len() == 17 + 36), "one column per criterion, every row");
+        assert!(table.iter().all(|row| row.len() == 19 + 36), "one column per criterion, every row");
         assert_eq!(&table[0][..3], ["rank", "tied", "candidate_code"]);
         assert_eq!(table[6][3], "Foxtrot Fraser, Jr.");
         assert_eq!(table[3][0], "3");
         assert_eq!(table[3][1], "true");
         assert_eq!(table[1][7], "108");
-        assert_eq!(table[1][17], "3");
+        assert_eq!(table[1][17], "pending", "step_outcome");
+        assert_eq!(table[1][18], "", "within_cut_off: the default plan has no cut-off");
+        assert_eq!(table[1][19], "3");
 
         // Decisions. Rejecting Echo (guaranteed interview, essentials met) is refused,
         // and the whole batch with it.

@@ -214,6 +214,17 @@ both_backends! {
         assert_eq!(entry(&list, &a)["weighted_score"], 3.0);
         let audit = app.get("/api/v1/audit-events?limit=500", &app.token(Role::Admin)).await.expect(200).text;
         assert!(audit.contains("panel.member_removed"));
+        // Ann now sits at the interview only: her sift score stays, but no longer counts,
+        // in the evaluation and in the shortlist's aggregate alike.
+        app.put(&format!("/api/v1/vacancies/{vid}/panel"), &r, json!({"members": [
+            {"user_id": "ann", "role": "chair", "steps": ["interview"]},
+            {"user_id": "cat", "role": "member"}
+        ]})).await.expect(200);
+        let e = app.get(&format!("/api/v1/applications/{a}/evaluation"), &r).await.expect(200).body;
+        assert_eq!(e["weighted_score"], 0.0);
+        let list = app.get(&format!("/api/v1/vacancies/{vid}/shortlist"), &r).await.expect(200).body;
+        assert_eq!(entry(&list, &a)["weighted_score"], 0.0);
+        assert_eq!(entry(&list, &a)["recommendation"], "incomplete");
     }
 
     async fn steps_are_decided_in_order_reopened_and_appealed(app: TestApp) {
@@ -316,6 +327,27 @@ both_backends! {
         let got = app.get(&format!("/api/v1/applications/{b}"), &r).await.expect(200).body;
         assert_eq!(got["current_step"], "test");
         assert_eq!(got["steps"][0]["outcome"], "progressed");
+
+        // The dashboard: each step's outcomes over those who reached it, and scoring
+        // progress per member at their own steps, over applications at that step.
+        let summary = app.get(&format!("/api/v1/vacancies/{vid}/summary"), &app.token(Role::Viewer)).await.expect(200).body;
+        let outcomes = |k: usize, o: &str| summary["steps"][k]["outcomes"][o].as_u64().unwrap();
+        assert_eq!((outcomes(0, "progressed"), outcomes(0, "pending")), (2, 0));
+        assert_eq!((outcomes(1, "progressed"), outcomes(1, "pending")), (1, 1), "Ben reached the test");
+        assert_eq!((outcomes(2, "progressed"), outcomes(2, "pending")), (1, 0));
+        let progress: Vec<(String, String, u64, u64)> = summary["scoring_progress"]["by_assessor"].as_array().unwrap().iter()
+            .map(|p| (p["assessor"].as_str().unwrap().into(), p["method"].as_str().unwrap().into(),
+                      p["expected"].as_u64().unwrap(), p["received"].as_u64().unwrap()))
+            .collect();
+        let row = |who: &str, method: &str| progress.iter().find(|p| p.0 == who && p.1 == method).map(|p| (p.2, p.3));
+        assert_eq!(row("ann", "application"), Some((2, 2)));
+        assert_eq!(row("ann", "interview"), Some((1, 1)), "only Ada reached the interview");
+        assert_eq!(row("ann", "test"), None, "ann does not sit at the test");
+        assert_eq!(row("bob", "test"), Some((2, 1)));
+        assert_eq!(row("bob", "interview"), None);
+        // The matrix at a step; an unknown step is a 400.
+        app.get(&format!("/api/v1/vacancies/{vid}/score-matrix?stage=sift"), &r).await.expect(200);
+        app.get(&format!("/api/v1/vacancies/{vid}/score-matrix?stage=assessment-centre"), &r).await.expect_problem(400);
     }
 
     async fn transitions_decide_through_the_steps_and_withdrawals_show(app: TestApp) {
@@ -336,6 +368,14 @@ both_backends! {
         app.post(&format!("/api/v1/applications/{w}/transitions"), &app.token_for("portal-1", ORG, &[Role::Portal]),
             json!({"to": "withdrawn", "reason": "Accepted another post"})).await.expect(200);
         let out = app.get(&format!("/api/v1/applications/{w}/outcome"), &r).await.expect(200).body;
+        assert_eq!(out["steps"][0]["outcome"], "withdrawn");
+        // Held in reserve, then withdrawn: the reserve place is given up.
+        let h = id(&app.apply(&vid, "Hal Held", json!({})).await);
+        app.post(&format!("/api/v1/vacancies/{vid}/steps/sift/decisions"), &r, json!({"decisions": [{"application_id": h,
+            "decision": "reserve", "reason_code": "meets_criteria", "reason": "Reserve list"}]})).await.expect(200);
+        app.post(&format!("/api/v1/applications/{h}/transitions"), &app.token_for("portal-1", ORG, &[Role::Portal]),
+            json!({"to": "withdrawn", "reason": "Moved away"})).await.expect(200);
+        let out = app.get(&format!("/api/v1/applications/{h}/outcome"), &r).await.expect(200).body;
         assert_eq!(out["steps"][0]["outcome"], "withdrawn");
         app.post(&format!("/api/v1/vacancies/{vid}/steps/sift/decisions"), &r, json!({"decisions": [{"application_id": w,
             "decision": "progressed", "reason_code": "meets_criteria", "reason": "x", "override_reason": "y"}]})).await.expect_problem(409);
