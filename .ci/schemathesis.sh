@@ -272,7 +272,7 @@ api() { # METHOD PATH [JSON]  -> prints the body; fails on a non-2xx answer
     printf '%s' "$out"
 }
 json_get() { # EXPR over the JSON on stdin (`d` is the parsed document)
-    python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
+    python3 -c "import json, os, sys; d = json.load(sys.stdin); print($1)"
 }
 
 OPEN_VACANCY=$(api POST /api/v1/vacancies '{
@@ -305,7 +305,9 @@ for n in 1 2 3; do
 done
 FIRST_APPLICATION=${APPLICATIONS# }
 FIRST_APPLICATION=${FIRST_APPLICATION%% *}
-sheet=$(json_get 'json.dumps({"method": "application", "scores": [{"criterion_id": c["id"], "score": 2} for c in d if "application" in c["methods"]]})' <"$WORK/open-criteria.json")
+# Every score belongs to a panel member: the token's user chairs the panel, but holds
+# no panel role, so it enters its own paper sheet (on_behalf_of itself).
+sheet=$(SUB="$SUB" json_get 'json.dumps({"method": "application", "on_behalf_of": os.environ["SUB"], "scores": [{"criterion_id": c["id"], "score": 2} for c in d if "application" in c["methods"]]})' <"$WORK/open-criteria.json")
 api POST "/api/v1/applications/$FIRST_APPLICATION/scoresheets" "$sheet" >/dev/null
 # A second assessor, so evaluations see a spread between assessors.
 MEMBER_TOKEN=$("$BIN" token --sub st-member --org "$ORG" --role panel --ttl-secs 600)

@@ -256,7 +256,7 @@ pub async fn list_scores(
     params(("application_id" = String, Path, description = "Application id"), StageParams),
     responses(
         (status = 200, description = "Every criterion × method with its aggregate, spread and status, and the application's recommendation", body = ApplicationEvaluation),
-        (status = 400, description = "Unknown stage", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`stage` is not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see evaluations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
@@ -277,16 +277,19 @@ pub async fn get_evaluation(
     let k = match query.stage.as_deref() {
         None => 0,
         Some(key) => scored.plan.index_of(key).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "unknown step '{key}': this vacancy's steps are {}",
-                scored
-                    .plan
-                    .steps
-                    .iter()
-                    .map(|s| s.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            AppError::validation(
+                "stage",
+                format!(
+                    "is not a step of this vacancy's assessment plan ('{key}'); its steps are {}",
+                    scored
+                        .plan
+                        .steps
+                        .iter()
+                        .map(|s| s.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
         })?,
     };
     let visible = &scored.visible;

@@ -396,7 +396,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
         (status = 200, description = "Every application in scope, ranked; `Accept: text/csv` gives the same rows as RFC 4180 CSV with one column per criterion", content((Shortlist = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see shortlists", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`top` out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`top` out of range, or `stage` not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -512,7 +512,7 @@ pub struct MatrixParams {
     tag = "shortlists",
     params(("vacancy_id" = String, Path, description = "Vacancy id"), MatrixParams),
     responses(
-        (status = 400, description = "Unknown step", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`stage` is not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status", body = ScoreMatrix),
         (status = 403, description = "Portals do not see scores", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),

@@ -213,15 +213,18 @@ impl Board {
     /// The step index of `key`, or 400 naming the plan's steps.
     pub fn step_index(&self, key: &str) -> Result<usize, AppError> {
         self.plan.index_of(key).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "unknown step '{key}': this vacancy's steps are {}",
-                self.plan
-                    .steps
-                    .iter()
-                    .map(|s| s.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            AppError::validation(
+                "stage",
+                format!(
+                    "is not a step of this vacancy's assessment plan ('{key}'); its steps are {}",
+                    self.plan
+                        .steps
+                        .iter()
+                        .map(|s| s.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
         })
     }
 

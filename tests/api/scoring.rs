@@ -176,7 +176,7 @@ both_backends! {
         let final_stage = app.get(&format!("{eval_uri}?stage=final"), &app.recruiter()).await.expect(200).body;
         assert_eq!(final_stage["stage"], "final");
         assert_eq!(final_stage["recommendation"], "incomplete");
-        app.get(&format!("{eval_uri}?stage=interview"), &app.recruiter()).await.expect_problem(400);
+        app.get(&format!("{eval_uri}?stage=interview"), &app.recruiter()).await.expect_problem(422);
         let _ = sample_spec();
     }
 }

@@ -345,9 +345,9 @@ both_backends! {
         assert_eq!(row("ann", "test"), None, "ann does not sit at the test");
         assert_eq!(row("bob", "test"), Some((2, 1)));
         assert_eq!(row("bob", "interview"), None);
-        // The matrix at a step; an unknown step is a 400.
+        // The matrix at a step; an unknown step is a 422 naming the plan's steps.
         app.get(&format!("/api/v1/vacancies/{vid}/score-matrix?stage=sift"), &r).await.expect(200);
-        app.get(&format!("/api/v1/vacancies/{vid}/score-matrix?stage=assessment-centre"), &r).await.expect_problem(400);
+        app.get(&format!("/api/v1/vacancies/{vid}/score-matrix?stage=assessment-centre"), &r).await.expect_problem(422);
     }
 
     async fn transitions_decide_through_the_steps_and_withdrawals_show(app: TestApp) {
