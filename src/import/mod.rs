@@ -1,15 +1,24 @@
 //! Person-specification import: finds the person specification(s) in a document
-//! (markdown/plain text with HTML fragments, HTML, or a Word .docx file) and extracts
-//! criteria. Pure functions: no database, no HTTP.
+//! (markdown/plain text with HTML fragments, HTML, a Word .docx file or a PDF with a text
+//! layer) and extracts criteria. Pure functions: no database, no HTTP.
 //!
-//! Every format is first rendered to the text form (markdown with tab-separated table rows
-//! whose cells hold HTML, as the seed conversions are), read into blocks ([`blocks`]), and
-//! the specifications are found in those ([`spec`]). Warning lines refer to the text form.
+//! Every format is read into one document model ([`blocks`]: headings, paragraphs with
+//! their emphasis, list items with depth, table rows of cells holding items), through the
+//! text form (markdown with tab-separated table rows whose cells hold HTML). Two readers
+//! work on the model: `roles` reads any template by meaning (the specification region
+//! by its headings, table columns by their header words and contents, requirement marks
+//! and method codes however written, conditions set apart); [`spec`] holds the
+//! recognisers of the seed conversions, used for documents in that converted form.
+//! Warning lines refer to the text form.
 
 mod blocks;
+mod conditions;
 mod criteria;
 mod docx;
 mod html;
+mod methods;
+mod pdf;
+mod roles;
 mod spec;
 mod text;
 
@@ -24,6 +33,8 @@ pub enum Format {
     Html,
     /// `application/vnd.openxmlformats-officedocument.wordprocessingml.document`.
     Docx,
+    /// `application/pdf`, with a text layer.
+    Pdf,
 }
 
 impl Format {
@@ -41,6 +52,7 @@ impl Format {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
                 Some(Format::Docx)
             }
+            "application/pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -55,6 +67,28 @@ pub struct ImportedCriterion {
     /// Non-empty, each method once, in `Method::ALL` order.
     pub methods: Vec<Method>,
     pub alternative_group: Option<String>,
+    /// 1-based line of the text form the criterion was read from.
+    pub line: usize,
+    /// The text it was read from (trimmed, at most 200 characters).
+    pub source: String,
+    /// How sure the importer is of this criterion, 0–1.
+    pub confidence: f64,
+    /// False when the document states no method for it and `methods` is the default
+    /// (the application form).
+    pub methods_stated: bool,
+}
+
+/// Vacancy settings a document implies (only those it states).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SuggestedSettings {
+    /// none, basic, standard, enhanced, enhanced_barred_children, enhanced_barred_adults,
+    /// enhanced_barred_both.
+    pub dbs_level: Option<String>,
+    /// none, occasional, regular, required.
+    pub driving_requirement: Option<String>,
+    pub professional_registration: Option<String>,
+    pub bpss_required: Option<bool>,
+    pub politically_restricted: Option<bool>,
 }
 
 /// Something in the specification the importer saw but could not classify.
@@ -76,6 +110,10 @@ pub struct ImportedSpec {
     pub line: usize,
     pub criteria: Vec<ImportedCriterion>,
     pub warnings: Vec<ImportWarning>,
+    /// Eligibility conditions found (minimum age, DBS, driving, right to work…): never
+    /// criteria.
+    pub conditions: Vec<String>,
+    pub settings: SuggestedSettings,
 }
 
 /// Why a document could not be imported.
@@ -87,6 +125,9 @@ pub enum ImportError {
     /// Readable, but no person specification with at least one criterion was found.
     #[error("no person specification was found in the document")]
     NoSpecification,
+    /// A PDF whose pages hold no text (a scan).
+    #[error("the PDF has no text layer (a scan?)")]
+    NoTextLayer,
 }
 
 /// The largest document [`import`] reads (the API accepts 8 MiB), and the largest text
@@ -95,6 +136,17 @@ pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Every person specification in the document, in document order; each has at least one
 /// criterion.
+///
+/// Seed conversions (text whose tables are tab-separated HTML rows) are read by the seed
+/// recognisers. Any other document is read by meaning (`roles`); when the recognisers
+/// also find a specification and both read (nearly) the same criteria, the recognisers'
+/// reading is kept (they know their layouts' alternatives and sub-items) with the
+/// conditions and settings found by meaning. A reading by meaning returns one
+/// specification, with its `conditions` and `settings`.
+///
+/// PDFs are read from their text layer with the positions of the text and the ruling
+/// lines (`pdf`); a PDF without text is [`ImportError::NoTextLayer`]. The PDF parser's
+/// own memory (decompressing streams) is not bounded here beyond the 16 MiB body limit.
 ///
 /// Time and memory are linear in the document's size whatever its nesting: list depth
 /// counts up to 8 and Word tables nest up to 8 deep. Documents far beyond any real one are
@@ -112,6 +164,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Text => utf8(body)?.to_string(),
         Format::Html => html::to_text(utf8(body)?)?,
         Format::Docx => docx::to_text(body)?,
+        Format::Pdf => pdf::to_text(body)?,
     };
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
@@ -125,11 +178,156 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
             text::MAX_MARKS
         )));
     }
-    let specs = spec::find_specs(&text::blocks(&text))?;
-    if specs.is_empty() {
-        Err(ImportError::NoSpecification)
+    let blocks = text::blocks(&text);
+    // The seed conversions (tab-separated rows holding HTML) are read by their own
+    // recognisers; every other document by meaning, with the recognisers as a fallback.
+    let converted = format == Format::Text && text.contains('\t');
+    let old = spec::find_specs(&blocks)?;
+    if converted && !old.is_empty() {
+        return Ok(old);
+    }
+    let model = if format == Format::Text {
+        text::blocks(&bold_to_html(&text))
     } else {
-        Ok(specs)
+        blocks
+    };
+    drop(text);
+    match (roles::find(&model), old.is_empty()) {
+        (None, true) => Err(ImportError::NoSpecification),
+        (None, false) => Ok(old),
+        (Some(found), true) => Ok(vec![found]),
+        (Some(found), false) => {
+            if agree(&old, &found) {
+                // The seed recognisers read the same criteria, and know their layouts'
+                // alternatives and sub-items: theirs, with the conditions found.
+                Ok(with_conditions(old, &found))
+            } else {
+                Ok(vec![found])
+            }
+        }
+    }
+}
+
+/// Lower-case word tokens, sorted.
+fn tokens(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.sort_unstable();
+    words
+}
+
+fn dice(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// Whether the seed recognisers and the reading by meaning found the same criteria: most
+/// of each side's descriptions have a close partner on the other. (Bounded: only compared
+/// for documents of up to 400 criteria a side.)
+fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
+    // A document of several specifications (a council's pack) is the recognisers' to
+    // split: a looser agreement will do.
+    let (new_share, old_share) = if old.len() >= 2 {
+        (0.8, 0.6)
+    } else {
+        (0.9, 0.9)
+    };
+    let old: Vec<Vec<String>> = old
+        .iter()
+        .flat_map(|s| s.criteria.iter())
+        .map(|c| tokens(&c.description))
+        .collect();
+    let new: Vec<Vec<String>> = found
+        .criteria
+        .iter()
+        .map(|c| tokens(&c.description))
+        .collect();
+    if old.len() > 400 || new.len() > 400 {
+        return old.len() >= new.len();
+    }
+    let close = |a: &[String], side: &[Vec<String>]| side.iter().any(|b| dice(a, b) >= 0.8);
+    let new_in_old = new.iter().filter(|n| close(n, &old)).count();
+    let old_in_new = old.iter().filter(|o| close(o, &new)).count();
+    new_in_old as f64 >= new_share * new.len() as f64
+        && old_in_new as f64 >= old_share * old.len() as f64
+}
+
+/// The seed recognisers' specifications with the conditions and settings the reading by
+/// meaning found (those not imported as criteria).
+fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
+    for spec in &mut old {
+        let criteria: Vec<Vec<String>> = spec
+            .criteria
+            .iter()
+            .map(|c| tokens(&c.description))
+            .collect();
+        spec.conditions = found
+            .conditions
+            .iter()
+            .filter(|c| {
+                let t = tokens(c);
+                !criteria.iter().any(|d| dice(&t, d) >= 0.8)
+            })
+            .cloned()
+            .collect();
+        spec.settings = found.settings.clone();
+    }
+    old
+}
+
+/// Markdown bold (`**Experience**`) as HTML, so that the document model keeps it as
+/// emphasis (the text form otherwise drops the asterisks).
+fn bold_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let parts: Vec<&str> = line.split("**").collect();
+        if parts.len() < 3 {
+            out.push_str(line);
+            continue;
+        }
+        let pairs = (parts.len() - 1) / 2 * 2;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                if i <= pairs {
+                    out.push_str(if i % 2 == 1 { "<b>" } else { "</b>" });
+                } else {
+                    out.push_str("**");
+                }
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// The text form a document is read from (for diagnostics: warning and source lines refer
+/// to it).
+pub fn text_form(format: Format, body: &[u8]) -> Result<String, ImportError> {
+    match format {
+        Format::Text => Ok(utf8(body)?.to_string()),
+        Format::Html => html::to_text(utf8(body)?),
+        Format::Docx => docx::to_text(body),
+        Format::Pdf => pdf::to_text(body),
     }
 }
 
@@ -293,7 +491,11 @@ mod tests {
             Format::from_content_type("text/html; charset=utf-8"),
             Some(Format::Html)
         );
-        assert_eq!(Format::from_content_type("application/pdf"), None);
+        assert_eq!(
+            Format::from_content_type("application/pdf"),
+            Some(Format::Pdf)
+        );
+        assert_eq!(Format::from_content_type("image/png"), None);
     }
 
     proptest! {

@@ -14,7 +14,7 @@ use super::criteria::{
     sentence_case, sort_methods, split_run_together, starts_lowercase, starts_with_enumerator,
     strip_enumerator, strip_section_letter, Piece,
 };
-use super::{ImportError, ImportWarning, ImportedCriterion, ImportedSpec};
+use super::{ImportError, ImportWarning, ImportedCriterion, ImportedSpec, SuggestedSettings};
 use crate::domain::{Method, Requirement};
 
 /// The most criteria one specification may yield: ten times what the API stores (200),
@@ -90,6 +90,8 @@ struct Draft {
     /// Methods from a Measurement column; codes in the text are added when finishing.
     methods: Vec<Method>,
     or_next: bool,
+    /// Line of the text form the criterion came from, when known.
+    line: Option<usize>,
 }
 
 impl Builder {
@@ -116,6 +118,7 @@ impl Builder {
             requirement,
             methods: Vec::new(),
             or_next: piece.or_next,
+            line: None,
         });
         self.drafts.len() - 1
     }
@@ -153,6 +156,7 @@ impl Builder {
             }
             methods.extend(draft.methods);
             let mut methods = sort_methods(methods);
+            let methods_stated = !methods.is_empty();
             if methods.is_empty() {
                 // The conventions: a criterion with no stated method is assessed from the
                 // application form.
@@ -164,10 +168,14 @@ impl Builder {
                 } else {
                     draft.category
                 },
+                source: collapse(&draft.text).chars().take(200).collect(),
                 description,
                 requirement: draft.requirement,
                 methods,
                 alternative_group: None,
+                line: draft.line.unwrap_or(self.line),
+                confidence: 1.0,
+                methods_stated,
             };
             if linked {
                 if let Some(previous) = criteria.last_mut() {
@@ -191,6 +199,8 @@ impl Builder {
             line: self.line,
             criteria,
             warnings: self.warnings,
+            conditions: Vec::new(),
+            settings: SuggestedSettings::default(),
         })
     }
 }
@@ -956,7 +966,7 @@ fn list_resumes(blocks: &[Block], index: usize) -> bool {
 
 /// The post title nearest before a specification (after the previous one), with the post
 /// number when the document gives one: "Team Manager (SC173)".
-fn find_title(blocks: &[Block], from: usize, to: usize) -> Option<String> {
+pub(super) fn find_title(blocks: &[Block], from: usize, to: usize) -> Option<String> {
     for index in (from..to).rev() {
         let block = &blocks[index];
         let (title, number) = match &block.kind {

@@ -2,7 +2,9 @@
 
 mod helpers;
 mod import_accuracy;
+mod import_conditions;
 mod import_memory;
+mod import_pdf;
 mod migration_carry;
 
 mod applications;

@@ -1,0 +1,266 @@
+//! Assessment methods however a document writes them: words ("Application form /
+//! Interview", "Shortlisting & Interview", "Scenario exercise"), codes ("A, I", "AF/INT")
+//! and the key line that defines a document's codes ("A = application form, I = interview").
+
+use std::collections::HashMap;
+
+use crate::domain::Method;
+
+/// The codes a document uses, from its key lines, over the usual defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Codes {
+    defined: HashMap<String, Vec<Method>>,
+}
+
+/// Codes every UK template uses the same way, when no key says otherwise.
+fn default_code(code: &str) -> Option<Vec<Method>> {
+    use Method::*;
+    let methods = match code {
+        "A" | "AF" | "APP" | "CV" | "S" | "SL" => vec![Application],
+        "I" | "INT" => vec![Interview],
+        "T" | "W" | "WT" | "O" | "OBS" | "EX" | "TK" => vec![Test],
+        "P" | "PR" | "PRES" => vec![Presentation],
+        "R" | "REF" | "C" | "CERT" | "DOC" | "DOCS" => vec![Documents],
+        _ => return None,
+    };
+    Some(methods)
+}
+
+impl Codes {
+    /// What a code stands for: the document's own key first, then the defaults. `None`
+    /// for anything else (including E and D, which are requirement marks).
+    pub fn lookup(&self, code: &str) -> Option<Vec<Method>> {
+        let code = code.trim().to_ascii_uppercase();
+        if code.is_empty() || code.len() > 5 {
+            return None;
+        }
+        if let Some(methods) = self.defined.get(&code) {
+            return Some(methods.clone());
+        }
+        if code == "E" || code == "D" {
+            return None;
+        }
+        default_code(&code)
+    }
+
+    pub fn is_code(&self, code: &str) -> bool {
+        self.lookup(code).is_some()
+    }
+
+    /// Reads a key line; true when it defined at least two codes (the line is a key, not
+    /// a criterion).
+    pub fn read_key(&mut self, line: &str) -> bool {
+        let pairs = key_pairs(line);
+        if pairs.len() < 2 {
+            return false;
+        }
+        let mut defined = 0;
+        for (code, meaning) in &pairs {
+            let methods = words(meaning);
+            let lower = meaning.to_lowercase();
+            if lower.starts_with("essential") || lower.starts_with("desirable") {
+                defined += 1;
+                continue;
+            }
+            if !methods.is_empty() {
+                self.defined.insert(code.to_ascii_uppercase(), methods);
+                defined += 1;
+            }
+        }
+        defined >= 2
+    }
+}
+
+/// `(CODE, meaning)` pairs of a key line: `A = Application form, I = Interview`,
+/// `A – Application form; I – Interview`, `AF = Application form I = Interview`.
+pub fn key_pairs(line: &str) -> Vec<(String, String)> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    // (start of code, end of separator, code)
+    let mut marks: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let boundary = i == 0 || !chars[i - 1].1.is_alphanumeric();
+        if boundary && c.is_ascii_uppercase() {
+            let mut j = i;
+            while j < chars.len() && (chars[j].1.is_ascii_uppercase() || chars[j].1 == '/') {
+                j += 1;
+            }
+            let code: String = chars[i..j].iter().map(|&(_, c)| c).collect();
+            let word_end = j >= chars.len() || !chars[j].1.is_alphanumeric();
+            if word_end && code.len() <= 4 && !code.ends_with('/') {
+                let mut k = j;
+                while k < chars.len() && chars[k].1 == ' ' {
+                    k += 1;
+                }
+                if k < chars.len() && matches!(chars[k].1, '=' | '–' | '—' | ':' | '-') {
+                    let sep = chars[k].1;
+                    let mut m = k + 1;
+                    while m < chars.len() && chars[m].1 == ' ' {
+                        m += 1;
+                    }
+                    // "A-level" is a word, not a key: a hyphen needs spaces around it.
+                    let spaced = sep != '-' || (k > j && m > k + 1);
+                    if spaced && m < chars.len() {
+                        marks.push((start, chars[m].0, code));
+                        i = m;
+                        continue;
+                    }
+                }
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    let mut pairs = Vec::new();
+    for (n, (_, value_start, code)) in marks.iter().enumerate() {
+        let end = marks.get(n + 1).map(|m| m.0).unwrap_or(line.len());
+        let meaning = line[*value_start..end]
+            .trim()
+            .trim_end_matches([',', ';', '.', '|'])
+            .trim();
+        pairs.push((code.clone(), meaning.to_string()));
+    }
+    pairs
+}
+
+/// The methods named in words: application form / CV / statement / shortlisting / sift →
+/// application; interview; test / exercise / task / observation / assessment → test;
+/// presentation; certificates / documents / registration check / references → documents.
+pub fn words(text: &str) -> Vec<Method> {
+    let lower = text.to_lowercase();
+    let has = |w: &str| lower.contains(w);
+    let mut out = Vec::new();
+    if has("application")
+        || has("shortlist")
+        || has("sift")
+        || has("statement")
+        || has("cv")
+            && lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| word == "cv")
+        || has("form") && !has("perform") && !has("format") && !has("inform") && !has("platform")
+    {
+        out.push(Method::Application);
+    }
+    if has("test")
+        || has("exercise")
+        || has("task")
+        || has("observation")
+        || has("observed")
+        || has("assessment centre")
+        || has("assessment day")
+        || has("competency assessment")
+        || has("practical")
+        || has("scenario")
+        || has("in-tray")
+        || has("role play")
+        || has("role-play")
+        || lower.trim() == "assessment"
+    {
+        out.push(Method::Test);
+    }
+    if has("interview") {
+        out.push(Method::Interview);
+    }
+    if has("presentation") {
+        out.push(Method::Presentation);
+    }
+    if has("certificate")
+        || has("document")
+        || has("registration check")
+        || has("reference")
+        || has("proof")
+        || has("qualification check")
+    {
+        out.push(Method::Documents);
+    }
+    sort(out)
+}
+
+/// A method cell: codes ("A, I", "AF / INT") or words ("Application / Interview").
+pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
+    let tokens: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let all_codes = tokens
+        .iter()
+        .all(|t| t.len() <= 5 && t.chars().all(|c| c.is_ascii_uppercase()) && codes.is_code(t));
+    if all_codes {
+        let mut out = Vec::new();
+        for t in tokens {
+            out.extend(codes.lookup(t).unwrap_or_default());
+        }
+        return sort(out);
+    }
+    let mut out = words(text);
+    // Codes mixed with words ("A, I and scenario exercise").
+    for t in tokens {
+        if t.len() <= 4 && t.chars().all(|c| c.is_ascii_uppercase()) {
+            if let Some(found) = codes.lookup(t) {
+                out.extend(found);
+            }
+        }
+    }
+    sort(out)
+}
+
+/// Each method once, in `Method::ALL` order.
+pub fn sort(methods: Vec<Method>) -> Vec<Method> {
+    Method::ALL
+        .iter()
+        .copied()
+        .filter(|m| methods.contains(m))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Method::*;
+
+    #[test]
+    fn key_lines_define_codes() {
+        let mut codes = Codes::default();
+        assert!(
+            codes.read_key("Method of assessment: A = Application form, I = Interview, T = Test")
+        );
+        assert_eq!(codes.lookup("T"), Some(vec![Test]));
+        let mut codes = Codes::default();
+        assert!(codes.read_key("AF = Application form I = Interview T = Test"));
+        assert_eq!(codes.lookup("AF"), Some(vec![Application]));
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "A – Application form; I – Interview; R – References; C – Certificate / registration check"
+        ));
+        assert_eq!(codes.lookup("C"), Some(vec![Documents]));
+        assert!(!Codes::default().read_key("Experience of A-level teaching"));
+    }
+
+    #[test]
+    fn method_cells_read_codes_and_words() {
+        let codes = Codes::default();
+        assert_eq!(cell("A, I", &codes), vec![Application, Interview]);
+        assert_eq!(
+            cell(
+                "Application form / NMC registration check / Certificates",
+                &codes
+            ),
+            vec![Application, Documents]
+        );
+        assert_eq!(
+            cell("Interview and scenario exercise", &codes),
+            vec![Test, Interview]
+        );
+        assert_eq!(
+            cell("Shortlisting & Interview", &codes),
+            vec![Application, Interview]
+        );
+        assert_eq!(cell("—", &codes), Vec::<Method>::new());
+    }
+}

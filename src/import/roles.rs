@@ -1,0 +1,1303 @@
+//! The person specification read by meaning, whatever the template: the specification
+//! region is found by its headings; table columns and lists are given roles (criterion,
+//! category, essential, desirable, requirement mark, method, notes) from their header words
+//! and contents; requirement levels come from columns, ticks, headings, row headers and
+//! inline marks; methods from method columns, codes (defined by the document's key line),
+//! stage headings and selection-process prose. Eligibility conditions are set apart.
+
+use std::collections::HashSet;
+
+use super::blocks::{collapse, Block, BlockKind, Cell};
+use super::conditions;
+use super::criteria::{kind_of, strip_enumerator};
+use super::methods::{self, Codes};
+use super::{ImportWarning, ImportedCriterion, ImportedSpec};
+use crate::domain::{Method, Requirement};
+
+/// The most criteria one specification may hold (as for the seed recognisers).
+const MAX_CRITERIA: usize = 2_000;
+/// Criteria at or below this confidence are listed in the warnings.
+pub const LOW_CONFIDENCE: f64 = 0.6;
+
+#[derive(Debug, Clone)]
+struct Cand {
+    line: usize,
+    source: String,
+    category: Option<String>,
+    /// The section heading the criterion sits under (lower case).
+    group: String,
+    description: String,
+    requirement: Option<Requirement>,
+    methods: Vec<Method>,
+    /// Methods came from the criterion's own row, codes or stage (not from prose).
+    coded: bool,
+    /// Methods came from a lead-in sentence or prose.
+    prose: bool,
+}
+
+#[derive(Default)]
+struct Ctx {
+    category: Option<String>,
+    group: String,
+    requirement: Option<Requirement>,
+    /// Items came straight under the requirement heading (a flat list): the next heading
+    /// ends its scope. (Sub-headings before any item divide it instead.)
+    flat: bool,
+    /// Items have been read since the last heading.
+    items: bool,
+    stage: Option<Vec<Method>>,
+    intro: Option<Vec<Method>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Criterion,
+    Category,
+    Essential,
+    Desirable,
+    Mark,
+    Method,
+    Number,
+    Notes,
+    Unknown,
+}
+
+fn lower(text: &str) -> String {
+    text.to_lowercase().replace('’', "'")
+}
+
+fn words_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The text of a block on one line.
+fn block_text(block: &Block) -> String {
+    match &block.kind {
+        BlockKind::Heading(text) => collapse(text),
+        BlockKind::Paragraph(cell) => cell.plain(),
+        BlockKind::ListItem { text, .. } => collapse(text),
+        BlockKind::Row(cells) => cells.iter().map(Cell::plain).collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// 2 for a section heading (a heading, or a line in capitals), 1 for a sub-heading (a
+/// bold line, or a short line opening a list), 0 for anything else.
+fn heading_level(blocks: &[Block], index: usize) -> usize {
+    let block = &blocks[index];
+    match &block.kind {
+        BlockKind::Heading(text) => {
+            if collapse(text).is_empty() {
+                0
+            } else {
+                2
+            }
+        }
+        BlockKind::Paragraph(cell) => {
+            let text = cell.plain();
+            if text.is_empty()
+                || cell.items.len() > 1
+                || words_count(&text) > 9
+                || text.ends_with(['.', ',', ';'])
+                || cell.items.first().is_some_and(|item| item.bullet)
+            {
+                return 0;
+            }
+            let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
+                return 2;
+            }
+            let bold = cell
+                .emphasis
+                .as_deref()
+                .is_some_and(|e| collapse(e).trim_end_matches(':') == text.trim_end_matches(':'));
+            if bold {
+                return 1;
+            }
+            // A short line opening a list or a table names what follows.
+            let opens_list = matches!(
+                blocks.get(index + 1).map(|b| &b.kind),
+                Some(BlockKind::ListItem { .. }) | Some(BlockKind::Row(_))
+            );
+            if stage_heading(&text).is_some() && lower(&text).starts_with("stage ") {
+                return 2;
+            }
+            let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
+            if opens_list && starts_upper && words_count(&text) <= 6 && !text.ends_with(':') {
+                return 1;
+            }
+            0
+        }
+        _ => 0,
+    }
+}
+
+fn is_start(text: &str) -> bool {
+    let t = lower(text);
+    t.contains("person specification")
+        || t.contains("person spec")
+        || t == "about you"
+        || t.contains("what we're looking for")
+        || t.contains("what we are looking for")
+        || t.contains("selection criteria")
+        || t.contains("essential criteria")
+        || t.contains("job requirements")
+        || t.contains("requirements of the post")
+        || t.contains("role requirements")
+}
+
+fn is_stop(text: &str) -> bool {
+    let t = lower(text);
+    const STOPS: &[&str] = &[
+        "benefit",
+        "apply",
+        "equal",
+        "about us",
+        "about the",
+        "who we are",
+        "why ",
+        "what we offer",
+        "what you'll",
+        "what you will",
+        "safeguarding",
+        "additional information",
+        "further information",
+        "other information",
+        "conditions",
+        "good to know",
+        "need to know",
+        "selection process",
+        "strengths",
+        "closing",
+        "contact",
+        "working for us",
+        "our commitment",
+        "nationality",
+        "security",
+        "diversity",
+        "next steps",
+        "terms",
+        "salary",
+        "job description",
+        "duties",
+        "responsibilit",
+        "purpose",
+        "summary",
+        "the role",
+        "the job",
+        "main tasks",
+        "key tasks",
+        "accountabilit",
+        "our values",
+        "welcome",
+        "the team",
+        "the service",
+        "job details",
+        "eligibility",
+        "pre-employment",
+        "reward",
+        "interview date",
+        "recruitment",
+    ];
+    STOPS.iter().any(|s| t.contains(s))
+}
+
+/// `Essential criteria`, `Desirable`, `Nice to have`.
+fn requirement_heading(text: &str) -> Option<Requirement> {
+    let t = lower(text);
+    let t = t.trim().trim_end_matches(':').trim();
+    if words_count(t) > 4 {
+        return None;
+    }
+    if t.starts_with("essential") {
+        Some(Requirement::Essential)
+    } else if t.starts_with("desirable") || t.contains("nice to have") || t.starts_with("bonus") {
+        Some(Requirement::Desirable)
+    } else {
+        None
+    }
+}
+
+/// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
+fn stage_heading(text: &str) -> Option<Vec<Method>> {
+    let t = lower(text);
+    let t = t.trim();
+    let stage = t.starts_with("stage ")
+        || t.starts_with("at ")
+        || t.starts_with("assessed at")
+        || t.contains(" stage")
+        || t.contains("assessed at")
+        || t.contains("assessed by");
+    if !stage || words_count(t) > 10 {
+        return None;
+    }
+    let found = methods::words(t);
+    (!found.is_empty()).then_some(found)
+}
+
+/// A heading as a category name: `A. Skills:` → `Skills`.
+fn category_name(text: &str) -> String {
+    let text = collapse(text);
+    let text = text.trim().trim_end_matches(':').trim();
+    let bytes = text.as_bytes();
+    if bytes.len() > 3 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.' && bytes[2] == b' ' {
+        return text[3..].trim().to_string();
+    }
+    text.to_string()
+}
+
+fn header_role(text: &str) -> Role {
+    let t = lower(&collapse(text));
+    let t = t.trim().trim_end_matches([':', '?', '*']).trim();
+    if t.is_empty() {
+        return Role::Unknown;
+    }
+    let any = |ws: &[&str]| ws.iter().any(|w| t.contains(w));
+    if (t.contains("essential") && t.contains("desirable"))
+        || matches!(
+            t,
+            "e/d" | "e or d" | "e / d" | "ed" | "e/ d" | "e /d" | "e d"
+        )
+        || t.contains("requirement level")
+    {
+        return Role::Mark;
+    }
+    if t.contains("essential") || t == "e" {
+        return Role::Essential;
+    }
+    if t.contains("desirable") || t == "d" {
+        return Role::Desirable;
+    }
+    if any(&[
+        "assess",
+        "method",
+        "evidence",
+        "identified",
+        "stage",
+        "how tested",
+        "measured",
+        "tested",
+        "shortlisting",
+    ]) {
+        return Role::Method;
+    }
+    if matches!(t, "no" | "no." | "#" | "ref" | "ref." | "number" | "item") {
+        return Role::Number;
+    }
+    if any(&[
+        "area",
+        "factor",
+        "category",
+        "attribute",
+        "heading",
+        "section",
+        "domain",
+    ]) {
+        return Role::Category;
+    }
+    if any(&[
+        "criteria",
+        "criterion",
+        "requirement",
+        "looking for",
+        "description",
+        "specification",
+        "competenc",
+        "qualities",
+        "skills",
+    ]) {
+        return Role::Criterion;
+    }
+    if any(&["note", "comment"]) {
+        return Role::Notes;
+    }
+    Role::Unknown
+}
+
+fn is_mark_word(text: &str) -> Option<Requirement> {
+    let t = lower(text);
+    let t = t.trim().trim_matches(|c: char| !c.is_alphanumeric());
+    match t {
+        "e" | "essential" => Some(Requirement::Essential),
+        "d" | "desirable" => Some(Requirement::Desirable),
+        _ => None,
+    }
+}
+
+/// A tick or other mark in an E or D column (✓, ✔, X, Yes, •, E, D).
+fn is_tick(text: &str) -> bool {
+    let t = lower(text);
+    let t = t.trim();
+    !t.is_empty()
+        && !matches!(
+            t,
+            "-" | "–" | "—" | "no" | "n/a" | "na" | "none" | "✗" | "✘" | "0" | "." | "no."
+        )
+}
+
+fn blank(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || matches!(t, "-" | "–" | "—" | "n/a" | "N/A" | "None" | "none")
+}
+
+/// A criterion's text with its marks and codes taken off.
+struct Inline {
+    description: String,
+    requirement: Option<Requirement>,
+    methods: Vec<Method>,
+}
+
+/// Whether every word of `text` is an assessment code (and there is at least one).
+fn code_methods(text: &str, codes: &Codes) -> Option<Vec<Method>> {
+    let tokens: Vec<&str> = text
+        .split(|c: char| c == '/' || c == ',' || c == '&' || c.is_whitespace() || c == '+')
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for token in tokens {
+        if token.eq_ignore_ascii_case("and") {
+            continue;
+        }
+        if !(token.len() <= 4 && token.chars().all(|c| c.is_ascii_uppercase())) {
+            return None;
+        }
+        out.extend(codes.lookup(token)?);
+    }
+    (!out.is_empty()).then(|| methods::sort(out))
+}
+
+fn parse_inline(text: &str, codes: &Codes) -> Inline {
+    let mut s = strip_enumerator(&collapse(text));
+    let mut requirement = None;
+    let mut found: Vec<Method> = Vec::new();
+    // Leading labels: "Essential:", "(E)", "[D]".
+    let prefixes: [(&str, Requirement); 8] = [
+        ("essential:", Requirement::Essential),
+        ("desirable:", Requirement::Desirable),
+        ("essential -", Requirement::Essential),
+        ("desirable -", Requirement::Desirable),
+        ("(e)", Requirement::Essential),
+        ("(d)", Requirement::Desirable),
+        ("[e]", Requirement::Essential),
+        ("[d]", Requirement::Desirable),
+    ];
+    for (prefix, req) in prefixes {
+        if lower(&s).starts_with(prefix) {
+            s = s[prefix.len()..].trim().to_string();
+            requirement = Some(req);
+            break;
+        }
+    }
+    for _ in 0..6 {
+        let t = s.trim_end().trim_end_matches(['.', ';', ',']).trim_end();
+        if t.len() < s.len() {
+            s = t.to_string();
+        }
+        // A bracketed group at the end.
+        if let Some(close) = s.chars().last().filter(|c| *c == ')' || *c == ']') {
+            let open_char = if close == ')' { '(' } else { '[' };
+            if let Some(open) = s.rfind(open_char) {
+                let inner = s[open + 1..s.len() - 1].trim().to_string();
+                let li = lower(&inner);
+                let li = li.trim();
+                let mut taken = true;
+                if let Some(req) = is_mark_word(li) {
+                    requirement = Some(req);
+                } else if li == "lead criterion" || li == "lead" || li == "lead criteria" {
+                } else if let Some(m) = code_methods(&inner, codes) {
+                    found.extend(m);
+                } else {
+                    taken = false;
+                }
+                if taken {
+                    s = s[..open].trim_end().to_string();
+                    continue;
+                }
+            }
+            break;
+        }
+        // "… – A, I" or "… – Essential".
+        let dash = [" – ", " — ", " - "]
+            .iter()
+            .filter_map(|d| s.rfind(d).map(|at| (at, d.len())))
+            .max_by_key(|&(at, _)| at);
+        if let Some((at, len)) = dash {
+            let tail = s[at + len..].trim().to_string();
+            if let Some(req) = is_mark_word(&tail) {
+                requirement = Some(req);
+                s = s[..at].trim_end().to_string();
+                continue;
+            }
+            if let Some(m) = code_methods(&tail, codes) {
+                found.extend(m);
+                s = s[..at].trim_end().to_string();
+                continue;
+            }
+        }
+        if s.ends_with(['–', '—', '-']) {
+            s = s.trim_end_matches(['–', '—', '-']).trim_end().to_string();
+            continue;
+        }
+        // Bare codes after a mark: "… (E) A/I".
+        let cut = s
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c == ')' || c == ']')
+            .map(|(i, _)| i + 1);
+        if let Some(cut) = cut {
+            let tail = s[cut..].trim().to_string();
+            if !tail.is_empty() {
+                if let Some(m) = code_methods(&tail, codes) {
+                    found.extend(m);
+                    s = s[..cut].trim_end().to_string();
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    // "(desirable)" inside the text.
+    let l = lower(&s);
+    for (mark, req) in [
+        ("(desirable)", Requirement::Desirable),
+        ("(essential)", Requirement::Essential),
+    ] {
+        if let Some(at) = l.find(mark) {
+            requirement = requirement.or(Some(req));
+            s = format!("{}{}", &s[..at], &s[at + mark.len()..]);
+            s = collapse(&s);
+        }
+    }
+    Inline {
+        description: s
+            .trim()
+            .trim_end_matches([':', '–', '-'])
+            .trim()
+            .to_string(),
+        requirement,
+        methods: methods::sort(found),
+    }
+}
+
+/// Everything the walk collects.
+struct Walk<'a> {
+    codes: &'a Codes,
+    cands: Vec<Cand>,
+    key_blocks: HashSet<usize>,
+    /// Paragraph indices consumed as part of the specification (not prose).
+    used: HashSet<usize>,
+    blanket_methods: Option<Vec<Method>>,
+    blanket_essential: bool,
+}
+
+impl Walk<'_> {
+    fn push(&mut self, ctx: &mut Ctx, line: usize, raw: &str, inline: Inline, extra: Vec<Method>) {
+        // Items straight under a requirement heading make it a flat list.
+        if !ctx.items && ctx.category.is_none() {
+            ctx.flat = ctx.requirement.is_some();
+        }
+        ctx.items = true;
+        if self.cands.len() >= MAX_CRITERIA || inline.description.is_empty() {
+            return;
+        }
+        // A line that only holds codes or marks is not a criterion.
+        if code_methods(&inline.description, self.codes).is_some()
+            || is_mark_word(&inline.description).is_some()
+        {
+            return;
+        }
+        let mut m = inline.methods.clone();
+        m.extend(extra);
+        let mut coded = !m.is_empty();
+        let mut prose = false;
+        if let Some(stage) = &ctx.stage {
+            m.extend(stage.iter().copied());
+            coded = true;
+        }
+        if !coded {
+            if let Some(intro) = &ctx.intro {
+                m.extend(intro.iter().copied());
+                prose = true;
+            }
+        }
+        self.cands.push(Cand {
+            line,
+            source: collapse(raw).chars().take(200).collect(),
+            category: ctx.category.clone(),
+            group: ctx.group.clone(),
+            description: inline.description,
+            requirement: inline.requirement.or(ctx.requirement),
+            methods: methods::sort(m),
+            coded,
+            prose,
+        });
+    }
+}
+
+/// The person specification read by meaning, or `None` when the document holds none.
+pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
+    let mut codes = Codes::default();
+    let mut key_blocks = HashSet::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let keyish = match &block.kind {
+            BlockKind::Paragraph(_) | BlockKind::ListItem { .. } | BlockKind::Heading(_) => true,
+            BlockKind::Row(cells) => cells.len() == 1,
+        };
+        if keyish && codes.read_key(&block_text(block)) {
+            key_blocks.insert(i);
+        }
+    }
+    let mut walk = Walk {
+        codes: &codes,
+        cands: Vec::new(),
+        key_blocks,
+        used: HashSet::new(),
+        blanket_methods: None,
+        blanket_essential: false,
+    };
+    let has_start = blocks
+        .iter()
+        .enumerate()
+        .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
+    let mut inside = !has_start;
+    let mut ctx = Ctx::default();
+    let mut start_line = None;
+    let mut index = 0;
+    while index < blocks.len() {
+        let block = &blocks[index];
+        let level = heading_level(blocks, index);
+        let text = block_text(block);
+        if level > 0 && is_start(&text) {
+            inside = true;
+            ctx = Ctx {
+                group: "person specification".into(),
+                ..Ctx::default()
+            };
+            start_line.get_or_insert(block.line);
+            if let Some(req) = requirement_heading(&text) {
+                ctx.requirement = Some(req);
+            }
+            index += 1;
+            continue;
+        }
+        if level > 0 && is_stop(&text) && !walk.key_blocks.contains(&index) {
+            inside = false;
+            index += 1;
+            continue;
+        }
+        if !inside {
+            index += 1;
+            continue;
+        }
+        if walk.key_blocks.contains(&index) {
+            index += 1;
+            continue;
+        }
+        match &block.kind {
+            BlockKind::Row(_) => {
+                let end = blocks[index..]
+                    .iter()
+                    .position(|b| !matches!(b.kind, BlockKind::Row(_)))
+                    .map_or(blocks.len(), |n| index + n);
+                let found = table(&blocks[index..end], &mut ctx, &mut walk, has_start);
+                if found {
+                    start_line.get_or_insert(block.line);
+                }
+                index = end;
+                continue;
+            }
+            _ if level > 0 => {
+                let flat_ended = ctx.requirement.is_some() && ctx.flat;
+                ctx.items = false;
+                if let Some(req) = requirement_heading(&text) {
+                    ctx.flat = true;
+                    ctx.requirement = Some(req);
+                    if level == 2 {
+                        ctx.category = None;
+                        ctx.stage = None;
+                    }
+                } else if let Some(stage) = stage_heading(&text) {
+                    ctx.stage = Some(stage);
+                    ctx.category = None;
+                    ctx.requirement = None;
+                } else if level == 2 {
+                    ctx.category = Some(category_name(&text));
+                    ctx.group = lower(&text);
+                    ctx.requirement = None;
+                    ctx.stage = None;
+                } else {
+                    ctx.category = Some(category_name(&text));
+                    if flat_ended {
+                        ctx.requirement = None;
+                    }
+                    ctx.flat = false;
+                }
+                ctx.intro = None;
+            }
+            BlockKind::Paragraph(_) => {
+                let l = lower(&text);
+                let all = l.starts_with("all ") || l.contains(" all ");
+                if all
+                    && l.contains("criteria")
+                    && (l.contains("essential") || l.contains("assessed"))
+                {
+                    if l.contains("essential") && !l.contains("desirable") {
+                        walk.blanket_essential = true;
+                    }
+                    if let Some(at) = l.find("assess") {
+                        let found = methods::words(&l[at..]);
+                        if !found.is_empty() {
+                            walk.blanket_methods = Some(found);
+                        }
+                    }
+                    walk.used.insert(index);
+                } else if text.trim_end().ends_with(':') {
+                    let found = methods::words(&text);
+                    ctx.intro = (!found.is_empty()).then_some(found);
+                    walk.used.insert(index);
+                }
+            }
+            BlockKind::ListItem { depth, text: raw } => {
+                let continues = *depth > 0
+                    && walk
+                        .cands
+                        .last()
+                        .is_some_and(|c| block.line.saturating_sub(c.line) <= 3);
+                if continues {
+                    let inline = parse_inline(raw, walk.codes);
+                    if let Some(last) = walk.cands.last_mut() {
+                        let colon = last.description.ends_with(':');
+                        last.description.push_str(if colon { " " } else { "; " });
+                        last.description.push_str(&inline.description);
+                    }
+                } else if has_start || ctx.requirement.is_some() {
+                    // Without a specification heading, only lists under an Essential or
+                    // Desirable heading are criteria.
+                    let inline = parse_inline(raw, walk.codes);
+                    walk.push(&mut ctx, block.line, raw, inline, Vec::new());
+                    start_line.get_or_insert(block.line);
+                }
+                walk.used.insert(index);
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    if walk.cands.is_empty() {
+        return None;
+    }
+    let first = walk.cands.first().map_or(0, |c| c.line);
+    let before = blocks.iter().position(|b| b.line >= first).unwrap_or(0);
+    let mut spec = finish(blocks, walk, start_line.unwrap_or(1));
+    spec.title = super::spec::find_title(blocks, 0, before).or(spec.title);
+    Some(spec)
+}
+
+/// Reads one table (consecutive rows); true when it held criteria.
+fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> bool {
+    let cells: Vec<&Vec<Cell>> = rows
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Row(cells) => Some(cells),
+            _ => None,
+        })
+        .collect();
+    if cells.is_empty() {
+        return false;
+    }
+    // The header: the first of the first three rows that names two roles.
+    let mut header = None;
+    for (i, row) in cells.iter().enumerate().take(3) {
+        let roles: Vec<Role> = row.iter().map(|c| header_role(&c.plain())).collect();
+        let named = roles.iter().filter(|r| **r != Role::Unknown).count();
+        let marks = roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::Essential | Role::Desirable | Role::Mark | Role::Method
+            )
+        });
+        let filled: Vec<&Role> = row
+            .iter()
+            .zip(&roles)
+            .filter(|(c, _)| !c.plain().is_empty())
+            .map(|(_, r)| r)
+            .collect();
+        let single_header = filled.len() == 1
+            && *filled[0] == Role::Criterion
+            && roles[0] == Role::Criterion
+            && cells
+                .iter()
+                .all(|r| r.iter().filter(|c| !c.plain().is_empty()).count() <= 1);
+        if named >= 2 && (marks || roles.contains(&Role::Criterion)) || single_header {
+            header = Some((i, roles));
+            break;
+        }
+    }
+    let (header_row, mut roles) = match header {
+        Some(found) => found,
+        None => {
+            // No header: a single column of criteria inside the specification.
+            let single = cells
+                .iter()
+                .all(|row| row.iter().filter(|c| !c.is_empty()).count() <= 1);
+            if single && has_start {
+                (usize::MAX, vec![Role::Criterion])
+            } else if let Some(roles) = infer_roles(&cells) {
+                (usize::MAX, roles)
+            } else {
+                return false;
+            }
+        }
+    };
+    let ncols = roles.len();
+    let header_texts: Option<Vec<String>> =
+        (header_row != usize::MAX).then(|| cells[header_row].iter().map(Cell::plain).collect());
+    let body: Vec<(usize, &Vec<Cell>)> = cells
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| header_row == usize::MAX || i > header_row)
+        .map(|(i, row)| (rows[i].line, *row))
+        .collect();
+    let col = |roles: &[Role], role: Role| roles.iter().position(|r| *r == role);
+    // Two criterion-like columns: the first names the category.
+    let criterion_cols: Vec<usize> = roles
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| **r == Role::Criterion)
+        .map(|(i, _)| i)
+        .collect();
+    if criterion_cols.len() >= 2 {
+        for &i in &criterion_cols[..criterion_cols.len() - 1] {
+            roles[i] = Role::Category;
+        }
+    }
+    let essential = col(&roles, Role::Essential);
+    let desirable = col(&roles, Role::Desirable);
+    let mark = col(&roles, Role::Mark);
+    let method = col(&roles, Role::Method);
+    // NHS layout: the criteria sit in the Essential and Desirable cells.
+    let nhs = mark.is_none() && (essential.is_some() || desirable.is_some()) && {
+        let texts: Vec<String> = body
+            .iter()
+            .flat_map(|(_, row)| {
+                [essential, desirable]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| row.get(c).map(Cell::plain))
+            })
+            .filter(|t| !blank(t))
+            .collect();
+        !texts.is_empty() && texts.iter().filter(|t| words_count(t) >= 3).count() * 2 >= texts.len()
+    };
+    if nhs {
+        for role in roles.iter_mut() {
+            if *role == Role::Criterion {
+                *role = Role::Category;
+            }
+        }
+    }
+    let category_col = col(&roles, Role::Category).or_else(|| {
+        if nhs {
+            (0..ncols).find(|&i| Some(i) != essential && Some(i) != desirable && Some(i) != method)
+        } else {
+            None
+        }
+    });
+    let criterion_col = col(&roles, Role::Criterion)
+        .or_else(|| (0..ncols).find(|&i| roles[i] == Role::Unknown && Some(i) != category_col));
+    let before = walk.cands.len();
+    for (line, row) in body {
+        // A row missing leading cells (a row-spanning category above it).
+        let mut row: Vec<Cell> = row.clone();
+        if row.len() < ncols && category_col == Some(0) && row.len() > 1 {
+            let mut padded = vec![Cell::default(); ncols - row.len()];
+            padded.extend(row);
+            row = padded;
+        }
+        let texts: Vec<String> = row.iter().map(Cell::plain).collect();
+        // The header repeated after a page break.
+        if header_texts.as_ref().is_some_and(|h| *h == texts) {
+            continue;
+        }
+        let filled: Vec<&String> = texts.iter().filter(|t| !t.is_empty()).collect();
+        let distinct: HashSet<&String> = filled.iter().copied().collect();
+        // A category row: one text across the row (merged cells), or a bold line alone in
+        // a one-column table.
+        if distinct.len() == 1 {
+            let cell = row
+                .iter()
+                .find(|c| !c.plain().is_empty())
+                .expect("a filled cell");
+            let name = cell
+                .emphasis
+                .clone()
+                .map(|e| collapse(&e))
+                .filter(|e| !e.is_empty())
+                .or_else(|| cell.items.first().map(|i| collapse(&i.text)))
+                .unwrap_or_default();
+            let bold_alone = cell
+                .emphasis
+                .as_deref()
+                .is_some_and(|e| collapse(e) == cell.plain());
+            let short = words_count(&name) <= 8 && !name.ends_with('.');
+            let at = texts.iter().position(|t| !t.is_empty()).unwrap_or(0);
+            // A heading row: one text across the row, or alone in the first cell with every
+            // other column (marks, methods) empty.
+            // In a one-column list of criteria, a line of a few words is a heading.
+            let single_column = ncols == 1
+                || roles.iter().skip(1).all(|r| *r == Role::Unknown)
+                    && cells
+                        .iter()
+                        .all(|r| r.iter().filter(|c| !c.plain().is_empty()).count() <= 1);
+            let few_words = words_count(&name) <= 3 && !name.ends_with(['.', ',', ';']);
+            let spanning = ncols > 1
+                && !single_column
+                && (row.len() == 1 || filled.len() > 1 || Some(at) == category_col || at == 0);
+            let is_category_row = short
+                && (single_column && few_words
+                    || spanning
+                    || bold_alone && (ncols == 1 || filled.len() == 1));
+            if is_category_row {
+                ctx.category = Some(category_name(&name));
+                if let Some(stage) = stage_heading(&name) {
+                    ctx.stage = Some(stage);
+                }
+                continue;
+            }
+        }
+        if let Some(c) = category_col {
+            if let Some(text) = texts.get(c).filter(|t| !t.is_empty()) {
+                ctx.category = Some(category_name(text));
+            }
+        }
+        let row_methods = method
+            .and_then(|c| texts.get(c))
+            .map(|t| methods::cell(t, walk.codes))
+            .unwrap_or_default();
+        if nhs {
+            for (c, req) in [
+                (essential, Requirement::Essential),
+                (desirable, Requirement::Desirable),
+            ] {
+                let Some(cell) = c.and_then(|c| row.get(c)) else {
+                    continue;
+                };
+                let mut texts: Vec<String> = Vec::new();
+                let top = cell.items.iter().map(|i| i.depth).min().unwrap_or(0);
+                for item in &cell.items {
+                    let t = collapse(&item.text);
+                    if blank(&t) {
+                        continue;
+                    }
+                    let continues = t.chars().next().is_some_and(char::is_lowercase);
+                    // Sub-items belong to their parent: "…including: A; B".
+                    let sub = item.depth > top && item.bullet;
+                    match texts.last_mut() {
+                        Some(last) if sub => {
+                            last.push_str(if last.ends_with(':') { " " } else { "; " });
+                            last.push_str(&t);
+                        }
+                        Some(last) if continues => {
+                            last.push(' ');
+                            last.push_str(&t);
+                        }
+                        _ => texts.push(t),
+                    }
+                }
+                for t in texts {
+                    let mut inline = parse_inline(&t, walk.codes);
+                    inline.requirement = inline.requirement.or(Some(req));
+                    walk.push(ctx, line, &t, inline, row_methods.clone());
+                }
+            }
+            continue;
+        }
+        let Some(cc) = criterion_col else { continue };
+        let Some(cell) = row.get(cc) else { continue };
+        if cell.plain().is_empty() {
+            continue;
+        }
+        let mut requirement = mark
+            .and_then(|c| texts.get(c))
+            .and_then(|t| is_mark_word(t.split_whitespace().next().unwrap_or("")));
+        if requirement.is_none() {
+            let e = essential
+                .and_then(|c| texts.get(c))
+                .is_some_and(|t| is_tick(t));
+            let d = desirable
+                .and_then(|c| texts.get(c))
+                .is_some_and(|t| is_tick(t));
+            requirement = match (e, d) {
+                (true, false) => Some(Requirement::Essential),
+                (false, true) => Some(Requirement::Desirable),
+                (true, true) => {
+                    // "E" in one column and "D" in the other, or ticks in both.
+                    let d_text = desirable
+                        .and_then(|c| texts.get(c))
+                        .cloned()
+                        .unwrap_or_default();
+                    is_mark_word(&d_text).or(Some(Requirement::Essential))
+                }
+                _ => None,
+            };
+        }
+        let items: Vec<String> = if cell.has_bullets() && cell.items.len() > 1 {
+            cell.items
+                .iter()
+                .map(|i| collapse(&i.text))
+                .filter(|t| !t.is_empty())
+                .collect()
+        } else {
+            vec![cell.plain()]
+        };
+        for t in items {
+            let mut inline = parse_inline(&t, walk.codes);
+            inline.requirement = inline.requirement.or(requirement);
+            walk.push(ctx, line, &t, inline, row_methods.clone());
+        }
+    }
+    walk.cands.len() > before
+}
+
+/// Roles from contents when a table has no header: a column of E/D marks beside a column
+/// of text.
+fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
+    let ncols = rows.iter().map(|r| r.len()).max()?;
+    if ncols < 2 {
+        return None;
+    }
+    let mut roles = vec![Role::Unknown; ncols];
+    let mut best_len = 0;
+    let mut text_col = None;
+    for (c, role) in roles.iter_mut().enumerate() {
+        let texts: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.get(c).map(Cell::plain))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if texts.is_empty() {
+            continue;
+        }
+        let marks = texts.iter().filter(|t| is_mark_word(t).is_some()).count();
+        if marks * 2 > texts.len() {
+            *role = Role::Mark;
+            continue;
+        }
+        let total: usize = texts.iter().map(|t| t.len()).sum::<usize>() / texts.len();
+        if total > best_len {
+            best_len = total;
+            text_col = Some(c);
+        }
+    }
+    let text_col = text_col?;
+    roles[text_col] = Role::Criterion;
+    roles.contains(&Role::Mark).then_some(roles)
+}
+
+/// The sentences of the document's prose: paragraphs not used as criteria, lead-ins or
+/// keys.
+fn prose(blocks: &[Block], walk: &Walk) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if walk.used.contains(&i) || walk.key_blocks.contains(&i) {
+            continue;
+        }
+        match &block.kind {
+            BlockKind::Paragraph(cell) => {
+                for s in conditions::sentences(&cell.plain()) {
+                    out.push((block.line, s));
+                }
+            }
+            BlockKind::ListItem { text, .. } => out.push((block.line, collapse(text))),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
+    let mut warnings = Vec::new();
+    let sentences = prose(blocks, &walk);
+    // Methods stated in the selection-process prose: "Experience will be assessed at sift
+    // and interview"; "At interview you will be assessed on all four Behaviours"; a
+    // sentence naming a criterion ("a written exercise, which assesses Making Effective
+    // Decisions").
+    // Bounded work: prose is matched against criteria only for documents of real size.
+    let prose_pairs = sentences.len().saturating_mul(walk.cands.len());
+    for (_, sentence) in sentences.iter().filter(|_| prose_pairs <= 2_000_000) {
+        let l = lower(sentence);
+        let found = methods::words(&l);
+        if found.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = l
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // "X will be assessed …"
+        let subject: Option<String> = {
+            let at = l
+                .find(" will be assessed")
+                .or_else(|| l.find(" are assessed"))
+                .or_else(|| l.find(" is assessed"));
+            at.map(|at| l[..at].trim().to_string())
+                .filter(|s| words_count(s) <= 2 && !s.is_empty())
+        };
+        let at_stage: Option<Vec<Method>> = [
+            "at sift",
+            "at the sift",
+            "at shortlisting",
+            "at interview",
+            "at the interview",
+        ]
+        .iter()
+        .find(|p| l.starts_with(*p))
+        .map(|p| methods::words(p));
+        let mentions = |group: &str| -> bool {
+            let Some(pos) = words.iter().position(|w| w.starts_with(group)) else {
+                return false;
+            };
+            let before = &words[pos.saturating_sub(3)..pos];
+            let counted = before.iter().any(|w| {
+                matches!(
+                    *w,
+                    "two" | "three" | "four" | "five" | "2" | "3" | "4" | "5"
+                )
+            });
+            !counted || before.contains(&"all")
+        };
+        for cand in walk.cands.iter_mut() {
+            if cand.coded {
+                continue;
+            }
+            let group_word = if cand.group.contains("behaviour")
+                || cand
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| lower(c).contains("behaviour"))
+            {
+                "behaviour"
+            } else if cand.group.contains("person specification")
+                || cand.group.contains("experience")
+                || cand
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| lower(c).contains("experience"))
+            {
+                "experience"
+            } else {
+                ""
+            };
+            let mut add: Option<Vec<Method>> = None;
+            if let Some(subject) = &subject {
+                if !group_word.is_empty() && subject.contains(group_word) {
+                    add = Some(found.clone());
+                }
+            }
+            if let Some(stage) = &at_stage {
+                if !group_word.is_empty()
+                    && (mentions(group_word)
+                        || group_word == "experience" && l.contains("person specification"))
+                {
+                    add = Some(stage.clone());
+                }
+            }
+            let name = lower(&cand.description);
+            if words_count(&name) >= 2 && words_count(&name) <= 8 && l.contains(&name) {
+                let mut m = add.unwrap_or_default();
+                m.extend(found.iter().copied());
+                add = Some(m);
+            }
+            if let Some(m) = add {
+                cand.methods.extend(m);
+                cand.methods = methods::sort(std::mem::take(&mut cand.methods));
+                cand.prose = true;
+            }
+        }
+    }
+    // One criterion per description: a behaviour listed twice is one criterion.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut cands: Vec<Cand> = Vec::new();
+    for cand in walk.cands.drain(..) {
+        let key = lower(&cand.description);
+        if let Some(&at) = seen.get(&key) {
+            let kept: &mut Cand = &mut cands[at];
+            kept.methods.extend(cand.methods);
+            kept.methods = methods::sort(std::mem::take(&mut kept.methods));
+            continue;
+        }
+        seen.insert(key, cands.len());
+        cands.push(cand);
+    }
+    // Conditions among the criteria, and in the prose.
+    let mut conditions_found: Vec<String> = Vec::new();
+    let mut criteria_texts: Vec<String> = Vec::new();
+    cands.retain(|c| {
+        let category = c.category.clone().unwrap_or_default();
+        if conditions::criterion_is_condition(&c.description, &category) {
+            conditions_found.push(c.description.clone());
+            false
+        } else {
+            if conditions::kind(&c.description) == Some(conditions::Kind::Registration) {
+                criteria_texts.push(c.description.clone());
+            }
+            true
+        }
+    });
+    let mut known: HashSet<String> = conditions_found.iter().cloned().collect();
+    for (_, sentence) in &sentences {
+        if conditions_found.len() >= 200 {
+            break;
+        }
+        if conditions::sentence_is_condition(sentence) && known.insert(sentence.clone()) {
+            conditions_found.push(sentence.clone());
+        }
+    }
+    let mut settings = conditions::settings(&conditions_found);
+    if settings.professional_registration.is_none() {
+        settings.professional_registration = criteria_texts
+            .iter()
+            .chain(cands.iter().map(|c| &c.description))
+            .find_map(|t| conditions::registration_body(t));
+    }
+    let any_marked = cands.iter().any(|c| c.requirement.is_some());
+    let all_unmarked = !any_marked && !walk.blanket_essential;
+    if all_unmarked && !cands.is_empty() {
+        warnings.push(ImportWarning {
+            line,
+            text: "person specification".into(),
+            reason: "the specification marks no criterion essential or desirable: every \
+                     criterion listed is imported as essential"
+                .into(),
+        });
+    }
+    let mut criteria = Vec::with_capacity(cands.len());
+    for cand in cands {
+        let mut confidence: f64 = 1.0;
+        let mut reasons: Vec<&str> = Vec::new();
+        let requirement = match cand.requirement {
+            Some(r) => r,
+            None => {
+                if any_marked {
+                    confidence -= 0.45;
+                    reasons.push("no essential/desirable mark on this row (imported as essential)");
+                } else if !walk.blanket_essential {
+                    confidence -= 0.1;
+                }
+                Requirement::Essential
+            }
+        };
+        let mut methods = cand.methods.clone();
+        if methods.is_empty() {
+            if let Some(blanket) = &walk.blanket_methods {
+                methods = blanket.clone();
+            }
+        }
+        let stated = !methods.is_empty();
+        // Methods the document does not state, or states only in prose.
+        if !stated || cand.prose && !cand.coded {
+            confidence -= 0.1;
+        }
+        let n = words_count(&cand.description);
+        if n > 60 {
+            confidence -= 0.3;
+            reasons.push("very long for one criterion (several run together?)");
+        }
+        if n <= 1 {
+            confidence -= 0.3;
+            reasons.push("a single word: a heading rather than a criterion?");
+        }
+        let confidence = confidence.clamp(0.0, 1.0);
+        if confidence <= LOW_CONFIDENCE && !reasons.is_empty() {
+            warnings.push(ImportWarning {
+                line: cand.line,
+                text: cand.source.clone(),
+                reason: format!("low confidence ({confidence:.2}): {}", reasons.join("; ")),
+            });
+        }
+        let category = cand
+            .category
+            .clone()
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| kind_of(&cand.description).to_string());
+        criteria.push(ImportedCriterion {
+            category,
+            description: cand.description,
+            requirement,
+            methods: if stated {
+                methods
+            } else {
+                vec![Method::Application]
+            },
+            alternative_group: None,
+            line: cand.line,
+            source: cand.source,
+            confidence,
+            methods_stated: stated,
+        });
+    }
+    ImportedSpec {
+        title: title(blocks),
+        line,
+        criteria,
+        warnings,
+        conditions: conditions_found,
+        settings,
+    }
+}
+
+fn title(blocks: &[Block]) -> Option<String> {
+    blocks.iter().find_map(|b| match &b.kind {
+        BlockKind::Heading(t) if !collapse(t).is_empty() => Some(collapse(t)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_marks_and_codes_come_off() {
+        let codes = Codes::default();
+        let i = parse_inline(
+            "1. Experience of working in a contact centre (D) A/I",
+            &codes,
+        );
+        assert_eq!(i.description, "Experience of working in a contact centre");
+        assert_eq!(i.requirement, Some(Requirement::Desirable));
+        assert_eq!(i.methods, vec![Method::Application, Method::Interview]);
+        let i = parse_inline("Corporate membership of CABE or RICS [D] – A", &codes);
+        assert_eq!(i.description, "Corporate membership of CABE or RICS");
+        assert_eq!(i.requirement, Some(Requirement::Desirable));
+        let i = parse_inline(
+            "GCSE English and Maths at grade 4 (C) or above, or equivalent (E) A",
+            &codes,
+        );
+        assert_eq!(
+            i.description,
+            "GCSE English and Maths at grade 4 (C) or above, or equivalent"
+        );
+        let i = parse_inline("Intermediate Life Support (ILS)", &codes);
+        assert_eq!(i.description, "Intermediate Life Support (ILS)");
+        let i = parse_inline("Strong writing (lead criterion)", &codes);
+        assert_eq!(i.description, "Strong writing");
+        let i = parse_inline("Experience with young people (desirable)", &codes);
+        assert_eq!(i.requirement, Some(Requirement::Desirable));
+        assert_eq!(i.description, "Experience with young people");
+    }
+
+    #[test]
+    fn header_words_give_roles() {
+        assert_eq!(header_role("How assessed"), Role::Method);
+        assert_eq!(header_role("E/D"), Role::Mark);
+        assert_eq!(header_role("Essential or Desirable"), Role::Mark);
+        assert_eq!(header_role("Essential"), Role::Essential);
+        assert_eq!(header_role("D"), Role::Desirable);
+        assert_eq!(header_role("Area"), Role::Category);
+        assert_eq!(header_role("Criteria"), Role::Criterion);
+        assert_eq!(header_role("No."), Role::Number);
+    }
+}
