@@ -276,21 +276,7 @@ pub async fn get_evaluation(
         .await?;
     let k = match query.stage.as_deref() {
         None => 0,
-        Some(key) => scored.plan.index_of(key).ok_or_else(|| {
-            AppError::validation(
-                "stage",
-                format!(
-                    "is not a step of this vacancy's assessment plan ('{key}'); its steps are {}",
-                    scored
-                        .plan
-                        .steps
-                        .iter()
-                        .map(|s| s.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })?,
+        Some(key) => crate::service::plan::step_index(&scored.plan, key)?,
     };
     let visible = &scored.visible;
     let (pending_checks, failed_checks) = rules::check_state(&visible.vacancy, &scored.checks)?;

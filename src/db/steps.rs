@@ -190,6 +190,28 @@ pub fn set_outcome(conn: &mut DbConnection, row: &OutcomeRow) -> QueryResult<()>
     Ok(())
 }
 
+/// Records a decision: the step's current outcome and, from the same row, its entry in
+/// the never-rewritten log (`action`: `decided` or `reinstated`).
+pub fn record_outcome(conn: &mut DbConnection, row: &OutcomeRow, action: &str) -> QueryResult<()> {
+    set_outcome(conn, row)?;
+    log(
+        conn,
+        &LogEntry {
+            application_id: row.application_id.clone(),
+            step_key: row.step_key.clone(),
+            vacancy_id: row.vacancy_id.clone(),
+            action: action.into(),
+            outcome: Some(row.outcome.clone()),
+            reason_code: Some(row.reason_code.clone()),
+            reason: row.reason.clone(),
+            feedback: row.feedback.clone(),
+            override_reason: row.override_reason.clone(),
+            decided_by: row.decided_by.clone(),
+            decided_at: row.decided_at.clone(),
+        },
+    )
+}
+
 pub fn clear_outcome(
     conn: &mut DbConnection,
     application_id: &str,

@@ -210,22 +210,9 @@ impl Board {
             .unwrap_or_else(|| vec![Outcome::Pending; self.plan.steps.len()])
     }
 
-    /// The step index of `key`, or 400 naming the plan's steps.
+    /// The step index of `key`, or a 422 naming the plan's steps.
     pub fn step_index(&self, key: &str) -> Result<usize, AppError> {
-        self.plan.index_of(key).ok_or_else(|| {
-            AppError::validation(
-                "stage",
-                format!(
-                    "is not a step of this vacancy's assessment plan ('{key}'); its steps are {}",
-                    self.plan
-                        .steps
-                        .iter()
-                        .map(|s| s.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })
+        super::plan::step_index(&self.plan, key)
     }
 
     pub fn individual_scores(&self) -> &[ScoreRow] {

@@ -56,6 +56,24 @@ pub fn plan_of(vacancy: &VacancyRow, rows: &[StepRow]) -> Result<Plan, AppError>
     })
 }
 
+/// The index of step `key` as a view's `?stage=` names it, or a 422 naming the plan's
+/// steps (which step keys exist depends on the vacancy, not on the request's syntax).
+pub fn step_index(plan: &Plan, key: &str) -> Result<usize, AppError> {
+    plan.index_of(key).ok_or_else(|| {
+        AppError::validation(
+            "stage",
+            format!(
+                "is not a step of this vacancy's assessment plan ('{key}'); its steps are {}",
+                plan.steps
+                    .iter()
+                    .map(|s| s.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
 /// A panel member's step limit, read loudly.
 pub fn member_steps(row: &PanelMemberRow) -> Result<Option<Vec<String>>, AppError> {
     match &row.steps {

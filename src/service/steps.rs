@@ -246,22 +246,10 @@ pub fn record(
             decided_by: caller.sub.clone(),
             decided_at: now.clone(),
         };
-        store::set_outcome(conn, &outcome)?;
-        store::log(
+        store::record_outcome(
             conn,
-            &LogEntry {
-                application_id: before.id.clone(),
-                step_key: step_key.to_string(),
-                vacancy_id: board.vacancy.id.clone(),
-                action: if reinstated { "reinstated" } else { "decided" }.into(),
-                outcome: Some(outcome.outcome.clone()),
-                reason_code: Some(outcome.reason_code.clone()),
-                reason: Some(reason.clone()),
-                feedback: feedback.clone(),
-                override_reason: override_reason.clone(),
-                decided_by: caller.sub.clone(),
-                decided_at: now.clone(),
-            },
+            &outcome,
+            if reinstated { "reinstated" } else { "decided" },
         )?;
         if k == 0 {
             // The first step's decision is the shortlisting decision, whichever route.
@@ -376,23 +364,7 @@ pub fn record_offer_as_final(
         decided_by: caller.sub.clone(),
         decided_at: now.clone(),
     };
-    store::set_outcome(conn, &row)?;
-    store::log(
-        conn,
-        &LogEntry {
-            application_id: application.id.clone(),
-            step_key: step_key.to_string(),
-            vacancy_id: application.vacancy_id.clone(),
-            action: "decided".into(),
-            outcome: Some(row.outcome.clone()),
-            reason_code: Some(row.reason_code.clone()),
-            reason: Some(reason),
-            feedback: None,
-            override_reason: None,
-            decided_by: caller.sub.clone(),
-            decided_at: now,
-        },
-    )?;
+    store::record_outcome(conn, &row, "decided")?;
     Ok(())
 }
 
