@@ -39,6 +39,7 @@ pub struct Settings {
     /// Exact origins (`https://host[:port]`) allowed cross-origin access; empty sends
     /// no CORS headers.
     pub cors_allowed_origins: Vec<String>,
+    pub webhooks: crate::delivery::WebhookConfig,
 }
 
 impl std::fmt::Debug for Settings {
@@ -113,6 +114,7 @@ impl Settings {
                 .map(|v| parse_cors_origins(&v))
                 .transpose()?
                 .unwrap_or_default(),
+            webhooks: webhook_config()?,
         };
         if settings.jwt_secret.is_some() && settings.jwt_public_key.is_some() {
             return Err(
@@ -151,6 +153,44 @@ impl Settings {
         }
         PathBuf::from("data")
     }
+}
+
+/// `SHORTLIST_WEBHOOK_*`: hosts allowed to be private (`ALLOWED_HOSTS`, comma-separated),
+/// the retry waits in seconds (`RETRY_SCHEDULE`, e.g. `5,20,80`), the per-attempt
+/// timeout (`TIMEOUT_SECS`, default 10), how often an idle worker polls (`POLL_MS`,
+/// default 500) and whether `serve` runs the worker (`WORKER=off` turns it off).
+fn webhook_config() -> Result<crate::delivery::WebhookConfig, String> {
+    let mut config = crate::delivery::WebhookConfig::default();
+    if let Some(hosts) = var("SHORTLIST_WEBHOOK_ALLOWED_HOSTS") {
+        config.allowed_hosts = hosts
+            .split(',')
+            .map(|h| {
+                h.trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_ascii_lowercase()
+            })
+            .filter(|h| !h.is_empty())
+            .collect();
+    }
+    if let Some(schedule) = var("SHORTLIST_WEBHOOK_RETRY_SCHEDULE") {
+        config.schedule = crate::domain::webhooks::RetrySchedule::parse(&schedule)
+            .map_err(|e| format!("SHORTLIST_WEBHOOK_RETRY_SCHEDULE: {e}"))?;
+    }
+    let timeout: u64 = parsed("SHORTLIST_WEBHOOK_TIMEOUT_SECS", 10)?;
+    if !(1..=60).contains(&timeout) {
+        return Err("SHORTLIST_WEBHOOK_TIMEOUT_SECS must be 1–60".into());
+    }
+    config.timeout = Duration::from_secs(timeout);
+    config.poll = Duration::from_millis(parsed("SHORTLIST_WEBHOOK_POLL_MS", 500u64)?.max(10));
+    config.worker = !matches!(
+        var("SHORTLIST_WEBHOOK_WORKER")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("off" | "false" | "0" | "no")
+    );
+    Ok(config)
 }
 
 /// `SHORTLIST_CORS_ALLOWED_ORIGINS`: comma-separated origins, each exactly

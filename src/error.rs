@@ -41,6 +41,9 @@ pub enum AppError {
     ConflictOfInterest(String),
     #[error("the resource has changed since it was read")]
     PreconditionFailed,
+    /// 410: what was asked for existed once and is gone for good (an expired cursor).
+    #[error("{0}")]
+    Gone(String),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -67,6 +70,7 @@ impl AppError {
             AppError::Conflict(_) => ("conflict", "Conflict"),
             AppError::ConflictOfInterest(_) => ("conflict-of-interest", "Conflict of interest"),
             AppError::PreconditionFailed => ("precondition-failed", "Precondition failed"),
+            AppError::Gone(_) => ("gone", "Gone"),
             AppError::PayloadTooLarge => ("payload-too-large", "Payload too large"),
             AppError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported media type")
@@ -126,6 +130,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) | AppError::ConflictOfInterest(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -27,6 +27,8 @@ use utoipa::{Modify, OpenApi};
         (name = "checks", description = "Pre-employment checks"),
         (name = "privacy", description = "Retention, erasure and the equality report"),
         (name = "audit", description = "The record of every change"),
+        (name = "events", description = "The change feed portals and dashboards catch up from"),
+        (name = "webhooks", description = "Signed deliveries of events (Standard Webhooks)"),
         (name = "operations", description = "Health checks and metrics"),
     )
 )]

@@ -48,6 +48,7 @@ pub fn app_state(settings: &Settings, db: Db, keys: crate::auth::JwtKeys) -> App
         metrics: std::sync::Arc::new(crate::metrics::Metrics::default()),
         metrics_token: settings.metrics_token.clone(),
         cors_allowed_origins: settings.cors_allowed_origins.clone(),
+        webhooks: std::sync::Arc::new(settings.webhooks.clone()),
     }
 }
 
@@ -170,6 +171,11 @@ pub async fn run(settings: Settings) -> Result<(), String> {
     if let Some(limiter) = &state.rate_limit {
         // Requests touch only their own bucket; this forgets the idle ones.
         limiter.spawn_sweeper(crate::rate_limit::SWEEP_INTERVAL);
+    }
+    if state.webhooks.worker {
+        crate::delivery::spawn(state.db.clone(), state.webhooks.clone());
+    } else {
+        tracing::info!("webhook delivery worker off (SHORTLIST_WEBHOOK_WORKER=off)");
     }
     let body_timeout = settings.body_timeout;
     let mut server = HttpServer::new(move || {

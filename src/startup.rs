@@ -13,8 +13,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{
-    applications, audit, checks, criteria, health, panels, privacy, scores, shortlist, spec_import,
-    steps, vacancies,
+    applications, audit, checks, criteria, events, health, panels, privacy, scores, shortlist,
+    spec_import, steps, vacancies, webhooks,
 };
 use crate::auth::JwtKeys;
 use crate::db::Db;
@@ -38,6 +38,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Exact origins allowed cross-origin access; empty sends no CORS headers.
     pub cors_allowed_origins: Vec<String>,
+    /// Where webhooks may deliver and how they retry.
+    pub webhooks: Arc<crate::delivery::WebhookConfig>,
 }
 
 /// Every operation, registered through utoipa so the OpenAPI document is collected from
@@ -92,7 +94,16 @@ where
                 .service(privacy::erase_personal_data)
                 .service(privacy::equality_report)
                 .service(audit::verify_audit_chain)
-                .service(audit::list_audit_events),
+                .service(audit::list_audit_events)
+                .service(events::list_events)
+                .service(webhooks::create_webhook)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::get_webhook)
+                .service(webhooks::update_webhook)
+                .service(webhooks::delete_webhook)
+                .service(webhooks::rotate_secret)
+                .service(webhooks::list_deliveries)
+                .service(webhooks::redeliver),
         )
 }
 
@@ -132,6 +143,7 @@ pub fn app(
         App::new()
             .app_data(web::Data::new(state.db.clone()))
             .app_data(web::Data::from(state.metrics.clone()))
+            .app_data(web::Data::from(state.webhooks.clone()))
             .app_data(web::Data::new(MetricsToken::new(
                 state.metrics_token.as_deref(),
             )))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checks;
 pub mod criteria;
 pub mod csv;
+pub mod events;
 pub mod health;
 pub mod panels;
 pub mod privacy;
@@ -15,6 +16,7 @@ pub mod shortlist;
 pub mod spec_import;
 pub mod steps;
 pub mod vacancies;
+pub mod webhooks;
 
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpMessage, HttpRequest};

@@ -5,12 +5,14 @@ pub mod applications;
 pub mod audit;
 pub mod checks;
 pub mod criteria;
+pub mod events;
 pub mod panels;
 pub mod privacy;
 pub mod schema;
 pub mod scores;
 pub mod steps;
 pub mod vacancies;
+pub mod webhooks;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -267,10 +269,21 @@ impl Db {
                 Backend::Postgres => None,
             };
             let mut pooled = db.conn()?;
-            let result = match db.backend {
-                Backend::Postgres => pooled.conn.transaction(f),
-                Backend::Sqlite => immediate_transaction(&mut pooled.conn, f),
+            // Events the use case emits are written last, inside its transaction (the
+            // outbox, see `events`): they commit or roll back with the change.
+            events::discard();
+            let with_events = |conn: &mut DbConnection| {
+                let value = f(conn)?;
+                events::flush(conn)?;
+                Ok(value)
             };
+            let result = match db.backend {
+                Backend::Postgres => pooled.conn.transaction(with_events),
+                Backend::Sqlite => immediate_transaction(&mut pooled.conn, with_events),
+            };
+            if result.is_err() {
+                events::discard();
+            }
             pooled.broken |= matches!(result, Err(AppError::Unavailable));
             result
         })

@@ -280,10 +280,82 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    event_streams (org) {
+        org -> Text,
+        seq -> BigInt,
+        purged_through -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        org -> Text,
+        seq -> BigInt,
+        event_type -> Text,
+        occurred_at -> Text,
+        vacancy_id -> Nullable<Text>,
+        application_id -> Nullable<Text>,
+        portal -> Nullable<Text>,
+        public_to_portals -> Bool,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        org -> Text,
+        url -> Text,
+        event_types -> Text,
+        description -> Nullable<Text>,
+        active -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        org -> Text,
+        subscription_id -> Text,
+        event_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Text,
+        lease_until -> Nullable<Text>,
+        lease_token -> Nullable<Text>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_attempt_at -> Nullable<Text>,
+        delivered_at -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (delivery_id, attempt) {
+        delivery_id -> Text,
+        attempt -> Integer,
+        attempted_at -> Text,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> Integer,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
 diesel::joinable!(equality_monitoring -> applications (application_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_deliveries -> events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(
     vacancies,
     criteria,
@@ -305,4 +377,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     conflicts_of_interest,
     step_outcomes,
     step_decision_log,
+    event_streams,
+    events,
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_attempts,
 );

@@ -5,6 +5,7 @@ pub mod audit_chain;
 pub mod checks;
 pub mod criteria;
 pub mod evaluation;
+pub mod events;
 pub mod panel;
 pub mod plan;
 pub mod privacy;
@@ -12,6 +13,7 @@ pub mod scoresheet;
 pub mod shortlist;
 pub mod time;
 pub mod vacancy;
+pub mod webhooks;
 
 pub use evaluation::{Method, Requirement};
 

@@ -139,6 +139,11 @@ pub async fn submit(
             anonymised_at: None,
         };
         store::insert(conn, &row)?;
+        crate::db::events::emit(crate::db::events::NewEvent::about_application(
+            crate::domain::events::EventType::ApplicationSubmitted,
+            &row,
+            serde_json::json!({"candidate_code": row.candidate_code, "status": row.status}),
+        ));
         if let Some(eq) = body.equality_monitoring {
             store::insert_equality(
                 conn,
@@ -359,6 +364,7 @@ pub async fn transition(
             )?;
         }
         super::updated(store::update(conn, &row, before.version)?)?;
+        super::application_moved(&row, &before.status);
         super::record_move(
             conn,
             &actor,

@@ -93,6 +93,11 @@ pub async fn record(
             updated_at: db::now_text(),
         };
         let before = store::put(conn, &row)?;
+        crate::db::events::emit(crate::db::events::NewEvent::about_application(
+            crate::domain::events::EventType::CheckUpdated,
+            &found.application,
+            serde_json::json!({"kind": row.kind, "status": row.status}),
+        ));
         audit::record(
             conn,
             &actor,

@@ -11,6 +11,7 @@ pub mod applications;
 pub mod board;
 pub mod checks;
 pub mod decisions;
+pub mod events;
 pub mod locks;
 pub mod panels;
 pub mod plan;
@@ -20,6 +21,7 @@ pub mod scoring;
 pub mod spec;
 pub mod steps;
 pub mod vacancies;
+pub mod webhooks;
 
 /// Audits a lifecycle move of a vacancy or an application as `<entity>.transitioned`,
 /// with the row before and `{from, to, reason}` after (the reason, free text, is kept
@@ -49,6 +51,18 @@ fn record_move(
         Some(&Moved { from, to, reason }),
     )?;
     Ok(())
+}
+
+/// Emits `application.status_changed` for a move of `row` from `from` (to its status).
+fn application_moved(row: &crate::db::applications::ApplicationRow, from: &str) {
+    if from == row.status {
+        return;
+    }
+    crate::db::events::emit(crate::db::events::NewEvent::about_application(
+        crate::domain::events::EventType::ApplicationStatusChanged,
+        row,
+        serde_json::json!({"from": from, "to": row.status}),
+    ));
 }
 
 /// An application row written under its lock; `false` means the version moved, which

@@ -116,6 +116,12 @@ fn run_retention(
         let now = db::now_text();
         for a in &due {
             store::anonymise(conn, &a.application_id, &a.candidate_code, &now)?;
+            let erased = crate::db::applications::find(conn, &actor.org, &a.application_id)?;
+            crate::db::events::emit(crate::db::events::NewEvent::about_application(
+                crate::domain::events::EventType::ApplicationErased,
+                &erased,
+                serde_json::json!({}),
+            ));
             audit::record(
                 conn,
                 actor,
@@ -126,6 +132,15 @@ fn run_retention(
                 Some(&serde_json::json!({"why": "retention", "retention_days": days})),
             )?;
         }
+    }
+    if !dry_run {
+        // The change feed keeps its events for EVENT_RETENTION_DAYS (at least the 30
+        // days a portal may be away); older cursors then get a 410.
+        let cutoff = db::format_time(
+            chrono::Utc::now()
+                - chrono::Duration::days(crate::domain::events::EVENT_RETENTION_DAYS),
+        );
+        crate::db::events::purge_before(conn, &actor.org, &cutoff)?;
     }
     Ok(RetentionReport {
         dry_run,
@@ -157,6 +172,11 @@ pub async fn erase(
             &found.application.candidate_code,
             &db::now_text(),
         )?;
+        crate::db::events::emit(crate::db::events::NewEvent::about_application(
+            crate::domain::events::EventType::ApplicationErased,
+            &found.application,
+            serde_json::json!({}),
+        ));
         audit::record(
             conn,
             &actor,

@@ -245,6 +245,11 @@ pub async fn submit_scoresheet(
             &assessor,
             &rows,
         )?;
+        crate::db::events::emit(crate::db::events::NewEvent::about_application(
+            crate::domain::events::EventType::ScoresheetSubmitted,
+            &found.application,
+            serde_json::json!({"method": method, "assessor": assessor}),
+        ));
         audit::record(
             conn,
             &actor,

@@ -251,6 +251,7 @@ pub fn record(
             &outcome,
             if reinstated { "reinstated" } else { "decided" },
         )?;
+        emit_step_decided(before, step_key, &outcome.outcome, reinstated);
         if k == 0 {
             // The first step's decision is the shortlisting decision, whichever route.
             check_store::delete_decision(conn, &before.id)?;
@@ -280,6 +281,7 @@ pub fn record(
             moved.version += 1;
             moved.updated_at = now.clone();
             super::updated(application_store::update(conn, &moved, before.version)?)?;
+            super::application_moved(&moved, &before.status);
         }
         #[derive(Serialize)]
         struct Decided<'a> {
@@ -365,7 +367,23 @@ pub fn record_offer_as_final(
         decided_at: now.clone(),
     };
     store::record_outcome(conn, &row, "decided")?;
+    emit_step_decided(application, step_key, &row.outcome, false);
     Ok(())
+}
+
+/// `application.step_decided`: the step, its outcome now (`pending` after a
+/// reopening) and whether it reinstated the applicant; never the reasons or feedback.
+fn emit_step_decided(
+    application: &ApplicationRow,
+    step_key: &str,
+    outcome: &str,
+    reinstated: bool,
+) {
+    crate::db::events::emit(crate::db::events::NewEvent::about_application(
+        crate::domain::events::EventType::ApplicationStepDecided,
+        application,
+        serde_json::json!({"step": step_key, "outcome": outcome, "reinstated": reinstated}),
+    ));
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -446,7 +464,9 @@ pub async fn reopen(
                 &moved,
                 application.version,
             )?)?;
+            super::application_moved(&moved, &application.status);
         }
+        emit_step_decided(&application, &step_key, Outcome::Pending.as_str(), false);
         #[derive(Serialize)]
         struct Reopen<'a> {
             step: &'a str,

@@ -186,6 +186,18 @@ pub async fn transition(
         if to.is_final() {
             super::privacy::snapshot_equality(conn, &row)?;
         }
+        crate::db::events::emit(crate::db::events::NewEvent {
+            org: row.org.clone(),
+            event_type: crate::domain::events::EventType::VacancyStatusChanged,
+            vacancy_id: Some(row.id.clone()),
+            application_id: None,
+            portal: None,
+            public_to_portals: crate::domain::events::vacancy_change_is_public(
+                &before.status,
+                &row.status,
+            ),
+            data: serde_json::json!({"vacancy_id": row.id, "from": before.status, "to": row.status}),
+        });
         super::record_move(
             conn,
             &actor,

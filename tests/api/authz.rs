@@ -469,6 +469,71 @@ fn table() -> Vec<Row> {
             body: no_body,
             expect: [OK, NO, NO, NO, NO],
         },
+        // The change feed: staff, and portals (their own applications only).
+        Row {
+            method: "GET",
+            path: "/api/v1/events",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, NO, OK, OK],
+        },
+        // Webhooks: admins only.
+        Row {
+            method: "POST",
+            path: "/api/v1/webhooks",
+            on: On::Open,
+            body: |_| Some(json!({"url": "https://203.0.113.9/more", "events": ["check.updated"]})),
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/webhooks",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/webhooks/{webhook_id}",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "PATCH",
+            path: "/api/v1/webhooks/{webhook_id}",
+            on: On::Open,
+            body: |_| Some(json!({"description": "Jobs portal"})),
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/webhooks/{webhook_id}/rotate-secret",
+            on: On::Open,
+            body: |_| Some(json!({"overlap_hours": 24})),
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/webhooks/{webhook_id}/deliveries",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "POST",
+            path: "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+            on: On::Open,
+            body: |_| Some(json!({})),
+            expect: [OK, NO, NO, NO, NO],
+        },
+        Row {
+            method: "DELETE",
+            path: "/api/v1/webhooks/{webhook_id}",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, NO, NO, NO, NO],
+        },
     ]
 }
 
@@ -507,11 +572,42 @@ struct World {
     other_application: String,
     /// Opened with one application (with equality answers), then cancelled.
     over: String,
+    /// The org's webhook (to a public address; no worker runs here) and a delivery.
+    webhook: String,
+    delivery: String,
 }
 
 impl World {
     async fn build(app: &TestApp, n: usize) -> World {
         let r = app.recruiter();
+        let admin = app.token(Role::Admin);
+        // One webhook serves every world (an org may hold only so many); made again
+        // after the matrix deletes it. Subscribed to everything, so the world's events
+        // give it deliveries.
+        let hooks = app.get("/api/v1/webhooks", &admin).await.expect(200).body;
+        let world_hook = hooks["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| h["url"] == json!("https://203.0.113.9/hooks"));
+        let webhook = match world_hook.and_then(|h| h["id"].as_str()) {
+            Some(id) => id.to_string(),
+            None => app
+                .post(
+                    "/api/v1/webhooks",
+                    &admin,
+                    json!({"url": "https://203.0.113.9/hooks", "events": [
+                        "vacancy.status_changed", "application.submitted",
+                        "application.status_changed", "application.step_decided",
+                        "application.erased", "scoresheet.submitted", "check.updated"]}),
+                )
+                .await
+                .expect(201)
+                .body["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        };
         let draft = app
             .create_vacancy(json!({"reference": format!("AZ-D{n}"), "title": "Draft post"}))
             .await["id"]
@@ -584,7 +680,23 @@ impl World {
         )
         .await
         .expect(200);
+        let deliveries = app
+            .get(
+                &format!("/api/v1/webhooks/{webhook}/deliveries?limit=1"),
+                &admin,
+            )
+            .await
+            .expect(200)
+            .body;
+        let delivery = deliveries["items"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| {
+                panic!("the world's events go to the webhook {webhook}: {deliveries}")
+            })
+            .to_string();
         World {
+            webhook,
+            delivery,
             over,
             draft,
             draft_criterion: draft_criteria[0]["id"].as_str().unwrap().to_string(),
@@ -607,6 +719,8 @@ impl World {
             self.application.clone(),
             self.other_application.clone(),
             self.over.clone(),
+            self.webhook.clone(),
+            self.delivery.clone(),
         ];
         out.extend(self.open_criteria.iter().cloned());
         out.extend(CANDIDATE.iter().map(|s| s.to_string()));
@@ -627,7 +741,9 @@ impl World {
             .replace("{criterion_id}", criterion)
             .replace("{application_id}", &self.application)
             .replace("{kind}", "right_to_work")
-            .replace("{step_key}", "shortlisting");
+            .replace("{step_key}", "shortlisting")
+            .replace("{webhook_id}", &self.webhook)
+            .replace("{delivery_id}", &self.delivery);
         assert!(
             !uri.contains('{'),
             "{} {}: the authz matrix does not know how to fill a parameter of this path; \

@@ -40,6 +40,7 @@ async fn ready_is_503_when_the_database_is_unreachable() {
         metrics: Default::default(),
         metrics_token: None,
         cors_allowed_origins: Vec::new(),
+        webhooks: Default::default(),
     };
     let svc = actix_web::test::init_service(app(state)).await;
     let res =

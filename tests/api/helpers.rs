@@ -263,6 +263,7 @@ impl TestApp {
             metrics: Default::default(),
             metrics_token: None,
             cors_allowed_origins: Vec::new(),
+            webhooks: Default::default(),
         };
         configure(&mut state);
         let svc = test::init_service(app(state)).await;
@@ -303,23 +304,25 @@ impl TestApp {
         TestApp::start_with(db, Backing::Sqlite(dir), verifier, rate_limit, configure).await
     }
 
-    /// An app on a database first built by the migrations before `pending` of them
-    /// (the schema a previous release left), filled by `seed_sql`, then migrated up
-    /// to date by the app as a deployment would.
+    /// An app on a database first built by the migrations older than `first_new` (a
+    /// version prefix: the schema a previous release left), filled by `seed_sql`, then
+    /// migrated up to date by the app as a deployment would.
     pub async fn from_previous_schema(
         postgres: bool,
-        pending: usize,
+        first_new: &str,
         seed_sql: &str,
     ) -> Option<TestApp> {
         use diesel_migrations::MigrationHarness;
         // A const, so each use is a fresh value (EmbeddedMigrations is not Clone).
         macro_rules! run_all_but {
             ($conn:expr, $source:path) => {{
-                let total = $conn
+                let previous = $conn
                     .pending_migrations($source)
                     .expect("list migrations")
-                    .len();
-                for _ in 0..total - pending {
+                    .iter()
+                    .take_while(|m| m.name().to_string().as_str() < first_new)
+                    .count();
+                for _ in 0..previous {
                     $conn
                         .run_next_migration($source)
                         .expect("run a previous migration");
@@ -362,6 +365,11 @@ impl TestApp {
     }
 
     pub async fn postgres() -> Option<TestApp> {
+        TestApp::postgres_configured(|_| {}).await
+    }
+
+    /// A PostgreSQL-backed app whose state `configure` adjusts; `None` without a server.
+    pub async fn postgres_configured(configure: impl FnOnce(&mut AppState)) -> Option<TestApp> {
         let admin_url = postgres_admin_url()?;
         let template = postgres_template(&admin_url);
         let name = format!("shortlist_test_{}", uuid::Uuid::new_v4().simple());
@@ -385,7 +393,16 @@ impl TestApp {
         let url = database_url(&admin_url, &name);
         let db = Db::new(&url, 4, Duration::from_secs(5)).expect("postgres pool");
         db.migrate().expect("migrate postgres");
-        Some(TestApp::start(db, Backing::Postgres { admin_url, name }).await)
+        Some(
+            TestApp::start_with(
+                db,
+                Backing::Postgres { admin_url, name },
+                keys(),
+                None,
+                configure,
+            )
+            .await,
+        )
     }
 
     pub fn token_for(&self, sub: &str, org: &str, roles: &[Role]) -> String {
