@@ -24,6 +24,9 @@ mod text;
 
 use crate::domain::{Method, Requirement};
 
+/// Criteria at or below this confidence are listed in the warnings, with the reason.
+pub use roles::LOW_CONFIDENCE;
+
 /// The document formats the importer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -182,7 +185,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     // The seed conversions (tab-separated rows holding HTML) are read by their own
     // recognisers; every other document by meaning, with the recognisers as a fallback.
     let converted = format == Format::Text && text.contains('\t');
-    let old = spec::find_specs(&blocks)?;
+    let old = spec::find_specs(&blocks, converted)?;
     if converted && !old.is_empty() {
         return Ok(old);
     }
@@ -270,7 +273,7 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
 }
 
 /// The seed recognisers' specifications with the conditions and settings the reading by
-/// meaning found (those not imported as criteria).
+/// meaning found besides their own (those not imported as criteria).
 fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
     for spec in &mut old {
         let criteria: Vec<Vec<String>> = spec
@@ -278,16 +281,33 @@ fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
             .iter()
             .map(|c| tokens(&c.description))
             .collect();
-        spec.conditions = found
+        let known: Vec<Vec<String>> = spec.conditions.iter().map(|c| tokens(c)).collect();
+        let more: Vec<String> = found
             .conditions
             .iter()
             .filter(|c| {
                 let t = tokens(c);
-                !criteria.iter().any(|d| dice(&t, d) >= 0.8)
+                !criteria.iter().chain(&known).any(|d| dice(&t, d) >= 0.8)
             })
             .cloned()
             .collect();
-        spec.settings = found.settings.clone();
+        spec.conditions.extend(more);
+        // The recognisers' own (from the form's tick boxes and its conditions) first.
+        let theirs = &found.settings;
+        let mine = &mut spec.settings;
+        mine.dbs_level = mine.dbs_level.take().or_else(|| theirs.dbs_level.clone());
+        mine.driving_requirement = mine
+            .driving_requirement
+            .take()
+            .or_else(|| theirs.driving_requirement.clone());
+        mine.professional_registration = mine
+            .professional_registration
+            .take()
+            .or_else(|| theirs.professional_registration.clone());
+        mine.bpss_required = mine.bpss_required.or(theirs.bpss_required);
+        mine.politically_restricted = mine
+            .politically_restricted
+            .or(theirs.politically_restricted);
     }
     old
 }
