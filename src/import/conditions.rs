@@ -267,6 +267,12 @@ pub fn tick_boxes(text: &str) -> (Vec<String>, SuggestedSettings) {
     }
     at.sort_unstable_by_key(|&(position, _, _)| position);
     let mut reasons: Vec<bool> = Vec::new();
+    // Each condition once, however often a form repeats its question.
+    let add = |conditions: &mut Vec<String>, text: String| {
+        if !conditions.contains(&text) {
+            conditions.push(text);
+        }
+    };
     for (n, &(_, end, question)) in at.iter().enumerate() {
         let next = at.get(n + 1).map_or(text.len(), |&(p, _, _)| p);
         if next < end {
@@ -300,7 +306,8 @@ pub fn tick_boxes(text: &str) -> (Vec<String>, SuggestedSettings) {
             }
             Question::PoliticalReason => reasons.push(yes),
             Question::Rehabilitation if yes => {
-                conditions.push(
+                add(
+                    &mut conditions,
                     "Exempt from the Rehabilitation of Offenders Act 1974: a DBS check applies"
                         .to_string(),
                 );
@@ -309,13 +316,19 @@ pub fn tick_boxes(text: &str) -> (Vec<String>, SuggestedSettings) {
             Question::Rehabilitation => {}
             Question::Bpss => {
                 if yes {
-                    conditions.push("Baseline Personnel Security Standard (BPSS) clearance".into());
+                    add(
+                        &mut conditions,
+                        "Baseline Personnel Security Standard (BPSS) clearance".into(),
+                    );
                 }
                 settings.bpss_required = Some(yes);
             }
             Question::Driving => {
                 if yes {
-                    conditions.push("Car user: a driving licence and a car".into());
+                    add(
+                        &mut conditions,
+                        "Car user: a driving licence and a car".into(),
+                    );
                 }
                 settings.driving_requirement = Some(if yes { "regular" } else { "none" }.into());
             }
@@ -331,7 +344,7 @@ pub fn tick_boxes(text: &str) -> (Vec<String>, SuggestedSettings) {
                 };
                 if let Some(level) = level {
                     if level != "none" {
-                        conditions.push(format!("A {level} DBS check"));
+                        add(&mut conditions, format!("A {level} DBS check"));
                     }
                     settings.dbs_level = Some(level.into());
                 }
@@ -340,7 +353,10 @@ pub fn tick_boxes(text: &str) -> (Vec<String>, SuggestedSettings) {
     }
     if reasons.iter().any(|&yes| yes) {
         settings.politically_restricted = Some(true);
-        conditions.push("Politically restricted (Local Government and Housing Act 1989)".into());
+        add(
+            &mut conditions,
+            "Politically restricted (Local Government and Housing Act 1989)".into(),
+        );
     } else if !reasons.is_empty() {
         settings.politically_restricted.get_or_insert(false);
     }

@@ -144,12 +144,17 @@ pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 /// recognisers. Any other document is read by meaning (`roles`); when the recognisers
 /// also find a specification and both read (nearly) the same criteria, the recognisers'
 /// reading is kept (they know their layouts' alternatives and sub-items) with the
-/// conditions and settings found by meaning. A reading by meaning returns one
-/// specification, with its `conditions` and `settings`.
+/// conditions and settings found by meaning added to their own. A reading by meaning
+/// returns one specification, with its `conditions` and `settings`. In the seed
+/// conversions the recognisers set apart the conditions themselves (a minimum age,
+/// pre-employment checks, a registration on one route only) and read the forms' tick
+/// boxes for the settings.
 ///
 /// PDFs are read from their text layer with the positions of the text and the ruling
-/// lines (`pdf`); a PDF without text is [`ImportError::NoTextLayer`]. The PDF parser's
-/// own memory (decompressing streams) is not bounded here beyond the 16 MiB body limit.
+/// lines (`pdf`); a PDF without text is [`ImportError::NoTextLayer`]. A PDF is checked
+/// before its parser runs (every stream inflated into a bounded buffer, nesting,
+/// encryption) and parsed on a thread of its own with a page cap and a time limit: one
+/// beyond those bounds is [`ImportError::Unreadable`].
 ///
 /// Time and memory are linear in the document's size whatever its nesting: list depth
 /// counts up to 8 and Word tables nest up to 8 deep. Documents far beyond any real one are
@@ -482,6 +487,15 @@ mod tests {
             (
                 Format::Text,
                 format!("Essential\n\n{}- Last\n", "- Criterion\nOR\n".repeat(n)),
+            ),
+            // Tick-box questions before a seed form, over and over.
+            (
+                Format::Text,
+                format!(
+                    "{}\n\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>E/D</b>\n\
+                     <b>A. Skills</b>\tMinimum age 18\tE\n\tGood IT skills\tE\n",
+                    "BPSS required? Yes ✓ Is this post politically restricted? No ✓ ".repeat(n)
+                ),
             ),
             (
                 Format::Text,
