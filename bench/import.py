@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEEDS = os.path.join(ROOT, "tests", "fixtures", "seeds")
@@ -55,6 +56,64 @@ def hostile():
         "2M unclosed <li>": ("text/html", "<li>x" * 1_500_000),
         "2M unmatched </td>": ("text/html", "</td>" * 1_600_000),
         "nested bold": ("text/html", "<p>" + "<b>" * 2_000_000),
+    }
+
+
+def pdf(objects, trailer=""):
+    """A PDF of the given objects (bytes; object 1 the catalog) with a correct xref."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, trailer.encode(), xref)
+    return bytes(out)
+
+
+def stream(data, filters=b""):
+    return b"<< %s /Length %d >>\nstream\n" % (filters, len(data)) + data + b"\nendstream"
+
+
+def pdf_document(pages, content, form):
+    """Catalog, page tree, info, `content` (4), Helvetica (5), form /X1 (6), pages."""
+    kids = b" ".join(b"%d 0 R" % (7 + p) for p in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Producer (bench) >>",
+        content,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        form,
+    ]
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>")
+    return pdf(objects + [page] * pages)
+
+
+def hostile_pdfs():
+    form = stream(b"", b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << >>")
+    drawing = zlib.compress(b"0 0 m 1 1 l S\n" * (500 * 1024 // 14))
+    self_drawing = stream(
+        b"/X1 Do", b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] "
+        b"/Resources << /XObject << /X1 6 0 R >> >>")
+    return {
+        "PDF: stream inflating to 1 GiB": (
+            "application/pdf",
+            pdf_document(1, stream(zlib.compress(b" " * (1 << 30), 9), b"/Filter /FlateDecode"), form)),
+        "PDF: 3M nested arrays": (
+            "application/pdf",
+            pdf([b"<< /Type /Catalog >>", b"[" * 3_000_000 + b"]" * 3_000_000])),
+        "PDF: form drawing itself": (
+            "application/pdf", pdf_document(1, stream(b"/X1 Do"), self_drawing)),
+        "PDF: 300 pages of 0.5 MiB drawing": (
+            "application/pdf",
+            pdf_document(300, stream(drawing, b"/Filter /FlateDecode"), form)),
+        "PDF: 200k small objects": ("application/pdf", pdf([b"0"] * 200_000)),
     }
 
 
@@ -98,16 +157,17 @@ def main():
                 for name in sorted(os.listdir(SEEDS))
             }
             docs.update(hostile())
+            docs.update(hostile_pdfs())
             print(f"{'document':34} {'MB':>5}  status  {'seconds':>7}")
             for name, (content_type, text) in docs.items():
-                body = text.encode()[:LIMIT]
+                body = text if isinstance(text, bytes) else text.encode()[:LIMIT]
                 req = urllib.request.Request(
                     f"{base}/api/v1/vacancies/{vacancy}/criteria/import?dry_run=true&section=1",
                     data=body, method="POST", headers={**auth, "Content-Type": content_type},
                 )
                 start = time.perf_counter()
                 try:
-                    with urllib.request.urlopen(req, timeout=60) as resp:
+                    with urllib.request.urlopen(req, timeout=120) as resp:
                         status = resp.status
                         resp.read()
                 except urllib.error.HTTPError as e:

@@ -100,7 +100,9 @@ pub struct ImportWarning {
     pub reason: String,
 }
 
-/// One criterion as imported: as stored (with `id`), or as it would be (`id` null).
+/// One criterion as imported: as stored (with `id`), or as it would be (`id` null), with
+/// where it was read and how sure the importer is of it. `source` and `confidence` belong
+/// to the import only: the stored criterion (`GET …/criteria`) has the other fields.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportedCriterion {
     /// `null` in a dry run.
@@ -112,15 +114,12 @@ pub struct ImportedCriterion {
     pub weight: i32,
     pub alternative_group: Option<String>,
     pub position: i32,
-}
-
-/// Where one imported criterion was read, and how sure the importer is of it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CriterionProvenance {
-    /// The criterion's `position` in `criteria`.
-    pub position: i32,
+    /// The line of the document (of its text form, for HTML, Word and PDF) and the text
+    /// the criterion was read from.
     pub source: ImportSource,
-    /// 0–1; criteria at 0.6 or below are also listed in `warnings`, with the reason.
+    /// How sure the importer is of this criterion, 0–1. At or below 0.6 the criterion is
+    /// also listed in `warnings`, with the reason.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub confidence: f64,
 }
 
@@ -135,9 +134,6 @@ pub struct SpecImport {
     pub sections: Vec<ImportSection>,
     /// The specification, replacing the vacancy's (or what would replace it).
     pub criteria: Vec<ImportedCriterion>,
-    /// For each criterion (same order): the line and text it was read from and the
-    /// importer's confidence. Apart from `criteria`, whose items are the stored criteria.
-    pub sources: Vec<CriterionProvenance>,
     /// One per line of the chosen specification that was not made a criterion, or that
     /// was imported with low confidence (the reason says why).
     pub warnings: Vec<ImportWarning>,
@@ -162,31 +158,12 @@ fn format_of(req: &HttpRequest) -> Result<Format, AppError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    match Format::from_content_type(content_type) {
-        Some(Format::Pdf) if !pdf_enabled() => Err(AppError::UnsupportedMediaType(
-            "PDF upload is not enabled on this server (SHORTLIST_IMPORT_PDF=1 enables it): \
-             send the document as text/plain, text/markdown, text/html or \
-             application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                .into(),
-        )),
-        Some(format) => Ok(format),
-        None => Err(AppError::UnsupportedMediaType(format!(
+    Format::from_content_type(content_type).ok_or_else(|| {
+        AppError::UnsupportedMediaType(format!(
             "send the document as text/plain, text/markdown, text/html, \
              application/vnd.openxmlformats-officedocument.wordprocessingml.document or \
-             application/pdf (a PDF with a text layer; when SHORTLIST_IMPORT_PDF=1) \
-             (got {:?})",
-            content_type
-        ))),
-    }
-}
-
-/// Whether `application/pdf` documents are accepted: `SHORTLIST_IMPORT_PDF=1`. Off by
-/// default for now: the importer reads PDFs (`import::Format::Pdf`), but the endpoint's
-/// existing contract answers 415 to a PDF, and its tests still say so.
-fn pdf_enabled() -> bool {
-    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ENABLED.get_or_init(|| {
-        std::env::var("SHORTLIST_IMPORT_PDF").is_ok_and(|v| v == "1" || v == "true")
+             application/pdf (a PDF with a text layer) (got {content_type:?})"
+        ))
     })
 }
 
@@ -278,8 +255,9 @@ fn as_new_criteria(spec: &ImportedSpec) -> Vec<NewCriterion> {
     request_body(
         description = "The person specification document: the converted text (markdown, \
                        HTML table fragments included), an HTML page, a Word .docx file, or a \
-                       PDF with a text layer (when the server sets SHORTLIST_IMPORT_PDF=1; a \
-                       scan with no text layer is a 422). At most 8 MiB.",
+                       PDF with a text layer (a scan with no text layer is a 422; a PDF of \
+                       more than 300 pages, encrypted, or that takes more than 20 seconds \
+                       to read is refused). At most 8 MiB.",
         content(
             (String = "text/plain"),
             (String = "text/markdown"),
@@ -354,7 +332,7 @@ pub async fn import_criteria(
     let (section, spec) = choose(specs, params.section)?;
     let body = as_new_criteria(&spec);
     validate_whole_spec(&body)?;
-    let warnings = spec
+    let mut warnings: Vec<ImportWarning> = spec
         .warnings
         .iter()
         .map(|w| ImportWarning {
@@ -363,6 +341,23 @@ pub async fn import_criteria(
             reason: w.reason.clone(),
         })
         .collect();
+    // Every low-confidence criterion is in the warnings (the importer gives the reason).
+    for c in &spec.criteria {
+        if c.confidence <= import::LOW_CONFIDENCE
+            && !warnings
+                .iter()
+                .any(|w| w.line == c.line && w.reason.starts_with("low confidence"))
+        {
+            warnings.push(ImportWarning {
+                line: c.line,
+                text: c.source.clone(),
+                reason: format!(
+                    "low confidence ({:.2}): check this criterion against the document",
+                    c.confidence
+                ),
+            });
+        }
+    }
 
     let rows = if dry_run {
         // The same checks as the real thing, on the vacancy read above; nothing written.
@@ -380,19 +375,30 @@ pub async fn import_criteria(
         )
         .await?
     };
+    // Rows come back in position order, and position `i` is the `i`th criterion read.
     let criteria = rows
         .iter()
         .map(|row| {
-            Criterion::from_row(row).map(|c| ImportedCriterion {
-                // A dry run's rows have ids that were never stored: do not show them.
-                id: (!dry_run).then_some(c.id),
-                category: c.category,
-                description: c.description,
-                requirement: c.requirement,
-                methods: c.methods,
-                weight: c.weight,
-                alternative_group: c.alternative_group,
-                position: c.position,
+            Criterion::from_row(row).map(|c| {
+                let read = usize::try_from(c.position)
+                    .ok()
+                    .and_then(|i| spec.criteria.get(i));
+                ImportedCriterion {
+                    // A dry run's rows have ids that were never stored: do not show them.
+                    id: (!dry_run).then_some(c.id),
+                    category: c.category,
+                    description: c.description,
+                    requirement: c.requirement,
+                    methods: c.methods,
+                    weight: c.weight,
+                    alternative_group: c.alternative_group,
+                    position: c.position,
+                    source: ImportSource {
+                        line: read.map_or(spec.line, |r| r.line),
+                        text: read.map(|r| r.source.clone()).unwrap_or_default(),
+                    },
+                    confidence: read.map_or(1.0, |r| r.confidence),
+                }
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -404,21 +410,6 @@ pub async fn import_criteria(
         steps: crate::domain::plan::propose_plan(&used),
         is_default: false,
     });
-    let sources = criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let read = spec.criteria.get(i);
-            CriterionProvenance {
-                position: c.position,
-                source: ImportSource {
-                    line: read.map_or(spec.line, |r| r.line),
-                    text: read.map(|r| r.source.clone()).unwrap_or_default(),
-                },
-                confidence: read.map_or(1.0, |r| r.confidence),
-            }
-        })
-        .collect();
     let settings = &spec.settings;
     let mut applied_settings = Vec::new();
     if params.apply_settings.unwrap_or(false) && !dry_run {
@@ -468,7 +459,6 @@ pub async fn import_criteria(
         section,
         sections,
         criteria,
-        sources,
         warnings,
         conditions: spec.conditions.clone(),
         suggested_settings,

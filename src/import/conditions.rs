@@ -100,11 +100,15 @@ fn is_registration(t: &str) -> bool {
 }
 
 /// A registration that applies on one route only ("HCPC registration if Social Work
-/// qualified"): a condition wherever it sits.
+/// qualified", "Registration with the GSCC (if a GSCC recognised qualification is
+/// held)"): a condition wherever it sits.
 pub fn route_specific(text: &str) -> bool {
     let t = lower(text);
     (t.contains("registration") || t.contains("registered"))
-        && (t.contains(" if ") || t.contains(" where ") || t.contains(" when "))
+        && (t.contains(" if ")
+            || t.contains("(if ")
+            || t.contains(" where ")
+            || t.contains(" when "))
 }
 
 /// Whether a category names qualifications, where a registration is a criterion.
@@ -131,6 +135,232 @@ pub fn criterion_is_condition(description: &str, category: &str) -> bool {
                 || t.starts_with("experience"))
         }
     }
+}
+
+/// Whether a criterion read by the seed layouts' recognisers (`spec`) is an eligibility
+/// condition. Narrower than [`criterion_is_condition`]: those forms list a driving licence
+/// or a registration among the qualifications, scored like any criterion (and the
+/// hand-checked seed expectations count them so); a minimum age, pre-employment checks, a
+/// DBS, vetting, right-to-work or security condition, or a registration on one route
+/// only, is a condition there too.
+pub fn seed_criterion_is_condition(description: &str, category: &str) -> bool {
+    route_specific(description)
+        || matches!(
+            kind(description),
+            Some(
+                Kind::Age
+                    | Kind::Dbs
+                    | Kind::RightToWork
+                    | Kind::Security
+                    | Kind::Political
+                    | Kind::PreEmployment
+            )
+        ) && criterion_is_condition(description, category)
+}
+
+/// An eligibility question a form answers with tick boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    /// "Is this post politically restricted?" (answered directly, or through its a)/b)).
+    Political,
+    /// "a) because of its salary level?", "b) because the post holder … advises …".
+    PoliticalReason,
+    /// "Is this post subject to exemption from the Rehabilitation of Offenders Act?"
+    Rehabilitation,
+    Bpss,
+    Driving,
+    Dbs,
+}
+
+const QUESTIONS: &[(&str, Question)] = &[
+    ("politically restricted", Question::Political),
+    ("because of its salary", Question::PoliticalReason),
+    ("because the post", Question::PoliticalReason),
+    ("rehabilitation of offenders", Question::Rehabilitation),
+    ("bpss", Question::Bpss),
+    ("baseline personnel security", Question::Bpss),
+    ("car user", Question::Driving),
+    ("driving licence required", Question::Driving),
+    ("dbs check required", Question::Dbs),
+    ("dbs disclosure required", Question::Dbs),
+    ("level of dbs", Question::Dbs),
+];
+
+const TICKED: &[char] = &['✓', '✔', '☒', '☑', '■', '✗', '✘', '⊠'];
+const UNTICKED: &[char] = &['☐', '□'];
+
+/// The options ticked in the answer part of one question (`None`: no answer given).
+/// Marks may follow their option ("Yes ☐ No ☒", "No✓") or precede it ("☒ Yes");
+/// an answer written without boxes ("… or No") counts when it is the only one.
+fn ticked_options(answer: &str, options: &[&'static str]) -> Option<Vec<&'static str>> {
+    let answer = answer
+        .replace("[x]", "☒")
+        .replace("[X]", "☒")
+        .replace("[ ]", "☐");
+    let chars: Vec<char> = answer.chars().collect();
+    let is_mark = |c: char| TICKED.contains(&c) || UNTICKED.contains(&c);
+    // Each option word at a word boundary: (start, end) in chars.
+    let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
+    for option in options {
+        let word: Vec<char> = option.chars().collect();
+        let mut i = 0;
+        while i + word.len() <= chars.len() {
+            let matches = chars[i..i + word.len()]
+                .iter()
+                .zip(&word)
+                .all(|(a, b)| a.to_lowercase().eq(b.to_lowercase()))
+                && chars[i].is_uppercase();
+            let bounded = (i == 0 || !chars[i - 1].is_alphanumeric())
+                && chars
+                    .get(i + word.len())
+                    .is_none_or(|c| !c.is_alphanumeric());
+            if matches && bounded {
+                found.push((i, i + word.len(), option));
+                i += word.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    found.sort_unstable();
+    let first_mark = chars.iter().position(|&c| is_mark(c));
+    let Some(first_mark) = first_mark else {
+        // No boxes: a single answer written out.
+        let mut distinct: Vec<&'static str> = found.iter().map(|f| f.2).collect();
+        distinct.dedup();
+        return (distinct.len() == 1).then_some(distinct);
+    };
+    let marks_first = first_mark < found[0].0;
+    let mut chosen = Vec::new();
+    for &(start, end, option) in &found {
+        let mark = if marks_first {
+            chars[..start].iter().rev().find(|c| !c.is_whitespace())
+        } else {
+            chars[end..].iter().find(|c| !c.is_whitespace())
+        };
+        if mark.is_some_and(|c| TICKED.contains(c)) && !chosen.contains(&option) {
+            chosen.push(option);
+        }
+    }
+    (!chosen.is_empty()).then_some(chosen)
+}
+
+/// The eligibility questions a form answers with tick boxes (politically restricted,
+/// exempt from the Rehabilitation of Offenders Act, BPSS, car user, DBS): the conditions
+/// they impose and the settings they give. Linear in the text.
+pub fn tick_boxes(text: &str) -> (Vec<String>, SuggestedSettings) {
+    let mut settings = SuggestedSettings::default();
+    let mut conditions = Vec::new();
+    let t = lower(text);
+    // Lower-casing can change byte offsets (rarely): then the questions are not read.
+    if t.len() != text.len() {
+        return (conditions, settings);
+    }
+    let mut at: Vec<(usize, usize, Question)> = Vec::new();
+    for &(phrase, question) in QUESTIONS {
+        for (position, _) in t.match_indices(phrase) {
+            at.push((position, position + phrase.len(), question));
+        }
+    }
+    at.sort_unstable_by_key(|&(position, _, _)| position);
+    let mut reasons: Vec<bool> = Vec::new();
+    // Each condition once, however often a form repeats its question.
+    let add = |conditions: &mut Vec<String>, text: String| {
+        if !conditions.contains(&text) {
+            conditions.push(text);
+        }
+    };
+    for (n, &(_, end, question)) in at.iter().enumerate() {
+        let next = at.get(n + 1).map_or(text.len(), |&(p, _, _)| p);
+        if next < end {
+            continue;
+        }
+        let mut stop = next.min(end + 300);
+        while !text.is_char_boundary(stop) {
+            stop -= 1;
+        }
+        let segment = &text[end..stop];
+        // The answer follows the question mark when there is one.
+        let answer = segment.rsplit_once('?').map_or(segment, |(_, a)| a);
+        let levels = ["Basic", "Standard", "Enhanced"];
+        let options: Vec<&'static str> = if question == Question::Dbs {
+            vec!["Yes", "No", "Basic", "Standard", "Enhanced"]
+        } else {
+            vec!["Yes", "No"]
+        };
+        let Some(chosen) = ticked_options(answer, &options) else {
+            continue;
+        };
+        let yes = chosen.contains(&"Yes") || chosen.iter().any(|c| levels.contains(c));
+        let no = chosen == ["No"];
+        match question {
+            Question::Political => {
+                if yes {
+                    settings.politically_restricted = Some(true);
+                } else if no {
+                    settings.politically_restricted.get_or_insert(false);
+                }
+            }
+            Question::PoliticalReason => reasons.push(yes),
+            Question::Rehabilitation if yes => {
+                add(
+                    &mut conditions,
+                    "Exempt from the Rehabilitation of Offenders Act 1974: a DBS check applies"
+                        .to_string(),
+                );
+                settings.dbs_level.get_or_insert_with(|| "standard".into());
+            }
+            Question::Rehabilitation => {}
+            Question::Bpss => {
+                if yes {
+                    add(
+                        &mut conditions,
+                        "Baseline Personnel Security Standard (BPSS) clearance".into(),
+                    );
+                }
+                settings.bpss_required = Some(yes);
+            }
+            Question::Driving => {
+                if yes {
+                    add(
+                        &mut conditions,
+                        "Car user: a driving licence and a car".into(),
+                    );
+                }
+                settings.driving_requirement = Some(if yes { "regular" } else { "none" }.into());
+            }
+            Question::Dbs => {
+                let level = if chosen.contains(&"Enhanced") {
+                    Some("enhanced")
+                } else if chosen.contains(&"Standard") {
+                    Some("standard")
+                } else if chosen.contains(&"Basic") || yes {
+                    Some("basic")
+                } else {
+                    no.then_some("none")
+                };
+                if let Some(level) = level {
+                    if level != "none" {
+                        add(&mut conditions, format!("A {level} DBS check"));
+                    }
+                    settings.dbs_level = Some(level.into());
+                }
+            }
+        }
+    }
+    if reasons.iter().any(|&yes| yes) {
+        settings.politically_restricted = Some(true);
+        add(
+            &mut conditions,
+            "Politically restricted (Local Government and Housing Act 1989)".into(),
+        );
+    } else if !reasons.is_empty() {
+        settings.politically_restricted.get_or_insert(false);
+    }
+    (conditions, settings)
 }
 
 /// Whether a prose sentence states a condition (not merely mentions one, as "We pay for
@@ -349,5 +579,65 @@ mod tests {
         assert_eq!(s.dbs_level.as_deref(), Some("enhanced_barred_adults"));
         assert_eq!(s.driving_requirement.as_deref(), Some("required"));
         assert_eq!(s.politically_restricted, Some(true));
+    }
+
+    #[test]
+    fn seed_conditions_leave_licences_and_registrations_as_criteria() {
+        assert!(seed_criterion_is_condition(
+            "Minimum age 23",
+            "Other conditions"
+        ));
+        assert!(seed_criterion_is_condition(
+            "Must satisfy relevant pre-employment checks",
+            "Other conditions"
+        ));
+        assert!(seed_criterion_is_condition(
+            "(HCPC registration if Social Work qualified)",
+            "Training & education"
+        ));
+        assert!(!seed_criterion_is_condition(
+            "Full driving licences and access to a car",
+            "Training & education"
+        ));
+        assert!(!seed_criterion_is_condition(
+            "Registration with the General Social Care Council (GSCC)",
+            "Other conditions"
+        ));
+    }
+
+    #[test]
+    fn tick_boxes_answer_the_eligibility_questions() {
+        // Seed 004, SC904: ticks after the answer, in one paragraph.
+        let (conditions, s) = tick_boxes(
+            "Is this post classified as “politically restricted”, as in the Local Government \
+             and Housing Act 1989, either a) because of its salary level? or No✓ b) because the \
+             post holder is required regularly to advise the Council? No✓ Is this post subject \
+             to exemption from The Rehabilitation of Offenders Act 1974? Yes✓",
+        );
+        assert_eq!(s.politically_restricted, Some(false));
+        assert_eq!(s.dbs_level.as_deref(), Some("standard"));
+        assert_eq!(conditions.len(), 1, "{conditions:?}");
+        // Boxes after each option, one ticked.
+        let (_, s) = tick_boxes(
+            "a) Because of its salary level? , or Yes ☐ No ☒\nb) Because the postholder is \
+             required regularly to advise the Council? Yes ☒ No ☐\nIs this post subject to \
+             exemption from The Rehabilitation of Offenders Act 1974? Yes ☐ No ☒",
+        );
+        assert_eq!(s.politically_restricted, Some(true));
+        assert_eq!(s.dbs_level, None);
+        // Boxes before the options; BPSS and a car user.
+        let (conditions, s) = tick_boxes(
+            "BPSS clearance required: ☒ Yes ☐ No\nEssential car user: [x] Yes [ ] No\n\
+             DBS check required: ☐ Basic ☐ Standard ☒ Enhanced",
+        );
+        assert_eq!(s.bpss_required, Some(true));
+        assert_eq!(s.driving_requirement.as_deref(), Some("regular"));
+        assert_eq!(s.dbs_level.as_deref(), Some("enhanced"));
+        assert_eq!(conditions.len(), 3, "{conditions:?}");
+        // Unticked boxes answer nothing; a written answer without boxes does.
+        let (_, s) = tick_boxes("BPSS required? Yes ☐ No ☐");
+        assert_eq!(s.bpss_required, None);
+        let (_, s) = tick_boxes("a) because of its salary level , or No");
+        assert_eq!(s.politically_restricted, Some(false));
     }
 }

@@ -24,6 +24,9 @@ mod text;
 
 use crate::domain::{Method, Requirement};
 
+/// Criteria at or below this confidence are listed in the warnings, with the reason.
+pub use roles::LOW_CONFIDENCE;
+
 /// The document formats the importer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -141,12 +144,17 @@ pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 /// recognisers. Any other document is read by meaning (`roles`); when the recognisers
 /// also find a specification and both read (nearly) the same criteria, the recognisers'
 /// reading is kept (they know their layouts' alternatives and sub-items) with the
-/// conditions and settings found by meaning. A reading by meaning returns one
-/// specification, with its `conditions` and `settings`.
+/// conditions and settings found by meaning added to their own. A reading by meaning
+/// returns one specification, with its `conditions` and `settings`. In the seed
+/// conversions the recognisers set apart the conditions themselves (a minimum age,
+/// pre-employment checks, a registration on one route only) and read the forms' tick
+/// boxes for the settings.
 ///
 /// PDFs are read from their text layer with the positions of the text and the ruling
-/// lines (`pdf`); a PDF without text is [`ImportError::NoTextLayer`]. The PDF parser's
-/// own memory (decompressing streams) is not bounded here beyond the 16 MiB body limit.
+/// lines (`pdf`); a PDF without text is [`ImportError::NoTextLayer`]. A PDF is checked
+/// before its parser runs (every stream inflated into a bounded buffer, nesting,
+/// encryption) and parsed on a thread of its own with a page cap and a time limit: one
+/// beyond those bounds is [`ImportError::Unreadable`].
 ///
 /// Time and memory are linear in the document's size whatever its nesting: list depth
 /// counts up to 8 and Word tables nest up to 8 deep. Documents far beyond any real one are
@@ -182,7 +190,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     // The seed conversions (tab-separated rows holding HTML) are read by their own
     // recognisers; every other document by meaning, with the recognisers as a fallback.
     let converted = format == Format::Text && text.contains('\t');
-    let old = spec::find_specs(&blocks)?;
+    let old = spec::find_specs(&blocks, converted)?;
     if converted && !old.is_empty() {
         return Ok(old);
     }
@@ -270,7 +278,7 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
 }
 
 /// The seed recognisers' specifications with the conditions and settings the reading by
-/// meaning found (those not imported as criteria).
+/// meaning found besides their own (those not imported as criteria).
 fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
     for spec in &mut old {
         let criteria: Vec<Vec<String>> = spec
@@ -278,16 +286,33 @@ fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
             .iter()
             .map(|c| tokens(&c.description))
             .collect();
-        spec.conditions = found
+        let known: Vec<Vec<String>> = spec.conditions.iter().map(|c| tokens(c)).collect();
+        let more: Vec<String> = found
             .conditions
             .iter()
             .filter(|c| {
                 let t = tokens(c);
-                !criteria.iter().any(|d| dice(&t, d) >= 0.8)
+                !criteria.iter().chain(&known).any(|d| dice(&t, d) >= 0.8)
             })
             .cloned()
             .collect();
-        spec.settings = found.settings.clone();
+        spec.conditions.extend(more);
+        // The recognisers' own (from the form's tick boxes and its conditions) first.
+        let theirs = &found.settings;
+        let mine = &mut spec.settings;
+        mine.dbs_level = mine.dbs_level.take().or_else(|| theirs.dbs_level.clone());
+        mine.driving_requirement = mine
+            .driving_requirement
+            .take()
+            .or_else(|| theirs.driving_requirement.clone());
+        mine.professional_registration = mine
+            .professional_registration
+            .take()
+            .or_else(|| theirs.professional_registration.clone());
+        mine.bpss_required = mine.bpss_required.or(theirs.bpss_required);
+        mine.politically_restricted = mine
+            .politically_restricted
+            .or(theirs.politically_restricted);
     }
     old
 }
@@ -462,6 +487,15 @@ mod tests {
             (
                 Format::Text,
                 format!("Essential\n\n{}- Last\n", "- Criterion\nOR\n".repeat(n)),
+            ),
+            // Tick-box questions before a seed form, over and over.
+            (
+                Format::Text,
+                format!(
+                    "{}\n\t<b>Job Requirements:</b> Essential (E) or Desirable (D)\t<b>E/D</b>\n\
+                     <b>A. Skills</b>\tMinimum age 18\tE\n\tGood IT skills\tE\n",
+                    "BPSS required? Yes ✓ Is this post politically restricted? No ✓ ".repeat(n)
+                ),
             ),
             (
                 Format::Text,

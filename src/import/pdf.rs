@@ -3,13 +3,54 @@
 //! (bullets), paragraphs (wrapped lines joined) and tables (cells between the ruling lines;
 //! a cell spanning the table becomes a one-cell row). A PDF with no text (a scan) is
 //! refused with [`ImportError::NoTextLayer`].
+//!
+//! The PDF parser (`lopdf`, under `pdf-extract`) decompresses streams without a limit,
+//! recurses on nested arrays, dictionaries and form XObjects, and panics on some malformed
+//! files. So a PDF is read in bounded steps: the raw bytes are checked first ([`prescan`]:
+//! every stream decompressed into a bounded buffer, nesting counted, encryption and LZW
+//! refused), then parsed on a thread of its own with a large stack and a time limit, inside
+//! `catch_unwind`, with a page cap and a check of the form XObjects' nesting before any
+//! page is drawn.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
 
 use super::ImportError;
 
+/// The largest PDF read (the endpoint accepts 8 MiB).
+pub const MAX_PDF_BYTES: usize = 8 * 1024 * 1024;
+/// The most pages read: a council's whole pack is a few dozen.
+pub const MAX_PAGES: usize = 300;
+/// The most bytes one stream may decompress to (an embedded font of a whole script is a
+/// few MiB; a page's drawing a few hundred KiB).
+const MAX_STREAM_BYTES: usize = 16 * 1024 * 1024;
+/// The most bytes a text-like stream (a page's drawing, an object stream) may decompress
+/// to: the parser holds about 100 bytes per operator of it.
+const MAX_TEXT_STREAM_BYTES: usize = 512 * 1024;
+/// The most bytes all streams together may decompress to.
+const MAX_DECODED_BYTES: usize = 64 * 1024 * 1024;
+/// The deepest nesting of arrays, dictionaries and procedures (real files: under 10).
+const MAX_NESTING: usize = 256;
+/// The deepest chain of form XObjects drawing form XObjects.
+const MAX_FORM_DEPTH: usize = 8;
+/// How long reading one PDF may take. A file that takes longer is refused; its thread is
+/// left to finish (it cannot be stopped from outside) and counts as overdue.
+pub const TIME_LIMIT: Duration = Duration::from_secs(20);
+/// While this many PDFs are still being read past their time limit, further PDFs are
+/// refused, so that hostile files cannot take every core.
+const MAX_OVERDUE: usize = 2;
+/// The parsing thread's stack: room for the parser's recursion within [`MAX_NESTING`].
+const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// PDFs whose reading ran past [`TIME_LIMIT`] and has not finished yet.
+static OVERDUE: AtomicUsize = AtomicUsize::new(0);
+
 /// The most glyphs read (about 20 bytes each): far beyond any specification.
-const MAX_GLYPHS: usize = 4_000_000;
+const MAX_GLYPHS: usize = 1_000_000;
 /// The most ruling-line segments kept.
 const MAX_SEGMENTS: usize = 200_000;
 
@@ -31,13 +72,41 @@ struct Page {
     vertical: Vec<(f32, f32, f32)>,
 }
 
-#[derive(Default)]
 struct Collector {
     pages: Vec<Page>,
     page: Page,
     glyphs: usize,
     segments: usize,
     overflow: bool,
+    /// Past this the drawing is abandoned (checked every few hundred callbacks).
+    deadline: Instant,
+    calls: usize,
+}
+
+impl Collector {
+    fn new(deadline: Instant) -> Collector {
+        Collector {
+            pages: Vec::new(),
+            page: Page::default(),
+            glyphs: 0,
+            segments: 0,
+            overflow: false,
+            deadline,
+            calls: 0,
+        }
+    }
+
+    /// An error once the time limit has passed, so that the parser stops drawing.
+    fn tick(&mut self) -> Result<(), OutputError> {
+        self.calls += 1;
+        if self.calls.is_multiple_of(256) && Instant::now() > self.deadline {
+            return Err(OutputError::IoError(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the time limit passed",
+            )));
+        }
+        Ok(())
+    }
 }
 
 fn apply(ctm: &Transform, x: f64, y: f64) -> (f32, f32) {
@@ -103,8 +172,12 @@ impl OutputDev for Collector {
         _media_box: &MediaBox,
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
+        if self.pages.len() >= MAX_PAGES {
+            self.overflow = true;
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
         self.page = Page::default();
-        Ok(())
+        self.tick()
     }
 
     fn end_page(&mut self) -> Result<(), OutputError> {
@@ -120,6 +193,7 @@ impl OutputDev for Collector {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
+        self.tick()?;
         let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
         let size = (font_size * scale) as f32;
         let x = trm.m31 as f32;
@@ -164,7 +238,7 @@ impl OutputDev for Collector {
         path: &Path,
     ) -> Result<(), OutputError> {
         self.path(ctm, path);
-        Ok(())
+        self.tick()
     }
 
     fn fill(
@@ -175,34 +249,26 @@ impl OutputDev for Collector {
         path: &Path,
     ) -> Result<(), OutputError> {
         self.path(ctm, path);
-        Ok(())
+        self.tick()
     }
 }
 
 /// The text form of a PDF.
 pub fn to_text(body: &[u8]) -> Result<String, ImportError> {
+    if body.len() > MAX_PDF_BYTES {
+        return Err(ImportError::Unreadable(format!(
+            "the PDF is larger than {} MiB",
+            MAX_PDF_BYTES >> 20
+        )));
+    }
     if !body.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(ImportError::Unreadable("not a PDF file".into()));
     }
-    // The extractor panics on some malformed files: a refusal, not a crash.
-    let read = std::panic::catch_unwind(|| -> Result<Collector, String> {
-        let doc = pdf_extract::Document::load_mem(body).map_err(|e| e.to_string())?;
-        let mut collector = Collector::default();
-        pdf_extract::output_doc(&doc, &mut collector).map_err(|e| e.to_string())?;
-        Ok(collector)
-    });
-    let collector = match read {
-        Ok(Ok(collector)) => collector,
-        Ok(Err(error)) => {
-            return Err(ImportError::Unreadable(format!(
-                "the PDF cannot be read: {error}"
-            )))
-        }
-        Err(_) => return Err(ImportError::Unreadable("the PDF cannot be read".into())),
-    };
+    prescan(body).map_err(ImportError::Unreadable)?;
+    let collector = read_bounded(body.to_vec(), TIME_LIMIT)?;
     if collector.overflow {
         return Err(ImportError::Unreadable(format!(
-            "the PDF has more than {MAX_GLYPHS} characters"
+            "the PDF has more than {MAX_PAGES} pages or {MAX_GLYPHS} characters"
         )));
     }
     let letters = collector
@@ -216,6 +282,507 @@ pub fn to_text(body: &[u8]) -> Result<String, ImportError> {
         return Err(ImportError::NoTextLayer);
     }
     Ok(layout(&collector.pages))
+}
+
+/// The reading thread's state, for the overdue count.
+const RUNNING: u8 = 0;
+const FINISHED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// Parses the PDF and draws its pages into a [`Collector`] on a thread of its own, within
+/// `limit`. A panic in the parser is a refusal; so is a file still being read at the limit
+/// (its thread runs on, counted in [`OVERDUE`], until the parser returns).
+fn read_bounded(body: Vec<u8>, limit: Duration) -> Result<Collector, ImportError> {
+    if OVERDUE.load(Ordering::SeqCst) >= MAX_OVERDUE {
+        return Err(ImportError::Unreadable(
+            "other PDFs that ran past the time limit are still being read: try again later".into(),
+        ));
+    }
+    let deadline = Instant::now() + limit;
+    let state = Arc::new(AtomicU8::new(RUNNING));
+    let (sender, receiver) = mpsc::sync_channel(1);
+    let thread_state = Arc::clone(&state);
+    let spawned = std::thread::Builder::new()
+        .name("pdf-import".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || {
+            let read = std::panic::catch_unwind(|| parse(&body, deadline));
+            let _ = sender.send(read);
+            if thread_state
+                .compare_exchange(RUNNING, FINISHED, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+            {
+                // Abandoned at the time limit: no longer overdue.
+                OVERDUE.fetch_sub(1, Ordering::SeqCst);
+            }
+        });
+    if let Err(error) = spawned {
+        return Err(ImportError::Unreadable(format!(
+            "the PDF cannot be read now: {error}"
+        )));
+    }
+    let read = match receiver.recv_timeout(limit) {
+        Ok(read) => read,
+        Err(_) => {
+            OVERDUE.fetch_add(1, Ordering::SeqCst);
+            if state
+                .compare_exchange(RUNNING, ABANDONED, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                return Err(ImportError::Unreadable(format!(
+                    "the PDF took longer than {} seconds to read",
+                    limit.as_secs()
+                )));
+            }
+            // It finished just now.
+            OVERDUE.fetch_sub(1, Ordering::SeqCst);
+            receiver
+                .recv()
+                .map_err(|_| ImportError::Unreadable("the PDF cannot be read".into()))?
+        }
+    };
+    match read {
+        Ok(Ok(collector)) => Ok(collector),
+        Ok(Err(error)) => Err(ImportError::Unreadable(format!(
+            "the PDF cannot be read: {error}"
+        ))),
+        Err(_) => Err(ImportError::Unreadable("the PDF cannot be read".into())),
+    }
+}
+
+/// Parses the PDF and draws its pages (on the reading thread).
+fn parse(body: &[u8], deadline: Instant) -> Result<Collector, String> {
+    let doc = pdf_extract::Document::load_mem(body).map_err(|e| e.to_string())?;
+    if doc.is_encrypted() {
+        return Err("the PDF is encrypted: save it without protection".into());
+    }
+    let pages = doc.get_pages().len();
+    if pages > MAX_PAGES {
+        return Err(format!("it has {pages} pages, more than {MAX_PAGES}"));
+    }
+    forms_are_shallow(&doc)?;
+    if Instant::now() > deadline {
+        return Err("the time limit passed".into());
+    }
+    let mut collector = Collector::new(deadline);
+    match pdf_extract::output_doc(&doc, &mut collector) {
+        Ok(()) => Ok(collector),
+        // The page cap or the glyph cap stopped it: reported by the caller.
+        Err(_) if collector.overflow => Ok(collector),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Refuses form XObjects that draw themselves (the parser would recurse until the stack
+/// overflows) or nest deeper than [`MAX_FORM_DEPTH`], and forms without resources of
+/// their own that draw other XObjects (they would draw with their caller's, which may
+/// hold them).
+fn forms_are_shallow(doc: &pdf_extract::Document) -> Result<(), String> {
+    use pdf_extract::{Object, ObjectId};
+    use std::collections::HashMap;
+    let deref = |object: &Object| -> Option<Object> {
+        match object {
+            Object::Reference(id) => doc.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let mut edges: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+    for (id, object) in &doc.objects {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let is_form = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|name| name == b"Form");
+        if !is_form {
+            continue;
+        }
+        let resources = stream.dict.get(b"Resources").ok().and_then(deref);
+        let xobjects = resources
+            .as_ref()
+            .and_then(|r| r.as_dict().ok())
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(deref);
+        let targets: Vec<ObjectId> = xobjects
+            .as_ref()
+            .and_then(|x| x.as_dict().ok())
+            .map(|x| {
+                x.iter()
+                    .filter_map(|(_, v)| v.as_reference().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if resources.is_none() {
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            if content.windows(2).any(|w| w == b"Do") {
+                return Err("a form XObject without resources draws other XObjects".into());
+            }
+        }
+        edges.insert(*id, targets);
+    }
+    // Depth-first from every form, iteratively: 1 = on the path, 2 = done.
+    let mut marks: HashMap<ObjectId, u8> = HashMap::new();
+    for &root in edges.keys() {
+        if marks.contains_key(&root) {
+            continue;
+        }
+        let mut stack: Vec<(ObjectId, usize)> = vec![(root, 0)];
+        marks.insert(root, 1);
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let children = edges.get(&node).map_or(&[][..], Vec::as_slice);
+            if let Some(&child) = children.get(*next) {
+                *next += 1;
+                if !edges.contains_key(&child) {
+                    continue;
+                }
+                match marks.get(&child) {
+                    Some(1) => return Err("a form XObject draws itself".into()),
+                    Some(_) => {}
+                    None => {
+                        if stack.len() >= MAX_FORM_DEPTH {
+                            return Err(format!(
+                                "form XObjects are nested more than {MAX_FORM_DEPTH} deep"
+                            ));
+                        }
+                        marks.insert(child, 1);
+                        stack.push((child, 0));
+                    }
+                }
+            } else {
+                marks.insert(node, 2);
+                stack.pop();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the raw file before the parser sees it: every stream decompresses (by the
+/// filters the parser applies: Flate, possibly chained, after ASCII85) into at most
+/// [`MAX_STREAM_BYTES`] ([`MAX_TEXT_STREAM_BYTES`] for text-like ones), all of them into at
+/// most [`MAX_DECODED_BYTES`]; arrays, dictionaries and procedures nest at most
+/// [`MAX_NESTING`] deep, outside the streams and inside the text-like ones; no
+/// encryption (the streams could not be checked) and no LZW (a bomb without a
+/// recognisable header). Linear in the file plus what it decompresses to.
+fn prescan(body: &[u8]) -> Result<(), String> {
+    let mut decoded_total = 0usize;
+    let mut depth = 0usize;
+    let mut ascii85 = false;
+    let mut length: Option<usize> = None;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'%' => {
+                while i < body.len() && body[i] != b'\n' && body[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'<' if body.get(i + 1) == Some(&b'<') => {
+                if depth == 0 {
+                    ascii85 = false;
+                    length = None;
+                }
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!("it nests more than {MAX_NESTING} deep"));
+                }
+                i += 2;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!("it nests more than {MAX_NESTING} deep"));
+                }
+                i += 1;
+            }
+            b'>' if body.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'/' => {
+                let end = token_end(body, i + 1);
+                let name = decode_name(&body[i + 1..end]);
+                match name.as_slice() {
+                    b"Encrypt" => {
+                        return Err("the PDF is encrypted: save it without protection".into())
+                    }
+                    b"LZWDecode" | b"LZW" => {
+                        return Err("it uses LZW compression: save it again as a PDF".into())
+                    }
+                    b"ASCII85Decode" | b"A85" => ascii85 = true,
+                    b"Length" => length = direct_integer(body, end),
+                    _ => {}
+                }
+                i = end.max(i + 1);
+            }
+            b's' if body[i..].starts_with(b"stream")
+                && i > 0
+                && matches!(body[i - 1], b' ' | b'\n' | b'\r' | b'\t' | b'>') =>
+            {
+                let mut start = i + 6;
+                if body.get(start) == Some(&b'\r') {
+                    start += 1;
+                }
+                if body.get(start) == Some(&b'\n') {
+                    start += 1;
+                } else if body.get(start - 1) != Some(&b'\r') {
+                    i += 1;
+                    continue;
+                }
+                let end = stream_end(body, start, length);
+                decoded_total += measure_stream(body, start, end, ascii85)?;
+                if decoded_total > MAX_DECODED_BYTES {
+                    return Err(format!(
+                        "its streams decompress to more than {} MiB",
+                        MAX_DECODED_BYTES >> 20
+                    ));
+                }
+                i = end;
+                depth = 0;
+                ascii85 = false;
+                length = None;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+fn is_delimiter(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\n'
+            | b'\r'
+            | b'\t'
+            | b'\x0c'
+            | b'\0'
+            | b'/'
+            | b'['
+            | b']'
+            | b'<'
+            | b'>'
+            | b'('
+            | b')'
+            | b'{'
+            | b'}'
+            | b'%'
+    )
+}
+
+fn token_end(body: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while end < body.len() && !is_delimiter(body[end]) {
+        end += 1;
+    }
+    end
+}
+
+/// A name with its `#xx` escapes decoded (as the parser reads it).
+fn decode_name(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'#' && i + 2 < raw.len() {
+            let hex = std::str::from_utf8(&raw[i + 1..i + 3]).ok();
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The integer after `/Length` when it is written directly (not `n 0 R`).
+fn direct_integer(body: &[u8], from: usize) -> Option<usize> {
+    let skip = |mut at: usize| {
+        while at < body.len() && body[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        at
+    };
+    let digits = |at: usize| {
+        let mut end = at;
+        while end < body.len() && body[end].is_ascii_digit() {
+            end += 1;
+        }
+        end
+    };
+    let at = skip(from);
+    let end = digits(at);
+    if end == at || end - at > 12 {
+        return None;
+    }
+    let value: usize = std::str::from_utf8(&body[at..end]).ok()?.parse().ok()?;
+    // `n g R` is a reference.
+    let second = skip(end);
+    let second_end = digits(second);
+    if second_end > second && body.get(skip(second_end)) == Some(&b'R') {
+        return None;
+    }
+    Some(value)
+}
+
+/// Where a stream's data ends: at its direct `/Length` when `endstream` follows there,
+/// otherwise at the next `endstream`.
+fn stream_end(body: &[u8], start: usize, length: Option<usize>) -> usize {
+    if let Some(end) = length.and_then(|l| start.checked_add(l)) {
+        if end <= body.len() {
+            let mut at = end;
+            while at < body.len() && body[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            if body[at..].starts_with(b"endstream") {
+                return end;
+            }
+        }
+    }
+    body[start..]
+        .windows(9)
+        .position(|w| w == b"endstream")
+        .map_or(body.len(), |p| start + p)
+}
+
+/// What one stream decompresses to, in bytes, checked against the limits.
+fn measure_stream(body: &[u8], start: usize, end: usize, ascii85: bool) -> Result<usize, String> {
+    let too_big = || {
+        format!(
+            "a stream decompresses to more than {} MiB",
+            MAX_STREAM_BYTES >> 20
+        )
+    };
+    let mut total = 0usize;
+    let mut data: Vec<u8> = if ascii85 {
+        let decoded = decode_ascii85(&body[start..end]);
+        total += decoded.len();
+        decoded
+    } else if looks_zlib(&body[start..end]) {
+        // Zlib data ends itself: read it past a false `endstream` inside it, as the
+        // parser does when the length is given indirectly.
+        let decoded = inflate(&body[start..]).ok_or_else(too_big)?;
+        total += decoded.len();
+        decoded
+    } else {
+        body[start..end].to_vec()
+    };
+    // Flate applied again (a chain of filters): each stage bounded.
+    for _ in 0..4 {
+        if !looks_zlib(&data) {
+            break;
+        }
+        data = inflate(&data).ok_or_else(too_big)?;
+        total += data.len();
+        if total > MAX_DECODED_BYTES {
+            return Err(too_big());
+        }
+    }
+    if text_like(&data) {
+        if data.len() > MAX_TEXT_STREAM_BYTES {
+            return Err(format!(
+                "a page or object stream decompresses to more than {} MiB",
+                MAX_TEXT_STREAM_BYTES >> 20
+            ));
+        }
+        nesting_within_limit(&data)?;
+    }
+    Ok(total)
+}
+
+fn looks_zlib(data: &[u8]) -> bool {
+    data.len() >= 2
+        && data[0] & 0x0f == 8
+        && data[0] >> 4 <= 7
+        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+}
+
+/// Zlib data inflated into at most [`MAX_STREAM_BYTES`] (`None` beyond); what precedes an
+/// error is kept, as the parser keeps it.
+fn inflate(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let _ = flate2::read::ZlibDecoder::new(data)
+        .take(MAX_STREAM_BYTES as u64 + 1)
+        .read_to_end(&mut out);
+    (out.len() <= MAX_STREAM_BYTES).then_some(out)
+}
+
+/// ASCII85 decoded (at most four bytes per input byte), stopping at `~>`.
+fn decode_ascii85(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut group: u64 = 0;
+    let mut count = 0;
+    for &c in data {
+        match c {
+            b'~' => break,
+            b'z' if count == 0 => out.extend_from_slice(&[0; 4]),
+            b'!'..=b'u' => {
+                group = group * 85 + u64::from(c - b'!');
+                count += 1;
+                if count == 5 {
+                    out.extend_from_slice(&(group as u32).to_be_bytes());
+                    group = 0;
+                    count = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    if count > 1 {
+        for _ in count..5 {
+            group = group * 85 + 84;
+        }
+        out.extend_from_slice(&(group as u32).to_be_bytes()[..count - 1]);
+    }
+    out
+}
+
+/// Whether decompressed data is text the parser will read as PDF syntax (a page's
+/// drawing, an object stream, a character map), rather than a font or an image.
+fn text_like(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(1024)];
+    let text = head
+        .iter()
+        .filter(|&&c| c.is_ascii_graphic() || c.is_ascii_whitespace())
+        .count();
+    !head.is_empty() && text * 100 >= head.len() * 95
+}
+
+/// Arrays, dictionaries and procedures in PDF syntax nest at most [`MAX_NESTING`] deep.
+/// Brackets inside strings count too: a string hidden in an inline image is not one to
+/// the parser.
+fn nesting_within_limit(data: &[u8]) -> Result<(), String> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < data.len() {
+        match data[i] {
+            b'<' if data.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b'>' if data.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(format!("it nests more than {MAX_NESTING} deep"));
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// A run of glyphs on one baseline with no wide gap.
@@ -529,6 +1096,57 @@ fn layout(pages: &[Page]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SEED_000: &[u8] =
+        include_bytes!("../../tests/fixtures/import/pdf/000_alternatively_qualified_worker.pdf");
+
+    #[test]
+    fn a_pdf_past_the_time_limit_is_refused_and_its_thread_accounted_for() {
+        assert!(read_bounded(SEED_000.to_vec(), TIME_LIMIT).is_ok());
+        let refused = read_bounded(SEED_000.to_vec(), Duration::ZERO);
+        assert!(
+            matches!(&refused, Err(ImportError::Unreadable(why)) if why.contains("longer than")),
+            "{:?}",
+            refused.as_ref().err()
+        );
+        // The abandoned thread finishes and is no longer counted.
+        let start = Instant::now();
+        while OVERDUE.load(Ordering::SeqCst) > 0 {
+            assert!(start.elapsed() < Duration::from_secs(60), "still overdue");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn prescan_bounds_streams_and_nesting() {
+        let zlib = |data: &[u8]| {
+            use std::io::Write;
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let object = |dict: &str, data: &[u8]| {
+            let mut out = format!("%PDF-1.7\n1 0 obj\n<< {dict} >>\nstream\n").into_bytes();
+            out.extend_from_slice(data);
+            out.extend_from_slice(b"\nendstream\nendobj\n");
+            out
+        };
+        let small = zlib(b"BT (Essential) Tj ET");
+        assert!(prescan(&object("/Filter /FlateDecode", &small)).is_ok());
+        let bomb = zlib(&vec![b' '; MAX_STREAM_BYTES + 1]);
+        assert!(prescan(&object("/Filter /FlateDecode", &bomb)).is_err());
+        // The data is inflated past a direct `/Length` that cuts it short: the parser
+        // reads an indirect length in full.
+        assert!(prescan(&object("/Filter /FlateDecode /Length 40", &bomb)).is_err());
+        let page = zlib(&vec![b'A'; MAX_TEXT_STREAM_BYTES + 1]);
+        assert!(prescan(&object("/Filter /FlateDecode", &page)).is_err());
+        assert!(prescan(&object("", "[".repeat(MAX_NESTING + 1).as_bytes())).is_err());
+        assert!(prescan(format!("%PDF-1.7\n{}", "<<".repeat(MAX_NESTING + 1)).as_bytes()).is_err());
+        assert!(prescan(&object("/Filter /A85", b"z".repeat(100).as_slice())).is_ok());
+        assert_eq!(decode_ascii85(b"87cURD]i,\"Ebo80~>"), b"Hello World!");
+        assert!(prescan(b"%PDF-1.7\ntrailer << /Encr#79pt 5 0 R >>").is_err());
+        assert!(prescan(&object("/Filter /LZWDecode", b"x")).is_err());
+    }
 
     #[test]
     fn non_pdfs_are_refused() {

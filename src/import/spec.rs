@@ -9,6 +9,7 @@
 //! - headed lists: "Essential" / "Desirable" paragraphs followed by list items.
 
 use super::blocks::{collapse, Block, BlockKind, Cell, Item, BREAK};
+use super::conditions;
 use super::criteria::{
     assessment_methods, describe, is_or, is_tick, kind_of, marks, measurement_methods, pieces,
     sentence_case, sort_methods, split_run_together, starts_lowercase, starts_with_enumerator,
@@ -27,7 +28,11 @@ const MAX_DOCUMENT_CRITERIA: usize = 20_000;
 /// Every specification with at least one criterion, in document order. A document with
 /// more criteria than any real one ([`MAX_SPEC_CRITERIA`] in a specification,
 /// [`MAX_DOCUMENT_CRITERIA`] in all) is refused, so that memory stays bounded.
-pub fn find_specs(blocks: &[Block]) -> Result<Vec<ImportedSpec>, ImportError> {
+///
+/// With `set_apart`, each specification's eligibility conditions are set apart from its
+/// criteria ([`set_apart_conditions`]): for the seed conversions, whose reading is final.
+/// Otherwise the reading by meaning decides what is a condition (`super::import`).
+pub fn find_specs(blocks: &[Block], set_apart: bool) -> Result<Vec<ImportedSpec>, ImportError> {
     let mut specs = Vec::new();
     let mut criteria = 0usize;
     let mut previous_end = 0;
@@ -55,7 +60,12 @@ pub fn find_specs(blocks: &[Block]) -> Result<Vec<ImportedSpec>, ImportError> {
                     )));
                 }
                 spec.title = find_title(blocks, previous_end, index);
-                if let Some(spec) = spec.finish() {
+                let preamble = &blocks[previous_end.min(index)..index];
+                let finished = match spec.finish() {
+                    Some(s) if set_apart => set_apart_conditions(s, preamble),
+                    other => other,
+                };
+                if let Some(spec) = finished {
                     criteria += spec.criteria.len();
                     if criteria > MAX_DOCUMENT_CRITERIA {
                         return Err(ImportError::Unreadable(format!(
@@ -71,6 +81,90 @@ pub fn find_specs(blocks: &[Block]) -> Result<Vec<ImportedSpec>, ImportError> {
         }
     }
     Ok(specs)
+}
+
+/// The specification with its eligibility conditions set apart from its criteria (a
+/// minimum age, pre-employment checks, a registration on one route only), and the
+/// settings implied by them, by the tick boxes before it (`preamble`: politically
+/// restricted, exempt from the Rehabilitation of Offenders Act…) and by a driving licence
+/// or registration among its criteria. `None` when nothing but conditions was left.
+fn set_apart_conditions(mut spec: ImportedSpec, preamble: &[Block]) -> Option<ImportedSpec> {
+    // At most the few blocks of a form's header: the questions sit just above the table.
+    let text = preamble
+        .iter()
+        .rev()
+        .take(40)
+        .map(block_text)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (ticked_conditions, ticked) = conditions::tick_boxes(&text);
+    let mut found: Vec<String> = Vec::new();
+    spec.criteria.retain(|c| {
+        if conditions::seed_criterion_is_condition(&c.description, &c.category) {
+            found.push(c.description.clone());
+            false
+        } else {
+            true
+        }
+    });
+    if spec.criteria.is_empty() {
+        return None;
+    }
+    // An alternative left alone is no longer a choice.
+    let groups: Vec<Option<String>> = spec
+        .criteria
+        .iter()
+        .map(|c| c.alternative_group.clone())
+        .collect();
+    for c in &mut spec.criteria {
+        if c.alternative_group.is_some()
+            && groups.iter().filter(|g| **g == c.alternative_group).count() < 2
+        {
+            c.alternative_group = None;
+        }
+    }
+    // A registration on one route only is not asked of every appointee: it suggests no
+    // vacancy setting (which would make it a pre-employment check for all).
+    let licences: Vec<String> = spec
+        .criteria
+        .iter()
+        .filter(|c| conditions::kind(&c.description) == Some(conditions::Kind::Driving))
+        .map(|c| c.description.clone())
+        .chain(
+            found
+                .iter()
+                .filter(|c| !conditions::route_specific(c))
+                .cloned(),
+        )
+        .collect();
+    let mut settings = conditions::settings(&licences);
+    if settings.professional_registration.is_none() {
+        settings.professional_registration = spec
+            .criteria
+            .iter()
+            .find_map(|c| conditions::registration_body(&c.description));
+    }
+    let SuggestedSettings {
+        dbs_level,
+        driving_requirement,
+        professional_registration,
+        bpss_required,
+        politically_restricted,
+    } = ticked;
+    settings.dbs_level = settings.dbs_level.or(dbs_level);
+    settings.driving_requirement = settings.driving_requirement.or(driving_requirement);
+    settings.professional_registration = settings
+        .professional_registration
+        .or(professional_registration);
+    settings.bpss_required = settings.bpss_required.or(bpss_required);
+    settings.politically_restricted = politically_restricted.or(settings.politically_restricted);
+    found.extend(ticked_conditions);
+    spec.conditions = found;
+    spec.settings = settings;
+    Some(spec)
 }
 
 /// A specification being read.
@@ -1068,7 +1162,7 @@ mod tests {
     use super::*;
 
     fn specs(text: &str) -> Vec<ImportedSpec> {
-        find_specs(&blocks(text)).expect("a readable document")
+        find_specs(&blocks(text), true).expect("a readable document")
     }
 
     /// (category, description, requirement, methods) of each criterion.
@@ -1107,7 +1201,7 @@ mod tests {
             MAX_SPEC_CRITERIA
         );
         assert!(matches!(
-            find_specs(&blocks(&list(MAX_SPEC_CRITERIA + 1))),
+            find_specs(&blocks(&list(MAX_SPEC_CRITERIA + 1)), true),
             Err(ImportError::Unreadable(_))
         ));
         // Many specifications, each within the limit, but too many criteria in all.
@@ -1117,7 +1211,7 @@ mod tests {
         assert_eq!(specs(&document).len(), MAX_DOCUMENT_CRITERIA / per_spec);
         let document = format!("{document}{}", post(1));
         assert!(matches!(
-            find_specs(&blocks(&document)),
+            find_specs(&blocks(&document), true),
             Err(ImportError::Unreadable(_))
         ));
         // An `OR` chain is a chain of criteria like any other.
@@ -1125,7 +1219,7 @@ mod tests {
             "Essential\n\n{}- Last\n",
             "- Criterion (A/I)\nOR\n".repeat(MAX_SPEC_CRITERIA)
         );
-        assert!(find_specs(&blocks(&chain)).is_err());
+        assert!(find_specs(&blocks(&chain), true).is_err());
         let chain = format!(
             "Essential\n\n{}- Last\n",
             "- Criterion (A/I)\nOR\n".repeat(500)

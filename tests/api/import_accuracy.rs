@@ -33,6 +33,11 @@ struct ExpectedSpec {
     #[serde(default)]
     #[allow(dead_code)]
     note: Option<String>,
+    /// Eligibility conditions the specification lists among its criteria (a minimum age,
+    /// pre-employment checks, a registration on one route only): the importer must
+    /// return each as a condition, not a criterion.
+    #[serde(default)]
+    conditions: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -146,6 +151,8 @@ fn import_accuracy() {
     let mut rows: Vec<Row> = Vec::new();
     // For each failing specification, the descriptions that found no partner.
     let mut unmatched: Vec<String> = Vec::new();
+    // Expected conditions not returned as conditions.
+    let mut missed_conditions: Vec<String> = Vec::new();
     for file in &files {
         let raw = std::fs::read_to_string(file).expect("read an expected file");
         let expected: ExpectedFile = serde_json::from_str(&raw)
@@ -153,11 +160,11 @@ fn import_accuracy() {
         let source = fixtures.join("seeds").join(&expected.source);
         let body =
             std::fs::read(&source).unwrap_or_else(|error| panic!("{}: {error}", source.display()));
-        let imported: Vec<(usize, Vec<Criterion>)> = import(Format::Text, &body)
+        let imported: Vec<(usize, Vec<Criterion>, Vec<String>)> = import(Format::Text, &body)
             .map(|specs| {
                 specs
                     .iter()
-                    .map(|spec| (spec.line, imported_criteria(spec)))
+                    .map(|spec| (spec.line, imported_criteria(spec), spec.conditions.clone()))
                     .collect()
             })
             .unwrap_or_default();
@@ -165,15 +172,29 @@ fn import_accuracy() {
             let wanted = expected_criteria(spec);
             // Most descriptions in common; among equals (documents repeat specifications
             // almost word for word) the one nearest the expected line.
-            let (best, partner) = imported
+            let (best, partner, conditions) = imported
                 .iter()
-                .map(|(line, candidate)| {
+                .map(|(line, candidate, conditions)| {
                     let score = score_spec(&wanted, candidate);
-                    (score, candidate.as_slice(), line.abs_diff(spec.line))
+                    (
+                        score,
+                        candidate.as_slice(),
+                        conditions.as_slice(),
+                        line.abs_diff(spec.line),
+                    )
                 })
-                .max_by(|a, b| a.0.matched.cmp(&b.0.matched).then(b.2.cmp(&a.2)))
-                .map(|(score, partner, _)| (score, partner))
-                .unwrap_or_else(|| (score_spec(&wanted, &[]), &[]));
+                .max_by(|a, b| a.0.matched.cmp(&b.0.matched).then(b.3.cmp(&a.3)))
+                .map(|(score, partner, conditions, _)| (score, partner, conditions))
+                .unwrap_or_else(|| (score_spec(&wanted, &[]), &[], &[]));
+            for condition in &spec.conditions {
+                let want = scoring::tokens(condition);
+                if !conditions
+                    .iter()
+                    .any(|c| scoring::dice(&want, &scoring::tokens(c)) >= 0.8)
+                {
+                    missed_conditions.push(format!("{}: {condition}", spec.title));
+                }
+            }
             if best.gated().iter().any(|&value| value < GATE) {
                 unmatched.push(describe_misses(&spec.title, &wanted, partner));
             }
@@ -204,6 +225,11 @@ fn import_accuracy() {
         "below {GATE} on {} specification(s):\n{}",
         failures.len(),
         failures.join("\n")
+    );
+    assert!(
+        missed_conditions.is_empty(),
+        "conditions not returned as conditions:\n{}",
+        missed_conditions.join("\n")
     );
 }
 

@@ -27,6 +27,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// The endpoint's limit is 8 MiB; the large documents stay just under it.
 const NEAR_LIMIT: usize = 8 * 1024 * 1024 - 64 * 1024;
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const PDF: &str = "application/pdf";
 
 /// Written past the test harness's output capture, so the figures show for a passing test.
 fn say(line: &str) {
@@ -365,6 +366,58 @@ fn deep_docx(depth: usize) -> Vec<u8> {
     writer.finish().expect("finish the zip").into_inner()
 }
 
+/// PDFs just within the checks made before parsing, so that the parser itself runs on
+/// them: the largest page drawing, a glyph flood, many pages of it, many small objects.
+fn large_pdfs() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    use crate::import_pdf::{document, pdf, stream, zlib};
+    let under_text_cap = 512 * 1024 - 1024;
+    let drawing = "0 0 m 1 1 l S\n".repeat(under_text_cap / 14);
+    let glyphs = format!(
+        "BT /F1 1 Tf 0 0 Td ({}) Tj ET",
+        "A".repeat(under_text_cap - 40)
+    );
+    let form = || {
+        stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << >>",
+            b"",
+        )
+    };
+    let small_objects: Vec<Vec<u8>> = (0..200_000).map(|_| b"0".to_vec()).collect();
+    vec![
+        (
+            "PDF: a page of 0.5 MiB of drawing",
+            PDF,
+            document(
+                1,
+                stream("/Filter /FlateDecode", &zlib(drawing.as_bytes())),
+                form(),
+                vec![],
+            ),
+        ),
+        (
+            "PDF: half a million glyphs on a page",
+            PDF,
+            document(
+                1,
+                stream("/Filter /FlateDecode", &zlib(glyphs.as_bytes())),
+                form(),
+                vec![],
+            ),
+        ),
+        (
+            "PDF: 300 pages of 0.5 MiB of drawing",
+            PDF,
+            document(
+                300,
+                stream("/Filter /FlateDecode", &zlib(drawing.as_bytes())),
+                form(),
+                vec![],
+            ),
+        ),
+        ("PDF: 200,000 small objects", PDF, pdf(&small_objects, "")),
+    ]
+}
+
 #[test]
 fn hostile_documents_keep_the_server_small_and_alive() {
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -415,6 +468,11 @@ fn hostile_documents_keep_the_server_small_and_alive() {
         ("deep docx", DOCX, deep_docx(20_000)),
         ("deep docx, near the XML limit", DOCX, deep_docx(85_000)),
     ];
+    let mut documents = documents;
+    for (name, pdf) in crate::import_pdf::hostile_pdfs() {
+        documents.push((name, PDF, pdf));
+    }
+    documents.extend(large_pdfs());
 
     let mut failures = Vec::new();
     // A server that died (or was killed) is replaced, so that one run reports every

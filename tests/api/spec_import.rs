@@ -149,8 +149,17 @@ both_backends! {
         let imported = resp.body["criteria"].clone();
         let stored = stored_spec(&app, id).await;
         assert_eq!(stored.as_array().unwrap().len(), imported.as_array().unwrap().len());
+        // The stored criteria are the imported ones: the contract's fields, equal; the
+        // import adds where each was read and how sure it is.
         for (s, i) in stored.as_array().unwrap().iter().zip(imported.as_array().unwrap()) {
-            assert_eq!(s, i);
+            let stored_fields = s.as_object().unwrap();
+            assert!(!stored_fields.contains_key("source") && !stored_fields.contains_key("confidence"));
+            for (key, value) in stored_fields {
+                assert_eq!(&i[key], value, "{key}");
+            }
+            assert!(i["source"]["line"].as_u64().unwrap() > 0);
+            assert!(!i["source"]["text"].as_str().unwrap().is_empty());
+            assert!((0.0..=1.0).contains(&i["confidence"].as_f64().unwrap()));
         }
         // The Advanced Practitioner's "60 M Level credits … OR … 5 years" is one choice.
         let groups: Vec<&Value> = stored
@@ -305,7 +314,10 @@ Experience\tMinimum 3 years post qualification experience.\tE\t2,4\n\
             (DOCX, b"plain text pretending to be Word".to_vec(), 422),
             (DOCX, docx("<w:p><w:r><w:t>Only a title</w:t></w:r></w:p>"), 422),
             ("application/json", b"{\"criteria\": []}".to_vec(), 415),
-            ("application/pdf", b"%PDF-1.7".to_vec(), 415),
+            ("image/png", b"\x89PNG".to_vec(), 415),
+            // PDF is read by default: a truncated one, or not a PDF at all, is a 422.
+            ("application/pdf", b"%PDF-1.7".to_vec(), 422),
+            ("application/pdf", b"plain text pretending to be a PDF".to_vec(), 422),
             ("text/markdown", Vec::new(), 422),
         ];
         for (content_type, body, status) in cases {
