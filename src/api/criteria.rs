@@ -309,7 +309,16 @@ pub async fn replace_criteria(
     validate_whole_spec(&body)?;
     let vacancy_id = path.into_inner();
     let actor = actor(&caller, &req);
-    let rows = spec::replace(&db, caller, actor, vacancy_id, body, "criteria.replaced").await?;
+    let rows = spec::replace(
+        &db,
+        caller,
+        actor,
+        vacancy_id,
+        body,
+        "criteria.replaced",
+        None,
+    )
+    .await?;
     let items = rows
         .iter()
         .map(Criterion::from_row)

@@ -359,6 +359,35 @@ pub async fn import_criteria(
         }
     }
 
+    let settings = &spec.settings;
+    let mut applied_settings = Vec::new();
+    let mut adopted = None;
+    if params.apply_settings.unwrap_or(false) && !dry_run {
+        let mut changes = crate::api::vacancies::VacancyChanges::default();
+        if let Some(level) = settings
+            .dbs_level
+            .as_deref()
+            .and_then(crate::domain::vacancy::DbsLevel::parse)
+        {
+            changes.dbs_level = Some(level);
+            applied_settings.push("dbs_level".to_string());
+        }
+        if let Some(driving) = settings
+            .driving_requirement
+            .as_deref()
+            .and_then(crate::domain::vacancy::DrivingRequirement::parse)
+        {
+            changes.driving_requirement = Some(driving);
+            applied_settings.push("driving_requirement".to_string());
+        }
+        if let Some(body) = &settings.professional_registration {
+            changes.professional_registration = Some(Some(body.clone()));
+            applied_settings.push("professional_registration".to_string());
+        }
+        if !applied_settings.is_empty() {
+            adopted = Some(changes);
+        }
+    }
     let rows = if dry_run {
         // The same checks as the real thing, on the vacancy read above; nothing written.
         replacement_rows(&vacancy, &body)?
@@ -372,6 +401,7 @@ pub async fn import_criteria(
             vacancy_id.clone(),
             body,
             "criteria.imported",
+            adopted,
         )
         .await?
     };
@@ -410,43 +440,6 @@ pub async fn import_criteria(
         steps: crate::domain::plan::propose_plan(&used),
         is_default: false,
     });
-    let settings = &spec.settings;
-    let mut applied_settings = Vec::new();
-    if params.apply_settings.unwrap_or(false) && !dry_run {
-        let mut changes = crate::api::vacancies::VacancyChanges::default();
-        if let Some(level) = settings
-            .dbs_level
-            .as_deref()
-            .and_then(crate::domain::vacancy::DbsLevel::parse)
-        {
-            changes.dbs_level = Some(level);
-            applied_settings.push("dbs_level".to_string());
-        }
-        if let Some(driving) = settings
-            .driving_requirement
-            .as_deref()
-            .and_then(crate::domain::vacancy::DrivingRequirement::parse)
-        {
-            changes.driving_requirement = Some(driving);
-            applied_settings.push("driving_requirement".to_string());
-        }
-        if let Some(body) = &settings.professional_registration {
-            changes.professional_registration = Some(Some(body.clone()));
-            applied_settings.push("professional_registration".to_string());
-        }
-        if !applied_settings.is_empty() {
-            let actor = actor(&caller, &req);
-            crate::service::vacancies::update(
-                &db,
-                caller.clone(),
-                actor,
-                vacancy_id.clone(),
-                |_: i32| Ok(()),
-                changes,
-            )
-            .await?;
-        }
-    }
     let suggested_settings = SuggestedSettings {
         dbs_level: settings.dbs_level.clone(),
         driving_requirement: settings.driving_requirement.clone(),

@@ -73,10 +73,23 @@ pub async fn replace(
     vacancy_id: String,
     body: Vec<NewCriterion>,
     action: &'static str,
+    settings: Option<crate::api::vacancies::VacancyChanges>,
 ) -> Result<Vec<CriterionRow>, AppError> {
     db.write(move |conn| {
         let vacancy = editable_vacancy(conn, &caller, &vacancy_id)?;
         let rows = replacement_rows(&vacancy, &body)?;
+        // Settings adopted from the same document (`?apply_settings=true`) are written
+        // in this transaction: the criteria and the settings land together or not at all.
+        if let Some(changes) = settings {
+            super::vacancies::update_in(
+                conn,
+                &caller,
+                &actor,
+                &vacancy.id,
+                |_: i32| Ok(()),
+                changes,
+            )?;
+        }
         let before = store::for_vacancy(conn, &vacancy.id)?;
         store::delete_all(conn, &vacancy.id)?;
         store::insert_many(conn, &rows)?;

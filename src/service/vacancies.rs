@@ -46,80 +46,91 @@ pub async fn update(
     precondition: impl Precondition,
     changes: VacancyChanges,
 ) -> Result<VacancyRow, AppError> {
-    db.write(move |conn| {
-        let before = locks::vacancy(conn, &caller, &id, LockMode::Exclusive)?.vacancy;
-        precondition(before.version)?;
-        let status = rules::vacancy_status(&before)?;
-        if status.is_final() {
+    db.write(move |conn| update_in(conn, &caller, &actor, &id, precondition, changes))
+        .await
+}
+
+/// [`update`] inside a transaction the caller holds (an import that sets the
+/// vacancy's settings with its criteria writes both or neither).
+pub fn update_in(
+    conn: &mut crate::db::DbConnection,
+    caller: &Caller,
+    actor: &Actor,
+    id: &str,
+    precondition: impl Precondition,
+    changes: VacancyChanges,
+) -> Result<VacancyRow, AppError> {
+    let before = locks::vacancy(conn, caller, id, LockMode::Exclusive)?.vacancy;
+    precondition(before.version)?;
+    let status = rules::vacancy_status(&before)?;
+    if status.is_final() {
+        return Err(AppError::Conflict(format!(
+            "the vacancy is {} and can no longer be changed",
+            status.as_str()
+        )));
+    }
+    if !status.spec_editable() {
+        if let Some(field) = only_descriptive(&changes) {
             return Err(AppError::Conflict(format!(
-                "the vacancy is {} and can no longer be changed",
-                status.as_str()
+                "{field} can be changed only while the vacancy is a draft"
             )));
         }
-        if !status.spec_editable() {
-            if let Some(field) = only_descriptive(&changes) {
-                return Err(AppError::Conflict(format!(
-                    "{field} can be changed only while the vacancy is a draft"
-                )));
+    }
+    let today = uk_today();
+    if status == VacancyStatus::Open {
+        match changes.closing_date {
+            Some(None) => {
+                return Err(AppError::validation(
+                    "closing_date",
+                    "an open vacancy must keep a closing date",
+                ))
             }
-        }
-        let today = uk_today();
-        if status == VacancyStatus::Open {
-            match changes.closing_date {
-                Some(None) => {
-                    return Err(AppError::validation(
-                        "closing_date",
-                        "an open vacancy must keep a closing date",
-                    ))
-                }
-                Some(Some(date)) if date < today => {
-                    return Err(AppError::validation(
-                        "closing_date",
-                        "cannot move into the past while the vacancy is open",
-                    ))
-                }
-                _ => {}
+            Some(Some(date)) if date < today => {
+                return Err(AppError::validation(
+                    "closing_date",
+                    "cannot move into the past while the vacancy is open",
+                ))
             }
+            _ => {}
         }
-        let mut row = before.clone();
-        apply_changes(&mut row, changes);
-        let methods = rules::methods("vacancies.shortlisting_methods", &row.shortlisting_methods)?;
-        check_row(&row, &methods)?;
-        if row == before {
-            return Ok(row);
-        }
-        if row.positions != before.positions {
-            let appointed = crate::db::applications::count_with_status(
-                conn,
-                &row.id,
-                ApplicationStatus::Appointed.as_str(),
-            )?;
-            if i64::from(row.positions) < appointed {
-                return Err(AppError::Conflict(format!(
-                    "{appointed} already appointed: positions cannot go below that"
-                )));
-            }
-        }
-        row.version = before.version + 1;
-        row.updated_at = db::now_text();
-        super::vacancy_updated(store::update(conn, &row, before.version)?)?;
-        // The default plan follows the shortlisting methods, and seats follow the plan.
-        if row.shortlisting_methods != before.shortlisting_methods {
-            let plan = super::plan::load(conn, &row)?;
-            super::plan::refresh_seats(conn, &row, &plan)?;
-        }
-        audit::record(
+    }
+    let mut row = before.clone();
+    apply_changes(&mut row, changes);
+    let methods = rules::methods("vacancies.shortlisting_methods", &row.shortlisting_methods)?;
+    check_row(&row, &methods)?;
+    if row == before {
+        return Ok(row);
+    }
+    if row.positions != before.positions {
+        let appointed = crate::db::applications::count_with_status(
             conn,
-            &actor,
-            "vacancy.updated",
-            "vacancy",
             &row.id,
-            Some(&before),
-            Some(&row),
+            ApplicationStatus::Appointed.as_str(),
         )?;
-        Ok(row)
-    })
-    .await
+        if i64::from(row.positions) < appointed {
+            return Err(AppError::Conflict(format!(
+                "{appointed} already appointed: positions cannot go below that"
+            )));
+        }
+    }
+    row.version = before.version + 1;
+    row.updated_at = db::now_text();
+    super::vacancy_updated(store::update(conn, &row, before.version)?)?;
+    // The default plan follows the shortlisting methods, and seats follow the plan.
+    if row.shortlisting_methods != before.shortlisting_methods {
+        let plan = super::plan::load(conn, &row)?;
+        super::plan::refresh_seats(conn, &row, &plan)?;
+    }
+    audit::record(
+        conn,
+        actor,
+        "vacancy.updated",
+        "vacancy",
+        &row.id,
+        Some(&before),
+        Some(&row),
+    )?;
+    Ok(row)
 }
 
 /// `POST /vacancies/{id}/transitions`. Opening needs a valid spec (read under the
