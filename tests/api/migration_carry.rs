@@ -143,6 +143,34 @@ async fn carried(app: TestApp) {
     }]})).await.expect(200).body;
     assert_eq!(appeal["decisions"][0]["reinstated"], true);
     assert_eq!(appeal["decisions"][0]["status"], "shortlisted");
+    // Required checks of live applications were given their rows (uk_checks): the
+    // worklist lists right to work for each live one, Bea's too since her appeal.
+    let worklist = app
+        .get(&format!("/api/v1/checks?vacancy_id={vid}"), &r)
+        .await
+        .expect(200)
+        .body;
+    let listed: Vec<(&str, &str, &str)> = worklist["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["application_id"].as_str().unwrap(),
+                i["kind"].as_str().unwrap(),
+                i["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (ADA, "right_to_work", "not_started"),
+            (BEA, "right_to_work", "not_started"),
+            (CAL, "right_to_work", "not_started"),
+            (DEE, "right_to_work", "not_started")
+        ]
+    );
     // The carried offer stands: Cal can be appointed (no checks required here but
     // right to work, which is cleared first).
     app.put(
@@ -161,12 +189,21 @@ async fn carried(app: TestApp) {
     .expect(200);
 }
 
-/// The migrations after the last one of the previous release.
-const NEW_MIGRATIONS: usize = 1;
+/// The migrations from assessment plans on (the previous release ended before it);
+/// counted from the directory so migrations added later keep the test meaningful.
+fn new_migrations() -> usize {
+    std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .expect("migrations directory")
+        .filter(|e| {
+            e.as_ref().unwrap().file_name().to_string_lossy().as_ref()
+                >= "2026-12-02-000008_assessment_plans"
+        })
+        .count()
+}
 
 #[actix_web::test]
 async fn previous_schema_data_is_carried_into_the_default_plan_sqlite() {
-    let app = TestApp::from_previous_schema(false, NEW_MIGRATIONS, PREVIOUS)
+    let app = TestApp::from_previous_schema(false, new_migrations(), PREVIOUS)
         .await
         .unwrap();
     carried(app).await;
@@ -174,7 +211,7 @@ async fn previous_schema_data_is_carried_into_the_default_plan_sqlite() {
 
 #[actix_web::test]
 async fn previous_schema_data_is_carried_into_the_default_plan_postgres() {
-    let Some(app) = TestApp::from_previous_schema(true, NEW_MIGRATIONS, PREVIOUS).await else {
+    let Some(app) = TestApp::from_previous_schema(true, new_migrations(), PREVIOUS).await else {
         eprintln!("SHORTLIST_TEST_POSTGRES_URL not set: PostgreSQL part skipped");
         return;
     };
