@@ -134,6 +134,25 @@ pub fn set_membership(
     Ok(())
 }
 
+/// The vacancy is over (filled or cancelled): nobody on it moves forward any more, so
+/// the checks of everyone not appointed leave the worklist (an appointed person's
+/// follow-ups stay).
+pub fn vacancy_over(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<()> {
+    use super::schema::pre_employment_checks::dsl;
+    let not_appointed = applications::table
+        .filter(applications::vacancy_id.eq(vacancy_id))
+        .filter(applications::status.ne("appointed"))
+        .select(applications::id);
+    diesel::update(
+        dsl::pre_employment_checks
+            .filter(dsl::vacancy_id.eq(vacancy_id))
+            .filter(dsl::application_id.eq_any(not_appointed)),
+    )
+    .set(dsl::on_worklist.eq(false))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// The org's clear DBS checks: their re-check dates follow the org's interval.
 pub fn clear_dbs_checks(conn: &mut DbConnection, org: &str) -> QueryResult<Vec<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
@@ -183,7 +202,9 @@ pub struct WorklistRow {
 }
 
 /// The org's checks on the worklist in `(due_on, application_id, kind)` order, read by
-/// one index range (`pre_employment_checks_worklist*`): keyset pagination, so a page
+/// one index range (`pre_employment_checks_worklist*`: one led by the org, one each by
+/// status, kind and vacancy, so a filter for something rare never walks the org's
+/// other rows): keyset pagination, so a page
 /// costs the same wherever it starts and rows written meanwhile neither repeat nor
 /// shift what follows.
 pub fn worklist(conn: &mut DbConnection, f: WorklistFilter) -> QueryResult<Vec<WorklistRow>> {

@@ -360,7 +360,8 @@ pub fn may_record(status: ApplicationStatus, has_follow_up: bool) -> bool {
     status.is_live() || (status == ApplicationStatus::Appointed && has_follow_up)
 }
 
-/// Which of an application's check rows the org's worklist shows.
+/// Which of an application's check rows the org's worklist shows. (A vacancy that is
+/// over takes its unappointed applicants' rows off too: `db::checks::vacancy_over`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorklistMembership {
     /// Still in the running: every check is work to do or done.

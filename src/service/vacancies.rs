@@ -185,6 +185,7 @@ pub async fn transition(
         super::vacancy_updated(store::update(conn, &row, before.version)?)?;
         if to.is_final() {
             super::privacy::snapshot_equality(conn, &row)?;
+            crate::db::checks::vacancy_over(conn, &row.id)?;
         }
         super::record_move(
             conn,

@@ -314,6 +314,11 @@ both_backends! {
         assert_eq!(keys(&theirs), [(id(&oa), "right_to_work".to_string())]);
         assert_eq!(theirs[0]["due_on"], "2026-12-04");
 
+        // A cancelled vacancy's applicants move no further: their checks leave the list.
+        app.post(&format!("/api/v1/vacancies/{v2}/transitions"), &r, json!({"to": "cancelled", "reason": "Post deleted in the restructure"})).await.expect(200);
+        assert!(all_pages(&app, &r, &format!("vacancy_id={v2}"), 50).await.is_empty());
+        assert_eq!(all_pages(&app, &r, "", 200).await.len(), 21);
+
         // Bad input: 422 naming the field.
         for (query, field) in [("status=pending", "status"), ("kind=passport", "kind"), ("due_before=31/12/2026", "due_before"),
                                ("limit=0", "limit"), ("limit=201", "limit"), ("cursor=not-a-cursor", "cursor"),

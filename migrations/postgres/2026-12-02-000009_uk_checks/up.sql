@@ -54,5 +54,7 @@ CREATE INDEX pre_employment_checks_worklist
     ON pre_employment_checks (org, on_worklist, due_on, application_id, kind);
 CREATE INDEX pre_employment_checks_worklist_status
     ON pre_employment_checks (org, on_worklist, status, due_on, application_id, kind);
+CREATE INDEX pre_employment_checks_worklist_kind
+    ON pre_employment_checks (org, on_worklist, kind, due_on, application_id);
 CREATE INDEX pre_employment_checks_worklist_vacancy
     ON pre_employment_checks (vacancy_id, on_worklist, due_on, application_id, kind);

@@ -1,4 +1,5 @@
 DROP INDEX pre_employment_checks_worklist_vacancy;
+DROP INDEX pre_employment_checks_worklist_kind;
 DROP INDEX pre_employment_checks_worklist_status;
 DROP INDEX pre_employment_checks_worklist;
 -- Rows written only to stand for a check not yet recorded.
