@@ -24,13 +24,22 @@ pub fn settings(conn: &mut DbConnection, org: &str) -> QueryResult<Option<(i32, 
         .optional()
 }
 
+/// The org's DBS re-check interval, its settings row share-locked until the
+/// transaction ends (PostgreSQL): a check dated by it commits before a change of the
+/// interval re-dates the org's checks, or waits for it and reads the new interval.
 pub fn dbs_recheck_months(conn: &mut DbConnection, org: &str) -> QueryResult<Option<i32>> {
     use super::schema::org_settings::dsl;
-    dsl::org_settings
-        .filter(dsl::org.eq(org))
-        .select(dsl::dbs_recheck_months)
-        .first(conn)
-        .optional()
+    macro_rules! query {
+        () => {
+            dsl::org_settings
+                .filter(dsl::org.eq(org))
+                .select(dsl::dbs_recheck_months)
+        };
+    }
+    match conn {
+        DbConnection::Postgres(c) => query!().for_share().first(c).optional(),
+        DbConnection::Sqlite(c) => query!().first(c).optional(),
+    }
 }
 
 pub fn set_settings(
