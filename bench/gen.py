@@ -19,6 +19,11 @@ the same data:
                     the rest, and noise in {-1, 0, +1} from a hash of (i, p, a)
 * agreed scores   = every criterion of every 20th application (5%), score 2, by the chair
 * guaranteed interview declared by every 25th applicant
+* checks           = a row per required check (right to work, DBS, references; the
+                    vacancy asks for an enhanced DBS and two references), as submission
+                    writes them: every 10th applicant's recorded clear (right to work and
+                    DBS dated: due_on from a hash of (i, kind) in 2027-2031), every
+                    5th + 1 in progress, the rest not started
 """
 
 import datetime
@@ -52,6 +57,20 @@ def ts_sql(i_expr):
         f"to_char(timestamp '2026-01-01 00:00:00' + ({i_expr}) * interval '1 second', "
         "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
     )
+
+
+CHECK_KINDS = [("right_to_work", 1), ("dbs", 2), ("references", 3)]
+NO_DUE_DATE = "9999-12-31"
+
+
+def check_status_py(i):
+    return "clear" if i % 10 == 0 else ("in_progress" if i % 5 == 1 else "not_started")
+
+
+def due_on_py(i, kind, n):
+    if i % 10 == 0 and kind in ("right_to_work", "dbs"):
+        return (datetime.date(2027, 1, 1) + datetime.timedelta(days=(i * 7 + n) % 1500)).isoformat()
+    return NO_DUE_DATE
 
 
 def criteria_spec():
@@ -157,6 +176,19 @@ SELECT {app_id_sql(k, 'i')}, c.id, 'application', '{vid}', 2, NULL, '{CHAIR}', {
 FROM generate_series(20, {n}, 20) AS i
 CROSS JOIN (SELECT id FROM criteria WHERE vacancy_id = '{vid}') AS c;
 
+INSERT INTO pre_employment_checks (application_id, kind, vacancy_id, status, reason, checked_at,
+    details, updated_by, updated_at, org, on_worklist, due_on)
+SELECT {app_id_sql(k, 'i')}, kk.kind, '{vid}',
+    CASE WHEN i % 10 = 0 THEN 'clear' WHEN i % 5 = 1 THEN 'in_progress' ELSE 'not_started' END,
+    NULL, NULL, '{{}}',
+    CASE WHEN i % 10 = 0 OR i % 5 = 1 THEN 'bench-recruiter' ELSE 'system' END,
+    {ts_sql('i + 180')}, '{ORG}', true,
+    CASE WHEN i % 10 = 0 AND kk.kind IN ('right_to_work', 'dbs')
+         THEN to_char(date '2027-01-01' + (i * 7 + kk.n) % 1500, 'YYYY-MM-DD')
+         ELSE '{NO_DUE_DATE}' END
+FROM generate_series(1, {n}) AS i
+CROSS JOIN (VALUES ('right_to_work', 1), ('dbs', 2), ('references', 3)) AS kk(kind, n);
+
 INSERT INTO vacancy_counters (vacancy_id, last_candidate_number) VALUES ('{vid}', {n})
 ON CONFLICT (vacancy_id) DO UPDATE SET last_candidate_number = EXCLUDED.last_candidate_number;
 COMMIT;
@@ -189,6 +221,14 @@ def load_sqlite(path, k, vid, n, criteria):
             "score, evidence, agreed_by, agreed_at) VALUES (?, ?, 'application', ?, 2, NULL, ?, ?)",
             ((app_id(k, i), c["id"], vid, CHAIR, ts(i + 120))
              for i in range(20, n + 1, 20) for c in criteria))
+        conn.executemany(
+            "INSERT INTO pre_employment_checks (application_id, kind, vacancy_id, status, reason, "
+            "checked_at, details, updated_by, updated_at, org, on_worklist, due_on) "
+            "VALUES (?, ?, ?, ?, NULL, NULL, '{}', ?, ?, ?, 1, ?)",
+            ((app_id(k, i), kind, vid, check_status_py(i),
+              "system" if check_status_py(i) == "not_started" else "bench-recruiter",
+              ts(i + 180), ORG, due_on_py(i, kind, kn))
+             for i in range(1, n + 1) for kind, kn in CHECK_KINDS))
         conn.execute(
             "INSERT INTO vacancy_counters (vacancy_id, last_candidate_number) VALUES (?, ?) "
             "ON CONFLICT (vacancy_id) DO UPDATE SET last_candidate_number = excluded.last_candidate_number",

@@ -77,6 +77,7 @@ where
                 .service(scores::get_evaluation)
                 .service(checks::list_checks)
                 .service(checks::record_check)
+                .service(checks::checks_worklist)
                 .service(shortlist::get_shortlist)
                 .service(shortlist::record_decisions)
                 .service(shortlist::get_score_matrix)

@@ -55,6 +55,11 @@ pub struct Declarations {
     /// Professional registration number, e.g. Social Work England `SW12345`.
     #[validate(length(min = 1, max = 50))]
     pub registration_number: Option<String>,
+    /// For a politically restricted post: the applicant accepts that the post bars
+    /// political activity (standing for election, canvassing, speaking or writing in
+    /// support of a party). Without it they cannot be offered or appointed.
+    #[serde(default)]
+    pub politically_restricted_accepted: Option<bool>,
 }
 
 /// Optional equality-monitoring answers: stored apart, reported only in aggregate,
@@ -143,6 +148,7 @@ impl Application {
                 at_fault_accidents: row.at_fault_accidents,
                 right_to_work: row.right_to_work,
                 registration_number: row.registration_number.clone(),
+                politically_restricted_accepted: row.politically_restricted_accepted,
             }),
             status: crate::service::rules::application_status(row)?,
             current_step: None,

@@ -3,12 +3,15 @@
 use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{access, actor, validate};
+use super::{
+    access, actor, decode_cursor, encode_cursor, one_page, page_response, validate, Page,
+    DEFAULT_PAGE_SIZE,
+};
 use crate::auth::{Caller, Role};
-use crate::db::checks::{self as store, CheckRow};
+use crate::db::checks::{self as store, CheckRow, WorklistFilter, NO_DUE_DATE};
 use crate::db::vacancies::VacancyRow;
 use crate::db::Db;
 use crate::domain::checks::{CheckKind, CheckStatus};
@@ -16,9 +19,10 @@ use crate::domain::vacancy::DbsLevel;
 use crate::error::{AppError, Problem};
 use crate::service::rules::{check_state, recorded, required_checks_of};
 
-/// What was found. Which keys apply depends on the kind: DBS `level_checked`,
-/// `certificate_number`, `update_service`; driving licence `penalty_points`,
-/// `at_fault_accidents`; references `received`; any kind `notes`.
+/// What was found. Which keys apply depends on the kind: right to work `expires_on`;
+/// DBS `level_checked`, `certificate_number`, `update_service`, `issued_on`; driving
+/// licence `penalty_points`, `at_fault_accidents`; references `received`; employment
+/// history `months_covered`; any kind `notes`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CheckDetails {
@@ -30,6 +34,20 @@ pub struct CheckDetails {
     /// Subscribed to the DBS Update Service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_service: Option<bool>,
+    /// DBS: the certificate's issue date. A clear check falls due for re-check the
+    /// org's `dbs_recheck_months` after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub issued_on: Option<NaiveDate>,
+    /// Right to work: the last day of a time-limited permission. A clear check falls
+    /// due for its follow-up 28 days before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub expires_on: Option<NaiveDate>,
+    /// Employment history: months verified (BPSS asks for 36).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 600))]
+    pub months_covered: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0, max = 99))]
     pub penalty_points: Option<i32>,
@@ -58,6 +76,15 @@ impl CheckDetails {
             if self.update_service.is_some() {
                 out.push("update_service");
             }
+            if self.issued_on.is_some() {
+                out.push("issued_on");
+            }
+        }
+        if kind != CheckKind::RightToWork && self.expires_on.is_some() {
+            out.push("expires_on");
+        }
+        if kind != CheckKind::EmploymentHistory && self.months_covered.is_some() {
+            out.push("months_covered");
         }
         if kind != CheckKind::DrivingLicence {
             if self.penalty_points.is_some() {
@@ -102,8 +129,12 @@ pub struct Check {
     pub details: CheckDetails,
     /// For references: how many the vacancy asks for.
     pub references_required: Option<i32>,
+    /// When it was last recorded; `null` until it is.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<String>,
+    /// When a clear check falls due again (a right-to-work follow-up, a DBS re-check).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -145,7 +176,10 @@ fn view(
                     .unwrap_or_default(),
                 references_required: (kind == CheckKind::References)
                     .then_some(vacancy.references_required),
-                updated_at: row.map(|r| r.updated_at.clone()),
+                updated_at: row
+                    .filter(|r| !r.is_placeholder())
+                    .map(|r| r.updated_at.clone()),
+                due_on: row.and_then(|r| r.due_date()).map(str::to_string),
             }
         })
         .collect();
@@ -239,4 +273,162 @@ pub async fn record_check(
     let (vacancy, application_id, rows) =
         crate::service::checks::record(&db, caller, actor, id, kind, update).await?;
     Ok(HttpResponse::Ok().json(view(&vacancy, &application_id, &rows)?))
+}
+
+/// Largest page of the worklist.
+pub const MAX_WORKLIST_PAGE: i64 = 200;
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct WorklistParams {
+    /// Only checks in this status (`not_started` includes required checks nobody has
+    /// recorded yet).
+    #[param(value_type = Option<CheckStatus>)]
+    pub status: Option<String>,
+    /// Only checks of this kind.
+    #[param(value_type = Option<CheckKind>)]
+    pub kind: Option<String>,
+    /// Only checks of applications to this vacancy.
+    #[validate(length(min = 1, max = 100))]
+    pub vacancy_id: Option<String>,
+    /// Only checks falling due strictly before this date (`YYYY-MM-DD`); checks with
+    /// no due date are then left out.
+    #[param(value_type = Option<String>, format = Date)]
+    pub due_before: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<i64>,
+    /// Opaque position returned as `next_cursor` (and in the `Link` header).
+    #[validate(length(max = 512))]
+    pub cursor: Option<String>,
+}
+
+/// One check on the org's worklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorklistItem {
+    pub application_id: String,
+    pub candidate_code: String,
+    pub vacancy_id: String,
+    pub vacancy_reference: String,
+    pub kind: CheckKind,
+    pub status: CheckStatus,
+    /// Whether the vacancy requires it.
+    pub required: bool,
+    /// When it was last recorded; for a required check nobody has recorded yet, when
+    /// the application was submitted.
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: String,
+    /// When a clear check falls due again: 28 days before a time-limited permission to
+    /// work ends, or the org's `dbs_recheck_months` after a DBS certificate's issue.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Option<String>,
+}
+
+fn parsed<T>(
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: &str,
+) -> Result<Option<T>, AppError> {
+    match value {
+        None => Ok(None),
+        Some(text) => parse(text)
+            .map(Some)
+            .ok_or_else(|| AppError::validation(field, format!("must be {expected}"))),
+    }
+}
+
+#[utoipa::path(
+    tag = "checks",
+    params(WorklistParams),
+    responses(
+        (status = 200, description = "The org's checks on live applications (and appointed people's follow-ups), by due date (undated last), then application and kind; `Link: <…>; rel=\"next\"` when there is more", body = Page<WorklistItem>),
+        (status = 403, description = "Needs admin, recruiter or viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter, limit or cursor that is not valid", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/checks")]
+pub async fn checks_worklist(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    params: web::Query<WorklistParams>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer])?;
+    let params = params.into_inner();
+    validate(&params)?;
+    let status = parsed(
+        "status",
+        params.status.as_deref(),
+        CheckStatus::parse,
+        &format!("one of {}", CheckStatus::ALL.map(|s| s.as_str()).join(", ")),
+    )?;
+    let kind = parsed(
+        "kind",
+        params.kind.as_deref(),
+        CheckKind::parse,
+        &format!("one of {}", CheckKind::ALL.map(|k| k.as_str()).join(", ")),
+    )?;
+    let due_before = parsed(
+        "due_before",
+        params.due_before.as_deref(),
+        |t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok(),
+        "a date (YYYY-MM-DD)",
+    )?;
+    let after = match &params.cursor {
+        Some(cursor) => {
+            let parts = decode_cursor(cursor, 3)?;
+            let [due, application_id, kind]: [String; 3] = parts
+                .try_into()
+                .map_err(|_| AppError::validation("cursor", "is not a cursor this API returned"))?;
+            if due != NO_DUE_DATE && NaiveDate::parse_from_str(&due, "%Y-%m-%d").is_err() {
+                return Err(AppError::validation(
+                    "cursor",
+                    "is not a cursor this API returned",
+                ));
+            }
+            Some((due, application_id, kind))
+        }
+        None => None,
+    };
+    let limit = params
+        .limit
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_WORKLIST_PAGE);
+    let filter = WorklistFilter {
+        org: caller.org.clone(),
+        status: status.map(|s| s.as_str().to_string()),
+        kind: kind.map(|k| k.as_str().to_string()),
+        vacancy_id: params.vacancy_id,
+        due_before: due_before.map(|d| d.to_string()),
+        after,
+        limit: limit + 1,
+    };
+    let rows = db
+        .read(move |conn| Ok(store::worklist(conn, filter)?))
+        .await?;
+    let (rows, next_cursor) = one_page(rows, limit, |r| {
+        encode_cursor(&[&r.check.due_on, &r.check.application_id, &r.check.kind])
+    });
+    let items = rows
+        .iter()
+        .map(|r| {
+            let (kind, status) = recorded(std::slice::from_ref(&r.check))?
+                .pop()
+                .ok_or_else(|| AppError::Internal("a check row read as nothing".into()))?;
+            Ok(WorklistItem {
+                application_id: r.check.application_id.clone(),
+                candidate_code: r.candidate_code.clone(),
+                vacancy_id: r.vacancy.id.clone(),
+                vacancy_reference: r.vacancy.reference.clone(),
+                kind,
+                status,
+                required: required_checks_of(&r.vacancy)?.contains(&kind),
+                updated_at: r.check.updated_at.clone(),
+                due_on: r.check.due_date().map(str::to_string),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(page_response(&req, items, next_cursor))
 }

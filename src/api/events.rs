@@ -32,6 +32,7 @@ pub struct EventParams {
     params(EventParams),
     responses(
         (status = 200, description = "Events after the cursor, oldest first", body = EventPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Panel members have no feed", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The cursor is older than the events kept (90 days)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad cursor, type or limit", body = Problem, content_type = "application/problem+json"),

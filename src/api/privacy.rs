@@ -9,9 +9,7 @@ use validator::Validate;
 use super::applications::Application;
 use super::{actor, validate};
 use crate::auth::{Caller, Role};
-use crate::db::privacy as store;
 use crate::db::Db;
-use crate::domain::privacy::DEFAULT_RETENTION_DAYS;
 use crate::error::{AppError, Problem};
 use crate::service::privacy;
 
@@ -22,6 +20,12 @@ pub struct OrgSettings {
     /// (default 183, about six months).
     #[validate(range(min = 1, max = 3650))]
     pub retention_days: i32,
+    /// Months after a DBS certificate's issue date when it is re-checked (default 36);
+    /// clear DBS checks then appear on the checks worklist with that `due_on`. Absent
+    /// in a `PUT`: left as it is.
+    #[serde(default)]
+    #[validate(range(min = 1, max = 120))]
+    pub dbs_recheck_months: Option<i32>,
 }
 
 #[utoipa::path(
@@ -35,12 +39,10 @@ pub struct OrgSettings {
 #[get("/settings")]
 pub async fn get_settings(caller: Caller, db: web::Data<Db>) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin])?;
-    let days = db
-        .read(move |conn| Ok(store::retention_days(conn, &caller.org)?))
+    let settings = db
+        .read(move |conn| privacy::settings(conn, &caller.org))
         .await?;
-    Ok(HttpResponse::Ok().json(OrgSettings {
-        retention_days: days.unwrap_or(DEFAULT_RETENTION_DAYS),
-    }))
+    Ok(HttpResponse::Ok().json(settings))
 }
 
 #[utoipa::path(
@@ -64,11 +66,8 @@ pub async fn set_settings(
     let body = body.into_inner();
     validate(&body)?;
     let actor = actor(&caller, &req);
-    let days = body.retention_days;
-    privacy::set_retention_days(&db, caller, actor, days).await?;
-    Ok(HttpResponse::Ok().json(OrgSettings {
-        retention_days: days,
-    }))
+    let stored = privacy::set_settings(&db, caller, actor, body).await?;
+    Ok(HttpResponse::Ok().json(stored))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

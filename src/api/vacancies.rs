@@ -15,11 +15,13 @@ use super::{
 use crate::auth::{Caller, Role};
 use crate::db::vacancies::{self as store, ListCursor, ListFilter, VacancyRow};
 use crate::db::{self, Db, DbConnection};
+use crate::domain::checks::effective_dbs_level;
 use crate::domain::criteria::validate_methods;
 use crate::domain::time::uk_date;
 use crate::domain::vacancy::{
     validate_settings, DbsLevel, DrivingRequirement, VacancySettings, VacancyStatus,
     DEFAULT_MAX_AT_FAULT_ACCIDENTS, DEFAULT_MAX_PENALTY_POINTS, DEFAULT_REFERENCES_REQUIRED,
+    DEFAULT_TRAINING_AT_FAULT_ACCIDENTS, DEFAULT_TRAINING_PENALTY_POINTS,
 };
 use crate::domain::{FieldError, Method};
 use crate::error::{AppError, Problem};
@@ -94,9 +96,23 @@ pub struct Vacancy {
     pub driving_requirement: DrivingRequirement,
     pub max_penalty_points: i32,
     pub max_at_fault_accidents: i32,
+    /// Penalty points at which a driver is sent on corrective training (seed 001: 6).
+    pub training_penalty_points: i32,
+    /// At-fault accidents in two years at which a driver is sent on corrective
+    /// training (seed 001: 2).
+    pub training_at_fault_accidents: i32,
     pub professional_registration: Option<String>,
     pub references_required: i32,
     pub occupational_health_required: bool,
+    /// Baseline Personnel Security Standard: identity, right to work, three years'
+    /// employment history and at least a basic DBS check.
+    pub bpss_required: bool,
+    /// The DBS level checks are held to: `dbs_level` as set, raised to `basic` when
+    /// `bpss_required` and `dbs_level` is `none`.
+    pub effective_dbs_level: DbsLevel,
+    /// The post bars political activity: applicants declare
+    /// `politically_restricted_accepted`, without which there is no offer.
+    pub politically_restricted: bool,
     pub guaranteed_interview_scheme: bool,
     pub anonymised_shortlisting: bool,
     pub scoring: Scoring,
@@ -133,9 +149,17 @@ impl Vacancy {
                 .ok_or_else(|| corrupt("driving_requirement"))?,
             max_penalty_points: row.max_penalty_points,
             max_at_fault_accidents: row.max_at_fault_accidents,
+            training_penalty_points: row.training_penalty_points,
+            training_at_fault_accidents: row.training_at_fault_accidents,
             professional_registration: row.professional_registration.clone(),
             references_required: row.references_required,
             occupational_health_required: row.occupational_health_required,
+            bpss_required: row.bpss_required,
+            effective_dbs_level: effective_dbs_level(
+                DbsLevel::parse(&row.dbs_level).ok_or_else(|| corrupt("dbs_level"))?,
+                row.bpss_required,
+            ),
+            politically_restricted: row.politically_restricted,
             guaranteed_interview_scheme: row.guaranteed_interview_scheme,
             anonymised_shortlisting: row.anonymised_shortlisting,
             scoring: Scoring {
@@ -193,6 +217,14 @@ pub struct NewVacancy {
     pub max_penalty_points: Option<i32>,
     /// Default 3 (in the last two years).
     pub max_at_fault_accidents: Option<i32>,
+    /// Default 6 (seed 001's trigger point for corrective driver training).
+    pub training_penalty_points: Option<i32>,
+    /// Default 2 (in the last two years).
+    pub training_at_fault_accidents: Option<i32>,
+    /// Default false.
+    pub bpss_required: Option<bool>,
+    /// Default false.
+    pub politically_restricted: Option<bool>,
     /// Registration body, e.g. `Social Work England`.
     #[validate(length(min = 1, max = 200))]
     pub professional_registration: Option<String>,
@@ -251,6 +283,10 @@ pub struct VacancyChanges {
     pub driving_requirement: Option<DrivingRequirement>,
     pub max_penalty_points: Option<i32>,
     pub max_at_fault_accidents: Option<i32>,
+    pub training_penalty_points: Option<i32>,
+    pub training_at_fault_accidents: Option<i32>,
+    pub bpss_required: Option<bool>,
+    pub politically_restricted: Option<bool>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>)]
     pub professional_registration: Option<Option<String>>,
@@ -321,6 +357,8 @@ fn settings_of(row: &VacancyRow, methods: usize) -> VacancySettings {
         scoring_pass_mark: row.scoring_pass_mark,
         max_penalty_points: row.max_penalty_points,
         max_at_fault_accidents: row.max_at_fault_accidents,
+        training_penalty_points: row.training_penalty_points,
+        training_at_fault_accidents: row.training_at_fault_accidents,
         references_required: row.references_required,
         hours_per_week: row.hours_per_week,
         shortlisting_methods_count: methods,
@@ -423,6 +461,14 @@ pub async fn create_vacancy(
             .references_required
             .unwrap_or(DEFAULT_REFERENCES_REQUIRED),
         occupational_health_required: body.occupational_health_required.unwrap_or(false),
+        bpss_required: body.bpss_required.unwrap_or(false),
+        politically_restricted: body.politically_restricted.unwrap_or(false),
+        training_penalty_points: body
+            .training_penalty_points
+            .unwrap_or(DEFAULT_TRAINING_PENALTY_POINTS),
+        training_at_fault_accidents: body
+            .training_at_fault_accidents
+            .unwrap_or(DEFAULT_TRAINING_AT_FAULT_ACCIDENTS),
         guaranteed_interview_scheme: body.guaranteed_interview_scheme.unwrap_or(true),
         anonymised_shortlisting: body.anonymised_shortlisting.unwrap_or(false),
         scoring_min: scoring.min,
@@ -551,7 +597,20 @@ pub async fn get_vacancy(
 /// Fields that describe the post; they may still change while it is open (e.g. a
 /// closing date extended). Everything else decides how applicants are judged.
 pub(crate) fn only_descriptive(changes: &VacancyChanges) -> Option<&'static str> {
-    let fixed: [(&'static str, bool); 11] = [
+    let fixed: [(&'static str, bool); 15] = [
+        (
+            "training_penalty_points",
+            changes.training_penalty_points.is_some(),
+        ),
+        (
+            "training_at_fault_accidents",
+            changes.training_at_fault_accidents.is_some(),
+        ),
+        ("bpss_required", changes.bpss_required.is_some()),
+        (
+            "politically_restricted",
+            changes.politically_restricted.is_some(),
+        ),
         ("dbs_level", changes.dbs_level.is_some()),
         ("driving_requirement", changes.driving_requirement.is_some()),
         ("max_penalty_points", changes.max_penalty_points.is_some()),
@@ -630,6 +689,18 @@ pub(crate) fn apply_changes(row: &mut VacancyRow, changes: VacancyChanges) {
     }
     if let Some(v) = changes.max_at_fault_accidents {
         row.max_at_fault_accidents = v;
+    }
+    if let Some(v) = changes.training_penalty_points {
+        row.training_penalty_points = v;
+    }
+    if let Some(v) = changes.training_at_fault_accidents {
+        row.training_at_fault_accidents = v;
+    }
+    if let Some(v) = changes.bpss_required {
+        row.bpss_required = v;
+    }
+    if let Some(v) = changes.politically_restricted {
+        row.politically_restricted = v;
     }
     if let Some(v) = changes.professional_registration {
         row.professional_registration = blank_to_none(v);

@@ -98,6 +98,7 @@ pub async fn create_webhook(
     params(PageParams),
     responses(
         (status = 200, description = "The org's webhooks (no secrets)", body = Page<Webhook>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ),
@@ -239,6 +240,7 @@ pub async fn rotate_secret(
     params(("webhook_id" = String, Path), PageParams),
     responses(
         (status = 200, description = "Deliveries, newest first, each with its attempts", body = Page<Delivery>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),

@@ -32,6 +32,8 @@ pub struct ApplicationRow {
     pub version: i32,
     /// Set when the personal data was erased or anonymised.
     pub anonymised_at: Option<String>,
+    /// Accepted the restrictions of a politically restricted post.
+    pub politically_restricted_accepted: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -107,7 +109,8 @@ pub fn insert_equality(conn: &mut DbConnection, row: &EqualityRow) -> QueryResul
 }
 
 /// Writes `row` if nobody changed it since `expected_version` was read; `false` when
-/// somebody did (the caller decides what that means for its request).
+/// somebody did (the caller decides what that means for its request). Every change of
+/// status goes through here, so here its check rows join or leave the worklist.
 pub fn update(
     conn: &mut DbConnection,
     row: &ApplicationRow,
@@ -121,6 +124,13 @@ pub fn update(
     )
     .set(row)
     .execute(conn)?;
+    if changed == 1 {
+        if let Some(status) = crate::domain::application::ApplicationStatus::parse(&row.status) {
+            let membership =
+                crate::domain::checks::worklist_membership(status, row.anonymised_at.is_some());
+            super::checks::set_membership(conn, &row.id, membership)?;
+        }
+    }
     Ok(changed == 1)
 }
 

@@ -14,21 +14,55 @@ pub fn retention_days(conn: &mut DbConnection, org: &str) -> QueryResult<Option<
         .optional()
 }
 
-pub fn set_retention_days(
+/// `(retention_days, dbs_recheck_months)` of an org that stored settings.
+pub fn settings(conn: &mut DbConnection, org: &str) -> QueryResult<Option<(i32, i32)>> {
+    use super::schema::org_settings::dsl;
+    dsl::org_settings
+        .filter(dsl::org.eq(org))
+        .select((dsl::retention_days, dsl::dbs_recheck_months))
+        .first(conn)
+        .optional()
+}
+
+/// The org's DBS re-check interval, its settings row share-locked until the
+/// transaction ends (PostgreSQL): a check dated by it commits before a change of the
+/// interval re-dates the org's checks, or waits for it and reads the new interval.
+pub fn dbs_recheck_months(conn: &mut DbConnection, org: &str) -> QueryResult<Option<i32>> {
+    use super::schema::org_settings::dsl;
+    macro_rules! query {
+        () => {
+            dsl::org_settings
+                .filter(dsl::org.eq(org))
+                .select(dsl::dbs_recheck_months)
+        };
+    }
+    match conn {
+        DbConnection::Postgres(c) => query!().for_share().first(c).optional(),
+        DbConnection::Sqlite(c) => query!().first(c).optional(),
+    }
+}
+
+pub fn set_settings(
     conn: &mut DbConnection,
     org: &str,
-    days: i32,
+    retention_days: i32,
+    dbs_recheck_months: i32,
     now: &str,
 ) -> QueryResult<()> {
     use super::schema::org_settings::dsl;
     let changed = diesel::update(dsl::org_settings.filter(dsl::org.eq(org)))
-        .set((dsl::retention_days.eq(days), dsl::updated_at.eq(now)))
+        .set((
+            dsl::retention_days.eq(retention_days),
+            dsl::dbs_recheck_months.eq(dbs_recheck_months),
+            dsl::updated_at.eq(now),
+        ))
         .execute(conn)?;
     if changed == 0 {
         diesel::insert_into(org_settings::table)
             .values((
                 dsl::org.eq(org),
-                dsl::retention_days.eq(days),
+                dsl::retention_days.eq(retention_days),
+                dsl::dbs_recheck_months.eq(dbs_recheck_months),
                 dsl::updated_at.eq(now),
             ))
             .execute(conn)?;
@@ -178,11 +212,18 @@ pub fn store_equality_snapshot(
 }
 
 /// Clears what erasure must remove from an application's check and decision rows:
-/// check details (certificate numbers, notes) and every free-text reason.
+/// check details (certificate numbers, notes) and every free-text reason. The due
+/// dates derived from the details go too, and with them the rows' place on the
+/// worklist: an erased applicant is neither offered nor appointed.
 pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> QueryResult<()> {
     use super::schema::{pre_employment_checks as checks, shortlist_decisions as decisions};
     diesel::update(checks::table.filter(checks::application_id.eq(application_id)))
-        .set((checks::details.eq("{}"), checks::reason.eq(None::<String>)))
+        .set((
+            checks::details.eq("{}"),
+            checks::reason.eq(None::<String>),
+            checks::due_on.eq(super::checks::NO_DUE_DATE),
+            checks::on_worklist.eq(false),
+        ))
         .execute(conn)?;
     diesel::update(decisions::table.filter(decisions::application_id.eq(application_id)))
         .set((

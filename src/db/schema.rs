@@ -34,6 +34,10 @@ diesel::table! {
         version -> Integer,
         positions -> Integer,
         min_assessors -> Integer,
+        bpss_required -> Bool,
+        politically_restricted -> Bool,
+        training_penalty_points -> Integer,
+        training_at_fault_accidents -> Integer,
     }
 }
 
@@ -82,6 +86,7 @@ diesel::table! {
         org -> Text,
         retention_days -> Integer,
         updated_at -> Text,
+        dbs_recheck_months -> Integer,
     }
 }
 
@@ -123,6 +128,7 @@ diesel::table! {
         updated_at -> Text,
         version -> Integer,
         anonymised_at -> Nullable<Text>,
+        politically_restricted_accepted -> Nullable<Bool>,
     }
 }
 
@@ -192,6 +198,9 @@ diesel::table! {
         details -> Text,
         updated_by -> Text,
         updated_at -> Text,
+        org -> Text,
+        on_worklist -> Bool,
+        due_on -> Text,
     }
 }
 

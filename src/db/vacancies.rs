@@ -45,6 +45,11 @@ pub struct VacancyRow {
     pub positions: i32,
     /// A pair with fewer counting assessors (and no agreed score) is pending.
     pub min_assessors: i32,
+    pub bpss_required: bool,
+    pub politically_restricted: bool,
+    /// Trigger points for corrective driver training (seed 001).
+    pub training_penalty_points: i32,
+    pub training_at_fault_accidents: i32,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> QueryResult<()> {

@@ -114,11 +114,13 @@ pub struct MoveContext {
     pub positions: i32,
     /// Required checks not yet clear or waived (pending and failed).
     pub outstanding_checks: Vec<String>,
+    /// The post is politically restricted and the applicant has not accepted it.
+    pub political_restriction_unaccepted: bool,
 }
 
 /// Why a move is refused, or `None` when it may go ahead. The lifecycle comes first,
-/// then the vacancy, the erasure, the number of posts and, for an appointment, the
-/// pre-employment checks.
+/// then the vacancy, the erasure, a political restriction not accepted, the number of
+/// posts and, for an appointment, the pre-employment checks.
 pub fn move_refusal(m: &MoveContext) -> Option<String> {
     use super::vacancy::VacancyStatus;
     if !m.from.can_become(m.to) {
@@ -142,6 +144,16 @@ pub fn move_refusal(m: &MoveContext) -> Option<String> {
     {
         return Some(
             "the applicant's personal data was erased: they cannot be offered or appointed".into(),
+        );
+    }
+    if m.political_restriction_unaccepted
+        && matches!(
+            m.to,
+            ApplicationStatus::Offered | ApplicationStatus::Appointed
+        )
+    {
+        return Some(
+            "the post is politically restricted and the applicant has not accepted the restriction (declarations.politically_restricted_accepted): they cannot be offered or appointed".into(),
         );
     }
     if m.to == ApplicationStatus::Appointed {
@@ -304,7 +316,26 @@ mod tests {
             appointed: 0,
             positions: 1,
             outstanding_checks: Vec::new(),
+            political_restriction_unaccepted: false,
         }
+    }
+
+    #[test]
+    fn a_politically_restricted_post_needs_the_declaration_to_offer_or_appoint() {
+        for (from, to) in [
+            (ApplicationStatus::Shortlisted, ApplicationStatus::Offered),
+            (ApplicationStatus::Offered, ApplicationStatus::Appointed),
+        ] {
+            let mut m = context(from, to);
+            m.political_restriction_unaccepted = true;
+            assert!(move_refusal(&m).unwrap().contains("politically restricted"));
+            m.political_restriction_unaccepted = false;
+            assert_eq!(move_refusal(&m), None);
+        }
+        // Turning the applicant down or withdrawing needs nothing of them.
+        let mut m = context(ApplicationStatus::Shortlisted, ApplicationStatus::Withdrawn);
+        m.political_restriction_unaccepted = true;
+        assert_eq!(move_refusal(&m), None);
     }
 
     #[test]
@@ -381,6 +412,7 @@ mod tests {
                 to: ApplicationStatus::Appointed,
                 vacancy, erased, appointed, positions,
                 outstanding_checks: outstanding.clone(),
+                political_restriction_unaccepted: false,
             };
             if move_refusal(&m).is_none() {
                 proptest::prop_assert!(appointed < i64::from(positions));

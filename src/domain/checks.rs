@@ -1,8 +1,11 @@
-//! Pre-employment checks: which a vacancy requires.
+//! Pre-employment checks: which a vacancy requires, when a passed check falls due
+//! again, and which checks belong on the org's worklist.
 
+use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::application::ApplicationStatus;
 use super::vacancy::{DbsLevel, DrivingRequirement};
 
 #[derive(
@@ -16,16 +19,22 @@ pub enum CheckKind {
     References,
     ProfessionalRegistration,
     OccupationalHealth,
+    /// BPSS: the person is who they say they are.
+    Identity,
+    /// BPSS: the last three years of employment (and gaps) verified.
+    EmploymentHistory,
 }
 
 impl CheckKind {
-    pub const ALL: [CheckKind; 6] = [
+    pub const ALL: [CheckKind; 8] = [
         CheckKind::RightToWork,
         CheckKind::Dbs,
         CheckKind::DrivingLicence,
         CheckKind::References,
         CheckKind::ProfessionalRegistration,
         CheckKind::OccupationalHealth,
+        CheckKind::Identity,
+        CheckKind::EmploymentHistory,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +45,8 @@ impl CheckKind {
             CheckKind::References => "references",
             CheckKind::ProfessionalRegistration => "professional_registration",
             CheckKind::OccupationalHealth => "occupational_health",
+            CheckKind::Identity => "identity",
+            CheckKind::EmploymentHistory => "employment_history",
         }
     }
 
@@ -52,14 +63,32 @@ pub struct CheckRequirements {
     pub references_required: i32,
     pub professional_registration: bool,
     pub occupational_health: bool,
+    /// Baseline Personnel Security Standard.
+    pub bpss: bool,
 }
 
-/// Right to work always; DBS when a level is set; a licence for regular or required
-/// drivers; references when any are asked for; registration when a body is named;
-/// occupational health when the vacancy says so.
+/// Months of employment history a BPSS check verifies (three years).
+pub const BPSS_EMPLOYMENT_HISTORY_MONTHS: i32 = 36;
+
+/// The DBS level checks are held to: the vacancy's own, raised to basic when BPSS is
+/// required (BPSS includes a basic criminal record check). The vacancy keeps the level
+/// the recruiter set in `dbs_level`; this one is shown beside it as
+/// `effective_dbs_level`.
+pub fn effective_dbs_level(dbs_level: DbsLevel, bpss: bool) -> DbsLevel {
+    if bpss && dbs_level == DbsLevel::None {
+        DbsLevel::Basic
+    } else {
+        dbs_level
+    }
+}
+
+/// Right to work always; DBS when a level is set (or BPSS asks for one); a licence for
+/// regular or required drivers; references when any are asked for; registration when
+/// a body is named; occupational health when the vacancy says so; identity and
+/// employment history for BPSS.
 pub fn required_checks(r: &CheckRequirements) -> Vec<CheckKind> {
     let mut kinds = vec![CheckKind::RightToWork];
-    if r.dbs_level != DbsLevel::None {
+    if effective_dbs_level(r.dbs_level, r.bpss) != DbsLevel::None {
         kinds.push(CheckKind::Dbs);
     }
     if r.driving.needs_licence() {
@@ -73,6 +102,10 @@ pub fn required_checks(r: &CheckRequirements) -> Vec<CheckKind> {
     }
     if r.occupational_health {
         kinds.push(CheckKind::OccupationalHealth);
+    }
+    if r.bpss {
+        kinds.push(CheckKind::Identity);
+        kinds.push(CheckKind::EmploymentHistory);
     }
     kinds
 }
@@ -156,20 +189,31 @@ pub struct CheckFindings {
     pub penalty_points: Option<i32>,
     pub at_fault_accidents: Option<i32>,
     pub references_received: Option<i32>,
+    /// Right to work: the end of a time-limited permission.
+    pub rtw_expires_on: Option<NaiveDate>,
+    /// DBS: the certificate's issue date.
+    pub dbs_issued_on: Option<NaiveDate>,
+    /// Employment history: months verified.
+    pub months_covered: Option<i32>,
 }
 
 /// The vacancy's standards a check is judged against.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckStandards {
+    /// The effective level (see [`effective_dbs_level`]).
     pub dbs_level: DbsLevel,
     pub max_penalty_points: i32,
     pub max_at_fault_accidents: i32,
     pub references_required: i32,
+    /// Today in the UK: an expired permission cannot be clear, nor a certificate
+    /// issued in the future.
+    pub today: NaiveDate,
 }
 
 /// Rules on recording a check: a waiver needs a reason; `clear` must be true of the
 /// findings (a DBS check at the required level, a licence within the thresholds, the
-/// references required all received).
+/// references required all received, a permission to work not yet expired, three
+/// years of employment history); a DBS certificate cannot be issued in the future.
 pub fn validate_check(
     kind: CheckKind,
     status: CheckStatus,
@@ -181,6 +225,12 @@ pub fn validate_check(
     let mut errors = Vec::new();
     if status == CheckStatus::Waived && reason.is_none_or(|r| r.trim().is_empty()) {
         errors.push(FieldError::new("reason", "a waiver needs a reason"));
+    }
+    if kind == CheckKind::Dbs && findings.dbs_issued_on.is_some_and(|d| d > standards.today) {
+        errors.push(FieldError::new(
+            "details.issued_on",
+            "a certificate cannot be issued in the future",
+        ));
     }
     if status != CheckStatus::Clear {
         return errors;
@@ -239,9 +289,100 @@ pub fn validate_check(
                 ));
             }
         }
+        CheckKind::RightToWork => {
+            if let Some(expires) = findings.rtw_expires_on.filter(|d| *d <= standards.today) {
+                errors.push(FieldError::new(
+                    "details.expires_on",
+                    format!("the permission ended on {expires}: it cannot be clear"),
+                ));
+            }
+        }
+        CheckKind::EmploymentHistory => {
+            let covered = findings.months_covered.unwrap_or(0);
+            if covered < BPSS_EMPLOYMENT_HISTORY_MONTHS {
+                errors.push(FieldError::new(
+                    "details.months_covered",
+                    format!(
+                        "{covered} of the {BPSS_EMPLOYMENT_HISTORY_MONTHS} months of employment history verified: not yet clear"
+                    ),
+                ));
+            }
+        }
         _ => {}
     }
     errors
+}
+
+/// How long before a time-limited permission to work ends its follow-up check falls
+/// due. The employer keeps its statutory excuse only if the follow-up is done before
+/// expiry; four weeks leave time to get a new share code or, when the person has
+/// applied to extend their permission, an Employer Checking Service answer (up to five
+/// working days) with a margin for leave and holidays.
+pub const RIGHT_TO_WORK_FOLLOW_UP_LEAD_DAYS: u64 = 28;
+
+/// Default months between a DBS certificate's issue and its re-check (an org setting):
+/// three years, the interval most councils' safer-recruitment policies set.
+pub const DEFAULT_DBS_RECHECK_MONTHS: i32 = 36;
+
+/// When a recorded check falls due again, if ever: a clear right-to-work check with a
+/// time-limited permission falls due [`RIGHT_TO_WORK_FOLLOW_UP_LEAD_DAYS`] before the
+/// permission ends; a clear DBS check with an issue date falls due `dbs_recheck_months`
+/// after it. Nothing else falls due (an unrecorded check is outstanding, not due).
+pub fn due_on(
+    kind: CheckKind,
+    status: CheckStatus,
+    findings: &CheckFindings,
+    dbs_recheck_months: i32,
+) -> Option<NaiveDate> {
+    if status != CheckStatus::Clear {
+        return None;
+    }
+    match kind {
+        CheckKind::RightToWork => findings.rtw_expires_on.map(|end| {
+            end.checked_sub_days(Days::new(RIGHT_TO_WORK_FOLLOW_UP_LEAD_DAYS))
+                .unwrap_or(end)
+        }),
+        CheckKind::Dbs => {
+            let months = u32::try_from(dbs_recheck_months.max(1)).unwrap_or(1);
+            findings
+                .dbs_issued_on
+                .and_then(|issued| issued.checked_add_months(Months::new(months)))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a check of an application in `status` may be recorded: any check while the
+/// application is live; after appointment only a check with a follow-up date (a
+/// right-to-work follow-up, a DBS re-check), which the worklist asks for. Every other
+/// check of an appointed person stays as the appointment saw it.
+pub fn may_record(status: ApplicationStatus, has_follow_up: bool) -> bool {
+    status.is_live() || (status == ApplicationStatus::Appointed && has_follow_up)
+}
+
+/// Which of an application's check rows the org's worklist shows. (A vacancy that is
+/// over takes its unappointed applicants' rows off too: `db::checks::vacancy_over`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorklistMembership {
+    /// Still in the running: every check is work to do or done.
+    All,
+    /// Appointed: only checks that fall due again (a right-to-work follow-up, a DBS
+    /// re-check) are still work; the rest were settled before the appointment.
+    DatedOnly,
+    /// Turned down, withdrawn or erased: nothing.
+    None,
+}
+
+pub fn worklist_membership(status: ApplicationStatus, erased: bool) -> WorklistMembership {
+    if erased {
+        WorklistMembership::None
+    } else if status.is_live() {
+        WorklistMembership::All
+    } else if status == ApplicationStatus::Appointed {
+        WorklistMembership::DatedOnly
+    } else {
+        WorklistMembership::None
+    }
 }
 
 /// Required checks that are not yet clear or waived, and those that failed.
@@ -283,6 +424,7 @@ mod tests {
             references_required: 0,
             professional_registration: false,
             occupational_health: false,
+            bpss: false,
         }
     }
 
@@ -300,6 +442,7 @@ mod tests {
             references_required: 2,
             professional_registration: true,
             occupational_health: false,
+            bpss: false,
         };
         assert_eq!(
             required_checks(&r),
@@ -341,7 +484,12 @@ mod tests {
             max_penalty_points: 9,
             max_at_fault_accidents: 3,
             references_required: 2,
+            today: date("2026-12-02"),
         }
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
     }
 
     #[test]
@@ -514,10 +662,183 @@ mod tests {
         assert_eq!(outstanding(&required, &all_clear), (vec![], vec![]));
     }
 
+    #[test]
+    fn bpss_adds_identity_employment_history_and_a_basic_dbs() {
+        let r = CheckRequirements {
+            bpss: true,
+            ..none()
+        };
+        assert_eq!(
+            required_checks(&r),
+            vec![
+                CheckKind::RightToWork,
+                CheckKind::Dbs,
+                CheckKind::Identity,
+                CheckKind::EmploymentHistory
+            ]
+        );
+        assert_eq!(effective_dbs_level(DbsLevel::None, true), DbsLevel::Basic);
+        // A higher level set on the vacancy stands.
+        assert_eq!(
+            effective_dbs_level(DbsLevel::Enhanced, true),
+            DbsLevel::Enhanced
+        );
+        assert_eq!(effective_dbs_level(DbsLevel::None, false), DbsLevel::None);
+        assert!(!required_checks(&none()).contains(&CheckKind::Identity));
+    }
+
+    #[test]
+    fn employment_history_is_clear_only_with_three_years_verified() {
+        let findings = |months| CheckFindings {
+            months_covered: Some(months),
+            ..Default::default()
+        };
+        let errors = validate_check(
+            CheckKind::EmploymentHistory,
+            CheckStatus::Clear,
+            Option::None,
+            &findings(35),
+            &standards(),
+        );
+        assert_eq!(errors[0].field, "details.months_covered");
+        assert!(validate_check(
+            CheckKind::EmploymentHistory,
+            CheckStatus::Clear,
+            Option::None,
+            &findings(36),
+            &standards()
+        )
+        .is_empty());
+        assert!(validate_check(
+            CheckKind::EmploymentHistory,
+            CheckStatus::InProgress,
+            Option::None,
+            &findings(12),
+            &standards()
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn an_expired_permission_cannot_be_clear_nor_a_future_certificate_recorded() {
+        let expired = CheckFindings {
+            rtw_expires_on: Some(date("2026-12-02")),
+            ..Default::default()
+        };
+        let errors = validate_check(
+            CheckKind::RightToWork,
+            CheckStatus::Clear,
+            Option::None,
+            &expired,
+            &standards(),
+        );
+        assert_eq!(errors[0].field, "details.expires_on");
+        let future = CheckFindings {
+            dbs_level_checked: Some(DbsLevel::EnhancedBarredChildren),
+            dbs_issued_on: Some(date("2026-12-03")),
+            ..Default::default()
+        };
+        let errors = validate_check(
+            CheckKind::Dbs,
+            CheckStatus::InProgress,
+            Option::None,
+            &future,
+            &standards(),
+        );
+        assert_eq!(errors[0].field, "details.issued_on");
+    }
+
+    #[test]
+    fn a_time_limited_permission_falls_due_four_weeks_before_it_ends() {
+        let findings = CheckFindings {
+            rtw_expires_on: Some(date("2027-03-31")),
+            ..Default::default()
+        };
+        assert_eq!(
+            due_on(CheckKind::RightToWork, CheckStatus::Clear, &findings, 36),
+            Some(date("2027-03-03"))
+        );
+        // Not yet passed: nothing falls due, the check itself is outstanding.
+        assert_eq!(
+            due_on(
+                CheckKind::RightToWork,
+                CheckStatus::InProgress,
+                &findings,
+                36
+            ),
+            None
+        );
+        // Indefinite leave or a British passport: no follow-up.
+        assert_eq!(
+            due_on(
+                CheckKind::RightToWork,
+                CheckStatus::Clear,
+                &CheckFindings::default(),
+                36
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_dbs_certificate_falls_due_the_org_interval_after_issue() {
+        let findings = CheckFindings {
+            dbs_issued_on: Some(date("2026-08-31")),
+            ..Default::default()
+        };
+        assert_eq!(
+            due_on(CheckKind::Dbs, CheckStatus::Clear, &findings, 36),
+            Some(date("2029-08-31"))
+        );
+        // Month ends clamp (31 August + 6 months is the end of February).
+        assert_eq!(
+            due_on(CheckKind::Dbs, CheckStatus::Clear, &findings, 6),
+            Some(date("2027-02-28"))
+        );
+        assert_eq!(
+            due_on(CheckKind::References, CheckStatus::Clear, &findings, 36),
+            None
+        );
+    }
+
+    #[test]
+    fn the_worklist_keeps_live_applications_and_appointed_follow_ups() {
+        use ApplicationStatus::*;
+        for s in [Submitted, Shortlisted, Offered] {
+            assert_eq!(worklist_membership(s, false), WorklistMembership::All);
+            assert_eq!(worklist_membership(s, true), WorklistMembership::None);
+        }
+        assert_eq!(
+            worklist_membership(Appointed, false),
+            WorklistMembership::DatedOnly
+        );
+        for s in [NotShortlisted, Unsuccessful, OfferWithdrawn, Withdrawn] {
+            assert_eq!(worklist_membership(s, false), WorklistMembership::None);
+        }
+    }
+
+    #[test]
+    fn after_appointment_only_follow_ups_are_recorded() {
+        use ApplicationStatus::*;
+        assert!(may_record(Submitted, false));
+        assert!(may_record(Appointed, true));
+        assert!(!may_record(Appointed, false));
+        assert!(!may_record(Withdrawn, true));
+    }
+
     proptest::proptest! {
+        /// A follow-up never falls due after the permission it follows up has ended.
+        #[test]
+        fn follow_ups_fall_due_before_expiry(days in 0i64..20_000) {
+            let end = date("2026-01-01") + chrono::Duration::days(days);
+            let findings = CheckFindings { rtw_expires_on: Some(end), ..Default::default() };
+            let due = due_on(CheckKind::RightToWork, CheckStatus::Clear, &findings, 36).unwrap();
+            proptest::prop_assert!(due < end);
+        }
+
         /// An appointment is possible exactly when every required check is settled.
         #[test]
-        fn nothing_outstanding_iff_all_settled(statuses in proptest::collection::vec(0usize..6, 6)) {
+        fn nothing_outstanding_iff_all_settled(statuses in proptest::collection::vec(0usize..6, 8)) {
             let recorded: Vec<_> = CheckKind::ALL.iter().zip(&statuses).map(|(k, s)| (*k, CheckStatus::ALL[*s])).collect();
             let (pending, failed) = outstanding(&CheckKind::ALL, &recorded);
             let all_settled = recorded.iter().all(|(_, s)| s.is_settled());

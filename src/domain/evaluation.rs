@@ -19,6 +19,13 @@ use std::collections::{BTreeMap, HashMap};
 pub const FLAG_DRIVING_THRESHOLD_EXCEEDED: &str = "driving_threshold_exceeded";
 /// Flag raised when a post involves driving and the applicant declares no licence.
 pub const FLAG_NO_DRIVING_LICENCE: &str = "no_driving_licence";
+/// Flag raised when declared points or at-fault accidents reach the vacancy's trigger
+/// points for corrective driver training (seed 001): a condition of driving on council
+/// business, not a refusal.
+pub const FLAG_DRIVING_TRAINING_REQUIRED: &str = "driving_training_required";
+/// Flag raised when a politically restricted post's applicant has not accepted the
+/// restriction: they cannot be offered the post until they do.
+pub const FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED: &str = "political_restriction_not_accepted";
 /// Flag raised when a counted (criterion, method) pair needs the panel chair to moderate.
 pub const FLAG_NEEDS_MODERATION: &str = "needs_moderation";
 
@@ -244,6 +251,7 @@ pub struct Declarations {
     pub at_fault_accidents: Option<i32>,
     pub driving_licence_held: Option<bool>,
     pub right_to_work: Option<bool>,
+    pub politically_restricted_accepted: Option<bool>,
 }
 
 /// The parts of a vacancy the evaluation depends on.
@@ -256,6 +264,10 @@ pub struct VacancyRules {
     pub driving_required: bool,
     pub max_penalty_points: i32,
     pub max_at_fault_accidents: i32,
+    /// Trigger points for corrective driver training (at or above).
+    pub training_penalty_points: i32,
+    pub training_at_fault_accidents: i32,
+    pub politically_restricted: bool,
     /// A pair with fewer counting assessors than this, and no agreed score, is pending.
     pub min_assessors: u32,
 }
@@ -269,6 +281,9 @@ impl Default for VacancyRules {
             driving_required: false,
             max_penalty_points: 9,
             max_at_fault_accidents: 3,
+            training_penalty_points: 6,
+            training_at_fault_accidents: 2,
+            politically_restricted: false,
             min_assessors: 1,
         }
     }
@@ -594,6 +609,9 @@ fn evaluate_pairs(
         .any(|pair| pair.needs_moderation);
 
     let mut flags = driving_flags(rules, declarations);
+    if rules.politically_restricted && declarations.politically_restricted_accepted != Some(true) {
+        flags.push(FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED.to_string());
+    }
     if needs_moderation {
         flags.push(FLAG_NEEDS_MODERATION.to_string());
     }
@@ -864,12 +882,35 @@ pub fn driving_flags(rules: &VacancyRules, declarations: &Declarations) -> Vec<S
         .is_some_and(|accidents| accidents > rules.max_at_fault_accidents);
     if too_many_points || too_many_accidents {
         flags.push(FLAG_DRIVING_THRESHOLD_EXCEEDED.to_string());
+    } else if driving_training_required(
+        rules.training_penalty_points,
+        rules.training_at_fault_accidents,
+        declarations.penalty_points,
+        declarations.at_fault_accidents,
+    ) {
+        flags.push(FLAG_DRIVING_TRAINING_REQUIRED.to_string());
     }
     if declarations.driving_licence_held == Some(false) {
         flags.push(FLAG_NO_DRIVING_LICENCE.to_string());
     }
     flags.sort();
     flags
+}
+
+/// Seed 001's trigger points: 6 penalty points, or 2 at-fault accidents within two
+/// years, lead to a corrective driver training course (9 points or 3 accidents to more
+/// training: still training, so one flag covers both). One accident leads only to a
+/// discussion of driving standards, which is no flag. [`driving_flags`] raises it only
+/// within the vacancy's refusal thresholds: beyond them `driving_threshold_exceeded`
+/// says what matters, and a waiver's reason says what is agreed instead.
+pub fn driving_training_required(
+    training_penalty_points: i32,
+    training_at_fault_accidents: i32,
+    penalty_points: Option<i32>,
+    at_fault_accidents: Option<i32>,
+) -> bool {
+    penalty_points.is_some_and(|p| p >= training_penalty_points)
+        || at_fault_accidents.is_some_and(|a| a >= training_at_fault_accidents)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1870,14 +1911,49 @@ mod tests {
             flags(declared(Some(0), Some(4))),
             vec![FLAG_DRIVING_THRESHOLD_EXCEEDED]
         );
-        assert!(
-            flags(declared(Some(9), Some(3))).is_empty(),
-            "at the threshold is allowed"
+        assert_eq!(
+            flags(declared(Some(9), Some(3))),
+            vec![FLAG_DRIVING_TRAINING_REQUIRED],
+            "at the threshold is allowed (with training)"
         );
         assert!(
             flags(declared(None, None)).is_empty(),
             "undeclared is left to the check"
         );
+    }
+
+    #[test]
+    fn seed_001_trigger_points_flag_training_not_refusal() {
+        let flags = |points, accidents| {
+            driving_flags(
+                &driving_rules(true),
+                &Declarations {
+                    driving_licence_held: Some(true),
+                    penalty_points: Some(points),
+                    at_fault_accidents: Some(accidents),
+                    ..Declarations::default()
+                },
+            )
+        };
+        assert!(flags(5, 1).is_empty());
+        assert_eq!(flags(6, 0), vec![FLAG_DRIVING_TRAINING_REQUIRED]);
+        assert_eq!(flags(9, 0), vec![FLAG_DRIVING_TRAINING_REQUIRED]);
+        assert_eq!(flags(0, 2), vec![FLAG_DRIVING_TRAINING_REQUIRED]);
+        assert_eq!(flags(0, 3), vec![FLAG_DRIVING_TRAINING_REQUIRED]);
+        // Beyond the thresholds: the refusal flag alone.
+        assert_eq!(flags(10, 0), vec![FLAG_DRIVING_THRESHOLD_EXCEEDED]);
+        assert_eq!(flags(0, 4), vec![FLAG_DRIVING_THRESHOLD_EXCEEDED]);
+        assert!(!driving_training_required(6, 2, None, None));
+        assert!(driving_training_required(3, 2, Some(3), None));
+        // Not a driving post: no flags at all.
+        assert!(driving_flags(
+            &driving_rules(false),
+            &Declarations {
+                penalty_points: Some(9),
+                ..Declarations::default()
+            }
+        )
+        .is_empty());
     }
 
     #[test]
@@ -1918,6 +1994,36 @@ mod tests {
             ..Declarations::default()
         };
         assert!(driving_flags(&driving_rules(false), &declarations).is_empty());
+    }
+
+    #[test]
+    fn a_politically_restricted_post_flags_an_applicant_who_has_not_accepted() {
+        let criteria = [criterion("c1", Essential, &[Application], 1)];
+        let scores = [score("c1", Application, "ann", 2)];
+        let rules = VacancyRules {
+            politically_restricted: true,
+            ..VacancyRules::default()
+        };
+        let flags = |accepted| {
+            evaluate(
+                &rules,
+                &criteria,
+                &scores,
+                &[],
+                &Declarations {
+                    politically_restricted_accepted: accepted,
+                    ..Declarations::default()
+                },
+                Stage::Final,
+            )
+            .flags
+        };
+        assert_eq!(flags(None), vec![FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED]);
+        assert_eq!(
+            flags(Some(false)),
+            vec![FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED]
+        );
+        assert!(flags(Some(true)).is_empty());
     }
 
     #[test]

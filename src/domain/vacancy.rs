@@ -101,6 +101,10 @@ impl DrivingRequirement {
 /// accidents in two years).
 pub const DEFAULT_MAX_PENALTY_POINTS: i32 = 9;
 pub const DEFAULT_MAX_AT_FAULT_ACCIDENTS: i32 = 3;
+/// Seed 001's trigger points for corrective driver training: 6 penalty points, 2
+/// at-fault accidents in two years (see `evaluation::driving_training_required`).
+pub const DEFAULT_TRAINING_PENALTY_POINTS: i32 = 6;
+pub const DEFAULT_TRAINING_AT_FAULT_ACCIDENTS: i32 = 2;
 pub const DEFAULT_REFERENCES_REQUIRED: i32 = 2;
 
 /// The highest scale point allowed. Real scales run 0–3 to 1–7; the bound keeps every
@@ -117,6 +121,8 @@ pub struct VacancySettings {
     pub scoring_pass_mark: i32,
     pub max_penalty_points: i32,
     pub max_at_fault_accidents: i32,
+    pub training_penalty_points: i32,
+    pub training_at_fault_accidents: i32,
     pub references_required: i32,
     pub hours_per_week: Option<f64>,
     pub shortlisting_methods_count: usize,
@@ -187,6 +193,19 @@ pub fn validate_settings(s: &VacancySettings) -> Vec<FieldError> {
             "must not be negative",
         ));
     }
+    // At 0 every driver, even one with a clean licence, would be sent on training.
+    if s.training_penalty_points < 1 {
+        errors.push(FieldError::new(
+            "training_penalty_points",
+            "must be at least 1",
+        ));
+    }
+    if s.training_at_fault_accidents < 1 {
+        errors.push(FieldError::new(
+            "training_at_fault_accidents",
+            "must be at least 1",
+        ));
+    }
     if s.references_required < 0 {
         errors.push(FieldError::new(
             "references_required",
@@ -237,6 +256,8 @@ mod tests {
             scoring_pass_mark: 2,
             max_penalty_points: DEFAULT_MAX_PENALTY_POINTS,
             max_at_fault_accidents: DEFAULT_MAX_AT_FAULT_ACCIDENTS,
+            training_penalty_points: DEFAULT_TRAINING_PENALTY_POINTS,
+            training_at_fault_accidents: DEFAULT_TRAINING_AT_FAULT_ACCIDENTS,
             references_required: 2,
             hours_per_week: Some(37.0),
             shortlisting_methods_count: 1,

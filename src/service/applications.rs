@@ -137,6 +137,7 @@ pub async fn submit(
             updated_at: now.clone(),
             version: 1,
             anonymised_at: None,
+            politically_restricted_accepted: d.politically_restricted_accepted,
         };
         store::insert(conn, &row)?;
         crate::db::events::emit(crate::db::events::NewEvent::about_application(
@@ -144,6 +145,7 @@ pub async fn submit(
             &row,
             serde_json::json!({"candidate_code": row.candidate_code, "status": row.status}),
         ));
+        super::checks::add_placeholders(conn, &vacancy, &row)?;
         if let Some(eq) = body.equality_monitoring {
             store::insert_equality(
                 conn,
@@ -346,6 +348,8 @@ pub async fn transition(
             appointed,
             positions: vacancy.positions,
             outstanding_checks,
+            political_restriction_unaccepted: vacancy.politically_restricted
+                && before.politically_restricted_accepted != Some(true),
         };
         if let Some(refusal) = move_refusal(&context) {
             return Err(AppError::Conflict(refusal));

@@ -4,14 +4,92 @@
 
 use super::locks;
 use super::rules;
-use crate::api::checks::CheckUpdate;
+use crate::api::checks::{CheckDetails, CheckUpdate};
 use crate::auth::Caller;
+use crate::db::applications::ApplicationRow;
 use crate::db::audit::{self, Actor};
-use crate::db::checks::{self as store, CheckRow};
+use crate::db::checks::{self as store, CheckRow, NO_DUE_DATE, PLACEHOLDER_AUTHOR};
 use crate::db::vacancies::VacancyRow;
-use crate::db::{self, Db, LockMode};
-use crate::domain::checks::{validate_check, CheckFindings, CheckKind, CheckStandards};
+use crate::db::{self, Db, DbConnection, LockMode};
+use crate::domain::checks::{
+    due_on, effective_dbs_level, may_record, validate_check, worklist_membership, CheckFindings,
+    CheckKind, CheckStandards, CheckStatus, WorklistMembership, DEFAULT_DBS_RECHECK_MONTHS,
+};
 use crate::error::AppError;
+
+/// A row for every check `vacancy` requires of a new application, `not_started`:
+/// the worklist then reads required-but-unrecorded checks like any other row, in one
+/// ordered index, instead of deriving them from every vacancy's settings per request.
+/// Vacancy settings that decide the checks are fixed once it opens, and applications
+/// arrive only while it is open, so the rows never go stale.
+pub fn add_placeholders(
+    conn: &mut DbConnection,
+    vacancy: &VacancyRow,
+    application: &ApplicationRow,
+) -> Result<(), AppError> {
+    let rows: Vec<CheckRow> = rules::required_checks_of(vacancy)?
+        .into_iter()
+        .map(|kind| CheckRow {
+            application_id: application.id.clone(),
+            kind: kind.as_str().into(),
+            vacancy_id: vacancy.id.clone(),
+            status: CheckStatus::NotStarted.as_str().into(),
+            reason: None,
+            checked_at: None,
+            details: "{}".into(),
+            updated_by: PLACEHOLDER_AUTHOR.into(),
+            updated_at: application.submitted_at.clone(),
+            org: application.org.clone(),
+            on_worklist: true,
+            due_on: NO_DUE_DATE.into(),
+        })
+        .collect();
+    store::insert_placeholders(conn, &rows)?;
+    Ok(())
+}
+
+/// The org's months between a DBS certificate's issue and its re-check.
+pub fn dbs_recheck_months(conn: &mut DbConnection, org: &str) -> Result<i32, AppError> {
+    Ok(crate::db::privacy::dbs_recheck_months(conn, org)?.unwrap_or(DEFAULT_DBS_RECHECK_MONTHS))
+}
+
+fn findings_of(details: &CheckDetails) -> CheckFindings {
+    CheckFindings {
+        dbs_level_checked: details.level_checked,
+        penalty_points: details.penalty_points,
+        at_fault_accidents: details.at_fault_accidents,
+        references_received: details.received,
+        rtw_expires_on: details.expires_on,
+        dbs_issued_on: details.issued_on,
+        months_covered: details.months_covered,
+    }
+}
+
+/// The org's re-check interval changed: every clear DBS check falls due anew, in the
+/// same transaction as the setting.
+pub fn redate_dbs_rechecks(
+    conn: &mut DbConnection,
+    org: &str,
+    months: i32,
+) -> Result<(), AppError> {
+    for row in store::clear_dbs_checks(conn, org)? {
+        let details: CheckDetails = serde_json::from_str(&row.details).unwrap_or_default();
+        let due = due_on(
+            CheckKind::Dbs,
+            CheckStatus::Clear,
+            &findings_of(&details),
+            months,
+        )
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| NO_DUE_DATE.to_string());
+        // A clear DBS check with an issue date is dated under any interval, so an
+        // appointed person's row stays on the worklist: only the date moves.
+        if due != row.due_on {
+            store::set_due(conn, &row.application_id, &row.kind, &due)?;
+        }
+    }
+    Ok(())
+}
 
 /// What the audit trail keeps of a check: never its details (certificate numbers,
 /// notes about a caution) or the free-text reason, which live only in the check row
@@ -50,26 +128,33 @@ pub async fn record(
         if !caller.is_staff() {
             return Err(AppError::NotFound);
         }
-        if !rules::application_status(&found.application)?.is_live() {
+        let status = rules::application_status(&found.application)?;
+        let has_follow_up = store::for_application(conn, &found.application.id)?
+            .iter()
+            .any(|r| r.kind == kind.as_str() && r.due_date().is_some());
+        if !may_record(status, has_follow_up) {
             return Err(AppError::Conflict(format!(
-                "the application is {}; its checks can no longer change",
-                found.application.status
+                "the application is {}; its {} check can no longer change",
+                found.application.status,
+                kind.as_str()
             )));
         }
         let v = &found.vacancy;
         let requirements = rules::check_requirements(v)?;
         let standards = CheckStandards {
-            dbs_level: requirements.dbs_level,
+            dbs_level: effective_dbs_level(requirements.dbs_level, requirements.bpss),
             max_penalty_points: v.max_penalty_points,
             max_at_fault_accidents: v.max_at_fault_accidents,
             references_required: v.references_required,
+            today: crate::domain::time::uk_date(chrono::Utc::now()),
         };
-        let findings = CheckFindings {
-            dbs_level_checked: update.details.level_checked,
-            penalty_points: update.details.penalty_points,
-            at_fault_accidents: update.details.at_fault_accidents,
-            references_received: update.details.received,
-        };
+        let findings = findings_of(&update.details);
+        let due = due_on(
+            kind,
+            update.status,
+            &findings,
+            dbs_recheck_months(conn, &found.application.org)?,
+        );
         let errors = validate_check(
             kind,
             update.status,
@@ -91,6 +176,18 @@ pub async fn record(
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             updated_by: caller.sub.clone(),
             updated_at: db::now_text(),
+            org: found.application.org.clone(),
+            on_worklist: match worklist_membership(
+                status,
+                found.application.anonymised_at.is_some(),
+            ) {
+                WorklistMembership::All => true,
+                WorklistMembership::DatedOnly => due.is_some(),
+                WorklistMembership::None => false,
+            },
+            due_on: due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| NO_DUE_DATE.to_string()),
         };
         let before = store::put(conn, &row)?;
         crate::db::events::emit(crate::db::events::NewEvent::about_application(
@@ -108,6 +205,7 @@ pub async fn record(
             Some(&AuditedCheck::from(&row)),
         )?;
         let rows = store::for_application(conn, &found.application.id)?;
+        // The lead emits `check.updated` here, in this transaction (events outbox).
         Ok((found.vacancy, found.application.id, rows))
     })
     .await

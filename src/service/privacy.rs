@@ -24,15 +24,46 @@ use crate::domain::vacancy::VacancyStatus;
 use crate::error::AppError;
 
 /// `PUT /settings`.
-pub async fn set_retention_days(
+/// The org's settings, defaults filled in.
+pub fn settings(conn: &mut DbConnection, org: &str) -> Result<OrgSettings, AppError> {
+    let stored = store::settings(conn, org)?;
+    Ok(OrgSettings {
+        retention_days: stored.map_or(DEFAULT_RETENTION_DAYS, |(days, _)| days),
+        dbs_recheck_months: Some(stored.map_or(
+            crate::domain::checks::DEFAULT_DBS_RECHECK_MONTHS,
+            |(_, m)| m,
+        )),
+    })
+}
+
+/// `PUT /settings`: stores them; a new DBS re-check interval re-dates every clear DBS
+/// check of the org in the same transaction, so the worklist never shows dates from
+/// the old interval.
+pub async fn set_settings(
     db: &Db,
     caller: Caller,
     actor: Actor,
-    days: i32,
-) -> Result<(), AppError> {
+    changes: OrgSettings,
+) -> Result<OrgSettings, AppError> {
     db.write(move |conn| {
-        let before = store::retention_days(conn, &caller.org)?;
-        store::set_retention_days(conn, &caller.org, days, &db::now_text())?;
+        let before = settings(conn, &caller.org)?;
+        let after = OrgSettings {
+            retention_days: changes.retention_days,
+            dbs_recheck_months: changes.dbs_recheck_months.or(before.dbs_recheck_months),
+        };
+        let months = after
+            .dbs_recheck_months
+            .unwrap_or(crate::domain::checks::DEFAULT_DBS_RECHECK_MONTHS);
+        store::set_settings(
+            conn,
+            &caller.org,
+            after.retention_days,
+            months,
+            &db::now_text(),
+        )?;
+        if after.dbs_recheck_months != before.dbs_recheck_months {
+            super::checks::redate_dbs_rechecks(conn, &caller.org, months)?;
+        }
         audit::record(
             conn,
             &actor,
@@ -40,11 +71,9 @@ pub async fn set_retention_days(
             "org",
             &caller.org,
             Some(&before),
-            Some(&OrgSettings {
-                retention_days: days,
-            }),
+            Some(&after),
         )?;
-        Ok(())
+        Ok(after)
     })
     .await
 }

@@ -79,6 +79,7 @@ pub fn check_requirements(v: &VacancyRow) -> Result<CheckRequirements, AppError>
         references_required: v.references_required,
         professional_registration: v.professional_registration.is_some(),
         occupational_health: v.occupational_health_required,
+        bpss: v.bpss_required,
     })
 }
 
@@ -102,6 +103,9 @@ pub fn vacancy_rules(v: &VacancyRow) -> Result<VacancyRules, AppError> {
         driving_required: driving_requirement(v)?.needs_licence(),
         max_penalty_points: v.max_penalty_points,
         max_at_fault_accidents: v.max_at_fault_accidents,
+        training_penalty_points: v.training_penalty_points,
+        training_at_fault_accidents: v.training_at_fault_accidents,
+        politically_restricted: v.politically_restricted,
         min_assessors: u32::try_from(v.min_assessors.max(1)).unwrap_or(1),
     })
 }
@@ -165,6 +169,7 @@ pub fn declarations_of(a: &ApplicationRow) -> Declarations {
         at_fault_accidents: a.at_fault_accidents,
         driving_licence_held: a.driving_licence_held,
         right_to_work: a.right_to_work,
+        politically_restricted_accepted: a.politically_restricted_accepted,
     }
 }
 

@@ -196,6 +196,7 @@ pub async fn transition(
         super::vacancy_updated(store::update(conn, &row, before.version)?)?;
         if to.is_final() {
             super::privacy::snapshot_equality(conn, &row)?;
+            crate::db::checks::vacancy_over(conn, &row.id)?;
         }
         crate::db::events::emit(crate::db::events::NewEvent {
             org: row.org.clone(),

@@ -383,6 +383,14 @@ fn table() -> Vec<Row> {
             body: |_| Some(json!({"status": "in_progress"})),
             expect: [OK, OK, NO, NO, NO],
         },
+        // The org-wide worklist is HR's: staff read it, panels and portals do not.
+        Row {
+            method: "GET",
+            path: "/api/v1/checks",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, NO, OK, NO],
+        },
         // Shortlists and dashboards.
         Row {
             method: "GET",
@@ -430,7 +438,7 @@ fn table() -> Vec<Row> {
             method: "PUT",
             path: "/api/v1/settings",
             on: On::Open,
-            body: |_| Some(json!({"retention_days": 183})),
+            body: |_| Some(json!({"retention_days": 183, "dbs_recheck_months": 36})),
             expect: [OK, NO, NO, NO, NO],
         },
         Row {

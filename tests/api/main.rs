@@ -37,3 +37,4 @@ mod steps;
 mod steps_seed004;
 mod vacancies;
 mod webhooks;
+mod worklists_checks;

@@ -143,6 +143,34 @@ async fn carried(app: TestApp) {
     }]})).await.expect(200).body;
     assert_eq!(appeal["decisions"][0]["reinstated"], true);
     assert_eq!(appeal["decisions"][0]["status"], "shortlisted");
+    // Required checks of live applications were given their rows (uk_checks): the
+    // worklist lists right to work for each live one, Bea's too since her appeal.
+    let worklist = app
+        .get(&format!("/api/v1/checks?vacancy_id={vid}"), &r)
+        .await
+        .expect(200)
+        .body;
+    let listed: Vec<(&str, &str, &str)> = worklist["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["application_id"].as_str().unwrap(),
+                i["kind"].as_str().unwrap(),
+                i["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (ADA, "right_to_work", "not_started"),
+            (BEA, "right_to_work", "not_started"),
+            (CAL, "right_to_work", "not_started"),
+            (DEE, "right_to_work", "not_started")
+        ]
+    );
     // The carried offer stands: Cal can be appointed (no checks required here but
     // right to work, which is cleared first).
     app.put(
