@@ -280,6 +280,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scoring_tallies (vacancy_id, assessor, method) {
+        vacancy_id -> Text,
+        assessor -> Text,
+        method -> Text,
+        lines -> Integer,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -305,4 +314,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     conflicts_of_interest,
     step_outcomes,
     step_decision_log,
+    scoring_tallies,
 );
