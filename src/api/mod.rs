@@ -10,6 +10,7 @@ pub mod csv;
 pub mod health;
 pub mod panels;
 pub mod privacy;
+pub mod reports;
 pub mod scores;
 pub mod shortlist;
 pub mod spec_import;

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod criteria;
 pub mod panels;
 pub mod privacy;
+pub mod reports;
 pub mod schema;
 pub mod scores;
 pub mod steps;

@@ -22,6 +22,12 @@ pub const FLAG_NO_DRIVING_LICENCE: &str = "no_driving_licence";
 /// Flag raised when a counted (criterion, method) pair needs the panel chair to moderate.
 pub const FLAG_NEEDS_MODERATION: &str = "needs_moderation";
 
+/// Flags read off what the applicant declared (their driving record): shown to staff,
+/// never to panel members, who do not see declarations.
+pub fn is_declaration_flag(flag: &str) -> bool {
+    flag == FLAG_DRIVING_THRESHOLD_EXCEEDED || flag == FLAG_NO_DRIVING_LICENCE
+}
+
 /// Spread of assessors' scores (in scale points) at which the chair must moderate.
 const MODERATION_SPREAD: i32 = 2;
 
@@ -1918,6 +1924,13 @@ mod tests {
             ..Declarations::default()
         };
         assert!(driving_flags(&driving_rules(false), &declarations).is_empty());
+    }
+
+    #[test]
+    fn only_driving_flags_come_from_declarations() {
+        assert!(is_declaration_flag(FLAG_DRIVING_THRESHOLD_EXCEEDED));
+        assert!(is_declaration_flag(FLAG_NO_DRIVING_LICENCE));
+        assert!(!is_declaration_flag(FLAG_NEEDS_MODERATION));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod checks;
 pub mod criteria;
 pub mod evaluation;
 pub mod panel;
+pub mod pipeline;
 pub mod plan;
 pub mod privacy;
 pub mod scoresheet;

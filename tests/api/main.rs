@@ -35,3 +35,4 @@ mod spec_import;
 mod steps;
 mod steps_seed004;
 mod vacancies;
+mod worklists_apps;
