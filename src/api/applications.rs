@@ -509,8 +509,9 @@ pub struct OrgApplicationParams {
     #[validate(length(min = 1, max = 100))]
     pub step: Option<String>,
     /// Only applications changed at or after this instant (RFC 3339, e.g.
-    /// `2026-12-02T09:00:00Z`). Inclusive: poll with the newest `updated_at` seen and
-    /// drop the ids already held.
+    /// `2026-12-02T09:00:00Z`). Inclusive: poll from the newest `updated_at` seen, less
+    /// a few seconds (a change stamped just before a poll may commit just after it),
+    /// and skip rows it already holds with the same `updated_at`.
     #[validate(length(min = 1, max = 64))]
     pub updated_since: Option<String>,
     /// Page size, 1–200 (default 50).
