@@ -320,6 +320,28 @@ def deep_cursor(server, token, pages):
     return cursor
 
 
+def plain_latency(server, path, token, requests, warmup, check):
+    """Sequential GETs on one keep-alive connection; returns latencies in ms. `check`
+    is called with the first response body (parsed) and raises Failed if wrong."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
+    lat = []
+    for n in range(warmup + requests):
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        resp = conn.getresponse()
+        body = resp.read()
+        elapsed = (time.perf_counter() - t0) * 1000.0
+        if resp.status != 200:
+            raise Failed(f"GET {path}: HTTP {resp.status}: {body[:300]!r}")
+        if n == 0:
+            check(json.loads(body))
+        if n >= warmup:
+            lat.append(elapsed)
+    conn.close()
+    return lat
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
@@ -510,6 +532,39 @@ def main():
                         "ORDER BY c.due_on, c.application_id, c.kind LIMIT 51"))
                     f.write("\n")
 
+        # --- scenario 7: dashboards (pipeline report, org-wide applications) -----------
+        total = sum(sizes)
+
+        def pipeline_ok(body):
+            got = sum(v["total_applications"] for v in body["vacancies"])
+            if got != total:
+                raise Failed(f"pipeline: {got} applications, expected {total}")
+
+        def page_ok(body):
+            if len(body["items"]) != 50:
+                raise Failed(f"applications: {len(body['items'])} items on a first page of 50")
+
+        s7 = {}
+        first = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+        first.request("GET", f"/api/v1/applications?limit=50&vacancy_id={main_v['id']}",
+                      headers={"Authorization": "Bearer " + recruiter})
+        middle = json.loads(first.getresponse().read())["next_cursor"]
+        first.close()
+        for name, path, check in (
+            ("pipeline", "/api/v1/reports/pipeline", pipeline_ok),
+            ("applications", "/api/v1/applications?limit=50", page_ok),
+            ("applications_cursor",
+             f"/api/v1/applications?limit=50&vacancy_id={main_v['id']}&status=submitted&cursor={middle}",
+             page_ok),
+            ("applications_step", f"/api/v1/applications?limit=50&step=shortlisting", page_ok),
+        ):
+            log(f"scenario 7: GET {path}, {lat_requests} sequential requests")
+            lat6 = plain_latency(server, path, recruiter, lat_requests, warmup=3, check=check)
+            s7[name] = {"path": path, "requests": len(lat6), "p50_ms": statistics.median(lat6),
+                        "p99_ms": pct(lat6, 99)}
+            log(f"  p50 {s7[name]['p50_ms']:.1f} ms, p99 {s7[name]['p99_ms']:.1f} ms")
+        results["s7"] = s7
+
         # --- optional profile -----------------------------------------------------------
         if args.profile:
             profile(server, shortlist_path(main_v), recruiter, args.n, workdir, results)
@@ -669,6 +724,14 @@ def render(r):
                      f"incl. filters and a deep cursor, {s6['requests']} seq. requests) "
                      f"| p50 {s6['p50_ms']:.1f} ms, p99 {s6['p99_ms']:.1f} ms | | | p99 ≤ 50 ms "
                      f"| {verdict(s6['p99_ms'] <= 50)} |")
+    for name, label in (("pipeline", "GET /reports/pipeline (every vacancy)"),
+                        ("applications", "GET /applications?limit=50 (org-wide, first page)"),
+                        ("applications_cursor", "GET /applications, one vacancy + status, a later page"),
+                        ("applications_step", "GET /applications?step=shortlisting")):
+        x = r.get("s7", {}).get(name)
+        if x:
+            lines.append(f"| 7 | {label}, {x['requests']} seq. requests | p50 {x['p50_ms']:.1f} ms, "
+                         f"p99 {x['p99_ms']:.1f} ms | | | p99 ≤ 50 ms | {verdict(x['p99_ms'] <= 50)} |")
     lines.append(f"| 5 | Peak RSS (VmHWM) after scenario 1 | {s5['peak_rss_mb']:.1f} MiB "
                  f"| idle RSS {s5['idle_rss_mb']:.1f} MiB | {s5['ratio_peak_idle']:.1f} × idle "
                  f"| ≤ 200 MB | {verdict(s5['peak_rss_mb'] * 1.048576 <= 200)} |")

@@ -151,6 +151,16 @@ SCORE_SQL = (
 )
 
 
+def tally_sql(vid):
+    """The scoring tallies the app keeps as it writes scores (the pipeline report reads
+    them), for scores generated behind its back."""
+    return (
+        "INSERT INTO scoring_tallies (vacancy_id, assessor, method, lines) "
+        f"SELECT vacancy_id, assessor, method, COUNT(*) FROM scores WHERE vacancy_id = '{vid}' "
+        "GROUP BY vacancy_id, assessor, method;"
+    )
+
+
 def postgres_sql(k, vid, n):
     """SQL that loads vacancy k's rows; run with psql -v ON_ERROR_STOP=1."""
     code = "'C-' || CASE WHEN i < 10000 THEN lpad(i::text, 4, '0') ELSE i::text END"
@@ -191,6 +201,8 @@ CROSS JOIN (VALUES ('right_to_work', 1), ('dbs', 2), ('references', 3)) AS kk(ki
 
 INSERT INTO vacancy_counters (vacancy_id, last_candidate_number) VALUES ('{vid}', {n})
 ON CONFLICT (vacancy_id) DO UPDATE SET last_candidate_number = EXCLUDED.last_candidate_number;
+
+{tally_sql(vid)}
 COMMIT;
 """
 
@@ -233,5 +245,6 @@ def load_sqlite(path, k, vid, n, criteria):
             "INSERT INTO vacancy_counters (vacancy_id, last_candidate_number) VALUES (?, ?) "
             "ON CONFLICT (vacancy_id) DO UPDATE SET last_candidate_number = excluded.last_candidate_number",
             (vid, n))
+        conn.execute(tally_sql(vid))
     conn.execute("ANALYZE")
     conn.close()

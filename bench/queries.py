@@ -113,6 +113,7 @@ SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
 SELECT * FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);
 DELETE FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);
 {inserts}
+INSERT INTO scoring_tallies (vacancy_id, assessor, method, lines) VALUES ('{vid}', '{PGBENCH_ASSESSOR}', 'application', {len(criterion_ids)}) ON CONFLICT (vacancy_id, assessor, method) DO UPDATE SET lines = scoring_tallies.lines + {len(criterion_ids)};
 INSERT INTO audit_chain_heads (org, seq, last_hash) VALUES ('{ORG}', 0, '{'0' * 64}') ON CONFLICT DO NOTHING;
 UPDATE audit_chain_heads SET seq = seq + 1 WHERE org = '{ORG}' RETURNING seq, last_hash \\gset
 INSERT INTO audit_events (id, org, actor, action, entity_type, entity_id, before_state, after_state, request_id, occurred_at, seq, prev_hash, hash) VALUES (gen_random_uuid()::text, '{ORG}', '{PGBENCH_ASSESSOR}', 'scoresheet.submitted', 'application', {app}, '[]', '{filler}', gen_random_uuid()::text, {now}, :seq, :last_hash, md5(random()::text) || md5(random()::text));

@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "steps", description = "Assessment plans, step decisions, reopening, conflicts of interest and candidate outcomes"),
         (name = "checks", description = "Pre-employment checks"),
         (name = "privacy", description = "Retention, erasure and the equality report"),
+        (name = "reports", description = "Org-wide reports for HR dashboards"),
         (name = "audit", description = "The record of every change"),
         (name = "events", description = "The change feed portals and dashboards catch up from"),
         (name = "webhooks", description = "Signed deliveries of events (Standard Webhooks)"),

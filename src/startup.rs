@@ -13,8 +13,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{
-    applications, audit, checks, criteria, events, health, panels, privacy, scores, shortlist,
-    spec_import, steps, vacancies, webhooks,
+    applications, audit, checks, criteria, events, health, panels, privacy, reports, scores,
+    shortlist, spec_import, steps, vacancies, webhooks,
 };
 use crate::auth::JwtKeys;
 use crate::db::Db;
@@ -67,6 +67,7 @@ where
                 .service(spec_import::import_criteria)
                 .service(panels::get_panel)
                 .service(panels::set_panel)
+                .service(applications::list_org_applications)
                 .service(applications::list_applications)
                 .service(applications::submit_application)
                 .service(applications::get_application)
@@ -94,6 +95,7 @@ where
                 .service(privacy::retention)
                 .service(privacy::erase_personal_data)
                 .service(privacy::equality_report)
+                .service(reports::pipeline)
                 .service(audit::verify_audit_chain)
                 .service(audit::list_audit_events)
                 .service(events::list_events)

@@ -79,6 +79,14 @@ pub fn hide_identity(caller: &Caller, vacancy: &VacancyRow, application: &Applic
         && identity_hidden_at(&application.status)
 }
 
+/// Declarations (guaranteed interview, driving record, right to work, registration)
+/// are for staff and the portal that submitted them: never for panel members, whether
+/// or not the vacancy is anonymised.
+pub fn hide_declarations(caller: &Caller, application: &ApplicationRow) -> bool {
+    let submitter = caller.has(Role::Portal) && application.submitted_by == caller.sub;
+    !caller.is_staff() && !submitter
+}
+
 /// Names stay hidden from the panel until a shortlisting decision reveals them: while
 /// the application is `submitted`, and also once it is `withdrawn` (withdrawing before
 /// the decision must not unmask the applicant; one withdrawn after it was already

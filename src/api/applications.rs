@@ -1,5 +1,7 @@
 //! Applications: portals submit them, recruiters move them through their lifecycle.
 
+use std::collections::HashMap;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -12,11 +14,11 @@ use super::{
     PageParams,
 };
 use crate::auth::{Caller, Role};
-use crate::db::applications::{self as store, ApplicationRow, ListFilter};
+use crate::db::applications::{self as store, ApplicationRow, ListFilter, OrgListFilter};
 use crate::db::Db;
 use crate::domain::application::{validate_declarations, ApplicationStatus};
 use crate::error::{AppError, Problem};
-use crate::service::steps::StepProgress;
+use crate::service::steps::{Progress, StepDecisionRecord, StepProgress};
 
 /// Who may submit applications.
 pub const SUBMITTERS: &[Role] = &[Role::Admin, Role::Recruiter, Role::Portal];
@@ -104,7 +106,9 @@ pub struct Application {
     pub candidate_code: String,
     /// `null` for panel members while the vacancy's shortlisting is anonymised.
     pub candidate: Option<Candidate>,
-    /// `null` wherever `candidate` is.
+    /// `null` wherever `candidate` is, and always for panel members: what an applicant
+    /// declared (the guaranteed interview scheme, driving record, right to work) is for
+    /// HR and the portal that submitted it, not for the people scoring them.
     pub declarations: Option<Declarations>,
     pub status: ApplicationStatus,
     /// The step of the vacancy's assessment plan the application is at.
@@ -113,6 +117,11 @@ pub struct Application {
     /// Each step's outcome and candidate-facing feedback, in plan order.
     #[serde(default)]
     pub steps: Option<Vec<StepProgress>>,
+    /// Staff only (admin, recruiter, viewer): each recorded step decision with its
+    /// reason code, reason and override reason, in plan order (the shortlisting
+    /// decision is the first step's); `null` for panel members and portals.
+    #[serde(default)]
+    pub decisions: Option<Vec<StepDecisionRecord>>,
     #[schema(value_type = String, format = DateTime)]
     pub submitted_at: String,
     #[schema(value_type = String, format = DateTime)]
@@ -121,6 +130,29 @@ pub struct Application {
 }
 
 impl Application {
+    /// The application as `caller` may see it: identity per anonymised shortlisting,
+    /// declarations only for staff and the submitting portal, decisions only for staff.
+    pub fn for_caller(
+        row: &ApplicationRow,
+        caller: &Caller,
+        vacancy: &crate::db::vacancies::VacancyRow,
+        progress: Option<Progress>,
+    ) -> Result<Application, AppError> {
+        let mut application =
+            Application::from_row(row, access::hide_identity(caller, vacancy, row))?;
+        if access::hide_declarations(caller, row) {
+            application.declarations = None;
+        }
+        if let Some(p) = progress {
+            application.current_step = Some(p.current_step);
+            application.steps = Some(p.steps);
+            if caller.is_staff() {
+                application.decisions = Some(p.decisions);
+            }
+        }
+        Ok(application)
+    }
+
     pub fn with_progress(mut self, progress: Option<(String, Vec<StepProgress>)>) -> Application {
         if let Some((current, steps)) = progress {
             self.current_step = Some(current);
@@ -153,6 +185,7 @@ impl Application {
             status: crate::service::rules::application_status(row)?,
             current_step: None,
             steps: None,
+            decisions: None,
             submitted_at: row.submitted_at.clone(),
             updated_at: row.updated_at.clone(),
             version: row.version,
@@ -342,7 +375,11 @@ pub async fn list_applications(
                     limit: limit + 1,
                 },
             )?;
-            let progress = crate::service::steps::progress_of_rows(conn, &visible.vacancy, &rows)?;
+            let progress = crate::service::steps::progress_and_decisions_of_rows(
+                conn,
+                &visible.vacancy,
+                &rows,
+            )?;
             Ok((rows, visible.vacancy, progress))
         })
         .await?;
@@ -350,12 +387,7 @@ pub async fn list_applications(
     let (rows, next_cursor) = one_page(rows, limit, |r| encode_cursor(&[&r.submitted_at, &r.id]));
     let items = rows
         .iter()
-        .map(|r| {
-            Ok(
-                Application::from_row(r, access::hide_identity(&caller, &vacancy, r))?
-                    .with_progress(progress.remove(&r.id)),
-            )
-        })
+        .map(|r| Application::for_caller(r, &caller, &vacancy, progress.remove(&r.id)))
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(page_response(&req, items, next_cursor))
 }
@@ -381,7 +413,7 @@ pub async fn get_application(
     let (visible, mut progress) = db
         .read(move |conn| {
             let visible = access::application(conn, &c, &id)?;
-            let progress = crate::service::steps::progress_of_rows(
+            let progress = crate::service::steps::progress_and_decisions_of_rows(
                 conn,
                 &visible.vacancy,
                 std::slice::from_ref(&visible.application),
@@ -389,8 +421,12 @@ pub async fn get_application(
             Ok((visible, progress))
         })
         .await?;
-    let application = Application::from_row(&visible.application, visible.hide_identity(&caller))?
-        .with_progress(progress.remove(&visible.application.id));
+    let application = Application::for_caller(
+        &visible.application,
+        &caller,
+        &visible.vacancy,
+        progress.remove(&visible.application.id),
+    )?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, super::etag(application.version)))
         .json(application))
@@ -460,4 +496,201 @@ pub async fn transition_application(
         .await?;
     Ok(HttpResponse::Ok()
         .json(Application::from_row(&row, false)?.with_progress(progress.remove(&row.id))))
+}
+
+pub const MAX_ORG_PAGE_SIZE: i64 = 200;
+/// Rows examined per query while filtering by `step` (the current step is derived from
+/// outcomes, not stored), and at most this many per request before a short page.
+const STEP_SCAN_BATCH: i64 = 500;
+const STEP_SCAN_MAX: usize = 5_000;
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct OrgApplicationParams {
+    pub status: Option<ApplicationStatus>,
+    /// Only this vacancy's applications.
+    #[validate(length(min = 1, max = 100))]
+    pub vacancy_id: Option<String>,
+    /// Only applications whose current step (`current_step`) has this key.
+    #[validate(length(min = 1, max = 100))]
+    pub step: Option<String>,
+    /// Only applications changed at or after this instant (RFC 3339, e.g.
+    /// `2026-12-02T09:00:00Z`). Inclusive: poll from the newest `updated_at` seen, less
+    /// a few seconds (a change stamped just before a poll may commit just after it),
+    /// and skip rows it already holds with the same `updated_at`.
+    #[validate(length(min = 1, max = 64))]
+    pub updated_since: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<i64>,
+    /// Opaque position returned as `next_cursor` (and in the `Link` header).
+    #[validate(length(max = 512))]
+    pub cursor: Option<String>,
+}
+
+/// An RFC 3339 instant as stored (UTC, microseconds), so that text order is time order.
+/// A `+hh:mm` offset whose `+` arrived as a space (an unencoded query) is read as meant.
+fn stored_instant(field: &str, text: &str) -> Result<String, AppError> {
+    let invalid = || {
+        AppError::validation(
+            field,
+            "must be an RFC 3339 date-time, e.g. 2026-12-02T09:00:00Z",
+        )
+    };
+    let mended: String = match text.char_indices().nth(19) {
+        Some((i, _)) if text.is_char_boundary(i) => {
+            format!("{}{}", &text[..i], text[i..].replace(' ', "+"))
+        }
+        _ => text.to_string(),
+    };
+    let parsed = chrono::DateTime::parse_from_rfc3339(&mended).map_err(|_| invalid())?;
+    Ok(crate::db::format_time(parsed.with_timezone(&chrono::Utc)))
+}
+
+#[utoipa::path(
+    tag = "applications",
+    params(OrgApplicationParams),
+    responses(
+        (status = 200, description = "The org's applications (a portal: those it submitted), oldest change first by `(updated_at, id)`; `Link` to the next page. Every change of status, step outcome, current step or personal data moves `updated_at`. With `step`, a page may hold fewer than `limit` items while `next_cursor` is set", body = Page<Application>),
+        (status = 400, description = "Malformed query (e.g. an unknown status)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Panel members list applications per vacancy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit, cursor or updated_since, or a step not in the vacancy's plan", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/applications")]
+pub async fn list_org_applications(
+    caller: Caller,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    query: web::Query<OrgApplicationParams>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Portal])?;
+    let params = query.into_inner();
+    validate(&params)?;
+    let limit = params
+        .limit
+        .unwrap_or(super::DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_ORG_PAGE_SIZE);
+    let mut after = match &params.cursor {
+        Some(c) => {
+            let mut parts = decode_cursor(c, 2)?;
+            let id = parts.pop().unwrap_or_default();
+            let at = parts.pop().unwrap_or_default();
+            Some((stored_instant("cursor", &at)?, id))
+        }
+        None => None,
+    };
+    let updated_since = params
+        .updated_since
+        .as_deref()
+        .map(|t| stored_instant("updated_since", t))
+        .transpose()?;
+    let status = params.status.map(|s| s.as_str().to_string());
+    // A caller who is only a portal sees what it submitted.
+    let submitted_by = (!caller.is_staff()).then(|| caller.sub.clone());
+    let step = params.step.clone();
+    let vacancy_filter = params.vacancy_id.clone();
+    let c = caller.clone();
+    let (page, vacancies, mut progress, next_cursor) = db
+        .read(move |conn| {
+            if let Some(id) = &vacancy_filter {
+                let vacancy = crate::db::vacancies::find(conn, &c.org, id)?;
+                if let Some(key) = &step {
+                    let plan = crate::service::plan::load(conn, &vacancy)?;
+                    if plan.index_of(key).is_none() {
+                        return Err(AppError::validation(
+                            "step",
+                            format!(
+                                "is not a step of this vacancy's assessment plan; its steps are {}",
+                                plan.steps
+                                    .iter()
+                                    .map(|s| s.key.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            let batch = if step.is_some() {
+                STEP_SCAN_BATCH
+            } else {
+                limit + 1
+            };
+            let mut vacancies: HashMap<String, crate::db::vacancies::VacancyRow> = HashMap::new();
+            let mut kept: Vec<ApplicationRow> = Vec::new();
+            let mut progress: HashMap<String, Progress> = HashMap::new();
+            let mut scanned = 0usize;
+            let mut last_scanned: Option<(String, String)> = None;
+            let exhausted = loop {
+                let rows = store::list_for_org(
+                    conn,
+                    OrgListFilter {
+                        org: &c.org,
+                        status: status.clone(),
+                        vacancy_id: vacancy_filter.clone(),
+                        updated_since: updated_since.clone(),
+                        submitted_by: submitted_by.clone(),
+                        after: after.clone(),
+                        limit: batch,
+                    },
+                )?;
+                let fetched = rows.len() as i64;
+                scanned += rows.len();
+                let missing: Vec<String> = rows
+                    .iter()
+                    .map(|r| r.vacancy_id.clone())
+                    .filter(|id| !vacancies.contains_key(id))
+                    .collect::<std::collections::HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                for v in crate::db::vacancies::find_many(conn, &c.org, &missing)? {
+                    vacancies.insert(v.id.clone(), v);
+                }
+                let mut found = crate::service::steps::progress_across(conn, &vacancies, &rows)?;
+                for r in rows {
+                    last_scanned = Some((r.updated_at.clone(), r.id.clone()));
+                    let p = found.remove(&r.id);
+                    let wanted = match (&step, &p) {
+                        (None, _) => true,
+                        (Some(key), Some(p)) => &p.current_step == key,
+                        (Some(_), None) => false,
+                    };
+                    if wanted && (kept.len() as i64) <= limit {
+                        if let Some(p) = p {
+                            progress.insert(r.id.clone(), p);
+                        }
+                        kept.push(r);
+                    }
+                }
+                if (kept.len() as i64) > limit || fetched < batch {
+                    break fetched < batch && (kept.len() as i64) <= limit;
+                }
+                if scanned >= STEP_SCAN_MAX {
+                    break false;
+                }
+                after = last_scanned.clone();
+            };
+            let next_cursor = if (kept.len() as i64) > limit {
+                kept.truncate(limit as usize);
+                kept.last().map(|r| encode_cursor(&[&r.updated_at, &r.id]))
+            } else if exhausted {
+                None
+            } else {
+                // The scan stopped early: carry on from the last row examined.
+                last_scanned.map(|(at, id)| encode_cursor(&[&at, &id]))
+            };
+            Ok((kept, vacancies, progress, next_cursor))
+        })
+        .await?;
+    let items = page
+        .iter()
+        .map(|r| {
+            let vacancy = vacancies.get(&r.vacancy_id).ok_or(AppError::NotFound)?;
+            Application::for_caller(r, &caller, vacancy, progress.remove(&r.id))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(page_response(&req, items, next_cursor))
 }

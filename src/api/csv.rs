@@ -45,6 +45,35 @@ fn is_plain_number(text: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+/// The request asks for CSV (`Accept: text/csv`, alone or in a list).
+pub fn wants_csv(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")))
+}
+
+/// A CSV download: `text/csv` with a file name made safe for the header.
+pub fn attachment(filename: &str, body: String) -> actix_web::HttpResponse {
+    let safe: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{safe}\""),
+        ))
+        .body(body)
+}
+
 /// Rows joined with CRLF, as RFC 4180 asks.
 pub fn document(rows: &[Vec<String>]) -> String {
     let mut out = String::new();

@@ -11,6 +11,7 @@ pub mod events;
 pub mod health;
 pub mod panels;
 pub mod privacy;
+pub mod reports;
 pub mod scores;
 pub mod shortlist;
 pub mod spec_import;

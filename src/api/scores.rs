@@ -270,6 +270,7 @@ pub async fn get_evaluation(
     query: web::Query<StageParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel])?;
+    let caller_is_staff = caller.is_staff();
     let id = path.into_inner();
     let scored = db
         .read(move |conn| scoring::load_scored(conn, &caller, &id))
@@ -281,7 +282,7 @@ pub async fn get_evaluation(
     let visible = &scored.visible;
     let (pending_checks, failed_checks) = rules::check_state(&visible.vacancy, &scored.checks)?;
     let counted = scored.plan.cumulative_methods(k);
-    let evaluation = evaluate(
+    let mut evaluation = evaluate(
         &rules::vacancy_rules(&visible.vacancy)?,
         &rules::criterion_inputs(&scored.criteria)?,
         &rules::score_inputs(&scored.counting())?,
@@ -289,6 +290,12 @@ pub async fn get_evaluation(
         &rules::declarations_of(&visible.application),
         &counted,
     );
+    if !caller_is_staff {
+        // Panel members do not see what the applicant declared, nor flags read off it.
+        evaluation
+            .flags
+            .retain(|f| !crate::domain::evaluation::is_declaration_flag(f));
+    }
     Ok(HttpResponse::Ok().json(ApplicationEvaluation {
         application_id: visible.application.id.clone(),
         candidate_code: visible.application.candidate_code.clone(),

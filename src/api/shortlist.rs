@@ -17,7 +17,7 @@ use crate::db::applications::ApplicationRow;
 use crate::db::{panels, Db, DbConnection};
 use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
-use crate::domain::evaluation::{rank, PairStatus, Recommendation, Scale};
+use crate::domain::evaluation::{is_declaration_flag, rank, PairStatus, Recommendation, Scale};
 use crate::domain::plan::{reached, within_cut_off, CutOffRow, Outcome, ScoreStanding, StepKind};
 use crate::domain::shortlist::{proposed, Decision, Ranked};
 use crate::domain::vacancy::VacancyStatus;
@@ -255,7 +255,12 @@ fn build_shortlist(
                 needs_moderation: e.needs_moderation,
                 pending_checks,
                 failed_checks,
-                flags: e.flags.clone(),
+                flags: e
+                    .flags
+                    .iter()
+                    .filter(|f| caller.is_staff() || !is_declaration_flag(f))
+                    .cloned()
+                    .collect(),
                 step_outcome: outcomes[i][k],
                 within_cut_off: cut.as_ref().map(|c| c[&i]),
                 criterion_scores: board
@@ -382,12 +387,7 @@ fn shortlist_csv(board: &Board, shortlist: &Shortlist) -> String {
     super::csv::document(&rows)
 }
 
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")))
-}
+use super::csv::wants_csv;
 
 #[utoipa::path(
     tag = "shortlists",
@@ -513,7 +513,7 @@ pub struct MatrixParams {
     params(("vacancy_id" = String, Path, description = "Vacancy id"), MatrixParams),
     responses(
         (status = 422, description = "`stage` is not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
-        (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status", body = ScoreMatrix),
+        (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status. `Accept: text/csv` gives one row per application (`application_id, candidate_code, candidate_name, status`) and one column per criterion × method holding the aggregate (the agreed score, else the assessors' mean), with the same visibility", content((ScoreMatrix = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Portals do not see scores", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
@@ -522,6 +522,7 @@ pub struct MatrixParams {
 #[get("/vacancies/{vacancy_id}/score-matrix")]
 pub async fn get_score_matrix(
     caller: Caller,
+    req: HttpRequest,
     db: web::Data<Db>,
     path: web::Path<String>,
     query: web::Query<MatrixParams>,
@@ -638,7 +639,7 @@ pub async fn get_score_matrix(
             position: c.position,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ScoreMatrix {
+    let matrix = ScoreMatrix {
         vacancy_id: board.vacancy.id.clone(),
         scale: Scale {
             min: board.vacancy.scoring_min,
@@ -648,7 +649,70 @@ pub async fn get_score_matrix(
         criteria,
         assessors,
         rows,
-    }))
+    };
+    if wants_csv(&req) {
+        let filename = format!(
+            "score-matrix-{}-{}.csv",
+            board.vacancy.reference, board.plan.steps[k].key
+        );
+        return Ok(super::csv::attachment(&filename, matrix_csv(&matrix)));
+    }
+    Ok(HttpResponse::Ok().json(matrix))
+}
+
+/// The matrix as CSV: one row per application, one column per criterion × method (in
+/// criterion position order, then the criterion's methods) holding the aggregate.
+fn matrix_csv(matrix: &ScoreMatrix) -> String {
+    let columns: Vec<(&str, Method)> = matrix
+        .criteria
+        .iter()
+        .flat_map(|c| c.methods.iter().map(move |m| (c.id.as_str(), *m)))
+        .collect();
+    let mut header: Vec<String> = [
+        "application_id",
+        "candidate_code",
+        "candidate_name",
+        "status",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (n, c) in matrix.criteria.iter().enumerate() {
+        let short: String = c.description.chars().take(60).collect();
+        for m in &c.methods {
+            header.push(format!(
+                "C{} {} ({}) {}: {short}",
+                n + 1,
+                c.category,
+                c.requirement.as_str(),
+                m.as_str()
+            ));
+        }
+    }
+    let mut rows = vec![header];
+    for r in &matrix.rows {
+        let by_pair: HashMap<(&str, Method), Option<f64>> = r
+            .cells
+            .iter()
+            .map(|cell| ((cell.criterion_id.as_str(), cell.method), cell.aggregate))
+            .collect();
+        let mut row = vec![
+            r.application_id.clone(),
+            r.candidate_code.clone(),
+            r.candidate_name.clone().unwrap_or_default(),
+            r.status.as_str().to_string(),
+        ];
+        row.extend(columns.iter().map(|key| {
+            by_pair
+                .get(key)
+                .copied()
+                .flatten()
+                .map(number)
+                .unwrap_or_default()
+        }));
+        rows.push(row);
+    }
+    super::csv::document(&rows)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]

@@ -268,3 +268,60 @@ pub fn count_with_status(
         .count()
         .get_result(conn)
 }
+
+/// Marks the application changed now without a new version: for writes that change
+/// what its representation shows (a step outcome, a reopened step) but not its own
+/// columns, so `updated_since` still finds it.
+pub fn touch(conn: &mut DbConnection, id: &str, now: &str) -> QueryResult<()> {
+    use super::schema::applications::dsl;
+    diesel::update(dsl::applications.filter(dsl::id.eq(id)))
+        .set(dsl::updated_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub struct OrgListFilter<'a> {
+    pub org: &'a str,
+    pub status: Option<String>,
+    pub vacancy_id: Option<String>,
+    /// Inclusive: `updated_at >= updated_since` (RFC 3339 as stored).
+    pub updated_since: Option<String>,
+    pub submitted_by: Option<String>,
+    /// `(updated_at, id)` of the last row already returned.
+    pub after: Option<(String, String)>,
+    pub limit: i64,
+}
+
+/// The org's applications, oldest change first, keyset-paginated on `(updated_at, id)`.
+pub fn list_for_org(
+    conn: &mut DbConnection,
+    f: OrgListFilter<'_>,
+) -> QueryResult<Vec<ApplicationRow>> {
+    use super::schema::applications::dsl;
+    let mut q = dsl::applications
+        .filter(dsl::org.eq(f.org))
+        .select(ApplicationRow::as_select())
+        .into_boxed();
+    if let Some(status) = f.status {
+        q = q.filter(dsl::status.eq(status));
+    }
+    if let Some(vacancy_id) = f.vacancy_id {
+        q = q.filter(dsl::vacancy_id.eq(vacancy_id));
+    }
+    if let Some(since) = f.updated_since {
+        q = q.filter(dsl::updated_at.ge(since));
+    }
+    if let Some(by) = f.submitted_by {
+        q = q.filter(dsl::submitted_by.eq(by));
+    }
+    if let Some((at, id)) = f.after {
+        q = q.filter(
+            dsl::updated_at
+                .gt(at.clone())
+                .or(dsl::updated_at.eq(at).and(dsl::id.gt(id))),
+        );
+    }
+    q.order((dsl::updated_at.asc(), dsl::id.asc()))
+        .limit(f.limit)
+        .load(conn)
+}

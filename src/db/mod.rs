@@ -8,6 +8,7 @@ pub mod criteria;
 pub mod events;
 pub mod panels;
 pub mod privacy;
+pub mod reports;
 pub mod schema;
 pub mod scores;
 pub mod steps;

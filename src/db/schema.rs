@@ -359,6 +359,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scoring_tallies (vacancy_id, assessor, method) {
+        vacancy_id -> Text,
+        assessor -> Text,
+        method -> Text,
+        lines -> Integer,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -391,4 +400,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     webhook_attempts,
+    scoring_tallies,
 );

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{agreed_scores, scores};
+use super::schema::{agreed_scores, scores, scoring_tallies};
 use super::DbConnection;
 
 /// Rows per INSERT statement: 100 rows × 8 columns stays far below SQLite's limit on
@@ -88,6 +88,15 @@ pub fn replace_assessor_scores(
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(scores::table)
             .values(chunk)
             .execute(c))?;
+    }
+    if let Some(first) = rows.first() {
+        add_to_tally(
+            conn,
+            &first.vacancy_id,
+            assessor,
+            method,
+            rows.len() as i32 - before.len() as i32,
+        )?;
     }
     Ok(before)
 }
@@ -266,5 +275,46 @@ pub fn pair_aggregates_for_vacancy(
             min(dsl::score),
             max(dsl::score),
         ))
+        .load(conn)
+}
+
+/// Moves the assessor's line count for the vacancy and method by `delta` (an upsert).
+fn add_to_tally(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    assessor: &str,
+    method: &str,
+    delta: i32,
+) -> QueryResult<()> {
+    use super::schema::scoring_tallies::dsl;
+    if delta == 0 {
+        return Ok(());
+    }
+    crate::on_backend!(&mut *conn, |c| diesel::insert_into(scoring_tallies::table)
+        .values((
+            dsl::vacancy_id.eq(vacancy_id),
+            dsl::assessor.eq(assessor),
+            dsl::method.eq(method),
+            dsl::lines.eq(delta),
+        ))
+        .on_conflict((dsl::vacancy_id, dsl::assessor, dsl::method))
+        .do_update()
+        .set(dsl::lines.eq(dsl::lines + delta))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Score lines recorded per (vacancy, assessor, method) for these vacancies.
+pub fn tallies_for_vacancies(
+    conn: &mut DbConnection,
+    vacancy_ids: &[String],
+) -> QueryResult<Vec<(String, String, String, i32)>> {
+    use super::schema::scoring_tallies::dsl;
+    if vacancy_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    dsl::scoring_tallies
+        .filter(dsl::vacancy_id.eq_any(vacancy_ids))
+        .select((dsl::vacancy_id, dsl::assessor, dsl::method, dsl::lines))
         .load(conn)
 }

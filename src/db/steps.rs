@@ -272,3 +272,34 @@ pub fn erase_free_text(conn: &mut DbConnection, application_id: &str) -> QueryRe
     .execute(conn)?;
     Ok(())
 }
+
+/// The outcomes of the given applications, in one query.
+pub fn outcomes_for_applications(
+    conn: &mut DbConnection,
+    application_ids: &[String],
+) -> QueryResult<Vec<OutcomeRow>> {
+    use step_outcomes::dsl;
+    if application_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    dsl::step_outcomes
+        .filter(dsl::application_id.eq_any(application_ids))
+        .select(OutcomeRow::as_select())
+        .load(conn)
+}
+
+/// The stored plans of several vacancies, in one query (each in position order).
+pub fn plans_for_vacancies(
+    conn: &mut DbConnection,
+    vacancy_ids: &[String],
+) -> QueryResult<Vec<StepRow>> {
+    use assessment_steps::dsl;
+    if vacancy_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    dsl::assessment_steps
+        .filter(dsl::vacancy_id.eq_any(vacancy_ids))
+        .select(StepRow::as_select())
+        .order((dsl::vacancy_id.asc(), dsl::position.asc()))
+        .load(conn)
+}

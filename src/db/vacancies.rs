@@ -179,3 +179,35 @@ pub fn touch(conn: &mut DbConnection, org: &str, id: &str, now: &str) -> QueryRe
     .execute(conn)?;
     Ok(())
 }
+
+/// The vacancies of `org` among `ids`, in one query.
+pub fn find_many(
+    conn: &mut DbConnection,
+    org: &str,
+    ids: &[String],
+) -> QueryResult<Vec<VacancyRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    dsl::vacancies
+        .filter(dsl::org.eq(org))
+        .filter(dsl::id.eq_any(ids))
+        .select(VacancyRow::as_select())
+        .load(conn)
+}
+
+/// Every vacancy of `org` (optionally in one status), oldest first.
+pub fn all_for_org(
+    conn: &mut DbConnection,
+    org: &str,
+    status: Option<&str>,
+) -> QueryResult<Vec<VacancyRow>> {
+    let mut q = dsl::vacancies
+        .filter(dsl::org.eq(org))
+        .select(VacancyRow::as_select())
+        .into_boxed();
+    if let Some(status) = status {
+        q = q.filter(dsl::status.eq(status.to_string()));
+    }
+    q.order((dsl::created_at.asc(), dsl::id.asc())).load(conn)
+}

@@ -29,6 +29,19 @@ pub const FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED: &str = "political_restriction
 /// Flag raised when a counted (criterion, method) pair needs the panel chair to moderate.
 pub const FLAG_NEEDS_MODERATION: &str = "needs_moderation";
 
+/// Flags read off what the applicant declared (their driving record, their acceptance
+/// of a political restriction): shown to staff,
+/// never to panel members, who do not see declarations.
+pub fn is_declaration_flag(flag: &str) -> bool {
+    [
+        FLAG_DRIVING_THRESHOLD_EXCEEDED,
+        FLAG_NO_DRIVING_LICENCE,
+        FLAG_DRIVING_TRAINING_REQUIRED,
+        FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED,
+    ]
+    .contains(&flag)
+}
+
 /// Spread of assessors' scores (in scale points) at which the chair must moderate.
 const MODERATION_SPREAD: i32 = 2;
 
@@ -2024,6 +2037,15 @@ mod tests {
             vec![FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED]
         );
         assert!(flags(Some(true)).is_empty());
+    }
+
+    #[test]
+    fn only_driving_and_political_flags_come_from_declarations() {
+        assert!(is_declaration_flag(FLAG_DRIVING_THRESHOLD_EXCEEDED));
+        assert!(is_declaration_flag(FLAG_NO_DRIVING_LICENCE));
+        assert!(is_declaration_flag(FLAG_DRIVING_TRAINING_REQUIRED));
+        assert!(is_declaration_flag(FLAG_POLITICAL_RESTRICTION_NOT_ACCEPTED));
+        assert!(!is_declaration_flag(FLAG_NEEDS_MODERATION));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod criteria;
 pub mod evaluation;
 pub mod events;
 pub mod panel;
+pub mod pipeline;
 pub mod plan;
 pub mod privacy;
 pub mod scoresheet;

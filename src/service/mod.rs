@@ -16,6 +16,7 @@ pub mod locks;
 pub mod panels;
 pub mod plan;
 pub mod privacy;
+pub mod reports;
 pub mod rules;
 pub mod scoring;
 pub mod spec;

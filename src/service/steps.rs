@@ -282,6 +282,10 @@ pub fn record(
             moved.updated_at = now.clone();
             super::updated(application_store::update(conn, &moved, before.version)?)?;
             super::application_moved(&moved, &before.status);
+        } else {
+            // Same status, new outcome (and perhaps a new current step): still a change
+            // a portal polling `updated_since` must see.
+            application_store::touch(conn, &before.id, &now)?;
         }
         #[derive(Serialize)]
         struct Decided<'a> {
@@ -465,6 +469,8 @@ pub async fn reopen(
                 application.version,
             )?)?;
             super::application_moved(&moved, &application.status);
+        } else {
+            application_store::touch(conn, &application.id, &now)?;
         }
         emit_step_decided(&application, &step_key, Outcome::Pending.as_str(), false);
         #[derive(Serialize)]
@@ -713,6 +719,150 @@ pub async fn outcome(
         })
     })
     .await
+}
+
+/// A recorded step decision with its reasons, as staff (admin, recruiter, viewer) read
+/// it: the shortlisting decision is the first step's.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct StepDecisionRecord {
+    pub step: String,
+    pub outcome: Outcome,
+    pub reason_code: ReasonCode,
+    pub reason: Option<String>,
+    pub override_reason: Option<String>,
+    /// Candidate-facing feedback.
+    pub feedback: Option<String>,
+    pub decided_by: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub decided_at: String,
+}
+
+/// The recorded decisions of one application, in plan order.
+pub fn decisions_of(
+    plan: &Plan,
+    rows: &[&OutcomeRow],
+) -> Result<Vec<StepDecisionRecord>, AppError> {
+    let mut found: Vec<(usize, StepDecisionRecord)> = Vec::new();
+    for r in rows {
+        let Some(k) = plan.index_of(&r.step_key) else {
+            continue;
+        };
+        found.push((
+            k,
+            StepDecisionRecord {
+                step: r.step_key.clone(),
+                outcome: rules::stored(
+                    Outcome::parse(&r.outcome),
+                    "step_outcomes.outcome",
+                    &r.outcome,
+                )?,
+                reason_code: rules::stored(
+                    ReasonCode::parse(&r.reason_code),
+                    "step_outcomes.reason_code",
+                    &r.reason_code,
+                )?,
+                reason: r.reason.clone(),
+                override_reason: r.override_reason.clone(),
+                feedback: r.feedback.clone(),
+                decided_by: r.decided_by.clone(),
+                decided_at: r.decided_at.clone(),
+            },
+        ));
+    }
+    found.sort_by_key(|(k, _)| *k);
+    Ok(found.into_iter().map(|(_, d)| d).collect())
+}
+
+/// An application's progress through its plan and its recorded decisions.
+pub struct Progress {
+    pub current_step: String,
+    pub steps: Vec<StepProgress>,
+    pub decisions: Vec<StepDecisionRecord>,
+}
+
+/// Progress of applications of any vacancies of one org (each vacancy in `vacancies`):
+/// one query for the plans and one for the outcomes, whatever the count.
+pub fn progress_across(
+    conn: &mut DbConnection,
+    vacancies: &HashMap<String, VacancyRow>,
+    applications: &[ApplicationRow],
+) -> Result<HashMap<String, Progress>, AppError> {
+    let ids: Vec<String> = vacancies.keys().cloned().collect();
+    let mut steps_by_vacancy: HashMap<String, Vec<crate::db::steps::StepRow>> = HashMap::new();
+    for row in store::plans_for_vacancies(conn, &ids)? {
+        steps_by_vacancy
+            .entry(row.vacancy_id.clone())
+            .or_default()
+            .push(row);
+    }
+    let mut plans: HashMap<&str, Plan> = HashMap::new();
+    for (id, vacancy) in vacancies {
+        let rows = steps_by_vacancy.remove(id).unwrap_or_default();
+        plans.insert(id.as_str(), plans::plan_of(vacancy, &rows)?);
+    }
+    let application_ids: Vec<String> = applications.iter().map(|a| a.id.clone()).collect();
+    let rows = store::outcomes_for_applications(conn, &application_ids)?;
+    let mut by_application: HashMap<&str, Vec<&OutcomeRow>> = HashMap::new();
+    for r in &rows {
+        by_application
+            .entry(r.application_id.as_str())
+            .or_default()
+            .push(r);
+    }
+    applications
+        .iter()
+        .filter_map(|a| Some((a, plans.get(a.vacancy_id.as_str())?)))
+        .map(|(a, plan)| {
+            let mine = by_application.remove(a.id.as_str()).unwrap_or_default();
+            let (current_step, steps) = progress_of(plan, a, &mine)?;
+            let decisions = decisions_of(plan, &mine)?;
+            Ok((
+                a.id.clone(),
+                Progress {
+                    current_step,
+                    steps,
+                    decisions,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Each application's progress with its recorded decisions, for one vacancy.
+pub fn progress_and_decisions_of_rows(
+    conn: &mut DbConnection,
+    vacancy: &VacancyRow,
+    applications: &[ApplicationRow],
+) -> Result<HashMap<String, Progress>, AppError> {
+    let plan = plans::load(conn, vacancy)?;
+    let rows = if applications.len() == 1 {
+        store::outcomes_for_application(conn, &applications[0].id)?
+    } else {
+        store::outcomes_for_vacancy(conn, &vacancy.id)?
+    };
+    let mut by_application: HashMap<&str, Vec<&OutcomeRow>> = HashMap::new();
+    for r in &rows {
+        by_application
+            .entry(r.application_id.as_str())
+            .or_default()
+            .push(r);
+    }
+    applications
+        .iter()
+        .map(|a| {
+            let mine = by_application.remove(a.id.as_str()).unwrap_or_default();
+            let (current_step, steps) = progress_of(&plan, a, &mine)?;
+            let decisions = decisions_of(&plan, &mine)?;
+            Ok((
+                a.id.clone(),
+                Progress {
+                    current_step,
+                    steps,
+                    decisions,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// Each application's progress (current step and per-step outcome), for application

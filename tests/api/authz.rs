@@ -462,6 +462,23 @@ fn table() -> Vec<Row> {
             body: no_body,
             expect: [OK, OK, NO, OK, NO],
         },
+        // Worklists and dashboards (issue 13): staff read the org's applications and
+        // the pipeline; a portal lists only what it submitted; panel members work per
+        // vacancy.
+        Row {
+            method: "GET",
+            path: "/api/v1/applications",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, NO, OK, OK],
+        },
+        Row {
+            method: "GET",
+            path: "/api/v1/reports/pipeline",
+            on: On::Open,
+            body: no_body,
+            expect: [OK, OK, NO, OK, NO],
+        },
         // Audit: admin only.
         Row {
             method: "GET",

@@ -37,4 +37,5 @@ mod steps;
 mod steps_seed004;
 mod vacancies;
 mod webhooks;
+mod worklists_apps;
 mod worklists_checks;
