@@ -435,6 +435,14 @@ impl TestApp {
         }
     }
 
+    /// The status, headers and body bytes as sent (not decoded: e.g. still compressed).
+    pub async fn call_raw(&self, req: TestRequest) -> (u16, HeaderMap, Vec<u8>) {
+        let res = test::call_service(&self.svc, req.to_request()).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, test::read_body(res).await.to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Resp {
         self.call(TestRequest::get().uri(path).insert_header(bearer(token)))
             .await

@@ -31,6 +31,7 @@ mod recruitment;
 mod schema;
 mod scoring;
 mod seed_vacancies;
+mod shortlist_paging;
 mod shortlists;
 mod spec_import;
 mod steps;
