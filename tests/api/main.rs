@@ -26,6 +26,7 @@ mod hostile;
 mod integrity;
 mod metrics;
 mod panels;
+mod pooler;
 mod privacy;
 mod recruitment;
 mod schema;
