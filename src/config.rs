@@ -24,6 +24,10 @@ pub struct Settings {
     pub production: bool,
     pub db_pool_size: u32,
     pub db_connect_timeout: Duration,
+    /// PostgreSQL prepared statement cache (`SHORTLIST_DB_STATEMENT_CACHE`, default
+    /// true); set false behind PgBouncer in transaction mode without
+    /// `max_prepared_statements` (e.g. Debian bookworm's 1.18).
+    pub db_statement_cache: bool,
     pub body_limit_bytes: usize,
     /// How long a client may take to send a request's head (`client_request_timeout`).
     pub header_timeout: Duration,
@@ -98,6 +102,7 @@ impl Settings {
                 "SHORTLIST_DB_CONNECT_TIMEOUT_MS",
                 3000,
             )?),
+            db_statement_cache: parsed("SHORTLIST_DB_STATEMENT_CACHE", true)?,
             body_limit_bytes: parsed("SHORTLIST_BODY_LIMIT_BYTES", 256 * 1024)?,
             header_timeout: Duration::from_secs(parsed("SHORTLIST_HEADER_TIMEOUT_SECS", 5)?),
             body_timeout: Duration::from_secs(parsed("SHORTLIST_BODY_TIMEOUT_SECS", 30)?),

@@ -22,10 +22,11 @@ use crate::error::{problem_response, Problem};
 use crate::startup::{app, AppState};
 
 fn open_db(settings: &Settings) -> Result<Db, String> {
-    Db::new(
+    Db::open(
         &settings.database_url,
         settings.db_pool_size,
         settings.db_connect_timeout,
+        settings.db_statement_cache,
     )
 }
 

@@ -5,7 +5,7 @@ use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
@@ -196,6 +196,10 @@ pub fn app(
                 Ok(res)
             }
         })
+        // gzip or brotli (or zstd) when the client's `Accept-Encoding` asks, none
+        // otherwise. Outside the error handlers, so problem+json bodies are compressed
+        // as they are finally sent.
+        .wrap(Compress::default())
         .wrap(RecordRequests(state.metrics.clone()))
         .wrap(TracingLogger::default())
 }

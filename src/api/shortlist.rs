@@ -102,8 +102,15 @@ pub struct Shortlist {
     pub stage: String,
     pub top: Option<u32>,
     /// Ranked applicants first (by rank, ties in submission order), then the rest in
-    /// submission order.
+    /// submission order. With `limit`, one page of that list; ranks are still over the
+    /// whole list.
     pub entries: Vec<ShortlistEntry>,
+    /// Only when paging (`limit` or `cursor` given): pass as `cursor` for the next page
+    /// (also in the `Link` header); `null` on the last page. Absent without paging, so
+    /// an unpaged response is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub next_cursor: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -120,6 +127,157 @@ pub struct ShortlistParams {
     /// applicant.
     #[param(minimum = 1, maximum = 100000)]
     pub top: Option<u32>,
+    /// Page size, 1–500. Without `limit` and `cursor` the whole list is returned (no
+    /// `next_cursor`); with `cursor` alone the page size is 50. JSON only: CSV is
+    /// always the whole list.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// Opaque position returned as `next_cursor` (and in the `Link` header). It
+    /// carries the position in the ranked list, the last entry's application id and
+    /// rank, and a fingerprint of the whole ranking (order, ranks, ties) under the same
+    /// query. While nothing changes it gives the same page every time. If the ranking
+    /// changed since it was issued (a score, a withdrawal, a decision that moves
+    /// anyone), the request fails with 409 rather than duplicate or skip an entry: the
+    /// client should start again from the first page (no `cursor`). Changes that move
+    /// no one (e.g. a check) do not invalidate it, so later pages may show newer values.
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// A page request of the shortlist: its size and, after the first page, where the
+/// previous page ended.
+#[derive(Debug)]
+pub struct ShortlistPage {
+    limit: usize,
+    after: Option<ShortlistCursor>,
+}
+
+#[derive(Debug, PartialEq)]
+struct ShortlistCursor {
+    /// Entries already returned: the next page starts here.
+    position: usize,
+    last_application_id: String,
+    last_rank: Option<u32>,
+    fingerprint: String,
+}
+
+impl ShortlistPage {
+    /// `None` without `limit` and `cursor`: the whole list, as before paging existed.
+    fn from_params(params: &ShortlistParams) -> Result<Option<ShortlistPage>, AppError> {
+        if params.limit.is_none() && params.cursor.is_none() {
+            return Ok(None);
+        }
+        let limit = params.limit.unwrap_or(super::DEFAULT_PAGE_SIZE);
+        if !(1..=super::MAX_PAGE_SIZE).contains(&limit) {
+            return Err(AppError::validation(
+                "limit",
+                format!("must be between 1 and {}", super::MAX_PAGE_SIZE),
+            ));
+        }
+        let after = params
+            .cursor
+            .as_deref()
+            .map(ShortlistCursor::decode)
+            .transpose()?;
+        Ok(Some(ShortlistPage {
+            limit: limit as usize,
+            after,
+        }))
+    }
+
+    /// The slice of the ranked list (`(application id, rank, tied)` in order) this page
+    /// covers, and the cursor of the next page (`None` on the last).
+    fn window(
+        &self,
+        keys: &[(&str, Option<u32>, bool)],
+    ) -> Result<(std::ops::Range<usize>, Option<String>), AppError> {
+        let fingerprint = ranking_fingerprint(keys);
+        let start = match &self.after {
+            None => 0,
+            Some(after) => {
+                if after.fingerprint != fingerprint {
+                    return Err(AppError::Conflict(
+                        "the shortlist's ranking has changed since this cursor was issued; \
+                         start again from the first page (without cursor)"
+                            .into(),
+                    ));
+                }
+                // Same ranking: the cursor must name the entry just before its position.
+                let last = after
+                    .position
+                    .checked_sub(1)
+                    .and_then(|n| keys.get(n))
+                    .filter(|(id, rank, _)| {
+                        *id == after.last_application_id && *rank == after.last_rank
+                    });
+                if last.is_none() {
+                    return Err(invalid_cursor());
+                }
+                after.position
+            }
+        };
+        let end = (start + self.limit).min(keys.len());
+        let next = (end < keys.len()).then(|| {
+            let (id, rank, _) = keys[end - 1];
+            ShortlistCursor {
+                position: end,
+                last_application_id: id.to_string(),
+                last_rank: rank,
+                fingerprint,
+            }
+            .encode()
+        });
+        Ok((start..end, next))
+    }
+}
+
+fn invalid_cursor() -> AppError {
+    AppError::validation("cursor", "is not a cursor this API returned")
+}
+
+impl ShortlistCursor {
+    fn encode(&self) -> String {
+        let rank = self.last_rank.map(|r| r.to_string()).unwrap_or_default();
+        super::encode_cursor(&[
+            &self.position.to_string(),
+            &self.last_application_id,
+            &rank,
+            &self.fingerprint,
+        ])
+    }
+
+    fn decode(cursor: &str) -> Result<ShortlistCursor, AppError> {
+        if cursor.len() > 512 {
+            return Err(invalid_cursor());
+        }
+        let parts = super::decode_cursor(cursor, 4)?;
+        let position: usize = parts[0].parse().map_err(|_| invalid_cursor())?;
+        let last_rank = match parts[2].as_str() {
+            "" => None,
+            r => Some(r.parse().map_err(|_| invalid_cursor())?),
+        };
+        if position == 0 || parts[3].len() != 32 {
+            return Err(invalid_cursor());
+        }
+        Ok(ShortlistCursor {
+            position,
+            last_application_id: parts[1].clone(),
+            last_rank,
+            fingerprint: parts[3].clone(),
+        })
+    }
+}
+
+/// A digest of the order, ranks and ties of a whole ranked list: equal while no one
+/// has moved, so a cursor can tell whether its position still means the same place.
+fn ranking_fingerprint(keys: &[(&str, Option<u32>, bool)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for (id, rank, tied) in keys {
+        hash.update(id.as_bytes());
+        hash.update(format!("\t{}\t{tied}\n", rank.unwrap_or(0)).as_bytes());
+    }
+    hex::encode(&hash.finalize()[..16])
 }
 
 /// Who a step's list is for: everyone not withdrawn (unless asked), less those who
@@ -151,7 +309,8 @@ fn build_shortlist(
     caller: &Caller,
     params: &ShortlistParams,
     k: usize,
-) -> Shortlist {
+    page: Option<&ShortlistPage>,
+) -> Result<Shortlist, AppError> {
     let include_withdrawn = params.include_withdrawn.unwrap_or(false);
     let evaluations = board.evaluate_step(k);
     let outcomes: Vec<Vec<Outcome>> = board
@@ -221,7 +380,7 @@ fn build_shortlist(
         );
         ordered.iter().map(|&(i, _, _)| i).zip(within).collect()
     });
-    let entries = ordered
+    let rows: Vec<_> = ordered
         .into_iter()
         .zip(picks)
         .filter(|((i, _, _), pick)| {
@@ -232,6 +391,22 @@ fn build_shortlist(
                 .recommendation
                 .is_none_or(|r| evaluations[*i].recommendation == r)
         })
+        .collect();
+    // Ranks were given over the whole list above; a page is only a slice of it.
+    let (window, next_cursor) = match page {
+        None => (0..rows.len(), None),
+        Some(page) => {
+            let keys: Vec<(&str, Option<u32>, bool)> = rows
+                .iter()
+                .map(|&((i, rank, tied), _)| (board.applications[i].id.as_str(), rank, tied))
+                .collect();
+            let (window, next) = page.window(&keys)?;
+            (window, Some(next))
+        }
+    };
+    let entries = rows[window]
+        .iter()
+        .copied()
         .map(|((i, rank, tied), pick)| {
             let a = &board.applications[i];
             let e = &evaluations[i];
@@ -287,13 +462,14 @@ fn build_shortlist(
             }
         })
         .collect();
-    Shortlist {
+    Ok(Shortlist {
         vacancy_id: board.vacancy.id.clone(),
         reference: board.vacancy.reference.clone(),
         stage: step.key.clone(),
         top: params.top,
         entries,
-    }
+        next_cursor,
+    })
 }
 
 fn number(x: f64) -> String {
@@ -393,10 +569,11 @@ use super::csv::wants_csv;
     tag = "shortlists",
     params(("vacancy_id" = String, Path, description = "Vacancy id"), ShortlistParams),
     responses(
-        (status = 200, description = "Every application in scope, ranked; `Accept: text/csv` gives the same rows as RFC 4180 CSV with one column per criterion", content((Shortlist = "application/json"), (String = "text/csv"))),
+        (status = 200, description = "Every application in scope, ranked; with `limit` (or `cursor`) one page of it, ranks still over the whole list, `next_cursor` and a `Link: <…>; rel=\"next\"` header until the last page. `Accept: text/csv` gives the whole list (paging ignored) as RFC 4180 CSV with one column per criterion. Compressed (gzip, br) when the client sends `Accept-Encoding`", content((Shortlist = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see shortlists", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`top` out of range, or `stage` not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ranking changed since `cursor` was issued: start again from the first page", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`top` or `limit` out of range, `cursor` not one this API returned for this list, or `stage` not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -411,19 +588,26 @@ pub async fn get_shortlist(
 ) -> Result<HttpResponse, AppError> {
     caller.require(VIEWERS)?;
     let id = path.into_inner();
+    let params = query.into_inner();
+    let csv = wants_csv(&req);
+    // CSV is a download of the whole list: paging is for JSON clients.
+    let page = if csv {
+        None
+    } else {
+        ShortlistPage::from_params(&params)?
+    };
     let c = caller.clone();
     let board = db
         .read(move |conn| load_visible_board(conn, &c, &id, false))
         .await?;
-    let params = query.into_inner();
     if params.top.is_some_and(|n| n == 0 || n > 100_000) {
         return Err(AppError::validation("top", "must be between 1 and 100000"));
     }
     let k = step_of(&board, params.stage.as_deref())?;
-    let shortlist = crate::metrics::time_shortlist(&req, wants_csv(&req), || {
-        build_shortlist(&board, &caller, &params, k)
-    });
-    if wants_csv(&req) {
+    let shortlist = crate::metrics::time_shortlist(&req, csv, || {
+        build_shortlist(&board, &caller, &params, k, page.as_ref())
+    })?;
+    if csv {
         let filename = format!(
             "shortlist-{}-{}.csv",
             board
@@ -440,7 +624,11 @@ pub async fn get_shortlist(
             ))
             .body(shortlist_csv(&board, &shortlist)));
     }
-    Ok(HttpResponse::Ok().json(shortlist))
+    let mut response = HttpResponse::Ok();
+    if let Some(Some(cursor)) = &shortlist.next_cursor {
+        response.insert_header((header::LINK, super::next_link(&req, cursor)));
+    }
+    Ok(response.json(shortlist))
 }
 
 /// (application id, criterion id, method).
@@ -1044,4 +1232,85 @@ pub async fn get_summary(
         checks_outstanding,
         steps,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(limit: usize, cursor: Option<&str>) -> ShortlistPage {
+        ShortlistPage {
+            limit,
+            after: cursor.map(|c| ShortlistCursor::decode(c).unwrap()),
+        }
+    }
+
+    const LIST: [(&str, Option<u32>, bool); 5] = [
+        ("a", Some(1), false),
+        ("b", Some(2), true),
+        ("c", Some(2), true),
+        ("d", None, false),
+        ("e", None, false),
+    ];
+
+    #[test]
+    fn pages_cover_the_list_once_in_order() {
+        for limit in 1..=6 {
+            let mut seen = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let (window, next) = page(limit, cursor.as_deref()).window(&LIST).unwrap();
+                seen.extend(LIST[window].iter().map(|k| k.0));
+                match next {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, ["a", "b", "c", "d", "e"], "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn a_cursor_survives_only_an_unchanged_ranking() {
+        let (_, next) = page(2, None).window(&LIST).unwrap();
+        let cursor = next.unwrap();
+        assert_eq!(
+            page(2, Some(&cursor)).window(&LIST).unwrap().0,
+            2..4,
+            "same list, same page"
+        );
+        // `b` and `c` no longer tie: the cursor's position no longer means the same.
+        let mut moved = LIST;
+        moved[2].1 = Some(3);
+        moved[1].2 = false;
+        moved[2].2 = false;
+        assert!(matches!(
+            page(2, Some(&cursor)).window(&moved),
+            Err(AppError::Conflict(_))
+        ));
+        // One entry fewer: refused too.
+        assert!(matches!(
+            page(2, Some(&cursor)).window(&LIST[1..]),
+            Err(AppError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn malformed_cursors_are_refused() {
+        let fingerprint = ranking_fingerprint(&LIST);
+        for parts in [
+            ["0", "a", "1", fingerprint.as_str()],
+            ["x", "a", "1", fingerprint.as_str()],
+            ["1", "a", "one", fingerprint.as_str()],
+            ["1", "a", "1", "short"],
+        ] {
+            assert!(ShortlistCursor::decode(&super::super::encode_cursor(&parts)).is_err());
+        }
+        // Decodes, but names the wrong entry for its position.
+        let wrong = super::super::encode_cursor(&["1", "b", "2", &fingerprint]);
+        assert!(matches!(
+            page(2, Some(&wrong)).window(&LIST),
+            Err(AppError::Validation(_))
+        ));
+    }
 }

@@ -107,10 +107,24 @@ pub fn redact_url(url: &str) -> String {
 }
 
 pub fn establish(url: &str) -> Result<DbConnection, ConnectionError> {
+    establish_with(url, true)
+}
+
+/// `statement_cache: false` makes every PostgreSQL query an unnamed statement sent in
+/// one round trip (diesel's `PQsendQueryParams` path) instead of a named prepared
+/// statement kept on the server connection. A pooler in transaction mode (PgBouncer
+/// before 1.21, or later without `max_prepared_statements`) hands each transaction a
+/// different server connection, where a named statement prepared on another one
+/// does not exist. SQLite ignores it.
+pub fn establish_with(url: &str, statement_cache: bool) -> Result<DbConnection, ConnectionError> {
     match Backend::from_url(url).map_err(ConnectionError::InvalidConnectionUrl)? {
-        Backend::Postgres => Ok(DbConnection::Postgres(diesel::PgConnection::establish(
-            url,
-        )?)),
+        Backend::Postgres => {
+            let mut conn = diesel::PgConnection::establish(url)?;
+            if !statement_cache {
+                conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+            }
+            Ok(DbConnection::Postgres(conn))
+        }
         Backend::Sqlite => {
             let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))?;
             // Per connection: the busy timeout makes a second writer wait instead of
@@ -131,6 +145,7 @@ pub fn establish(url: &str) -> Result<DbConnection, ConnectionError> {
 /// r2d2 manager that picks the backend from the URL scheme (see [`Backend::from_url`]).
 pub struct Manager {
     url: String,
+    statement_cache: bool,
 }
 
 /// A pooled connection with a note of whether it failed in a way that means the
@@ -147,7 +162,8 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
-        let conn = establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+        let conn = establish_with(&self.url, self.statement_cache)
+            .map_err(r2d2::Error::ConnectionError)?;
         Ok(ManagedConnection {
             conn,
             broken: false,
@@ -182,6 +198,17 @@ pub struct Db {
 impl Db {
     /// Opens a pool without connecting; the first use (migrations at start-up) connects.
     pub fn new(url: &str, max_size: u32, connect_timeout: Duration) -> Result<Db, String> {
+        Db::open(url, max_size, connect_timeout, true)
+    }
+
+    /// As [`Db::new`], with PostgreSQL's prepared statement cache on or off (off behind
+    /// a transaction-mode pooler: see [`establish_with`]).
+    pub fn open(
+        url: &str,
+        max_size: u32,
+        connect_timeout: Duration,
+        statement_cache: bool,
+    ) -> Result<Db, String> {
         let backend = Backend::from_url(url)?;
         if backend == Backend::Sqlite {
             let path = std::path::Path::new(sqlite_path(url));
@@ -202,6 +229,7 @@ impl Db {
             .test_on_check_out(false)
             .build_unchecked(Manager {
                 url: url.to_string(),
+                statement_cache,
             });
         Ok(Db {
             pool,

@@ -24,6 +24,12 @@ pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 pub const ORG: &str = "acme";
 pub const OTHER_ORG: &str = "globex";
 
+/// `SHORTLIST_TEST_STATEMENT_CACHE=false` runs the PostgreSQL tests as the server runs
+/// behind a transaction-mode pooler (`SHORTLIST_DB_STATEMENT_CACHE=false`).
+fn test_statement_cache() -> bool {
+    std::env::var("SHORTLIST_TEST_STATEMENT_CACHE").map_or(true, |v| v != "false")
+}
+
 /// Runs one async test body on both backends: `<name>::sqlite` and `<name>::postgres`.
 #[macro_export]
 macro_rules! both_backends {
@@ -212,8 +218,11 @@ fn postgres_template(admin_url: &str) -> String {
                     .batch_execute(&format!("CREATE DATABASE \"{building}\""))
                     .expect("create template database");
                 {
-                    let mut conn = shortlist::db::establish(&database_url(admin_url, &building))
-                        .expect("connect to template");
+                    let mut conn = shortlist::db::establish_with(
+                        &database_url(admin_url, &building),
+                        test_statement_cache(),
+                    )
+                    .expect("connect to template");
                     shortlist::db::run_migrations(&mut conn).expect("migrate template");
                 }
                 // Renaming makes the finished template appear atomically to other
@@ -344,7 +353,8 @@ impl TestApp {
                 conn.batch_execute(seed_sql)
                     .expect("seed the previous schema");
             }
-            let db = Db::new(&url, 4, Duration::from_secs(5)).expect("postgres pool");
+            let db = Db::open(&url, 4, Duration::from_secs(5), test_statement_cache())
+                .expect("postgres pool");
             db.migrate().expect("migrate postgres");
             Some(TestApp::start(db, Backing::Postgres { admin_url, name }).await)
         } else {
@@ -391,7 +401,8 @@ impl TestApp {
             }
         }
         let url = database_url(&admin_url, &name);
-        let db = Db::new(&url, 4, Duration::from_secs(5)).expect("postgres pool");
+        let db = Db::open(&url, 4, Duration::from_secs(5), test_statement_cache())
+            .expect("postgres pool");
         db.migrate().expect("migrate postgres");
         Some(
             TestApp::start_with(
@@ -433,6 +444,14 @@ impl TestApp {
             body,
             text,
         }
+    }
+
+    /// The status, headers and body bytes as sent (not decoded: e.g. still compressed).
+    pub async fn call_raw(&self, req: TestRequest) -> (u16, HeaderMap, Vec<u8>) {
+        let res = test::call_service(&self.svc, req.to_request()).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, test::read_body(res).await.to_vec())
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
