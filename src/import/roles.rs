@@ -368,6 +368,39 @@ fn code_methods(text: &str, codes: &Codes) -> Option<Vec<Method>> {
     (!out.is_empty()).then(|| methods::sort(out))
 }
 
+/// Methods named in words in a criterion's closing brackets: `(assessed at interview)`,
+/// `(assessed by practical exercise)`, or in square brackets a few method words only
+/// (`[Application/Interview]`, `[Exercise]`).
+fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
+    let l = lower(inner);
+    let l = l.trim();
+    let n = words_count(l);
+    let phrase = [
+        "assessed",
+        "tested",
+        "to be assessed",
+        "evidenced",
+        "assessment:",
+    ]
+    .iter()
+    .any(|start| l.starts_with(start));
+    if !(phrase && n <= 8 || square && n <= 4) {
+        return None;
+    }
+    if square {
+        // Every word a method word (or a joining word): `[Interview/Exercise]`.
+        let only_methods = l
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !matches!(*w, "and" | "or" | "at" | "by"))
+            .all(|w| !methods::words(w).is_empty() || w == "form");
+        if !only_methods {
+            return None;
+        }
+    }
+    let found = methods::words(l);
+    (!found.is_empty()).then_some(found)
+}
+
 fn parse_inline(text: &str, codes: &Codes) -> Inline {
     let mut s = strip_enumerator(&collapse(text));
     let mut requirement = None;
@@ -407,6 +440,8 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                     requirement = Some(req);
                 } else if li == "lead criterion" || li == "lead" || li == "lead criteria" {
                 } else if let Some(m) = code_methods(&inner, codes) {
+                    found.extend(m);
+                } else if let Some(m) = method_phrase(&inner, close == ']') {
                     found.extend(m);
                 } else {
                     taken = false;
@@ -639,9 +674,14 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             BlockKind::Paragraph(_) => {
                 let l = lower(&text);
                 let all = l.starts_with("all ") || l.contains(" all ");
+                // "Unless a method is shown in square brackets, the criterion will be
+                // assessed from your application form": the methods of every criterion
+                // that states none.
+                let unless = l.starts_with("unless") && l.contains("assessed");
                 if all
                     && l.contains("criteria")
-                    && (l.contains("essential") || l.contains("assessed"))
+                    && (l.contains("essential") || l.contains("assess"))
+                    || unless && words_count(&l) <= 30
                 {
                     if l.contains("essential") && !l.contains("desirable") {
                         walk.blanket_essential = true;

@@ -22,6 +22,7 @@ pub fn marks(text: &str) -> usize {
 pub fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut paragraph = Paragraph::default();
+    let symbols = text.lines().find_map(symbol_key);
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let raw = raw.trim_end_matches('\r');
@@ -51,9 +52,18 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 line,
                 kind: BlockKind::Heading(text),
             });
-        } else if let Some((depth, item)) = list_item(raw) {
+        } else if let Some((depth, item)) = list_item(raw).filter(|_| symbol_key(raw).is_none()) {
             paragraph.flush(&mut out);
-            let text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
+            let mut text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
+            // Bullets whose symbol the key gives a requirement: the mark, written out.
+            if let Some((essential, desirable)) = symbols {
+                let marker = trimmed.chars().next();
+                if marker == Some(essential) {
+                    text.insert_str(0, "(E) ");
+                } else if marker == Some(desirable) {
+                    text.insert_str(0, "(D) ");
+                }
+            }
             out.push(Block {
                 line,
                 kind: BlockKind::ListItem { depth, text },
@@ -125,6 +135,30 @@ fn heading(line: &str) -> Option<&str> {
         .then_some(text)
         .filter(|t| t.starts_with(' ') || t.is_empty())
         .map(str::trim)
+}
+
+/// A key giving bullet symbols a requirement: `* = essential   + = desirable`,
+/// `Key: + essential, - desirable`. Returns the (essential, desirable) symbols.
+fn symbol_key(line: &str) -> Option<(char, char)> {
+    if line.len() > 120 {
+        return None;
+    }
+    let compact: String = line
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '=' | ':' | '–' | '—'))
+        .collect();
+    let compact = compact.strip_prefix("key").unwrap_or(&compact);
+    let symbol_before = |word: &str| {
+        let at = compact.find(word)?;
+        compact[..at]
+            .chars()
+            .next_back()
+            .filter(|c| matches!(c, '*' | '+' | '-' | '#' | '†' | '•' | '✱'))
+    };
+    let essential = symbol_before("essential")?;
+    let desirable = symbol_before("desirable")?;
+    (essential != desirable).then_some((essential, desirable))
 }
 
 /// `- item`, `* item`, `+ item`, `1. item`, `1) item`; nesting from the indentation.
