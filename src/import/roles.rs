@@ -1427,6 +1427,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn method_words_in_brackets_marks_with_methods_and_area_statements() {
+        let codes = Codes::default();
+        let i = parse_inline(
+            "Knowledge of medical terminology (assessed at interview) – E",
+            &codes,
+        );
+        assert_eq!(i.description, "Knowledge of medical terminology");
+        assert_eq!(i.requirement, Some(Requirement::Essential));
+        assert_eq!(i.methods, vec![Method::Interview]);
+        let i = parse_inline("Calm under pressure [Interview/Exercise]", &codes);
+        assert_eq!(i.description, "Calm under pressure");
+        assert_eq!(i.methods, vec![Method::Test, Method::Interview]);
+        // Square brackets holding anything but method words stay in the text.
+        let i = parse_inline("Use of a system [such as Civica]", &codes);
+        assert_eq!(i.description, "Use of a system [such as Civica]");
+        assert_eq!(
+            lead_mark("Essential – application form and interview"),
+            Some((
+                Requirement::Essential,
+                vec![Method::Application, Method::Interview]
+            ))
+        );
+        assert_eq!(lead_mark("Essential or Desirable – how assessed"), None);
+        assert_eq!(
+            requirement_heading("What would be nice to have"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("What you must have"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(
+            area_methods("How we’ll assess this: your application form and a short written task on the interview day."),
+            Some(vec![Method::Application, Method::Test])
+        );
+        assert_eq!(area_methods("How to apply: send your CV"), None);
+    }
+
+    #[test]
     fn inline_marks_and_codes_come_off() {
         let codes = Codes::default();
         let i = parse_inline(

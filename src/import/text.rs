@@ -193,6 +193,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_symbol_key_gives_bullets_their_requirement() {
+        let found =
+            blocks("Key: * = essential   + = desirable\n\n* Driving licence\n+ Welsh speaker\n");
+        let texts: Vec<String> = found
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::ListItem { text, .. } => format!("item {text}"),
+                BlockKind::Paragraph(cell) => format!("para {}", cell.plain()),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "para Key: = essential + = desirable",
+                "item (E) Driving licence",
+                "item (D) Welsh speaker"
+            ]
+        );
+        assert_eq!(
+            symbol_key("- Experience of essential and desirable things"),
+            None
+        );
+    }
+
+    #[test]
     fn reads_rows_headings_paragraphs_and_list_items_with_their_lines() {
         let text = "## Person Specification\n\n**JOB TITLE:** Alternatively Qualified  \nWorker Level 2\n\nATTRIBUTES\tESSENTIAL\n---\t---\n- Item one\n  - Sub item\n1. Numbered\n";
         let blocks = blocks(text);
