@@ -109,11 +109,22 @@ pub fn describe(text: &str) -> (String, Vec<Method>) {
     let mut methods = Vec::new();
     let mut kept = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(open) = rest.find('(') {
-        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+    while let Some(open) = rest.find(['(', '[']) {
+        let closing = if rest[open..].starts_with('[') {
+            ']'
+        } else {
+            ')'
+        };
+        let Some(close) = rest[open..].find(closing).map(|c| open + c) else {
             break;
         };
-        match method_code(&rest[open + 1..close]) {
+        let inner = &rest[open + 1..close];
+        let found = if closing == ']' {
+            bracketed_methods(inner)
+        } else {
+            method_code(inner).or_else(|| assessed_phrase(inner))
+        };
+        match found {
             Some(found) => {
                 kept.push_str(&rest[..open]);
                 methods.extend(found);
@@ -129,6 +140,37 @@ pub fn describe(text: &str) -> (String, Vec<Method>) {
     // "practice (A & I)." is not.
     let description = description.replace(" .", ".").replace(" ,", ",");
     (description, sort_methods(methods))
+}
+
+/// `[Application/Interview]`, `[Exercise]`: a few words naming methods only, in square
+/// brackets after a criterion.
+fn bracketed_methods(inner: &str) -> Option<Vec<Method>> {
+    if inner.split_whitespace().count() > 6 {
+        return None;
+    }
+    let found = super::methods::words(inner);
+    (!found.is_empty()).then_some(found)
+}
+
+/// `(assessed at interview)`, `(assessed by practical exercise)`, `(tested at interview)`:
+/// a method phrase inside a criterion.
+fn assessed_phrase(inner: &str) -> Option<Vec<Method>> {
+    let lower = inner.trim().to_lowercase();
+    if inner.split_whitespace().count() > 8
+        || ![
+            "assessed",
+            "tested",
+            "assessment:",
+            "evidenced",
+            "to be assessed",
+        ]
+        .iter()
+        .any(|start| lower.starts_with(start))
+    {
+        return None;
+    }
+    let found = super::methods::words(inner);
+    (!found.is_empty()).then_some(found)
 }
 
 /// `A & I`, `AI`, `A/I`, `P`, `W`: letters from the form's legend and separators only.

@@ -223,6 +223,11 @@ impl<'a> Renderer<'a> {
                 self.flush();
                 self.table(index + 1, end);
                 index = end + 1;
+            } else if is(&token, Kind::Open, &["dl"]) {
+                let end = self.matching(index, to);
+                self.flush();
+                self.definitions(index + 1, end);
+                index = end + 1;
             } else if is(&token, Kind::Open, &["ul", "ol"]) {
                 let end = self.matching(index, to);
                 self.flush();
@@ -268,6 +273,37 @@ impl<'a> Renderer<'a> {
                 index += 1;
             }
         }
+    }
+
+    /// A definition list as a table of two columns: each term beside its descriptions
+    /// ("Experience of … | Essential – application form and interview").
+    fn definitions(&mut self, from: usize, to: usize) {
+        let mut term: Option<String> = None;
+        let mut described: Vec<String> = Vec::new();
+        let mut index = from;
+        while index < to {
+            let token = self.token(index);
+            if is(&token, Kind::Open, &["dt", "dd"]) {
+                let end = self.matching(index, to);
+                let text = one_line(self.inner(index, end));
+                if is(&token, Kind::Open, &["dt"]) {
+                    if let Some(done) = term.take() {
+                        self.line(&format!("{done}\t{}", described.join("; ")));
+                    }
+                    described.clear();
+                    term = Some(text);
+                } else {
+                    described.push(text);
+                }
+                index = end + 1;
+            } else {
+                index += 1;
+            }
+        }
+        if let Some(done) = term {
+            self.line(&format!("{done}\t{}", described.join("; ")));
+        }
+        self.text.push('\n');
     }
 
     fn table(&mut self, from: usize, to: usize) {

@@ -56,7 +56,20 @@ impl Codes {
         }
         let mut defined = 0;
         for (code, meaning) in &pairs {
-            let methods = words(meaning);
+            // "C = certificates (originals to be brought to interview)", "T = practical
+            // task on the interview day": asides and timings name no method.
+            let mut plain = String::with_capacity(meaning.len());
+            let mut depth = 0usize;
+            for c in meaning.chars() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth = depth.saturating_sub(1),
+                    _ if depth == 0 => plain.push(c),
+                    _ => {}
+                }
+            }
+            let plain = plain.to_lowercase().replace("interview day", "day");
+            let methods = words(&plain);
             let lower = meaning.to_lowercase();
             if lower.starts_with("essential") || lower.starts_with("desirable") {
                 defined += 1;

@@ -47,6 +47,33 @@ struct Ctx {
     items: bool,
     stage: Option<Vec<Method>>,
     intro: Option<Vec<Method>>,
+    /// Index of the first criterion under the last heading that is not a requirement
+    /// heading: the area a trailing "How we'll assess this: …" covers.
+    area_start: usize,
+}
+
+/// The methods of an area statement: "How we'll assess this: your application form and
+/// the interview", "How this will be assessed: at interview". "On the interview day" says
+/// when, not how.
+fn area_methods(text: &str) -> Option<Vec<Method>> {
+    let l = lower(text);
+    let l = l.trim();
+    let statement = [
+        "how we'll assess",
+        "how we will assess",
+        "how we assess",
+        "how this will be assessed",
+        "how it will be assessed",
+        "how you'll be assessed",
+        "how you will be assessed",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p));
+    if !statement || words_count(l) > 40 {
+        return None;
+    }
+    let found = methods::words(&l.replace("interview day", "day"));
+    (!found.is_empty()).then_some(found)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -138,6 +165,8 @@ fn is_start(text: &str) -> bool {
         || t == "about you"
         || t.contains("what we're looking for")
         || t.contains("what we are looking for")
+        || t.contains("who we're looking for")
+        || t.contains("who we are looking for")
         || t.contains("selection criteria")
         || t.contains("essential criteria")
         || t.contains("job requirements")
@@ -205,6 +234,24 @@ fn is_stop(text: &str) -> bool {
 fn requirement_heading(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_end_matches(':').trim();
+    // "What you must have", "What would be nice to have", "Good to have".
+    if words_count(t) <= 7 && !t.ends_with(['.', ';']) {
+        if t.contains("must have") || t.contains("must-have") {
+            return Some(Requirement::Essential);
+        }
+        if [
+            "nice to have",
+            "nice-to-have",
+            "good to have",
+            "would be nice",
+            "would be great",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
+        {
+            return Some(Requirement::Desirable);
+        }
+    }
     if words_count(t) > 4 {
         return None;
     }
@@ -323,6 +370,27 @@ fn is_mark_word(text: &str) -> Option<Requirement> {
     }
 }
 
+/// A mark with the methods after it, in one cell: `Essential – application form and
+/// interview`, `Desirable: interview`. The methods are empty when none are named.
+fn lead_mark(text: &str) -> Option<(Requirement, Vec<Method>)> {
+    let t = collapse(text);
+    let t = t.trim();
+    let head_end = t.find(|c: char| !c.is_alphanumeric()).unwrap_or(t.len());
+    let requirement = is_mark_word(&t[..head_end])?;
+    let rest = t[head_end..].trim_start_matches(|c: char| !c.is_alphanumeric());
+    if rest.is_empty() {
+        return Some((requirement, Vec::new()));
+    }
+    // Only a separator after the mark, and a short list of methods.
+    let separated = t[head_end..]
+        .trim_start()
+        .starts_with(['–', '—', '-', ':', ',', ';', '(']);
+    if !separated || words_count(rest) > 10 || head_end <= 1 {
+        return None;
+    }
+    Some((requirement, methods::words(rest)))
+}
+
 /// A tick or other mark in an E or D column (✓, ✔, X, Yes, •, E, D).
 fn is_tick(text: &str) -> bool {
     let t = lower(text);
@@ -368,6 +436,39 @@ fn code_methods(text: &str, codes: &Codes) -> Option<Vec<Method>> {
     (!out.is_empty()).then(|| methods::sort(out))
 }
 
+/// Methods named in words in a criterion's closing brackets: `(assessed at interview)`,
+/// `(assessed by practical exercise)`, or in square brackets a few method words only
+/// (`[Application/Interview]`, `[Exercise]`).
+fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
+    let l = lower(inner);
+    let l = l.trim();
+    let n = words_count(l);
+    let phrase = [
+        "assessed",
+        "tested",
+        "to be assessed",
+        "evidenced",
+        "assessment:",
+    ]
+    .iter()
+    .any(|start| l.starts_with(start));
+    if !(phrase && n <= 8 || square && n <= 4) {
+        return None;
+    }
+    if square {
+        // Every word a method word (or a joining word): `[Interview/Exercise]`.
+        let only_methods = l
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !matches!(*w, "and" | "or" | "at" | "by"))
+            .all(|w| !methods::words(w).is_empty() || w == "form");
+        if !only_methods {
+            return None;
+        }
+    }
+    let found = methods::words(l);
+    (!found.is_empty()).then_some(found)
+}
+
 fn parse_inline(text: &str, codes: &Codes) -> Inline {
     let mut s = strip_enumerator(&collapse(text));
     let mut requirement = None;
@@ -407,6 +508,8 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                     requirement = Some(req);
                 } else if li == "lead criterion" || li == "lead" || li == "lead criteria" {
                 } else if let Some(m) = code_methods(&inner, codes) {
+                    found.extend(m);
+                } else if let Some(m) = method_phrase(&inner, close == ']') {
                     found.extend(m);
                 } else {
                     taken = false;
@@ -573,6 +676,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             inside = true;
             ctx = Ctx {
                 group: "person specification".into(),
+                area_start: walk.cands.len(),
                 ..Ctx::default()
             };
             start_line.get_or_insert(block.line);
@@ -582,7 +686,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             index += 1;
             continue;
         }
-        if level > 0 && is_stop(&text) && !walk.key_blocks.contains(&index) {
+        // A heading followed by "What you must have" names an area of the specification
+        // ("Our values"), however much it reads like the end of it.
+        let area_follows = blocks.get(index + 1).is_some_and(|next| {
+            heading_level(blocks, index + 1) > 0 && requirement_heading(&block_text(next)).is_some()
+        });
+        if level > 0 && is_stop(&text) && !walk.key_blocks.contains(&index) && !area_follows {
             inside = false;
             index += 1;
             continue;
@@ -611,6 +720,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             _ if level > 0 => {
                 let flat_ended = ctx.requirement.is_some() && ctx.flat;
                 ctx.items = false;
+                if requirement_heading(&text).is_none() {
+                    ctx.area_start = walk.cands.len();
+                }
                 if let Some(req) = requirement_heading(&text) {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
@@ -639,9 +751,14 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             BlockKind::Paragraph(_) => {
                 let l = lower(&text);
                 let all = l.starts_with("all ") || l.contains(" all ");
+                // "Unless a method is shown in square brackets, the criterion will be
+                // assessed from your application form": the methods of every criterion
+                // that states none.
+                let unless = l.starts_with("unless") && l.contains("assessed");
                 if all
                     && l.contains("criteria")
-                    && (l.contains("essential") || l.contains("assessed"))
+                    && (l.contains("essential") || l.contains("assess"))
+                    || unless && words_count(&l) <= 30
                 {
                     if l.contains("essential") && !l.contains("desirable") {
                         walk.blanket_essential = true;
@@ -652,6 +769,21 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                             walk.blanket_methods = Some(found);
                         }
                     }
+                    walk.used.insert(index);
+                } else if let Some(found) = area_methods(&text) {
+                    // Trailing the area's criteria it covers them; leading, it covers the
+                    // ones that follow.
+                    let covered = ctx.area_start.min(walk.cands.len())..;
+                    if walk.cands[covered.clone()].is_empty() {
+                        ctx.intro = Some(found);
+                    } else {
+                        for cand in walk.cands[covered].iter_mut().filter(|c| !c.coded) {
+                            cand.methods = methods::sort(found.clone());
+                            cand.coded = true;
+                            cand.prose = false;
+                        }
+                    }
+                    ctx.area_start = walk.cands.len();
                     walk.used.insert(index);
                 } else if text.trim_end().ends_with(':') {
                     let found = methods::words(&text);
@@ -730,7 +862,11 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             && cells
                 .iter()
                 .all(|r| r.iter().filter(|c| !c.plain().is_empty()).count() <= 1);
-        if named >= 2 && (marks || roles.contains(&Role::Criterion)) || single_header {
+        // "Essential – interview" is a row's mark and methods, not a column's name.
+        let data = row
+            .iter()
+            .any(|c| lead_mark(&c.plain()).is_some_and(|(_, m)| !m.is_empty()));
+        if !data && (named >= 2 && (marks || roles.contains(&Role::Criterion)) || single_header) {
             header = Some((i, roles));
             break;
         }
@@ -751,6 +887,21 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             }
         }
     };
+    // A title row above the header: "Essential criteria".
+    if header_row != usize::MAX {
+        for row in &cells[..header_row] {
+            let filled: Vec<String> = row
+                .iter()
+                .map(Cell::plain)
+                .filter(|t| !t.is_empty())
+                .collect();
+            if let [only] = filled.as_slice() {
+                if let Some(req) = requirement_heading(only) {
+                    ctx.requirement = Some(req);
+                }
+            }
+        }
+    }
     let ncols = roles.len();
     let header_texts: Option<Vec<String>> =
         (header_row != usize::MAX).then(|| cells[header_row].iter().map(Cell::plain).collect());
@@ -860,6 +1011,11 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                     || spanning
                     || bold_alone && (ncols == 1 || filled.len() == 1));
             if is_category_row {
+                // "Essential criteria" across the row: the requirement of the rows below.
+                if let Some(req) = requirement_heading(&name) {
+                    ctx.requirement = Some(req);
+                    continue;
+                }
                 ctx.category = Some(category_name(&name));
                 if let Some(stage) = stage_heading(&name) {
                     ctx.stage = Some(stage);
@@ -922,6 +1078,14 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         let mut requirement = mark
             .and_then(|c| texts.get(c))
             .and_then(|t| is_mark_word(t.split_whitespace().next().unwrap_or("")));
+        // "Essential – application form and interview": the mark and the methods in one
+        // cell, when no column of its own gives the methods.
+        let mut row_methods = row_methods;
+        if row_methods.is_empty() {
+            if let Some((_, named)) = mark.and_then(|c| texts.get(c)).and_then(|t| lead_mark(t)) {
+                row_methods = named;
+            }
+        }
         if requirement.is_none() {
             let e = essential
                 .and_then(|c| texts.get(c))
@@ -980,7 +1144,10 @@ fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
         if texts.is_empty() {
             continue;
         }
-        let marks = texts.iter().filter(|t| is_mark_word(t).is_some()).count();
+        let marks = texts
+            .iter()
+            .filter(|t| is_mark_word(t).is_some() || lead_mark(t).is_some())
+            .count();
         if marks * 2 > texts.len() {
             *role = Role::Mark;
             continue;
@@ -1258,6 +1425,45 @@ fn title(blocks: &[Block]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn method_words_in_brackets_marks_with_methods_and_area_statements() {
+        let codes = Codes::default();
+        let i = parse_inline(
+            "Knowledge of medical terminology (assessed at interview) – E",
+            &codes,
+        );
+        assert_eq!(i.description, "Knowledge of medical terminology");
+        assert_eq!(i.requirement, Some(Requirement::Essential));
+        assert_eq!(i.methods, vec![Method::Interview]);
+        let i = parse_inline("Calm under pressure [Interview/Exercise]", &codes);
+        assert_eq!(i.description, "Calm under pressure");
+        assert_eq!(i.methods, vec![Method::Test, Method::Interview]);
+        // Square brackets holding anything but method words stay in the text.
+        let i = parse_inline("Use of a system [such as Civica]", &codes);
+        assert_eq!(i.description, "Use of a system [such as Civica]");
+        assert_eq!(
+            lead_mark("Essential – application form and interview"),
+            Some((
+                Requirement::Essential,
+                vec![Method::Application, Method::Interview]
+            ))
+        );
+        assert_eq!(lead_mark("Essential or Desirable – how assessed"), None);
+        assert_eq!(
+            requirement_heading("What would be nice to have"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("What you must have"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(
+            area_methods("How we’ll assess this: your application form and a short written task on the interview day."),
+            Some(vec![Method::Application, Method::Test])
+        );
+        assert_eq!(area_methods("How to apply: send your CV"), None);
+    }
 
     #[test]
     fn inline_marks_and_codes_come_off() {

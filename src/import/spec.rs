@@ -61,10 +61,20 @@ pub fn find_specs(blocks: &[Block], set_apart: bool) -> Result<Vec<ImportedSpec>
                 }
                 spec.title = find_title(blocks, previous_end, index);
                 let preamble = &blocks[previous_end.min(index)..index];
-                let finished = match spec.finish() {
+                let mut finished = match spec.finish() {
                     Some(s) if set_apart => set_apart_conditions(s, preamble),
                     other => other,
                 };
+                if let Some(spec) = finished.as_mut() {
+                    let around =
+                        previous_end.max(index.saturating_sub(3))..(end + 3).min(blocks.len());
+                    if let Some(methods) = blockwide_methods(&blocks[around]) {
+                        for criterion in spec.criteria.iter_mut().filter(|c| !c.methods_stated) {
+                            criterion.methods = methods.clone();
+                            criterion.methods_stated = true;
+                        }
+                    }
+                }
                 if let Some(spec) = finished {
                     criteria += spec.criteria.len();
                     if criteria > MAX_DOCUMENT_CRITERIA {
@@ -81,6 +91,27 @@ pub fn find_specs(blocks: &[Block], set_apart: bool) -> Result<Vec<ImportedSpec>
         }
     }
     Ok(specs)
+}
+
+/// Methods a blanket statement gives every criterion that states none: "Assessment:
+/// application form and interview for all criteria unless stated", "All criteria will be
+/// assessed at interview". Only paragraphs next to (or inside) the specification count.
+fn blockwide_methods(blocks: &[Block]) -> Option<Vec<Method>> {
+    blocks.iter().find_map(|block| {
+        let BlockKind::Paragraph(cell) = &block.kind else {
+            return None;
+        };
+        let text = cell.plain();
+        let lower = text.to_lowercase();
+        let blanket = (lower.contains("all criteria") || lower.contains("each criterion"))
+            && (lower.contains("assess") || lower.contains("tested"))
+            && text.split_whitespace().count() <= 30;
+        if !blanket {
+            return None;
+        }
+        let found = super::methods::words(&text);
+        (!found.is_empty()).then_some(found)
+    })
 }
 
 /// The specification with its eligibility conditions set apart from its criteria (a
@@ -753,13 +784,16 @@ fn assign_marks(
 // ---------------------------------------------------------------------------------------
 // Essential / desirable columns
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Columns {
     essential: usize,
     desirable: usize,
     /// An "assessed by" / "method" column, in forms that tick the Essential and
     /// Desirable columns instead of writing the criteria in them.
     methods: Option<usize>,
+    /// Columns headed by a method ("Application | Interview | Test/Exercise"), ticked per
+    /// criterion: a tick in one means the criterion is assessed that way.
+    method_ticks: Vec<(usize, Vec<Method>)>,
 }
 
 fn column_header(block: &Block) -> Option<Columns> {
@@ -780,10 +814,33 @@ fn column_header(block: &Block) -> Option<Columns> {
             && !text.contains("essential")
             && !text.contains("desirable")
     });
+    // A method column's heading is short and names a method only ("Interview",
+    // "Test/Exercise", "Application form"), never a requirement.
+    let method_ticks = if methods.is_none() {
+        cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, cell)| {
+                let text = cell.plain();
+                i > 0
+                    && i != essential
+                    && i != desirable
+                    && !text.is_empty()
+                    && text.split_whitespace().count() <= 3
+            })
+            .filter_map(|(i, cell)| {
+                let found = super::methods::words(&cell.plain());
+                (!found.is_empty()).then_some((i, found))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     (essential > 0 && desirable > 0 && essential != desirable).then_some(Columns {
         essential,
         desirable,
         methods,
+        method_ticks,
     })
 }
 
@@ -803,11 +860,16 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
         if let Some(side) = tick {
             // A ticked row: the criterion is the row's text, not the tick.
             let requirement = [Requirement::Essential, Requirement::Desirable][side];
-            let methods = columns
+            let mut methods = columns
                 .methods
                 .and_then(|column| cells.get(column))
                 .and_then(|cell| assessment_methods(&cell.plain()))
                 .unwrap_or_default();
+            for (column, named) in &columns.method_ticks {
+                if ticked(*column) {
+                    methods.extend(named.iter().copied());
+                }
+            }
             let text_cells: Vec<&Cell> = cells
                 .iter()
                 .enumerate()
@@ -818,6 +880,7 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
                         columns.methods,
                     ]
                     .contains(&Some(*i))
+                        && !columns.method_ticks.iter().any(|(column, _)| column == i)
                         && !cell.is_empty()
                 })
                 .map(|(_, cell)| cell)

@@ -22,6 +22,7 @@ pub fn marks(text: &str) -> usize {
 pub fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut paragraph = Paragraph::default();
+    let symbols = text.lines().find_map(symbol_key);
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let raw = raw.trim_end_matches('\r');
@@ -51,9 +52,18 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 line,
                 kind: BlockKind::Heading(text),
             });
-        } else if let Some((depth, item)) = list_item(raw) {
+        } else if let Some((depth, item)) = list_item(raw).filter(|_| symbol_key(raw).is_none()) {
             paragraph.flush(&mut out);
-            let text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
+            let mut text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
+            // Bullets whose symbol the key gives a requirement: the mark, written out.
+            if let Some((essential, desirable)) = symbols {
+                let marker = trimmed.chars().next();
+                if marker == Some(essential) {
+                    text.insert_str(0, "(E) ");
+                } else if marker == Some(desirable) {
+                    text.insert_str(0, "(D) ");
+                }
+            }
             out.push(Block {
                 line,
                 kind: BlockKind::ListItem { depth, text },
@@ -127,6 +137,30 @@ fn heading(line: &str) -> Option<&str> {
         .map(str::trim)
 }
 
+/// A key giving bullet symbols a requirement: `* = essential   + = desirable`,
+/// `Key: + essential, - desirable`. Returns the (essential, desirable) symbols.
+fn symbol_key(line: &str) -> Option<(char, char)> {
+    if line.len() > 120 {
+        return None;
+    }
+    let compact: String = line
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '=' | ':' | '–' | '—'))
+        .collect();
+    let compact = compact.strip_prefix("key").unwrap_or(&compact);
+    let symbol_before = |word: &str| {
+        let at = compact.find(word)?;
+        compact[..at]
+            .chars()
+            .next_back()
+            .filter(|c| matches!(c, '*' | '+' | '-' | '#' | '†' | '•' | '✱'))
+    };
+    let essential = symbol_before("essential")?;
+    let desirable = symbol_before("desirable")?;
+    (essential != desirable).then_some((essential, desirable))
+}
+
 /// `- item`, `* item`, `+ item`, `1. item`, `1) item`; nesting from the indentation.
 fn list_item(line: &str) -> Option<(usize, &str)> {
     let body = line.trim_start();
@@ -157,6 +191,32 @@ fn strip_markdown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_symbol_key_gives_bullets_their_requirement() {
+        let found =
+            blocks("Key: * = essential   + = desirable\n\n* Driving licence\n+ Welsh speaker\n");
+        let texts: Vec<String> = found
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::ListItem { text, .. } => format!("item {text}"),
+                BlockKind::Paragraph(cell) => format!("para {}", cell.plain()),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "para Key: = essential + = desirable",
+                "item (E) Driving licence",
+                "item (D) Welsh speaker"
+            ]
+        );
+        assert_eq!(
+            symbol_key("- Experience of essential and desirable things"),
+            None
+        );
+    }
 
     #[test]
     fn reads_rows_headings_paragraphs_and_list_items_with_their_lines() {
