@@ -343,6 +343,7 @@ fn parsed<T>(
     params(WorklistParams),
     responses(
         (status = 200, description = "The org's checks on live applications (and appointed people's follow-ups), by due date (undated last), then application and kind; `Link: <…>; rel=\"next\"` when there is more", body = Page<WorklistItem>),
+        (status = 400, description = "Malformed query (a repeated parameter, a number out of range)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs admin, recruiter or viewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A filter, limit or cursor that is not valid", body = Problem, content_type = "application/problem+json"),
     ),
