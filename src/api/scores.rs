@@ -256,6 +256,7 @@ pub async fn list_scores(
     params(("application_id" = String, Path, description = "Application id"), StageParams),
     responses(
         (status = 200, description = "Every criterion × method with its aggregate, spread and status, and the application's recommendation", body = ApplicationEvaluation),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`stage` is not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see evaluations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),

@@ -702,6 +702,7 @@ pub struct MatrixParams {
     responses(
         (status = 422, description = "`stage` is not a step of the vacancy's plan", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "Applicants × criteria × methods: each assessor's score, the aggregate and the status. `Accept: text/csv` gives one row per application (`application_id, candidate_code, candidate_name, status`) and one column per criterion × method holding the aggregate (the agreed score, else the assessors' mean), with the same visibility", content((ScoreMatrix = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Portals do not see scores", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vacancy visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
