@@ -280,28 +280,12 @@ def machine_facts():
 
 
 def worklist_latency(server, paths, token, requests, warmup):
-    """Sequential GETs of each worklist path on one keep-alive connection; returns
+    """Sequential GETs of each worklist path on one keep-alive connection each; returns
     {path: [ms]}. Every response must be 200 with a page of items."""
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
-    out = {}
-    for path in paths:
-        lat = []
-        for n in range(warmup + requests):
-            t0 = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            resp = conn.getresponse()
-            body = resp.read()
-            elapsed = (time.perf_counter() - t0) * 1000.0
-            if resp.status != 200:
-                raise Failed(f"GET {path}: HTTP {resp.status}: {body[:300]!r}")
-            if n == 0 and not isinstance(json.loads(body).get("items"), list):
-                raise Failed(f"GET {path}: no items")
-            if n >= warmup:
-                lat.append(elapsed)
-        out[path] = lat
-    conn.close()
-    return out
+    def has_items(body):
+        if not isinstance(body.get("items"), list):
+            raise Failed("no items in a worklist page")
+    return {path: plain_latency(server, path, token, requests, warmup, has_items) for path in paths}
 
 
 def deep_cursor(server, token, pages):

@@ -828,25 +828,41 @@ pub fn progress_across(
         .collect()
 }
 
-/// Each application's progress with its recorded decisions, for one vacancy.
-pub fn progress_and_decisions_of_rows(
+/// The vacancy's plan and the recorded outcomes of `applications` (one query for one
+/// application, one for the vacancy otherwise).
+fn plan_and_outcomes(
     conn: &mut DbConnection,
     vacancy: &VacancyRow,
     applications: &[ApplicationRow],
-) -> Result<HashMap<String, Progress>, AppError> {
+) -> Result<(Plan, Vec<OutcomeRow>), AppError> {
     let plan = plans::load(conn, vacancy)?;
     let rows = if applications.len() == 1 {
         store::outcomes_for_application(conn, &applications[0].id)?
     } else {
         store::outcomes_for_vacancy(conn, &vacancy.id)?
     };
-    let mut by_application: HashMap<&str, Vec<&OutcomeRow>> = HashMap::new();
-    for r in &rows {
-        by_application
+    Ok((plan, rows))
+}
+
+fn by_application(rows: &[OutcomeRow]) -> HashMap<&str, Vec<&OutcomeRow>> {
+    let mut grouped: HashMap<&str, Vec<&OutcomeRow>> = HashMap::new();
+    for r in rows {
+        grouped
             .entry(r.application_id.as_str())
             .or_default()
             .push(r);
     }
+    grouped
+}
+
+/// Each application's progress with its recorded decisions, for one vacancy.
+pub fn progress_and_decisions_of_rows(
+    conn: &mut DbConnection,
+    vacancy: &VacancyRow,
+    applications: &[ApplicationRow],
+) -> Result<HashMap<String, Progress>, AppError> {
+    let (plan, rows) = plan_and_outcomes(conn, vacancy, applications)?;
+    let mut by_application = by_application(&rows);
     applications
         .iter()
         .map(|a| {
@@ -872,19 +888,8 @@ pub fn progress_of_rows(
     vacancy: &VacancyRow,
     applications: &[ApplicationRow],
 ) -> Result<HashMap<String, (String, Vec<StepProgress>)>, AppError> {
-    let plan = plans::load(conn, vacancy)?;
-    let rows = if applications.len() == 1 {
-        store::outcomes_for_application(conn, &applications[0].id)?
-    } else {
-        store::outcomes_for_vacancy(conn, &vacancy.id)?
-    };
-    let mut by_application: HashMap<&str, Vec<&OutcomeRow>> = HashMap::new();
-    for r in &rows {
-        by_application
-            .entry(r.application_id.as_str())
-            .or_default()
-            .push(r);
-    }
+    let (plan, rows) = plan_and_outcomes(conn, vacancy, applications)?;
+    let mut by_application = by_application(&rows);
     applications
         .iter()
         .map(|a| {
