@@ -161,6 +161,23 @@ def tally_sql(vid):
     )
 
 
+def summaries_sql(vid):
+    """The per-pair summaries of counting scores the app keeps as it writes scores (the
+    shortlist reads them; `shortlist rebuild` recomputes them), for scores generated
+    behind its back: the query of migration 000012 for one vacancy."""
+    return (
+        "INSERT INTO pair_summaries (application_id, criterion_id, method, vacancy_id, "
+        "assessors, total, lowest, highest) "
+        "SELECT s.application_id, s.criterion_id, s.method, s.vacancy_id, "
+        "COUNT(*), SUM(s.score), MIN(s.score), MAX(s.score) FROM scores s "
+        "JOIN scoring_seats seat ON seat.vacancy_id = s.vacancy_id "
+        "AND seat.user_id = s.assessor AND seat.method = s.method "
+        f"WHERE s.vacancy_id = '{vid}' AND NOT EXISTS (SELECT 1 FROM conflicts_of_interest c "
+        "WHERE c.application_id = s.application_id AND c.user_id = s.assessor) "
+        "GROUP BY s.application_id, s.criterion_id, s.method, s.vacancy_id;"
+    )
+
+
 def postgres_sql(k, vid, n):
     """SQL that loads vacancy k's rows; run with psql -v ON_ERROR_STOP=1."""
     code = "'C-' || CASE WHEN i < 10000 THEN lpad(i::text, 4, '0') ELSE i::text END"
@@ -203,6 +220,7 @@ INSERT INTO vacancy_counters (vacancy_id, last_candidate_number) VALUES ('{vid}'
 ON CONFLICT (vacancy_id) DO UPDATE SET last_candidate_number = EXCLUDED.last_candidate_number;
 
 {tally_sql(vid)}
+{summaries_sql(vid)}
 COMMIT;
 """
 
@@ -246,5 +264,6 @@ def load_sqlite(path, k, vid, n, criteria):
             "ON CONFLICT (vacancy_id) DO UPDATE SET last_candidate_number = excluded.last_candidate_number",
             (vid, n))
         conn.execute(tally_sql(vid))
+        conn.execute(summaries_sql(vid))
     conn.execute("ANALYZE")
     conn.close()

@@ -42,6 +42,13 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Recompute the score summaries the shortlist reads (kept by the API on every
+    /// write) from the raw scores: only needed after loading scores outside the API.
+    Rebuild {
+        /// Only this vacancy (default: every vacancy with scores).
+        #[arg(long)]
+        vacancy: Option<String>,
+    },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
     /// Load a demo org (vacancies imported from real person specifications, applicants,
@@ -91,6 +98,10 @@ fn main() -> ExitCode {
         Command::Retention { dry_run } => Settings::from_env().and_then(|s| {
             shortlist::telemetry::init(s.log_json);
             shortlist::server::retention(&s, dry_run)
+        }),
+        Command::Rebuild { vacancy } => Settings::from_env().and_then(|s| {
+            shortlist::telemetry::init(s.log_json);
+            shortlist::server::rebuild(&s, vacancy)
         }),
         Command::Demo => Settings::from_env().and_then(|s| {
             shortlist::telemetry::init(s.log_json);

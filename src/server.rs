@@ -196,6 +196,22 @@ pub async fn run(settings: Settings) -> Result<(), String> {
 
 /// `shortlist retention [--dry-run]`: every org, each in its own transaction, through
 /// the same use case as `POST /api/v1/retention/run`.
+/// `shortlist rebuild`: the maintained score summaries recomputed from the raw scores.
+pub fn rebuild(settings: &Settings, vacancy: Option<String>) -> Result<(), String> {
+    let db = open_db(settings)?;
+    db.migrate()?;
+    let started = std::time::Instant::now();
+    let rebuilt = actix_web::rt::System::new()
+        .block_on(crate::service::scoring::rebuild_summaries(&db, vacancy))
+        .map_err(|e| format!("rebuild failed: {e}"))?;
+    println!(
+        "score summaries rebuilt for {} vacancy(ies) in {:.1} s",
+        rebuilt.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 pub fn retention(settings: &Settings, dry_run: bool) -> Result<(), String> {
     let db = open_db(settings)?;
     db.migrate()?;

@@ -12,6 +12,7 @@ pub mod reports;
 pub mod schema;
 pub mod scores;
 pub mod steps;
+pub mod summaries;
 pub mod vacancies;
 pub mod webhooks;
 

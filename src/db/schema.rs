@@ -368,6 +368,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pair_summaries (application_id, criterion_id, method) {
+        application_id -> Text,
+        criterion_id -> Text,
+        method -> Text,
+        vacancy_id -> Text,
+        assessors -> BigInt,
+        total -> Nullable<BigInt>,
+        lowest -> Nullable<Integer>,
+        highest -> Nullable<Integer>,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -401,4 +414,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts,
     scoring_tallies,
+    pair_summaries,
 );

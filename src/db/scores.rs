@@ -98,6 +98,19 @@ pub fn replace_assessor_scores(
             rows.len() as i32 - before.len() as i32,
         )?;
     }
+    if let Some(vacancy_id) = rows
+        .first()
+        .or(before.first())
+        .map(|r| r.vacancy_id.clone())
+    {
+        super::summaries::after(
+            conn,
+            &vacancy_id,
+            crate::domain::summaries::ScoreWrite::Scoresheet {
+                application: application_id,
+            },
+        )?;
+    }
     Ok(before)
 }
 
@@ -160,122 +173,6 @@ pub struct PairAggregateRow {
     pub sum: Option<i64>,
     pub min: Option<i32>,
     pub max: Option<i32>,
-}
-
-/// Whether every score of a vacancy counts: each assessor who scored holds a seat for
-/// every method they scored by, and nobody declared a conflict (`any_conflict`). Read
-/// with a handful of index probes (the distinct assessors, one at a time, then any
-/// score by a method outside their seat), never a scan of the scores.
-pub fn all_scores_count(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-    seats: &std::collections::HashMap<String, Vec<crate::domain::Method>>,
-    any_conflict: bool,
-) -> QueryResult<bool> {
-    use super::schema::scores::dsl;
-    use diesel::dsl::min;
-    if any_conflict {
-        return Ok(false);
-    }
-    let mut last: Option<String> = None;
-    loop {
-        let next: Option<String> = match &last {
-            None => dsl::scores
-                .filter(dsl::vacancy_id.eq(vacancy_id))
-                .select(min(dsl::assessor))
-                .first(conn)?,
-            Some(after) => dsl::scores
-                .filter(dsl::vacancy_id.eq(vacancy_id))
-                .filter(dsl::assessor.gt(after))
-                .select(min(dsl::assessor))
-                .first(conn)?,
-        };
-        let Some(assessor) = next else {
-            return Ok(true);
-        };
-        let Some(seat) = seats.get(&assessor) else {
-            return Ok(false);
-        };
-        let outside: Vec<&str> = crate::domain::Method::ALL
-            .iter()
-            .filter(|m| !seat.contains(m))
-            .map(|m| m.as_str())
-            .collect();
-        if !outside.is_empty() {
-            let stray: Option<String> = dsl::scores
-                .filter(dsl::vacancy_id.eq(vacancy_id))
-                .filter(dsl::assessor.eq(&assessor))
-                .filter(dsl::method.eq_any(outside))
-                .select(dsl::method)
-                .first(conn)
-                .optional()?;
-            if stray.is_some() {
-                return Ok(false);
-            }
-        }
-        last = Some(assessor);
-    }
-}
-
-/// Every pair of a vacancy aggregated over all its scores: the shortlist's fast path
-/// when [`all_scores_count`] holds.
-pub fn pair_aggregates_of_all(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-) -> QueryResult<Vec<PairAggregateRow>> {
-    use super::schema::scores::dsl;
-    use diesel::dsl::{count_star, max, min, sum};
-    dsl::scores
-        .filter(dsl::vacancy_id.eq(vacancy_id))
-        .group_by((dsl::application_id, dsl::criterion_id, dsl::method))
-        .select((
-            dsl::application_id,
-            dsl::criterion_id,
-            dsl::method,
-            count_star(),
-            sum(dsl::score),
-            min(dsl::score),
-            max(dsl::score),
-        ))
-        .load(conn)
-}
-
-/// Every pair of a vacancy aggregated in SQL: one row per (application, criterion,
-/// method) instead of one per assessor, and no assessor names or evidence moved.
-pub fn pair_aggregates_for_vacancy(
-    conn: &mut DbConnection,
-    vacancy_id: &str,
-) -> QueryResult<Vec<PairAggregateRow>> {
-    use super::schema::conflicts_of_interest as conflict;
-    use super::schema::scores::dsl;
-    use super::schema::scoring_seats as seat;
-    use diesel::dsl::{count_star, exists, max, min, not, sum};
-    // Only counting scores: the assessor holds a seat for the method (on the panel, at
-    // that step) and has not declared a conflict with the applicant.
-    dsl::scores
-        .inner_join(
-            seat::table.on(seat::vacancy_id
-                .eq(dsl::vacancy_id)
-                .and(seat::user_id.eq(dsl::assessor))
-                .and(seat::method.eq(dsl::method))),
-        )
-        .filter(dsl::vacancy_id.eq(vacancy_id))
-        .filter(not(exists(
-            conflict::table
-                .filter(conflict::application_id.eq(dsl::application_id))
-                .filter(conflict::user_id.eq(dsl::assessor)),
-        )))
-        .group_by((dsl::application_id, dsl::criterion_id, dsl::method))
-        .select((
-            dsl::application_id,
-            dsl::criterion_id,
-            dsl::method,
-            count_star(),
-            sum(dsl::score),
-            min(dsl::score),
-            max(dsl::score),
-        ))
-        .load(conn)
 }
 
 /// Moves the assessor's line count for the vacancy and method by `delta` (an upsert).

@@ -126,6 +126,12 @@ pub fn replace_seats(
             .values(chunk)
             .execute(c))?;
     }
+    // Seats decide which scores count: every summary of the vacancy may change.
+    super::summaries::after(
+        conn,
+        vacancy_id,
+        crate::domain::summaries::ScoreWrite::Seats,
+    )?;
     Ok(())
 }
 
@@ -156,6 +162,14 @@ pub fn insert_conflict(conn: &mut DbConnection, row: &ConflictRow) -> QueryResul
     diesel::insert_into(conflicts_of_interest::table)
         .values(row)
         .execute(conn)?;
+    // The assessor's scores of this applicant stop counting.
+    super::summaries::after(
+        conn,
+        &row.vacancy_id,
+        crate::domain::summaries::ScoreWrite::Conflict {
+            application: &row.application_id,
+        },
+    )?;
     Ok(())
 }
 

@@ -68,6 +68,16 @@ pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<Vacancy
         .first(conn)
 }
 
+/// The org of vacancy `id`, whatever it is: for maintenance commands, which act for
+/// no caller.
+pub fn org_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+    dsl::vacancies
+        .filter(dsl::id.eq(id))
+        .select(dsl::org)
+        .first(conn)
+        .optional()
+}
+
 /// The vacancy `id` of `org`, row-locked until the transaction ends: `Exclusive` for
 /// writes that change the vacancy's state or what others check against it (status,
 /// spec, panel, appointments), `Shared` for writes that only depend on it (scores,

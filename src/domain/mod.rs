@@ -12,6 +12,7 @@ pub mod plan;
 pub mod privacy;
 pub mod scoresheet;
 pub mod shortlist;
+pub mod summaries;
 pub mod time;
 pub mod vacancy;
 pub mod webhooks;

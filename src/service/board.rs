@@ -38,7 +38,7 @@ pub struct Board {
     /// Each assessor's score (the matrix and the summary need them), or `None` when
     /// only per-pair aggregates were loaded.
     pub scores: Option<Vec<ScoreRow>>,
-    /// Per-pair aggregates from the database, for views that need only the rules.
+    /// Per-pair summaries maintained on write, for views that need only the rules.
     pub aggregates: Vec<PairAggregateRow>,
     pub agreed: Vec<AgreedScoreRow>,
     pub checks: Vec<CheckRow>,
@@ -65,8 +65,8 @@ impl Board {
         Board::load_with(conn, vacancy, Some(scores))
     }
 
-    /// With scores aggregated per pair in SQL: all that rankings and decisions need,
-    /// in half the rows and without assessor names or evidence.
+    /// With the per-pair summaries maintained on write: all that rankings and decisions
+    /// need, in half the rows and without assessor names or evidence.
     pub fn load_aggregated(
         conn: &mut DbConnection,
         vacancy: VacancyRow,
@@ -81,21 +81,11 @@ impl Board {
     ) -> Result<Board, AppError> {
         let plan = super::plan::load(conn, &vacancy)?;
         let conflicts = step_store::conflicts_for_vacancy(conn, &vacancy.id)?;
+        // Without individual scores, the summaries maintained on write (see
+        // `db::summaries`): one ready row per pair, counting scores only.
         let aggregates = match scores {
             Some(_) => Vec::new(),
-            None => {
-                // When every score counts (the usual case: no removed member, no
-                // off-step score, no conflict), aggregate them all without joining
-                // the seats; otherwise the query that leaves out what does not count.
-                let members = panel_store::for_vacancy(conn, &vacancy.id)?;
-                let seats = super::plan::seats(&plan, &members)?;
-                if score_store::all_scores_count(conn, &vacancy.id, &seats, !conflicts.is_empty())?
-                {
-                    score_store::pair_aggregates_of_all(conn, &vacancy.id)?
-                } else {
-                    score_store::pair_aggregates_for_vacancy(conn, &vacancy.id)?
-                }
-            }
+            None => crate::db::summaries::for_vacancy(conn, &vacancy.id)?,
         };
         let criteria = criteria_store::for_vacancy(conn, &vacancy.id)?;
         let applications = application_store::all_for_vacancy(conn, &vacancy.id)?;

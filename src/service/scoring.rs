@@ -417,3 +417,28 @@ pub fn load_scored(
         criteria,
     })
 }
+
+/// Recomputes the maintained per-pair summaries of every vacancy with scores (or of
+/// one), each in its own transaction under the vacancy's exclusive lock, so no
+/// scoresheet interleaves. Needed only after scores were written outside the API (bulk
+/// loads, restores); the API keeps the summaries itself. Returns the vacancies rebuilt.
+pub async fn rebuild_summaries(db: &Db, only: Option<String>) -> Result<Vec<String>, AppError> {
+    let ids = match only {
+        Some(id) => vec![id],
+        None => {
+            db.read(|conn| Ok(db::summaries::vacancies_with_scores(conn)?))
+                .await?
+        }
+    };
+    for id in &ids {
+        let id = id.clone();
+        db.write(move |conn| {
+            let org = crate::db::vacancies::org_of(conn, &id)?.ok_or(AppError::NotFound)?;
+            crate::db::vacancies::find_locked(conn, &org, &id, LockMode::Exclusive)?;
+            db::summaries::refresh(conn, db::summaries::Scope::Vacancy(&id))?;
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(ids)
+}

@@ -24,6 +24,7 @@ mod hardening;
 mod health;
 mod hostile;
 mod integrity;
+mod maintained;
 mod metrics;
 mod panels;
 mod pooler;

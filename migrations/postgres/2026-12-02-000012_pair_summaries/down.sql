@@ -1,0 +1,1 @@
+DROP TABLE pair_summaries;
