@@ -56,6 +56,10 @@ pub struct Board {
     rules: VacancyRules,
     criterion_inputs: Vec<CriterionInput>,
     required_checks: Vec<CheckKind>,
+    /// Each application's recorded checks, grouped once at load: a shortlist asks for
+    /// every application's, and scanning all the vacancy's check rows per application
+    /// made it quadratic (3 rows per application: 75 million comparisons at 5,000).
+    recorded_checks: HashMap<String, Vec<(CheckKind, crate::domain::checks::CheckStatus)>>,
 }
 
 impl Board {
@@ -128,18 +132,24 @@ impl Board {
         for s in &agreed {
             rules::method("agreed_scores.method", &s.method)?;
         }
+        let mut recorded_checks: HashMap<String, Vec<_>> = HashMap::new();
         for c in &checks {
-            rules::stored(CheckKind::parse(&c.kind), "checks.kind", &c.kind)?;
-            rules::stored(
+            let kind = rules::stored(CheckKind::parse(&c.kind), "checks.kind", &c.kind)?;
+            let status = rules::stored(
                 crate::domain::checks::CheckStatus::parse(&c.status),
                 "checks.status",
                 &c.status,
             )?;
+            recorded_checks
+                .entry(c.application_id.clone())
+                .or_default()
+                .push((kind, status));
         }
         Ok(Board {
             rules: rules::vacancy_rules(&vacancy)?,
             criterion_inputs: rules::criterion_inputs(&criteria)?,
             required_checks: rules::required_checks_of(&vacancy)?,
+            recorded_checks,
             criteria,
             applications,
             scores,
@@ -280,17 +290,13 @@ impl Board {
     }
 
     pub fn checks_of(&self, application_id: &str) -> (Vec<CheckKind>, Vec<CheckKind>) {
-        let rows: Vec<CheckRow> = self
-            .checks
-            .iter()
-            .filter(|c| c.application_id == application_id)
-            .cloned()
-            .collect();
         // Kinds and statuses were read loudly at load.
-        outstanding(
-            &self.required_checks,
-            &rules::recorded(&rows).unwrap_or_default(),
-        )
+        let recorded = self
+            .recorded_checks
+            .get(application_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        outstanding(&self.required_checks, recorded)
     }
 
     pub fn describe(&self, ids: &[String]) -> Vec<CriterionRef> {
