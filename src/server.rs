@@ -187,15 +187,27 @@ pub async fn run(settings: Settings) -> Result<(), String> {
     .client_request_timeout(settings.header_timeout)
     .bind(&settings.bind)
     .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
-    if let Some(workers) = settings.workers {
-        server = server.workers(workers);
-    }
+    let workers = settings.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    server = server
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads_per_worker(settings.db_pool_size, workers));
     tracing::info!(bind = %settings.bind, "listening; docs at http://{}/docs/", settings.bind);
     server.run().await.map_err(|e| e.to_string())
 }
 
-/// `shortlist retention [--dry-run]`: every org, each in its own transaction, through
-/// the same use case as `POST /api/v1/retention/run`.
+/// Each database call runs on a worker's blocking pool and needs a pooled connection, so
+/// threads beyond the pool's size can only wait for one: actix's default (512 per
+/// process) let 32 concurrent readers wake dozens of threads that queued on the pool's
+/// mutex, and half the CPU went to the kernel switching between them on a 2-core host
+/// (BENCHMARKS.md, scenario 4 profile). Each worker gets its share of the pool.
+fn blocking_threads_per_worker(pool_size: u32, workers: usize) -> usize {
+    (pool_size as usize).div_ceil(workers.max(1)).max(1)
+}
+
 /// `shortlist rebuild`: the maintained score summaries recomputed from the raw scores.
 pub fn rebuild(settings: &Settings, vacancy: Option<String>) -> Result<(), String> {
     let db = open_db(settings)?;
@@ -212,6 +224,8 @@ pub fn rebuild(settings: &Settings, vacancy: Option<String>) -> Result<(), Strin
     Ok(())
 }
 
+/// `shortlist retention [--dry-run]`: every org, each in its own transaction, through
+/// the same use case as `POST /api/v1/retention/run`.
 pub fn retention(settings: &Settings, dry_run: bool) -> Result<(), String> {
     let db = open_db(settings)?;
     db.migrate()?;
@@ -246,4 +260,17 @@ pub fn retention(settings: &Settings, dry_run: bool) -> Result<(), String> {
         }
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocking_threads_per_worker;
+
+    #[test]
+    fn every_worker_gets_a_share_of_the_pool_and_at_least_one_thread() {
+        assert_eq!(blocking_threads_per_worker(16, 2), 8);
+        assert_eq!(blocking_threads_per_worker(16, 3), 6);
+        assert_eq!(blocking_threads_per_worker(1, 4), 1);
+        assert_eq!(blocking_threads_per_worker(16, 0), 16);
+    }
 }

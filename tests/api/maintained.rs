@@ -284,3 +284,33 @@ both_backends! {
         assert!(accepted.get("scoresheet").copied().unwrap_or(0) >= 5, "{accepted:?}");
     }
 }
+
+both_backends! {
+    async fn rebuild_recomputes_summaries_lost_or_written_behind_the_apis_back(app: TestApp) {
+        let (vid, criteria) = app.open_vacancy().await;
+        app.set_panel(&vid, &[("ann", "chair"), ("bob", "member")]).await;
+        let a = app.apply(&vid, "Ada Able", json!({})).await["id"].as_str().unwrap().to_string();
+        let c0 = criteria[0]["id"].as_str().unwrap();
+        for (member, score) in [("ann", 3), ("bob", 1)] {
+            app.post(&format!("/api/v1/applications/{a}/scoresheets"), &app.panel(member),
+                sheet("application", &[(c0, score)])).await.expect(200);
+        }
+        assert_maintained(&app, &vid, "two scoresheets").await;
+        // A restore or a bulk load that wrote scores but not their summaries.
+        app.db
+            .write(|conn| {
+                use diesel::RunQueryDsl;
+                diesel::sql_query("DELETE FROM pair_summaries").execute(conn)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let lost = app.get(&format!("/api/v1/vacancies/{vid}/shortlist"), &app.recruiter()).await.expect(200).body;
+        assert_eq!(lost["entries"][0]["weighted_score"], 0.0, "the shortlist reads the summaries");
+        let rebuilt = shortlist::service::scoring::rebuild_summaries(&app.db, None).await.unwrap();
+        assert_eq!(rebuilt, vec![vid.clone()]);
+        assert_maintained(&app, &vid, "rebuild").await;
+        let list = app.get(&format!("/api/v1/vacancies/{vid}/shortlist"), &app.recruiter()).await.expect(200).body;
+        assert_eq!(list["entries"][0]["weighted_score"], 2.0, "mean of 3 and 1");
+    }
+}
