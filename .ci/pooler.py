@@ -32,12 +32,15 @@ in the feed, the recorded checks and an intact audit chain. Prints
 
 The benchmark (--bench). The scoresheet POST of bench/ scenario 3 (30 scores, a panel
 member's token, applications in turn, 409s counted apart and tolerated up to 1%), with
-C concurrent clients (default 32) for S seconds (default 20) after a 2-second warm-up,
-each phase on a fresh database set up the same way:
+C concurrent clients (default 32) for S seconds (default 20) against each of three
+set-ups, each on a fresh database prepared the same way and all standing at once; the
+S seconds come in windows (each after a 2-second warm-up) in the order a, a', b, b, a',
+a, repeated (--rounds, default 2: four 5-second windows each), so that drift in the
+load of the shared machine falls on all three alike:
   (a)  one process straight to PostgreSQL (statement cache on, pool C);
   (a') the same with SHORTLIST_DB_STATEMENT_CACHE=false (the cost of the cache alone);
-  (b)  two processes behind PgBouncer (transaction mode, statement cache off, pool C/2
-       each), C/2 clients on each.
+  (b)  two processes behind PgBouncer (transaction mode, default_pool_size 8, statement
+       cache off, pool C/2 each), C/2 clients on each.
 It prints each rate and the ratio b/a (target >= 0.9: on 2 cores the two processes,
 PgBouncer, PostgreSQL and the load generator share the same CPUs, so no gain from
 scaling out can show; the question is what the pooler costs).
@@ -162,7 +165,6 @@ class PgBouncer:
             f.write("\n".join(lines) + "\n")
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres")
-            os.chmod(workdir, 0o755)
         self.url = db_url(database.admin_url, database.name, self.port)
         self.proc = subprocess.Popen([find_pgbouncer(), ini], stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(workdir, "pgbouncer.stderr"), "w"))
@@ -532,10 +534,13 @@ def load(ports, clients, seconds, warmup, apps, body, tok):
         results[n] = (counts, latencies)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    cpu = time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    # The load generator shares the cores with what it measures: say how much it took.
+    client_cpu = (time.process_time() - cpu) / (seconds + warmup)
     counts, latencies = collections.Counter(), []
     for c, lat in results:
         counts.update(c)
@@ -545,52 +550,87 @@ def load(ports, clients, seconds, warmup, apps, body, tok):
     return {"ok": counts[200], "conflicts": counts[409],
             "errors": sum(n for s, n in counts.items() if s not in (200, 409)),
             "statuses": dict((str(k), v) for k, v in counts.items()),
-            "rate": counts[200] / seconds, "p50_ms": pct(0.50), "p99_ms": pct(0.99)}
+            "rate": counts[200] / seconds, "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+            "client_cpu": client_cpu}
 
 
-def bench_phase(label, admin_url, workdir, args, through_pooler, statement_cache):
-    name = f"pooler_bench_{os.getpid()}_{label.strip('()').replace(chr(39), 'p')}"
-    database = Database(admin_url, name)
-    phase_dir = os.path.join(workdir, name)
-    os.makedirs(phase_dir)
-    bouncer, servers = None, []
-    try:
+class Stack:
+    """One configuration under test: a fresh database set up like bench/'s, and the
+    server process(es) in front of it, straight or through PgBouncer."""
+
+    def __init__(self, label, admin_url, workdir, args, through_pooler, statement_cache):
+        self.label = label
+        name = f"pooler_bench_{os.getpid()}_{len(os.listdir(workdir))}"
+        self.database = Database(admin_url, name)
+        self.dir = os.path.join(workdir, name)
+        os.makedirs(self.dir)
+        self.bouncer, self.servers = None, []
+        self.windows = []
         if through_pooler:
-            bouncer = PgBouncer(database, phase_dir, args.pool_size)
+            self.bouncer = PgBouncer(self.database, self.dir, args.pool_size)
             half = max(1, args.clients // 2)
-            servers = [Server(bouncer.url, phase_dir, n, pool_size=half, statement_cache=False) for n in "AB"]
+            self.servers = [Server(self.bouncer.url, self.dir, n, pool_size=half, statement_cache=False)
+                            for n in "AB"]
         else:
-            servers = [Server(database.url, phase_dir, "A", pool_size=args.clients,
-                              statement_cache=statement_cache)]
-        apps, body, tok = bench_setup(servers[0].port, args.bench_applications)
-        r = load([s.port for s in servers], args.clients, args.seconds, 2, apps, body, tok)
-    finally:
-        teardown(servers, bouncer, database)
-    bad = [line for s in servers for line in s.log_lines() if BAD_LOG.search(line)]
-    r["log_errors"] = len(bad)
-    for line in bad[:5]:
-        log(f"  server log: {line[:300]}")
-    log(f"{label}: {r['rate']:.1f} scoresheets/s ({r['ok']} in {args.seconds} s), p50 {r['p50_ms']:.1f} ms, "
-        f"p99 {r['p99_ms']:.1f} ms, 409s {r['conflicts']}, errors {r['errors']}, bad log lines {len(bad)}")
-    return r
+            self.servers = [Server(self.database.url, self.dir, "A", pool_size=args.clients,
+                                   statement_cache=statement_cache)]
+        self.apps, self.body, self.token = bench_setup(self.servers[0].port, args.bench_applications)
+
+    def run(self, args, seconds):
+        r = load([s.port for s in self.servers], args.clients, seconds, 2, self.apps, self.body, self.token)
+        self.windows.append(r)
+        log(f"{self.label} window {len(self.windows)}: {r['rate']:.1f}/s, p50 {r['p50_ms']:.1f} ms, "
+            f"p99 {r['p99_ms']:.1f} ms, 409s {r['conflicts']}, errors {r['errors']}, "
+            f"load generator {r['client_cpu']:.2f} of a core")
+
+    def result(self, seconds):
+        total = collections.Counter()
+        for w in self.windows:
+            total.update({k: w[k] for k in ("ok", "conflicts", "errors")})
+        bad = [line for s in self.servers for line in s.log_lines() if BAD_LOG.search(line)]
+        for line in bad[:5]:
+            log(f"  {self.label} server log: {line[:300]}")
+        return {"ok": total["ok"], "conflicts": total["conflicts"], "errors": total["errors"],
+                "rate": total["ok"] / (seconds * len(self.windows)), "log_errors": len(bad),
+                "windows": [round(w["rate"], 1) for w in self.windows],
+                "p50_ms": [round(w["p50_ms"], 1) for w in self.windows],
+                "p99_ms": [round(w["p99_ms"], 1) for w in self.windows]}
+
+    def stop(self):
+        teardown(self.servers, self.bouncer, self.database)
 
 
 def bench(args, admin_url, workdir):
-    log(f"benchmark: POST scoresheet (30 scores), {args.clients} clients, {args.seconds} s each "
-        f"(+2 s warm-up), {args.bench_applications} applications in turn; binary {BINARY}")
-    a = bench_phase("(a)", admin_url, workdir, args, through_pooler=False, statement_cache=True)
-    a2 = bench_phase("(a')", admin_url, workdir, args, through_pooler=False, statement_cache=False)
-    b = bench_phase("(b)", admin_url, workdir, args, through_pooler=True, statement_cache=False)
+    windows = 2 * args.rounds
+    window = max(1, args.seconds // windows)
+    log(f"benchmark: POST scoresheet (30 scores), {args.clients} clients, {args.bench_applications} "
+        f"applications in turn, PgBouncer default_pool_size {args.pool_size}; each set-up loaded "
+        f"{windows} times for {window} s (+2 s warm-up), in the order (a, a', b, b, a', a) x "
+        f"{args.rounds}, so drift in the machine's load falls on all alike; binary {BINARY}")
+    stacks = []
+    try:
+        stacks.append(Stack("(a)", admin_url, workdir, args, through_pooler=False, statement_cache=True))
+        stacks.append(Stack("(a')", admin_url, workdir, args, through_pooler=False, statement_cache=False))
+        stacks.append(Stack("(b)", admin_url, workdir, args, through_pooler=True, statement_cache=False))
+        for _ in range(args.rounds):
+            for stack in stacks + stacks[::-1]:
+                stack.run(args, window)
+    finally:
+        for stack in stacks:
+            stack.stop()
+    a, a2, b = (stack.result(window) for stack in stacks)
     ratio = b["rate"] / a["rate"] if a["rate"] else 0.0
-    log(f"(a)  one process, straight to PostgreSQL:            {a['rate']:8.1f} /s")
-    log(f"(a') the same, statement cache off:                  {a2['rate']:8.1f} /s  (a'/a {a2['rate'] / a['rate']:.2f})")
-    log(f"(b)  two processes behind PgBouncer (transaction):   {b['rate']:8.1f} /s")
+    log(f"(a)  one process, straight to PostgreSQL:            {a['rate']:8.1f} /s  windows {a['windows']}")
+    log(f"(a') the same, statement cache off:                  {a2['rate']:8.1f} /s  windows {a2['windows']}"
+        f"  (a'/a {a2['rate'] / a['rate']:.2f})")
+    log(f"(b)  two processes behind PgBouncer (transaction):   {b['rate']:8.1f} /s  windows {b['windows']}")
     log(f"ratio b/a: {ratio:.2f} (target >= 0.9)")
     ok = True
     for label, r in (("(a)", a), ("(a')", a2), ("(b)", b)):
         total = r["ok"] + r["conflicts"] + r["errors"]
+        log(f"{label}: {r['ok']} scoresheets, 409s {r['conflicts']}, errors {r['errors']}, "
+            f"bad log lines {r['log_errors']}")
         if r["errors"] or r["log_errors"] or (total and r["conflicts"] > 0.01 * total):
-            log(f"{label}: errors {r['errors']}, 409s {r['conflicts']} of {total}, bad log lines {r['log_errors']}")
             ok = False
     print("POOLER_BENCH_JSON " + json.dumps({"a": a, "a_no_cache": a2, "b": b, "ratio": ratio,
                                              "clients": args.clients, "seconds": args.seconds,
@@ -602,22 +642,31 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bench", action="store_true", help="the scoresheet benchmark instead of the check")
     parser.add_argument("--threads", type=int, default=16, help="check: concurrent recruitments")
-    parser.add_argument("--campaigns", type=int, default=48, help="check: recruitments in all")
+    parser.add_argument("--campaigns", type=int, default=96, help="check: recruitments in all")
     parser.add_argument("--applications", type=int, default=6, help="check: applications per recruitment")
-    parser.add_argument("--pool-size", type=int, default=4, help="PgBouncer default_pool_size")
+    parser.add_argument("--pool-size", type=int, default=None,
+                        help="PgBouncer default_pool_size (check: 4, so server connections are "
+                             "shared; bench: 8, 4 per core of this machine)")
     parser.add_argument("--statement-cache", action="store_true",
                         help="check: leave diesel's statement cache on, to see the check fail")
     parser.add_argument("--clients", type=int, default=32, help="bench: concurrent clients")
-    parser.add_argument("--seconds", type=int, default=20, help="bench: seconds per phase")
+    parser.add_argument("--seconds", type=int, default=20,
+                        help="bench: seconds of load per set-up, split into windows")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="bench: rounds of (a, a', b, b, a', a), two windows per set-up each")
     parser.add_argument("--bench-applications", type=int, default=400,
                         help="bench: applications the scoresheets walk through")
     args = parser.parse_args()
+    if args.pool_size is None:
+        args.pool_size = 8 if args.bench else 4
     admin_url = os.environ.get("SHORTLIST_TEST_POSTGRES_URL")
     if not admin_url:
         sys.exit("SHORTLIST_TEST_POSTGRES_URL is not set (bash .ci/postgres.sh run …)")
     if not os.access(BINARY, os.X_OK):
         sys.exit(f"{BINARY} not found: cargo build --release, or set SHORTLIST_BIN")
     workdir = tempfile.mkdtemp(prefix="shortlist-pooler-")
+    # PgBouncer, run as root, drops to the postgres user, who must reach its files here.
+    os.chmod(workdir, 0o755)
     started = time.time()
     try:
         ok = bench(args, admin_url, workdir) if args.bench else check(args, admin_url, workdir)
