@@ -25,6 +25,10 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serverkit  # noqa: E402
+from serverkit import free_port  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("SHORTLIST_BIN", os.path.join(ROOT, "target", "debug", "shortlist"))
 ADMIN_URL = os.environ["SHORTLIST_TEST_POSTGRES_URL"]
@@ -53,18 +57,8 @@ def pg(action):
     subprocess.run(["bash", "-c", f"source '{ROOT}/.ci/postgres.sh' && pg_{action}"], check=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def token(sub, *roles):
-    env = dict(os.environ, SHORTLIST_JWT_SECRET=SECRET)
-    args = [BINARY, "token", "--sub", sub, "--org", ORG, "--ttl-secs", "7200"]
-    for r in roles:
-        args += ["--role", r]
-    return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    return serverkit.mint(BINARY, SECRET, ORG, sub, *roles)
 
 
 class Server:
@@ -77,26 +71,16 @@ class Server:
         env = dict(os.environ, SHORTLIST_DATABASE_URL=self.db_url, SHORTLIST_JWT_SECRET=SECRET,
                    SHORTLIST_BIND=f"127.0.0.1:{self.port}", SHORTLIST_RATE_LIMIT_PER_MINUTE="0",
                    SHORTLIST_DB_CONNECT_TIMEOUT_MS="1000", SHORTLIST_WORKERS="4", RUST_LOG="warn")
-        self.proc = subprocess.Popen([BINARY, "serve"], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=open(f"/tmp/shortlist-faults-{self.port}.log", "a"))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if call("GET", self.url("/health/ready"))[0] == 200:
-                return self
-            time.sleep(0.2)
-        raise RuntimeError(f"server on {self.port} did not become ready")
+        self.proc = serverkit.start_serve(BINARY, env, self.port,
+                                          f"/tmp/shortlist-faults-{self.port}.log")
+        return self
 
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        serverkit.stop(self.proc)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

@@ -100,6 +100,10 @@ import threading
 import time
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serverkit  # noqa: E402
+from serverkit import free_port  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("SHORTLIST_BIN", os.path.join(ROOT, "target", "release", "shortlist"))
 SECRET = "races-secret-races-secret-races-secret!!"
@@ -107,19 +111,7 @@ ORG = "races"
 CHAIR = "races-chair"
 MEMBER = "races-member"
 
-# A person specification shaped like seed 001 (tests/api/helpers.rs sample_spec): three
-# essentials (two of them an alternative group) and one desirable.
-SPEC = [
-    {"category": "Qualifications", "description": "Social work degree or equivalent",
-     "requirement": "essential", "methods": ["application", "documents"]},
-    {"category": "Qualifications", "description": "60 M-level credits", "requirement": "essential",
-     "methods": ["application"], "alternative_group": "credits-or-experience"},
-    {"category": "Experience", "description": "Five years' post-qualifying experience",
-     "requirement": "essential", "methods": ["application", "interview"],
-     "alternative_group": "credits-or-experience"},
-    {"category": "Skills and abilities", "description": "Able to chair complex meetings",
-     "requirement": "desirable", "methods": ["interview"], "weight": 2},
-]
+SPEC = serverkit.SAMPLE_SPEC
 DESIRABLE_ONLY = [
     {"category": "Skills and abilities", "description": "Late desirable-only replacement",
      "requirement": "desirable", "methods": ["interview"]},
@@ -148,18 +140,8 @@ class SetupError(Exception):
     pass
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def token(sub, *roles):
-    env = dict(os.environ, SHORTLIST_JWT_SECRET=SECRET)
-    args = [BINARY, "token", "--sub", sub, "--org", ORG, "--ttl-secs", "7200"]
-    for r in roles:
-        args += ["--role", r]
-    return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    return serverkit.mint(BINARY, SECRET, ORG, sub, *roles)
 
 
 # ---------------------------------------------------------------------------------------
@@ -179,28 +161,11 @@ class Server:
         env = dict(os.environ, SHORTLIST_DATABASE_URL=self.db_url, SHORTLIST_JWT_SECRET=SECRET,
                    SHORTLIST_BIND=f"127.0.0.1:{self.port}", SHORTLIST_RATE_LIMIT_PER_MINUTE="0",
                    SHORTLIST_WORKERS="4", RUST_LOG="warn")
-        self.proc = subprocess.Popen([BINARY, "serve"], env=env, cwd=self.workdir,
-                                     stdout=subprocess.DEVNULL, stderr=open(self.log_path, "a"))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                if call(self, "GET", "/health/ready")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server on {self.port} did not become ready; see {self.log_path}")
+        self.proc = serverkit.start_serve(BINARY, env, self.port, self.log_path, cwd=self.workdir)
+        return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        serverkit.stop(self.proc)
 
 
 SAFE = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -246,25 +211,7 @@ def admin_psql(sql):
 
 
 def call(srv, method, path, tok=None, body=None, headers=None, timeout=30):
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=timeout)
-    try:
-        data = json.dumps(body).encode() if body is not None else None
-        h = {}
-        if tok:
-            h["Authorization"] = f"Bearer {tok}"
-        if data is not None:
-            h["Content-Type"] = "application/json"
-        h.update(headers or {})
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        raw = r.read()
-        try:
-            parsed = json.loads(raw) if raw else None
-        except ValueError:
-            parsed = raw.decode(errors="replace")
-        return r.status, parsed
-    finally:
-        conn.close()
+    return serverkit.request(srv.port, method, path, tok, body, headers, timeout)
 
 
 def need(result, what, expect=(200, 201)):

@@ -35,6 +35,10 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serverkit  # noqa: E402
+from serverkit import free_port  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("SHORTLIST_BIN", os.path.join(ROOT, "target", "release", "shortlist"))
 SECRET = "webhooks-check-secret-webhooks-check-secret"
@@ -45,36 +49,12 @@ def log(msg):
     print(f"[webhooks] {msg}", flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def token(sub, *roles):
-    env = dict(os.environ, SHORTLIST_JWT_SECRET=SECRET)
-    args = [BINARY, "token", "--sub", sub, "--org", ORG, "--ttl-secs", "7200"]
-    for r in roles:
-        args += ["--role", r]
-    return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout.strip()
+    return serverkit.mint(BINARY, SECRET, ORG, sub, *roles)
 
 
 def call(port, method, path, tok=None, body=None, timeout=30):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        h = {}
-        data = None
-        if tok:
-            h["Authorization"] = f"Bearer {tok}"
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        raw = r.read()
-        return r.status, (json.loads(raw) if raw else None)
-    finally:
-        conn.close()
+    return serverkit.request(port, method, path, tok, body, timeout=timeout)
 
 
 class Server:
@@ -91,31 +71,14 @@ class Server:
                    # process's claims come back quickly.
                    SHORTLIST_WEBHOOK_TIMEOUT_SECS="2",
                    SHORTLIST_WEBHOOK_RETRY_SCHEDULE="1,1,2,2,4")
-        self.proc = subprocess.Popen([BINARY, "serve"], env=env, cwd=workdir,
-                                     stdout=subprocess.DEVNULL, stderr=open(self.log_path, "a"))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server {name} exited; see {self.log_path}")
-            try:
-                if call(self.port, "GET", "/health/ready")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server {name} did not become ready")
+        self.proc = serverkit.start_serve(BINARY, env, self.port, self.log_path, cwd=workdir)
 
     def kill9(self):
         self.proc.kill()  # SIGKILL
         self.proc.wait()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        serverkit.stop(self.proc)
 
 
 class Receiver:

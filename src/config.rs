@@ -11,6 +11,9 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 #[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
+    /// `SHORTLIST_READ_DATABASE_URL`: a read replica of the primary for report-style
+    /// reads (pipeline report, worklists, org-wide lists); unset, they use the primary.
+    pub read_database_url: Option<String>,
     pub bind: String,
     pub jwt_secret: Option<String>,
     pub jwt_public_key: Option<PathBuf>,
@@ -51,6 +54,10 @@ impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
             .field("database_url", &crate::db::redact_url(&self.database_url))
+            .field(
+                "read_database_url",
+                &self.read_database_url.as_deref().map(crate::db::redact_url),
+            )
             .field("bind", &self.bind)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("jwt_public_key", &self.jwt_public_key)
@@ -83,9 +90,18 @@ impl Settings {
         let database_url = var("SHORTLIST_DATABASE_URL")
             .or_else(|| var("DATABASE_URL"))
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
-        Backend::from_url(&database_url)?;
+        let backend = Backend::from_url(&database_url)?;
+        let read_database_url = var("SHORTLIST_READ_DATABASE_URL");
+        if let Some(url) = &read_database_url {
+            let read_backend =
+                Backend::from_url(url).map_err(|e| format!("SHORTLIST_READ_DATABASE_URL: {e}"))?;
+            if read_backend != backend {
+                return Err(crate::db::mismatched_backends(backend, read_backend));
+            }
+        }
         let settings = Settings {
             database_url,
+            read_database_url,
             bind: var("SHORTLIST_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string()),
             jwt_secret: var("SHORTLIST_JWT_SECRET"),
             jwt_public_key: var("SHORTLIST_JWT_PUBLIC_KEY").map(PathBuf::from),

@@ -30,6 +30,26 @@ fn open_db(settings: &Settings) -> Result<Db, String> {
     )
 }
 
+/// The read replica's pool when `SHORTLIST_READ_DATABASE_URL` is set, checked before the
+/// server listens (see [`crate::db::open_replica`]); never migrated.
+pub fn open_read_db(settings: &Settings, primary: &Db) -> Result<Option<Db>, String> {
+    let Some(url) = &settings.read_database_url else {
+        return Ok(None);
+    };
+    let db = crate::db::open_replica(
+        url,
+        primary.backend(),
+        settings.db_pool_size,
+        settings.db_connect_timeout,
+        settings.db_statement_cache,
+    )?;
+    tracing::info!(
+        read_database = %redact_url(url),
+        "read database ready: reports and worklists read from it"
+    );
+    Ok(Some(db))
+}
+
 pub fn migrate(settings: &Settings) -> Result<Vec<String>, String> {
     open_db(settings)?.migrate()
 }
@@ -39,6 +59,7 @@ pub fn migrate(settings: &Settings) -> Result<Vec<String>, String> {
 pub fn app_state(settings: &Settings, db: Db, keys: crate::auth::JwtKeys) -> AppState {
     AppState {
         db,
+        read_db: None,
         keys: web::Data::new(keys),
         body_limit_bytes: settings.body_limit_bytes,
         rate_limit: (settings.rate_limit_per_minute > 0).then(|| {
@@ -151,6 +172,7 @@ pub async fn run(settings: Settings) -> Result<(), String> {
         migrations_applied = applied.len(),
         "database ready"
     );
+    let read_db = open_read_db(&settings, &db)?;
     let (keys, dev_mode) = keys_from_settings(&settings)?;
     if dev_mode {
         let ttl = keys.max_lifetime_secs().min(24 * 3600);
@@ -168,7 +190,8 @@ pub async fn run(settings: Settings) -> Result<(), String> {
         };
         println!("Development admin token (org \"dev\", valid {valid}):\n{token}\n");
     }
-    let state = app_state(&settings, db, keys);
+    let mut state = app_state(&settings, db, keys);
+    state.read_db = read_db;
     if let Some(limiter) = &state.rate_limit {
         // Requests touch only their own bucket; this forgets the idle ones.
         limiter.spawn_sweeper(crate::rate_limit::SWEEP_INTERVAL);

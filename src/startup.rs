@@ -17,7 +17,7 @@ use crate::api::{
     shortlist, spec_import, steps, vacancies, webhooks,
 };
 use crate::auth::JwtKeys;
-use crate::db::Db;
+use crate::db::{Db, ReadDb};
 use crate::error::{problem_response, AppError, Problem, PROBLEM_JSON};
 use crate::metrics::{Metrics, MetricsToken, RecordRequests};
 use crate::openapi::ApiDoc;
@@ -28,6 +28,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// A read replica for report-style reads (`SHORTLIST_READ_DATABASE_URL`); `None`:
+    /// they read the primary.
+    pub read_db: Option<Db>,
     pub keys: web::Data<JwtKeys>,
     pub body_limit_bytes: usize,
     /// `None` turns rate limiting off.
@@ -145,6 +148,10 @@ pub fn app(
     let (app, api) = register(
         App::new()
             .app_data(web::Data::new(state.db.clone()))
+            .app_data(web::Data::new(ReadDb::new(
+                &state.db,
+                state.read_db.as_ref(),
+            )))
             .app_data(web::Data::from(state.metrics.clone()))
             .app_data(web::Data::from(state.webhooks.clone()))
             .app_data(web::Data::new(MetricsToken::new(

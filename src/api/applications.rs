@@ -15,7 +15,7 @@ use super::{
 };
 use crate::auth::{Caller, Role};
 use crate::db::applications::{self as store, ApplicationRow, ListFilter, OrgListFilter};
-use crate::db::Db;
+use crate::db::{Db, ReadDb};
 use crate::domain::application::{validate_declarations, ApplicationStatus};
 use crate::error::{AppError, Problem};
 use crate::service::steps::{Progress, StepDecisionRecord, StepProgress};
@@ -563,7 +563,7 @@ fn stored_instant(field: &str, text: &str) -> Result<String, AppError> {
 pub async fn list_org_applications(
     caller: Caller,
     req: HttpRequest,
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     query: web::Query<OrgApplicationParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Portal])?;

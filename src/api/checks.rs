@@ -13,7 +13,7 @@ use super::{
 use crate::auth::{Caller, Role};
 use crate::db::checks::{self as store, CheckRow, WorklistFilter, NO_DUE_DATE};
 use crate::db::vacancies::VacancyRow;
-use crate::db::Db;
+use crate::db::{Db, ReadDb};
 use crate::domain::checks::{CheckKind, CheckStatus};
 use crate::domain::vacancy::DbsLevel;
 use crate::error::{AppError, Problem};
@@ -353,7 +353,7 @@ fn parsed<T>(
 pub async fn checks_worklist(
     caller: Caller,
     req: HttpRequest,
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     params: web::Query<WorklistParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer])?;

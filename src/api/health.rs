@@ -5,7 +5,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::Db;
+use crate::db::{Db, ReadDb};
 use crate::error::{AppError, Problem};
 use crate::metrics::{Metrics, MetricsToken};
 
@@ -13,6 +13,11 @@ use crate::metrics::{Metrics, MetricsToken};
 pub struct HealthStatus {
     /// `ok`.
     pub status: &'static str,
+    /// Readiness only, when a read replica is configured (`SHORTLIST_READ_DATABASE_URL`):
+    /// `ok`, or `unavailable` (reports and worklists answer 503 meanwhile; the process
+    /// stays ready, since writes and every other read still work).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_database: Option<&'static str>,
 }
 
 #[utoipa::path(
@@ -21,23 +26,42 @@ pub struct HealthStatus {
 )]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(HealthStatus { status: "ok" })
+    HttpResponse::Ok().json(HealthStatus {
+        status: "ok",
+        read_database: None,
+    })
 }
 
 #[utoipa::path(
     tag = "operations",
     responses(
-        (status = 200, description = "The database answers", body = HealthStatus),
+        (status = 200, description = "The database answers; `read_database` says whether the read replica does, when one is configured", body = HealthStatus),
         (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/health/ready")]
-pub async fn ready(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+pub async fn ready(db: web::Data<Db>, read: web::Data<ReadDb>) -> Result<HttpResponse, AppError> {
     let db = db.get_ref().clone();
-    web::block(move || db.ping())
-        .await
-        .map_err(|_| AppError::Unavailable)??;
-    Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
+    let read = read.get_ref().clone();
+    let read_database = web::block(move || {
+        db.ping()?;
+        if !read.is_replica() {
+            return Ok(None);
+        }
+        Ok::<_, AppError>(Some(match read.ping() {
+            Ok(()) => "ok",
+            Err(_) => {
+                tracing::warn!("the read database (SHORTLIST_READ_DATABASE_URL) is unreachable");
+                "unavailable"
+            }
+        }))
+    })
+    .await
+    .map_err(|_| AppError::Unavailable)??;
+    Ok(HttpResponse::Ok().json(HealthStatus {
+        status: "ok",
+        read_database,
+    }))
 }
 
 /// Prometheus metrics.

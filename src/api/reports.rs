@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::{Caller, Role};
-use crate::db::Db;
+use crate::db::ReadDb;
 use crate::domain::vacancy::VacancyStatus;
 use crate::error::{AppError, Problem};
 use crate::service::reports::{self, PipelineReport};
@@ -84,7 +84,7 @@ fn pipeline_csv(report: &PipelineReport) -> String {
 pub async fn pipeline(
     caller: Caller,
     req: HttpRequest,
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     query: web::Query<PipelineParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer])?;

@@ -14,7 +14,7 @@ use super::vacancies::parse_methods;
 use super::{access, actor, validate};
 use crate::auth::{Caller, Role};
 use crate::db::applications::ApplicationRow;
-use crate::db::{panels, Db, DbConnection};
+use crate::db::{panels, Db, DbConnection, ReadDb};
 use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
 use crate::domain::evaluation::{is_declaration_flag, rank, PairStatus, Recommendation, Scale};
@@ -713,15 +713,23 @@ pub async fn get_score_matrix(
     caller: Caller,
     req: HttpRequest,
     db: web::Data<Db>,
+    read_db: web::Data<ReadDb>,
     path: web::Path<String>,
     query: web::Query<MatrixParams>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(VIEWERS)?;
     let id = path.into_inner();
     let c = caller.clone();
-    let board = db
-        .read(move |conn| load_visible_board(conn, &c, &id, true))
-        .await?;
+    let load = move |conn: &mut DbConnection| load_visible_board(conn, &c, &id, true);
+    // The CSV is an export for a spreadsheet, so it may come from the read replica;
+    // the JSON is the chair's working view while moderating, read after their own
+    // agreed scores, so it stays on the primary.
+    let csv = wants_csv(&req);
+    let board = if csv {
+        read_db.read(load).await?
+    } else {
+        db.read(load).await?
+    };
     // By default the last step, where every method counts, so each pair's own result
     // is reported; at an earlier step later methods are listed but not counted.
     let k = match query.stage.as_deref() {
@@ -839,7 +847,7 @@ pub async fn get_score_matrix(
         assessors,
         rows,
     };
-    if wants_csv(&req) {
+    if csv {
         let filename = format!(
             "score-matrix-{}-{}.csv",
             board.vacancy.reference, board.plan.steps[k].key

@@ -341,6 +341,142 @@ impl Db {
     }
 }
 
+/// The database report-style reads go to (`SHORTLIST_READ_DATABASE_URL`, a streaming
+/// read replica), or the primary when none is configured. It can only read: a handler
+/// given one cannot write through it by mistake, and no migration runs on it.
+#[derive(Clone)]
+pub struct ReadDb {
+    db: Db,
+    replica: bool,
+}
+
+impl ReadDb {
+    /// Reads go to `replica` when there is one, else to `primary`.
+    pub fn new(primary: &Db, replica: Option<&Db>) -> ReadDb {
+        ReadDb {
+            db: replica.unwrap_or(primary).clone(),
+            replica: replica.is_some(),
+        }
+    }
+
+    /// Whether reads go to a replica rather than the primary.
+    pub fn is_replica(&self) -> bool {
+        self.replica
+    }
+
+    /// As [`Db::read`], on this database.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.read(f).await
+    }
+
+    pub fn ping(&self) -> Result<(), AppError> {
+        self.db.ping()
+    }
+}
+
+/// Opens the pool of a read replica for a primary on `primary`, and checks at once that
+/// it is usable: the same backend, reachable, and holding every migration this build
+/// knows (applied on the primary and replayed there). A replica is never migrated
+/// itself, so a URL naming the wrong database fails here, not as 500s on the reports.
+pub fn open_replica(
+    url: &str,
+    primary: Backend,
+    max_size: u32,
+    connect_timeout: Duration,
+    statement_cache: bool,
+) -> Result<Db, String> {
+    let shown = redact_url(url);
+    let backend = Backend::from_url(url)?;
+    if backend != primary {
+        return Err(mismatched_backends(primary, backend));
+    }
+    // SQLite would create a missing file (and its directory) as an empty database.
+    if backend == Backend::Sqlite && !std::path::Path::new(sqlite_path(url)).is_file() {
+        return Err(format!(
+            "SHORTLIST_READ_DATABASE_URL: {shown} does not exist (a read replica is never created)"
+        ));
+    }
+    let db = Db::open(url, max_size, connect_timeout, statement_cache)?;
+    let mut pooled = db.pool.get().map_err(|e| {
+        format!("SHORTLIST_READ_DATABASE_URL: cannot connect to the read database {shown}: {e}")
+    })?;
+    let missing = missing_migrations(&mut pooled.conn).map_err(|e| {
+        format!(
+            "SHORTLIST_READ_DATABASE_URL: {shown} has no migration record ({e}): \
+             is it a replica of SHORTLIST_DATABASE_URL?"
+        )
+    })?;
+    if let Some(first) = missing.first() {
+        return Err(format!(
+            "SHORTLIST_READ_DATABASE_URL: {shown} lacks {} of this version's migrations \
+             (first: {first}): is it a replica of SHORTLIST_DATABASE_URL, and has it replayed \
+             the latest migration?",
+            missing.len()
+        ));
+    }
+    Ok(db)
+}
+
+/// Both databases on one backend: a replica is a copy of the primary.
+pub fn mismatched_backends(primary: Backend, read: Backend) -> String {
+    let name = |b: Backend| match b {
+        Backend::Postgres => "postgres://",
+        Backend::Sqlite => "sqlite://",
+    };
+    format!(
+        "SHORTLIST_READ_DATABASE_URL is a {} URL but SHORTLIST_DATABASE_URL is {}: the read \
+         database must be a replica of the primary, on the same backend",
+        name(read),
+        name(primary)
+    )
+}
+
+#[derive(QueryableByName)]
+struct AppliedVersion {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
+}
+
+/// The migrations of this build not recorded as applied on `conn`, by name. Read with a
+/// plain query: diesel's own harness first creates its table if missing, which a hot
+/// standby refuses.
+fn missing_migrations(conn: &mut DbConnection) -> Result<Vec<String>, String> {
+    let applied: std::collections::HashSet<String> =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<AppliedVersion>(conn)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|v| v.version)
+            .collect();
+    let known = match conn {
+        DbConnection::Postgres(_) => embedded::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS)?,
+        DbConnection::Sqlite(_) => embedded::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS)?,
+    };
+    Ok(known
+        .into_iter()
+        .filter(|(_, version)| !applied.contains(version))
+        .map(|(name, _)| name)
+        .collect())
+}
+
+/// (name, version) of each migration in `source`.
+fn embedded<B: diesel::backend::Backend>(
+    source: &EmbeddedMigrations,
+) -> Result<Vec<(String, String)>, String>
+where
+    EmbeddedMigrations: diesel::migration::MigrationSource<B>,
+{
+    Ok(diesel::migration::MigrationSource::<B>::migrations(source)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|m| (m.name().to_string(), m.name().version().to_string()))
+        .collect())
+}
+
 /// A SQLite transaction opened with `BEGIN IMMEDIATE`: it takes the database's write
 /// lock before its first read. diesel's default `BEGIN` is deferred, so a transaction
 /// that reads, then writes, can find that another process wrote meanwhile and fail

@@ -30,6 +30,7 @@ async fn ready_is_503_when_the_database_is_unreachable() {
     .unwrap();
     let state = AppState {
         db,
+        read_db: None,
         keys: web::Data::new(shortlist::auth::JwtKeys::hs256(
             crate::helpers::SECRET,
             None,

@@ -265,6 +265,7 @@ impl TestApp {
     ) -> TestApp {
         let mut state = AppState {
             db: db.clone(),
+            read_db: None,
             keys: web::Data::new(verifier),
             body_limit_bytes: 64 * 1024,
             rate_limit: rate_limit
@@ -610,6 +611,20 @@ impl TestApp {
         .await
         .expect(201)
         .body
+    }
+
+    /// A second app, on a fresh database of the same backend, whose report-style reads
+    /// go to this app's database as they would to a read replica
+    /// (`SHORTLIST_READ_DATABASE_URL`): what this app writes is "on the replica".
+    pub async fn reading_from(&self) -> TestApp {
+        let read = self.db.clone();
+        let configure = move |s: &mut AppState| s.read_db = Some(read);
+        match self.db.backend() {
+            shortlist::db::Backend::Sqlite => TestApp::sqlite_configured(configure).await,
+            shortlist::db::Backend::Postgres => TestApp::postgres_configured(configure)
+                .await
+                .expect("PostgreSQL is configured: this app runs on it"),
+        }
     }
 
     /// A panel member's token (role `panel`, `sub` = `user`).

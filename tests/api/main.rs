@@ -29,6 +29,7 @@ mod metrics;
 mod panels;
 mod pooler;
 mod privacy;
+mod read_replica;
 mod recruitment;
 mod schema;
 mod scoring;
