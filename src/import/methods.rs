@@ -168,6 +168,8 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("practical")
         || has("scenario")
         || has("in-tray")
+        || has("activity")
+        || has("language assessment")
         || has("role play")
         || has("role-play")
         || lower.trim() == "assessment"
