@@ -1153,6 +1153,17 @@ impl Walk<'_> {
     }
 }
 
+/// How many headings open a person specification ("Person specification", "Selection
+/// criteria"; not "Essential criteria", which heads a list).
+pub fn specification_headings(blocks: &[Block]) -> usize {
+    (0..blocks.len())
+        .filter(|&i| {
+            let text = block_text(&blocks[i]);
+            heading_level(blocks, i) > 0 && is_start(&text) && requirement_heading(&text).is_none()
+        })
+        .count()
+}
+
 /// The person specification read by meaning, or `None` when the document holds none.
 pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     let mut codes = Codes::default();
