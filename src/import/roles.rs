@@ -132,6 +132,13 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             {
                 return 0;
             }
+            // "Essential:" alone on its line heads the list after it.
+            if text.ends_with(':')
+                && words_count(&text) <= 3
+                && requirement_heading(&text).is_some()
+            {
+                return 1;
+            }
             let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
             if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
                 return 2;
@@ -143,15 +150,28 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if bold {
                 return 1;
             }
-            // A short line opening a list or a table names what follows.
-            let opens_list = matches!(
+            // A short line opening a list or a table names what follows (perhaps through
+            // a lead-in: "Behaviours" / "We will assess you against these behaviours:").
+            let opens = |at: usize| {
+                matches!(
+                    blocks.get(at).map(|b| &b.kind),
+                    Some(BlockKind::ListItem { .. }) | Some(BlockKind::Row(_))
+                )
+            };
+            let lead_in = matches!(
                 blocks.get(index + 1).map(|b| &b.kind),
-                Some(BlockKind::ListItem { .. }) | Some(BlockKind::Row(_))
+                Some(BlockKind::Paragraph(next)) if next.plain().ends_with(':')
+                    && words_count(&next.plain()) <= 25
             );
+            let opens_list = opens(index + 1) || lead_in && opens(index + 2);
             if stage_heading(&text).is_some() && lower(&text).starts_with("stage ") {
                 return 2;
             }
             let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
+            // "Shortlisting – assessed from your application form" over its criteria.
+            if opens_list && words_count(&text) <= 10 && stage_heading(&text).is_some() {
+                return 1;
+            }
             if opens_list && starts_upper && words_count(&text) <= 6 && !text.ends_with(':') {
                 return 1;
             }
@@ -268,6 +288,30 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
     }
 }
 
+/// The area a requirement heading names after its level: "Essential experience" →
+/// "Experience"; `None` for "Essential criteria" or "Essential".
+fn requirement_area(text: &str) -> Option<String> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(':').trim();
+    let (first, rest) = t.split_once(' ')?;
+    mark_word_in_full(first)?;
+    let rest = rest.trim();
+    let l = lower(rest);
+    let generic = matches!(
+        l.as_str(),
+        "criteria" | "criterion" | "requirements" | "requirement" | "attributes"
+    ) || l.starts_with("criteria")
+        || l.starts_with("requirements")
+        || l.contains(" have")
+        || words_count(rest) > 3;
+    if generic || rest.is_empty() {
+        return None;
+    }
+    let mut chars = rest.chars();
+    let head = chars.next()?;
+    Some(head.to_uppercase().chain(chars).collect())
+}
+
 /// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
 fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
@@ -278,6 +322,44 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
         || t.contains(" stage")
         || t.contains("assessed at")
         || t.contains("assessed by");
+    // A heading naming only a method: "Interview", "Written exercise – shortlisted
+    // candidates", "Shortlisting – assessed from your application form".
+    let head = t.split(['–', '—', ':', '(']).next().unwrap_or(t).trim();
+    const METHOD_WORDS: &[&str] = &[
+        "interview",
+        "interviews",
+        "shortlisting",
+        "shortlist",
+        "sift",
+        "application",
+        "form",
+        "written",
+        "exercise",
+        "exercises",
+        "test",
+        "tests",
+        "testing",
+        "presentation",
+        "assessment",
+        "centre",
+        "day",
+        "practical",
+        "task",
+        "and",
+        "the",
+    ];
+    let method_title = !head.is_empty()
+        && words_count(head) <= 4
+        && head
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| METHOD_WORDS.contains(&w));
+    if method_title {
+        let found = methods::words(head);
+        if !found.is_empty() {
+            return Some(found);
+        }
+    }
     if !stage || words_count(t) > 10 {
         return None;
     }
@@ -815,6 +897,8 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     let cleaned = l
         .replace("shortlisted candidates", "")
         .replace("shortlisted applicants", "")
+        .replace("pass the sift", "")
+        .replace("passed the sift", "")
         .replace("interview day", "day")
         .replace("be tested", "be assessed")
         .replace("tested at", "assessed at")
@@ -1098,6 +1182,11 @@ impl Walk<'_> {
         let Some(found) = sentence_methods(sentence) else {
             return false;
         };
+        self.scoped_sentence(ctx, sentence, found);
+        true
+    }
+
+    fn scoped_sentence(&mut self, ctx: &Ctx, sentence: &str, found: Vec<Method>) {
         let start = ctx.area_start.min(self.cands.len());
         let area = (start < self.cands.len()).then_some((start, self.cands.len()));
         if self.scoped.len() < 200 {
@@ -1107,7 +1196,6 @@ impl Walk<'_> {
                 area,
             });
         }
-        true
     }
 
     fn push(&mut self, ctx: &mut Ctx, line: usize, raw: &str, inline: Inline, extra: Vec<Method>) {
@@ -1264,6 +1352,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         ctx.category = None;
                         ctx.stage = None;
                     }
+                    // "Essential experience", "Desirable skills": the category too.
+                    if let Some(area) = requirement_area(&text) {
+                        ctx.category = Some(area);
+                        ctx.category_level = 0;
+                    }
                 } else if let Some(stage) = stage_heading(&text) {
                     ctx.stage = Some(stage);
                     ctx.category = None;
@@ -1316,7 +1409,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 // essential ones, all, or the ones just read).
                 let parts = split_sentences(&text);
                 if parts.len() >= 2 && parts.iter().any(|p| sentence_methods(p).is_some()) {
+                    // "Stage 2 – Interview. The interview will assess …": the stage's
+                    // methods for what the sentences after it name.
+                    let mut stage: Option<Vec<Method>> = None;
                     for part in &parts {
+                        let title = part.trim_end_matches('.');
+                        if words_count(title) <= 6 {
+                            if let Some(found) = stage_heading(title) {
+                                stage = Some(found);
+                                continue;
+                            }
+                        }
                         let l = lower(part);
                         if l.contains("all ")
                             && l.contains("criteria")
@@ -1325,7 +1428,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         {
                             walk.blanket_essential = true;
                         }
-                        walk.method_sentence(&ctx, part);
+                        if !walk.method_sentence(&ctx, part) {
+                            if let Some(found) = &stage {
+                                walk.scoped_sentence(&ctx, part, found.clone());
+                            }
+                        }
                     }
                     walk.used.insert(index);
                     index += 1;
@@ -1925,7 +2032,12 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         let l = &scoped.sentence;
         let named: Vec<&String> = categories
             .iter()
-            .filter(|c| c.chars().count() >= 5 && contains_phrase(l, c))
+            .filter(|c| {
+                c.chars().count() >= 5
+                    && (contains_phrase(l, c)
+                        || c.strip_suffix('s')
+                            .is_some_and(|one| contains_phrase(l, one)))
+            })
             .collect();
         // "Skills" within "Skills and abilities" is not a second name.
         let named: Vec<&String> = named
@@ -1948,10 +2060,24 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             if cand.coded {
                 continue;
             }
-            let covered = if !named.is_empty() {
-                cand.category
-                    .as_deref()
-                    .is_some_and(|c| named.iter().any(|n| **n == lower(c)))
+            let name = lower(&cand.description);
+            let n = words_count(&name);
+            let covered = if (2..=8).contains(&n) && contains_phrase(l, &name) {
+                // The criterion itself is named: "used to assess Communicating and
+                // Influencing".
+                true
+            } else if !named.is_empty() {
+                // "the essential Experience": the essential ones of that category.
+                let level = match (essential, desirable) {
+                    (true, false) => cand.requirement != Some(Requirement::Desirable),
+                    (false, true) => cand.requirement == Some(Requirement::Desirable),
+                    _ => true,
+                };
+                level
+                    && cand
+                        .category
+                        .as_deref()
+                        .is_some_and(|c| named.iter().any(|n| **n == lower(c)))
             } else if essential && !desirable {
                 cand.requirement != Some(Requirement::Desirable)
             } else if desirable && !essential {
