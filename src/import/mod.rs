@@ -206,8 +206,12 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         (Some(found), true) => Ok(vec![found]),
         (Some(found), false) => {
             // The recognisers split at every "Essential criteria" heading: several
-            // specifications where the document heads only one are one.
-            let split = old.len() >= 2 && roles::specification_headings(&model) < 2;
+            // specifications where the document heads only one, with those headings
+            // under its category headings (`### Skills` / `#### Essential criteria`), are
+            // one.
+            let split = old.len() >= 2
+                && roles::specification_headings(&model) < 2
+                && roles::nested_requirement_headings(&model);
             if agree(&old, &found) && !split {
                 // The seed recognisers read the same criteria, and know their layouts'
                 // alternatives and sub-items: theirs, with the conditions found.

@@ -1252,6 +1252,37 @@ pub fn specification_headings(blocks: &[Block]) -> usize {
         .count()
 }
 
+/// Whether a requirement heading sits below a category heading of a higher level
+/// (`### Skills` then `#### Essential criteria`).
+pub fn nested_requirement_headings(blocks: &[Block]) -> bool {
+    let mut above: Option<usize> = None;
+    for (i, block) in blocks.iter().enumerate() {
+        if heading_level(blocks, i) == 0 {
+            continue;
+        }
+        let text = block_text(block);
+        // A bold or short line heads below any marked-up heading.
+        let level = match block.kind {
+            BlockKind::Heading(_) => block.level,
+            _ => MAX_HEADING_DEPTH,
+        };
+        if requirement_heading(&text).is_some() {
+            let below = |above: usize| level > above || level == MAX_HEADING_DEPTH;
+            if above.is_some_and(below) {
+                return true;
+            }
+        } else if is_start(&text) || is_stop(&text) {
+            above = None;
+        } else {
+            above = Some(level);
+        }
+    }
+    false
+}
+
+/// Deeper than any marked-up heading (`######`).
+const MAX_HEADING_DEPTH: usize = 7;
+
 /// The person specification read by meaning, or `None` when the document holds none.
 pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     let mut codes = Codes::default();
@@ -2316,6 +2347,106 @@ mod tests {
         let i = parse_inline("Experience with young people (desirable)", &codes);
         assert_eq!(i.requirement, Some(Requirement::Desirable));
         assert_eq!(i.description, "Experience with young people");
+    }
+
+    #[test]
+    fn requirement_labels_anywhere() {
+        let codes = Codes::default();
+        let (e, d) = (Some(Requirement::Essential), Some(Requirement::Desirable));
+        let (a, doc) = (Method::Application, Method::Documents);
+        // (text, description, requirement, methods): a clause on the line under the
+        // criterion; in brackets with codes; a mark after a short title and before what
+        // it means; a number carrying the requirement; words that only look like a mark.
+        let cases: [(&str, &str, Option<Requirement>, Vec<Method>); 5] = [
+            (
+                "Degree in ecology\nEssential | Assessed: Application form, Certificates",
+                "Degree in ecology",
+                e,
+                vec![a, doc],
+            ),
+            (
+                "First Aid at Work certificate (Desirable – AF/C)",
+                "First Aid at Work certificate",
+                d,
+                vec![a, doc],
+            ),
+            (
+                "Resilience (E) – you stay calm when things go wrong.",
+                "Resilience",
+                e,
+                vec![],
+            ),
+            (
+                "D2 Experience of lecturing",
+                "Experience of lecturing",
+                d,
+                vec![],
+            ),
+            (
+                "Knowledge of Essential Skills Wales",
+                "Knowledge of Essential Skills Wales",
+                None,
+                vec![],
+            ),
+        ];
+        for (text, description, requirement, methods) in cases {
+            let i = parse_inline(text, &codes);
+            assert_eq!(
+                (i.description.as_str(), i.requirement, i.methods),
+                (description, requirement, methods),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            is_mark_word("Dymunol / Desirable"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_area("Essential experience"),
+            Some("Experience".to_string())
+        );
+        assert_eq!(requirement_area("Essential criteria"), None);
+    }
+
+    #[test]
+    fn labelled_paragraphs_split_at_semicolons() {
+        let cell = Cell {
+            items: vec![super::super::blocks::Item {
+                bullet: false,
+                depth: 0,
+                text: "Experience — Essential — two years’ work with groups (e.g. schools); \
+                       report writing; and working with volunteers. Desirable: evaluation. \
+                       These will be assessed at interview."
+                    .to_string(),
+            }],
+            emphasis: Some("Experience".to_string()),
+        };
+        let found = labelled_paragraph(&cell).expect("labelled lists");
+        assert_eq!(found.category.as_deref(), Some("Experience"));
+        assert_eq!(
+            found.lists,
+            vec![
+                (
+                    Requirement::Essential,
+                    vec![
+                        "two years’ work with groups (e.g. schools)".to_string(),
+                        "report writing".to_string(),
+                        "working with volunteers".to_string()
+                    ]
+                ),
+                (Requirement::Desirable, vec!["evaluation".to_string()])
+            ]
+        );
+        assert_eq!(found.rest, vec!["These will be assessed at interview."]);
+        assert_eq!(
+            sentence_methods("Knowledge will be tested at interview."),
+            Some(vec![Method::Interview])
+        );
+        assert_eq!(
+            sentence_methods("Skills – interview, and a written exercise on the day."),
+            Some(vec![Method::Test, Method::Interview])
+        );
+        assert_eq!(sentence_methods("We offer 27 days’ leave."), None);
     }
 
     #[test]

@@ -289,6 +289,43 @@ mod tests {
     }
 
     #[test]
+    fn sub_numbered_items_under_numbered_sections() {
+        let text = "1. Qualifications\n1.1 Degree\n    Essential | Assessed: Interview\n\
+                    1.2\u{a0}\u{a0}First aid (Desirable – AF)\n(a) Lettered\n";
+        let kinds: Vec<(usize, BlockKind)> = blocks(text)
+            .into_iter()
+            .map(|b| (b.level, b.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (3, BlockKind::Heading("Qualifications".to_string())),
+                (
+                    0,
+                    BlockKind::ListItem {
+                        depth: 0,
+                        text: format!("Degree{BREAK}Essential | Assessed: Interview")
+                    }
+                ),
+                (
+                    0,
+                    BlockKind::ListItem {
+                        depth: 0,
+                        text: "First aid (Desirable – AF)".to_string()
+                    }
+                ),
+                (
+                    0,
+                    BlockKind::ListItem {
+                        depth: 1,
+                        text: "Lettered".to_string()
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn reads_rows_headings_paragraphs_and_list_items_with_their_lines() {
         let text = "## Person Specification\n\n**JOB TITLE:** Alternatively Qualified  \nWorker Level 2\n\nATTRIBUTES\tESSENTIAL\n---\t---\n- Item one\n  - Sub item\n1. Numbered\n";
         let blocks = blocks(text);
