@@ -279,9 +279,27 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
     if words_count(t) > 4 {
         return None;
     }
-    if t.starts_with("essential") {
+    // Welsh (hanfodol, dymunol) and the other words UK packs use.
+    let essential = [
+        "essential",
+        "hanfodol",
+        "minimum criteria",
+        "minimum requirements",
+    ];
+    let desirable = [
+        "desirable",
+        "dymunol",
+        "bonus",
+        "preferred",
+        "advantageous",
+        "additional criteria",
+    ];
+    if essential.iter().any(|w| t.starts_with(w)) {
         Some(Requirement::Essential)
-    } else if t.starts_with("desirable") || t.contains("nice to have") || t.starts_with("bonus") {
+    } else if desirable.iter().any(|w| t.starts_with(w))
+        || t.contains("nice to have")
+        || t.ends_with("an advantage")
+    {
         Some(Requirement::Desirable)
     } else {
         None
@@ -716,6 +734,15 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             break;
         }
     }
+    // "Essential – …", "Hanfodol / Essential: …", "Desirable criteria: …".
+    if requirement.is_none() {
+        if let Some(&(0, end, req)) = labels(&s).first() {
+            if words_count(&s[end..]) >= 2 {
+                s = s[end..].trim().to_string();
+                requirement = Some(req);
+            }
+        }
+    }
     for _ in 0..6 {
         let t = s.trim_end().trim_end_matches(['.', ';', ',']).trim_end();
         if t.len() < s.len() {
@@ -946,7 +973,10 @@ fn labels(text: &str) -> Vec<(usize, usize, Requirement)> {
         let before = text[..start].trim_end();
         let opens = before.is_empty()
             || before.ends_with(['.', ';', ':', '—', '–', '-', '|', ')'])
-            || before.ends_with("**");
+            || before.ends_with("**")
+            || text[..start]
+                .trim_end_matches([' ', '\t'])
+                .ends_with(super::blocks::BREAK);
         if !opens {
             continue;
         }
@@ -1001,10 +1031,12 @@ struct Labelled {
 }
 
 fn labelled_paragraph(cell: &Cell) -> Option<Labelled> {
-    let text = cell.plain();
+    // Line breaks kept: criteria may stand one a line after the label.
+    let text = cell.text();
     let found = labels(&text);
     let first = found.first()?;
-    let lead = text[..first.0].trim();
+    let lead = collapse(&text[..first.0]);
+    let lead = lead.as_str();
     let prefix = lead.trim_end_matches(['—', '–', '-', ':', '|']).trim();
     let category = if prefix.is_empty() {
         None
@@ -1028,12 +1060,17 @@ fn labelled_paragraph(cell: &Cell) -> Option<Labelled> {
             Some(at) => (&segment[..at], &segment[at..]),
             None => (segment, ""),
         };
+        let list = list.trim().trim_end_matches('.');
+        let separator = if list.contains(';') {
+            ';'
+        } else {
+            super::blocks::BREAK
+        };
         let items: Vec<String> = list
-            .trim()
-            .trim_end_matches('.')
-            .split(';')
+            .split(separator)
             .map(|item| {
-                let item = item.trim();
+                let item = collapse(item);
+                let item = item.as_str();
                 let item = item
                     .strip_prefix("and ")
                     .or_else(|| item.strip_prefix("or "))
@@ -1046,7 +1083,7 @@ fn labelled_paragraph(cell: &Cell) -> Option<Labelled> {
             return None;
         }
         lists.push((requirement, items));
-        rest.extend(split_sentences(after));
+        rest.extend(split_sentences(&collapse(after)));
     }
     Some(Labelled {
         category,
@@ -1654,6 +1691,7 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             }
         }
     }
+    correct_roles_by_content(&mut roles, &cells, header_row, walk.codes);
     let ncols = roles.len();
     let header_texts: Option<Vec<String>> =
         (header_row != usize::MAX).then(|| cells[header_row].iter().map(Cell::plain).collect());
@@ -1885,6 +1923,58 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
     }
     walk.cands.len() > before
+}
+
+/// Columns whose cells say otherwise than their header: a column of E/D marks (headed
+/// "Requirement", "Category", "Level") is the mark; a column of method codes or words (headed
+/// "How", "Tested by") the method.
+fn correct_roles_by_content(
+    roles: &mut [Role],
+    cells: &[&Vec<Cell>],
+    header_row: usize,
+    codes: &Codes,
+) {
+    let body = |c: usize| -> Vec<String> {
+        cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| header_row == usize::MAX || i > header_row)
+            .filter_map(|(_, row)| row.get(c).map(Cell::plain))
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let has = |roles: &[Role], role: Role| roles.contains(&role);
+    for c in 0..roles.len() {
+        if !matches!(roles[c], Role::Criterion | Role::Category | Role::Unknown) {
+            continue;
+        }
+        let texts = body(c);
+        if texts.len() < 2 {
+            continue;
+        }
+        let marks = texts.iter().filter(|t| is_mark_word(t).is_some()).count();
+        let methods_named = texts
+            .iter()
+            .filter(|t| words_count(t) <= 6 && !methods::cell(t, codes).is_empty())
+            .count();
+        let others_hold_criteria = roles
+            .iter()
+            .enumerate()
+            .any(|(o, r)| o != c && matches!(r, Role::Criterion | Role::Unknown));
+        if marks * 5 >= texts.len() * 4
+            && others_hold_criteria
+            && !has(roles, Role::Mark)
+            && !has(roles, Role::Essential)
+        {
+            roles[c] = Role::Mark;
+        } else if roles[c] == Role::Unknown
+            && methods_named * 5 >= texts.len() * 4
+            && others_hold_criteria
+            && !has(roles, Role::Method)
+        {
+            roles[c] = Role::Method;
+        }
+    }
 }
 
 /// Roles from contents when a table has no header: a column of E/D marks beside a column
