@@ -24,13 +24,20 @@ pub fn blocks(text: &str) -> Vec<Block> {
     let mut paragraph = Paragraph::default();
     let symbols = text.lines().find_map(symbol_key);
     let lines: Vec<&str> = text.lines().collect();
+    // Columns aligned with runs of spaces, on two or more lines running: a table typed
+    // out (or exported) as plain text.
+    let aligned: Vec<bool> = lines.iter().map(|l| spaced_cells(l).is_some()).collect();
+    let in_table = |i: usize| {
+        aligned[i] && (i > 0 && aligned[i - 1] || aligned.get(i + 1).copied().unwrap_or(false))
+    };
     // The last block is a list item whose indented next lines continue it.
     let mut item_open = false;
     for (index, raw) in lines.iter().enumerate() {
         let line = index + 1;
         let raw = raw.trim_end_matches('\r');
         let was_item_open = std::mem::take(&mut item_open);
-        let pipe_row = pipe_cells(raw);
+        let pipe_row =
+            pipe_cells(raw).or_else(|| in_table(index).then(|| spaced_cells(raw)).flatten());
         if raw.contains('\t') || pipe_row.is_some() {
             paragraph.flush(&mut out);
             if !is_separator(raw) {
@@ -218,6 +225,24 @@ fn list_item(line: &str) -> Option<(usize, &str)> {
         }
     }
     None
+}
+
+/// The cells of a line whose columns are set apart by runs of three or more spaces
+/// (`Degree in social work      E      A/I`); `None` for a line of one column, a list
+/// item or a heading.
+fn spaced_cells(line: &str) -> Option<Vec<&str>> {
+    let body = line.trim();
+    if body.is_empty() || body.starts_with('#') || body.contains('\t') || body.starts_with('|') {
+        return None;
+    }
+    let mut cells = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("   ") {
+        cells.push(rest[..at].trim());
+        rest = rest[at..].trim_start();
+    }
+    cells.push(rest.trim());
+    (cells.len() >= 2 && cells.len() <= 8).then_some(cells)
 }
 
 /// `a) item`, `(b) item`, `(iv) item`, `ii) item`: the text after the enumerator.
