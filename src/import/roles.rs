@@ -1748,6 +1748,14 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     });
     let criterion_col = col(&roles, Role::Criterion)
         .or_else(|| (0..ncols).find(|&i| roles[i] == Role::Unknown && Some(i) != category_col));
+    // A table whose lone headings are bold: a short line in plain type is a criterion.
+    let bold_headings = body.iter().any(|(_, row)| {
+        let filled: Vec<&Cell> = row.iter().filter(|c| !c.plain().is_empty()).collect();
+        matches!(filled.as_slice(), [only] if only
+            .emphasis
+            .as_deref()
+            .is_some_and(|e| collapse(e) == only.plain()))
+    });
     let before = walk.cands.len();
     for (line, row) in body {
         // A row missing leading cells (a row-spanning category above it).
@@ -1797,7 +1805,7 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 && !single_column
                 && (row.len() == 1 || filled.len() > 1 || Some(at) == category_col || at == 0);
             let is_category_row = short
-                && (single_column && few_words
+                && (single_column && few_words && (bold_alone || !bold_headings)
                     || spanning
                     || bold_alone && (ncols == 1 || filled.len() == 1));
             if is_category_row {
