@@ -28,6 +28,8 @@ pub struct Block {
     /// 1-based line of the text form where the block starts.
     pub line: usize,
     pub kind: BlockKind,
+    /// A heading's level (1 for `#`, 2 for `##` …); 0 for any other block.
+    pub level: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

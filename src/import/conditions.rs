@@ -46,6 +46,12 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("barred list")
         || has("vetting")
         || has("nppv")
+        // Scotland's and Northern Ireland's checks.
+        || has("pvg")
+        || has("protecting vulnerable groups")
+        || has("disclosure scotland")
+        || has("accessni")
+        || has("access ni")
     {
         return Some(Kind::Dbs);
     }
@@ -97,6 +103,8 @@ fn is_registration(t: &str) -> bool {
         || t.contains("hcpc registration")
         || t.contains("registration with social work england")
         || t.contains("registered with social work england")
+        || t.contains("must be registered")
+        || t.contains("must have current") && t.contains("registration")
 }
 
 /// A registration that applies on one route only ("HCPC registration if Social Work
@@ -376,6 +384,10 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "requires",
         "subject to",
         "will need",
+        "'ll need",
+        "you need",
+        " needs an",
+        " needs a ",
         "need to",
         "needs to",
         "open to",
@@ -400,10 +412,18 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
         let t = lower(text);
         let has = |w: &str| t.contains(w);
         // DBS: the strongest level any text asks for.
-        let level = if has("enhanced") && (has("dbs") || has("disclosure")) {
-            let children =
-                has("children's barred") || has("child barred") || has("children barred");
-            let adults = has("adults' barred") || has("adult barred") || has("adults barred");
+        // Scotland's PVG Scheme is membership for regulated work with the groups named.
+        let pvg = has("pvg") || has("protecting vulnerable groups");
+        let barred = has("barred") || pvg;
+        let level = if has("enhanced") && (has("dbs") || has("disclosure")) || pvg {
+            let children = has("children's barred")
+                || has("child barred")
+                || has("children barred")
+                || barred && has("children");
+            let adults = has("adults' barred")
+                || has("adult barred")
+                || has("adults barred")
+                || barred && (has("adults") || has("protected adult"));
             let both = has("both barred") || (children && adults);
             if both {
                 Some((6, "enhanced_barred_both"))
@@ -420,7 +440,7 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
             Some((3, "standard"))
         } else if has("basic dbs") || has("basic disclosure") || has("criminal record check") {
             Some((2, "basic"))
-        } else if has("dbs") {
+        } else if has("dbs") || has("accessni") || has("access ni") {
             Some((1, "basic"))
         } else {
             None
@@ -445,6 +465,8 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
             {
                 "required"
             } else if has("access to a car")
+                || has("car available")
+                || has("car for business")
                 || has("access to a vehicle")
                 || has("use of a car")
                 || has("use of a vehicle")

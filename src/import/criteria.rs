@@ -307,6 +307,10 @@ pub fn strip_enumerator(text: &str) -> String {
 }
 
 fn enumerator_rest(text: &str) -> Option<&str> {
+    // A sub-number: `1.1`, `2.10.`, `3.2)`.
+    if let Some(rest) = sub_number_rest(text) {
+        return Some(rest);
+    }
     let (inner, rest) = if let Some(body) = text.strip_prefix('(') {
         let close = body.find(')')?;
         (&body[..close], &body[close + 1..])
@@ -319,6 +323,34 @@ fn enumerator_rest(text: &str) -> Option<&str> {
     let letter = inner.len() == 1 && inner.chars().all(|c| c.is_ascii_lowercase());
     let spaced = rest.starts_with(char::is_whitespace);
     ((roman || number || letter) && spaced).then_some(rest)
+}
+
+/// The text after a sub-number such as `1.1`, `2.10.` or `3.2)` and the space after it.
+pub fn sub_number_rest(text: &str) -> Option<&str> {
+    let mut parts = 0;
+    let mut rest = text;
+    loop {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || digits > 2 {
+            return None;
+        }
+        rest = &rest[digits..];
+        parts += 1;
+        match rest.strip_prefix('.') {
+            Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) && parts < 4 => {
+                rest = after;
+            }
+            Some(after) => {
+                rest = after;
+                break;
+            }
+            None => {
+                rest = rest.strip_prefix(')').unwrap_or(rest);
+                break;
+            }
+        }
+    }
+    (parts >= 2 && rest.starts_with(char::is_whitespace)).then_some(rest)
 }
 
 /// True when a text opens with an enumerator such as `(ii)`: a sub-item in its own row.

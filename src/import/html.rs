@@ -319,7 +319,13 @@ impl<'a> Renderer<'a> {
             while cell < row_end {
                 if is(&self.token(cell), Kind::Open, &["td", "th"]) {
                     let end = self.matching(cell, row_end);
-                    cells.push(one_line(self.inner(cell, end)));
+                    let inner = one_line(self.inner(cell, end));
+                    // A header cell (a row's or a column's heading) is emphasised.
+                    if is(&self.token(cell), Kind::Open, &["th"]) && !inner.trim().is_empty() {
+                        cells.push(format!("<b>{inner}</b>"));
+                    } else {
+                        cells.push(inner);
+                    }
                     cell = end + 1;
                 } else {
                     cell += 1;
@@ -397,7 +403,7 @@ mod tests {
         assert_eq!(
             to_text(html).expect("a page within the limits"),
             "## Person specification\n\nJob <b>Title</b>: Worker\n\n\
-A\t<ul><li>One</li></ul>\nOnly\t\n\n- First\n  - Sub\n\nloose &amp; text\n\nafter\n\n"
+<b>A</b>\t<ul><li>One</li></ul>\nOnly\t\n\n- First\n  - Sub\n\nloose &amp; text\n\nafter\n\n"
         );
     }
 

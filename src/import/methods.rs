@@ -68,7 +68,18 @@ impl Codes {
                     _ => {}
                 }
             }
-            let plain = plain.to_lowercase().replace("interview day", "day");
+            let mut plain = plain.to_lowercase().replace("interview day", "day");
+            // "C – certificate to be produced at interview": when, not how.
+            if words(&plain).contains(&Method::Documents) {
+                for when in [
+                    "at the interview",
+                    "at interview",
+                    "to the interview",
+                    "to interview",
+                ] {
+                    plain = plain.replace(when, "");
+                }
+            }
             let methods = words(&plain);
             let lower = meaning.to_lowercase();
             if lower.starts_with("essential") || lower.starts_with("desirable") {
@@ -168,6 +179,8 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("practical")
         || has("scenario")
         || has("in-tray")
+        || has("activity")
+        || has("language assessment")
         || has("role play")
         || has("role-play")
         || lower.trim() == "assessment"

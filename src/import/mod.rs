@@ -205,7 +205,14 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         (None, false) => Ok(old),
         (Some(found), true) => Ok(vec![found]),
         (Some(found), false) => {
-            if agree(&old, &found) {
+            // The recognisers split at every "Essential criteria" heading: several
+            // specifications where the document heads only one, with those headings
+            // under its category headings (`### Skills` / `#### Essential criteria`), are
+            // one.
+            let split = old.len() >= 2
+                && roles::specification_headings(&model) < 2
+                && roles::nested_requirement_headings(&model);
+            if agree(&old, &found) && !split {
                 // The seed recognisers read the same criteria, and know their layouts'
                 // alternatives and sub-items: theirs, with the conditions found.
                 Ok(with_conditions(old, &found))

@@ -981,24 +981,41 @@ fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
 }
 
 fn layout(pages: &[Page]) -> String {
-    // The body size: the commonest run size.
+    // The body size: the commonest run size outside tables (a table set small, as many
+    // are, can hold more text than the prose around it), or in all when there is none.
     let mut sizes: Vec<(i32, usize)> = Vec::new();
+    let mut prose_sizes: Vec<(i32, usize)> = Vec::new();
     let mut page_runs: Vec<Vec<Run>> = Vec::new();
+    let count = |sizes: &mut Vec<(i32, usize)>, run: &Run| {
+        let key = (run.size * 2.0).round() as i32;
+        match sizes.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 += run.text.len(),
+            None => sizes.push((key, run.text.len())),
+        }
+    };
     for page in pages {
         let r = runs(page);
+        let page_tables = tables(page);
         for run in &r {
-            let key = (run.size * 2.0).round() as i32;
-            match sizes.iter_mut().find(|(k, _)| *k == key) {
-                Some(entry) => entry.1 += run.text.len(),
-                None => sizes.push((key, run.text.len())),
+            count(&mut sizes, run);
+            if !page_tables
+                .iter()
+                .any(|t| run.y < t.top && run.y > t.bottom)
+            {
+                count(&mut prose_sizes, run);
             }
         }
         page_runs.push(r);
     }
-    let body = sizes
-        .iter()
-        .max_by_key(|(_, n)| *n)
-        .map_or(10.0, |(k, _)| *k as f32 / 2.0);
+    let commonest = |sizes: &[(i32, usize)]| {
+        sizes
+            .iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(k, _)| *k as f32 / 2.0)
+    };
+    let body = commonest(&prose_sizes)
+        .or_else(|| commonest(&sizes))
+        .unwrap_or(10.0);
     let mut out: Vec<String> = Vec::new();
     let mut last_header: Option<String> = None;
     for (page, runs) in pages.iter().zip(page_runs) {

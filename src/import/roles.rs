@@ -50,6 +50,9 @@ struct Ctx {
     /// Index of the first criterion under the last heading that is not a requirement
     /// heading: the area a trailing "How we'll assess this: …" covers.
     area_start: usize,
+    /// The level of the heading that named the category (`###` = 3), 0 when not a
+    /// heading: a requirement heading below it (`#### Essential criteria`) keeps it.
+    category_level: usize,
 }
 
 /// The methods of an area statement: "How we'll assess this: your application form and
@@ -129,6 +132,13 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             {
                 return 0;
             }
+            // "Essential:" alone on its line heads the list after it.
+            if text.ends_with(':')
+                && words_count(&text) <= 3
+                && requirement_heading(&text).is_some()
+            {
+                return 1;
+            }
             let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
             if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
                 return 2;
@@ -140,15 +150,28 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if bold {
                 return 1;
             }
-            // A short line opening a list or a table names what follows.
-            let opens_list = matches!(
+            // A short line opening a list or a table names what follows (perhaps through
+            // a lead-in: "Behaviours" / "We will assess you against these behaviours:").
+            let opens = |at: usize| {
+                matches!(
+                    blocks.get(at).map(|b| &b.kind),
+                    Some(BlockKind::ListItem { .. }) | Some(BlockKind::Row(_))
+                )
+            };
+            let lead_in = matches!(
                 blocks.get(index + 1).map(|b| &b.kind),
-                Some(BlockKind::ListItem { .. }) | Some(BlockKind::Row(_))
+                Some(BlockKind::Paragraph(next)) if next.plain().ends_with(':')
+                    && words_count(&next.plain()) <= 25
             );
+            let opens_list = opens(index + 1) || lead_in && opens(index + 2);
             if stage_heading(&text).is_some() && lower(&text).starts_with("stage ") {
                 return 2;
             }
             let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
+            // "Shortlisting – assessed from your application form" over its criteria.
+            if opens_list && words_count(&text) <= 10 && stage_heading(&text).is_some() {
+                return 1;
+            }
             if opens_list && starts_upper && words_count(&text) <= 6 && !text.ends_with(':') {
                 return 1;
             }
@@ -162,6 +185,7 @@ fn is_start(text: &str) -> bool {
     let t = lower(text);
     t.contains("person specification")
         || t.contains("person spec")
+        || t.contains("personnel spec")
         || t == "about you"
         || t.contains("what we're looking for")
         || t.contains("what we are looking for")
@@ -255,13 +279,55 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
     if words_count(t) > 4 {
         return None;
     }
-    if t.starts_with("essential") {
+    // Welsh (hanfodol, dymunol) and the other words UK packs use.
+    let essential = [
+        "essential",
+        "hanfodol",
+        "minimum criteria",
+        "minimum requirements",
+    ];
+    let desirable = [
+        "desirable",
+        "dymunol",
+        "bonus",
+        "preferred",
+        "advantageous",
+        "additional criteria",
+    ];
+    if essential.iter().any(|w| t.starts_with(w)) {
         Some(Requirement::Essential)
-    } else if t.starts_with("desirable") || t.contains("nice to have") || t.starts_with("bonus") {
+    } else if desirable.iter().any(|w| t.starts_with(w))
+        || t.contains("nice to have")
+        || t.ends_with("an advantage")
+    {
         Some(Requirement::Desirable)
     } else {
         None
     }
+}
+
+/// The area a requirement heading names after its level: "Essential experience" →
+/// "Experience"; `None` for "Essential criteria" or "Essential".
+fn requirement_area(text: &str) -> Option<String> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(':').trim();
+    let (first, rest) = t.split_once(' ')?;
+    mark_word_in_full(first)?;
+    let rest = rest.trim();
+    let l = lower(rest);
+    let generic = matches!(
+        l.as_str(),
+        "criteria" | "criterion" | "requirements" | "requirement" | "attributes"
+    ) || l.starts_with("criteria")
+        || l.starts_with("requirements")
+        || l.contains(" have")
+        || words_count(rest) > 3;
+    if generic || rest.is_empty() {
+        return None;
+    }
+    let mut chars = rest.chars();
+    let head = chars.next()?;
+    Some(head.to_uppercase().chain(chars).collect())
 }
 
 /// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
@@ -274,6 +340,44 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
         || t.contains(" stage")
         || t.contains("assessed at")
         || t.contains("assessed by");
+    // A heading naming only a method: "Interview", "Written exercise – shortlisted
+    // candidates", "Shortlisting – assessed from your application form".
+    let head = t.split(['–', '—', ':', '(']).next().unwrap_or(t).trim();
+    const METHOD_WORDS: &[&str] = &[
+        "interview",
+        "interviews",
+        "shortlisting",
+        "shortlist",
+        "sift",
+        "application",
+        "form",
+        "written",
+        "exercise",
+        "exercises",
+        "test",
+        "tests",
+        "testing",
+        "presentation",
+        "assessment",
+        "centre",
+        "day",
+        "practical",
+        "task",
+        "and",
+        "the",
+    ];
+    let method_title = !head.is_empty()
+        && words_count(head) <= 4
+        && head
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| METHOD_WORDS.contains(&w));
+    if method_title {
+        let found = methods::words(head);
+        if !found.is_empty() {
+            return Some(found);
+        }
+    }
     if !stage || words_count(t) > 10 {
         return None;
     }
@@ -288,6 +392,16 @@ fn category_name(text: &str) -> String {
     let bytes = text.as_bytes();
     if bytes.len() > 3 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.' && bytes[2] == b' ' {
         return text[3..].trim().to_string();
+    }
+    // A numbered section: "1. Qualifications", "2) Experience".
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        let rest = &text[digits..];
+        if let Some(name) = rest.strip_prefix(['.', ')']).filter(|r| r.starts_with(' ')) {
+            if name.trim().chars().next().is_some_and(char::is_alphabetic) {
+                return name.trim().to_string();
+            }
+        }
     }
     text.to_string()
 }
@@ -364,10 +478,107 @@ fn is_mark_word(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_matches(|c: char| !c.is_alphanumeric());
     match t {
-        "e" | "essential" => Some(Requirement::Essential),
-        "d" | "desirable" => Some(Requirement::Desirable),
+        // Welsh: hanfodol (essential), dymunol (desirable).
+        "e" | "essential" | "hanfodol" => Some(Requirement::Essential),
+        "d" | "desirable" | "dymunol" => Some(Requirement::Desirable),
+        // A bilingual label: "Hanfodol / Essential".
+        _ if t.contains('/') => {
+            let halves: Vec<Option<Requirement>> = t.split('/').map(is_mark_word).collect();
+            let first = halves.first().copied().flatten()?;
+            halves.iter().all(|h| *h == Some(first)).then_some(first)
+        }
         _ => None,
     }
+}
+
+/// A requirement written out (not a one-letter mark), Welsh included.
+fn mark_word_in_full(word: &str) -> Option<Requirement> {
+    match lower(word).as_str() {
+        "essential" | "hanfodol" => Some(Requirement::Essential),
+        "desirable" | "dymunol" => Some(Requirement::Desirable),
+        _ => None,
+    }
+}
+
+/// A requirement word with how it is assessed after it, as written after or under a
+/// criterion: `Essential | Assessed: Application form, Certificates`, `Desirable – AF/I`,
+/// `Essential`. Every part after the word must name a method (in words or codes).
+fn mark_clause(text: &str, codes: &Codes) -> Option<(Requirement, Vec<Method>)> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(['.', ';']).trim_end();
+    let head_end = t.find(|c: char| !c.is_alphanumeric()).unwrap_or(t.len());
+    let requirement = mark_word_in_full(&t[..head_end])?;
+    let after = &t[head_end..];
+    let mut rest = after.trim_start_matches(|c: char| !c.is_alphanumeric());
+    if rest.is_empty() {
+        return Some((requirement, Vec::new()));
+    }
+    if !after
+        .trim_start()
+        .starts_with(['–', '—', '-', ':', ',', ';', '(', '|', '/'])
+    {
+        return None;
+    }
+    for lead in [
+        "method of assessment",
+        "how assessed",
+        "assessed by",
+        "assessed at",
+        "assessed through",
+        "assessed via",
+        "assessed",
+        "assessment",
+        "method",
+        "evidence",
+    ] {
+        if lower(rest).starts_with(lead) {
+            rest = rest[lead.len()..].trim_start_matches(|c: char| !c.is_alphanumeric());
+            break;
+        }
+    }
+    if words_count(rest) > 14 {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut unknown = 0;
+    for piece in rest
+        .split([',', '/', ';', '&', '+', '|', ')', '('])
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let named = methods::words(piece);
+        if !named.is_empty() {
+            found.extend(named);
+        } else if let Some(coded) = code_methods(piece, codes) {
+            found.extend(coded);
+        } else {
+            unknown += 1;
+        }
+    }
+    (!found.is_empty() && unknown <= 1).then(|| (requirement, methods::sort(found)))
+}
+
+/// A closing requirement clause of a criterion (`… Essential | Assessed: Interview`,
+/// `… – Desirable – AF`): where it starts, its requirement and methods.
+fn trailing_clause(s: &str, codes: &Codes) -> Option<(usize, Requirement, Vec<Method>)> {
+    let starts: Vec<usize> = s
+        .match_indices(['E', 'D', 'H'])
+        .map(|(at, _)| at)
+        .filter(|&at| at > 0)
+        .collect();
+    for &at in starts.iter().rev() {
+        let before = s[..at].trim_end();
+        let separated = before.ends_with(['|', '–', '—', '-', '.', ')', ']', ':', ';'])
+            || s[..at].ends_with(super::blocks::BREAK);
+        if !separated || words_count(before) < 2 {
+            continue;
+        }
+        if let Some((requirement, found)) = mark_clause(&s[at..], codes) {
+            return Some((at, requirement, found));
+        }
+    }
+    None
 }
 
 /// A mark with the methods after it, in one cell: `Essential – application form and
@@ -398,7 +609,19 @@ fn is_tick(text: &str) -> bool {
     !t.is_empty()
         && !matches!(
             t,
-            "-" | "–" | "—" | "no" | "n/a" | "na" | "none" | "✗" | "✘" | "0" | "." | "no."
+            "-" | "–"
+                | "—"
+                | "no"
+                | "n/a"
+                | "na"
+                | "none"
+                | "✗"
+                | "✘"
+                | "0"
+                | "."
+                | "no."
+                | "☐"
+                | "□"
         )
 }
 
@@ -470,9 +693,29 @@ fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
 }
 
 fn parse_inline(text: &str, codes: &Codes) -> Inline {
-    let mut s = strip_enumerator(&collapse(text));
     let mut requirement = None;
     let mut found: Vec<Method> = Vec::new();
+    // A requirement clause on a line of its own under the criterion, or after a bar.
+    let mut text = text.trim().to_string();
+    if let Some((at, req, m)) = trailing_clause(&text, codes) {
+        requirement = Some(req);
+        found.extend(m);
+        text = text[..at]
+            .trim_end()
+            .trim_end_matches(['|', '–', '—', '-', ':', ';'])
+            .to_string();
+    }
+    let mut s = strip_enumerator(&collapse(&text));
+    // Criteria numbered by requirement: "E1 …", "D2. …", "(E3) …".
+    if let Some((req, rest)) = requirement_number(&s) {
+        requirement = Some(req);
+        s = rest;
+    }
+    // "Title (E) – what it means in practice": the title is the criterion.
+    if let Some((title, req)) = titled_mark(&s) {
+        s = title;
+        requirement = Some(req);
+    }
     // Leading labels: "Essential:", "(E)", "[D]".
     let prefixes: [(&str, Requirement); 8] = [
         ("essential:", Requirement::Essential),
@@ -491,6 +734,15 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             break;
         }
     }
+    // "Essential – …", "Hanfodol / Essential: …", "Desirable criteria: …".
+    if requirement.is_none() {
+        if let Some(&(0, end, req)) = labels(&s).first() {
+            if words_count(&s[end..]) >= 2 {
+                s = s[end..].trim().to_string();
+                requirement = Some(req);
+            }
+        }
+    }
     for _ in 0..6 {
         let t = s.trim_end().trim_end_matches(['.', ';', ',']).trim_end();
         if t.len() < s.len() {
@@ -506,6 +758,10 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                 let mut taken = true;
                 if let Some(req) = is_mark_word(li) {
                     requirement = Some(req);
+                } else if let Some((req, m)) = mark_clause(&inner, codes) {
+                    // "(Essential – AF/C)", "(Desirable – interview)".
+                    requirement = Some(req);
+                    found.extend(m);
                 } else if li == "lead criterion" || li == "lead" || li == "lead criteria" {
                 } else if let Some(m) = code_methods(&inner, codes) {
                     found.extend(m);
@@ -584,6 +840,367 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
     }
 }
 
+/// A sentence saying how some criteria are assessed ("Knowledge will be tested at
+/// interview", "Qualifications – application form and certificates", "we shortlist
+/// against the essential criteria"): the criteria it covers are settled once all are read.
+struct Scoped {
+    /// The sentence, lower case.
+    sentence: String,
+    methods: Vec<Method>,
+    /// The criteria read under the current heading when it was met (for "These will be
+    /// assessed …").
+    area: Option<(usize, usize)>,
+}
+
+/// Where a sentence ends in running text: after a full stop followed by a capital, not
+/// after an abbreviation ("e.g. PGCE") or an initial. The byte index after the stop.
+fn sentence_end(text: &str) -> Option<usize> {
+    for (at, _) in text.match_indices(". ") {
+        if !text[at + 2..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+        {
+            continue;
+        }
+        let word = text[..at]
+            .rsplit(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("");
+        let w = word.to_lowercase();
+        let abbreviation = matches!(
+            w.as_str(),
+            "e.g" | "i.e" | "eg" | "ie" | "etc" | "no" | "approx" | "incl" | "cf" | "st"
+        ) || w.chars().count() <= 1;
+        if !abbreviation {
+            return Some(at + 1);
+        }
+    }
+    None
+}
+
+/// The sentences of running text (see [`sentence_end`]).
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text.trim();
+    while let Some(at) = sentence_end(rest) {
+        out.push(rest[..at].trim().to_string());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest.to_string());
+    }
+    out
+}
+
+/// The methods a sentence says some criteria are assessed by: one with an assessing verb
+/// ("will be assessed", "tested at interview", "we shortlist", "checked against
+/// certificates") or a note "Area – methods". `None` for any other sentence.
+fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
+    let l = lower(sentence);
+    if words_count(&l) > 45 {
+        return None;
+    }
+    let verb = [
+        "assess",
+        "tested",
+        "checked",
+        "explore",
+        "evaluat",
+        "shortlist",
+        "judged",
+        "measured",
+        "examined",
+        "sight of",
+    ]
+    .iter()
+    .any(|v| l.contains(v));
+    let head = l.split([':', '–', '—']).next().unwrap_or("");
+    let noted = head.len() < l.len() && (1..=6).contains(&words_count(head));
+    if !verb && !noted {
+        return None;
+    }
+    // Who is assessed and when is not how: "shortlisted candidates", "the interview day".
+    let cleaned = l
+        .replace("shortlisted candidates", "")
+        .replace("shortlisted applicants", "")
+        .replace("pass the sift", "")
+        .replace("passed the sift", "")
+        .replace("interview day", "day")
+        .replace("be tested", "be assessed")
+        .replace("tested at", "assessed at")
+        .replace("tested through", "assessed through")
+        .replace("method of assessment", "")
+        .replace("methods of assessment", "");
+    let found = methods::words(&cleaned);
+    (!found.is_empty()).then_some(found)
+}
+
+/// Whether `phrase` occurs in `text` as whole words.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    if phrase.is_empty() {
+        return false;
+    }
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Requirement labels in running text: `Essential:`, `Desirable —`, `Essential criteria:`,
+/// `Hanfodol / Essential:` as (start, end of the label and its separator, requirement).
+/// A label opens the text or follows a sentence end or a separator.
+fn labels(text: &str) -> Vec<(usize, usize, Requirement)> {
+    let mut out: Vec<(usize, usize, Requirement)> = Vec::new();
+    let mut at = 0;
+    let word_at = |from: usize| -> Option<(usize, usize)> {
+        let rel = text[from..].find(|c: char| c.is_alphabetic())?;
+        let start = from + rel;
+        let end = text[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |e| start + e);
+        Some((start, end))
+    };
+    while let Some((start, end)) = word_at(at) {
+        at = end;
+        if out.len() >= 50 {
+            break;
+        }
+        let Some(requirement) = mark_word_in_full(&text[start..end]) else {
+            continue;
+        };
+        let before = text[..start].trim_end();
+        let opens = before.is_empty()
+            || before.ends_with(['.', ';', ':', '—', '–', '-', '|', ')'])
+            || before.ends_with("**")
+            || text[..start]
+                .trim_end_matches([' ', '\t'])
+                .ends_with(super::blocks::BREAK);
+        if !opens {
+            continue;
+        }
+        let mut label_end = end;
+        // "Hanfodol / Essential": the second half of a bilingual label.
+        if let Some(after) = text[label_end..].trim_start().strip_prefix('/') {
+            let from = text.len() - after.len();
+            if let Some((s2, e2)) = word_at(from) {
+                if text[from..s2].trim().is_empty()
+                    && mark_word_in_full(&text[s2..e2]) == Some(requirement)
+                {
+                    label_end = e2;
+                }
+            }
+        }
+        let tail = text[label_end..].trim_start();
+        for word in ["criteria", "requirements"] {
+            if tail
+                .get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+            {
+                label_end = text.len() - tail.len() + word.len();
+                break;
+            }
+        }
+        let tail = text[label_end..].trim_start();
+        let Some(sep) = tail
+            .chars()
+            .next()
+            .filter(|c| matches!(*c, ':' | '—' | '–' | '-'))
+        else {
+            continue;
+        };
+        let after = &tail[sep.len_utf8()..];
+        if !after.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let end = text.len() - after.trim_start().len();
+        out.push((start, end, requirement));
+        at = end;
+    }
+    out
+}
+
+/// A paragraph of labelled lists: "Essential: x; y; and z. Desirable: a." (optionally
+/// after its category, "**Experience** — Essential — …").
+struct Labelled {
+    category: Option<String>,
+    lists: Vec<(Requirement, Vec<String>)>,
+    /// The sentences after the lists (how they are assessed).
+    rest: Vec<String>,
+}
+
+fn labelled_paragraph(cell: &Cell) -> Option<Labelled> {
+    // Line breaks kept: criteria may stand one a line after the label.
+    let text = cell.text();
+    let found = labels(&text);
+    let first = found.first()?;
+    let lead = collapse(&text[..first.0]);
+    let lead = lead.as_str();
+    let prefix = lead.trim_end_matches(['—', '–', '-', ':', '|']).trim();
+    let category = if prefix.is_empty() {
+        None
+    } else {
+        let bold = cell
+            .emphasis
+            .as_deref()
+            .is_some_and(|e| collapse(e).trim_end_matches(':') == prefix);
+        let named = words_count(prefix) <= 6 && !prefix.ends_with('.') && prefix.len() < lead.len();
+        if !(bold || named) {
+            return None;
+        }
+        Some(category_name(prefix))
+    };
+    let mut lists = Vec::new();
+    let mut rest = Vec::new();
+    for (n, &(_, end, requirement)) in found.iter().enumerate() {
+        let stop = found.get(n + 1).map_or(text.len(), |next| next.0);
+        let segment = text[end..stop].trim();
+        let (list, after) = match sentence_end(segment) {
+            Some(at) => (&segment[..at], &segment[at..]),
+            None => (segment, ""),
+        };
+        let list = list.trim().trim_end_matches('.');
+        let separator = if list.contains(';') {
+            ';'
+        } else {
+            super::blocks::BREAK
+        };
+        let items: Vec<String> = list
+            .split(separator)
+            .map(|item| {
+                let item = collapse(item);
+                let item = item.as_str();
+                let item = item
+                    .strip_prefix("and ")
+                    .or_else(|| item.strip_prefix("or "))
+                    .unwrap_or(item);
+                item.trim().to_string()
+            })
+            .filter(|item| !item.is_empty())
+            .collect();
+        if items.is_empty() {
+            return None;
+        }
+        lists.push((requirement, items));
+        rest.extend(split_sentences(&collapse(after)));
+    }
+    Some(Labelled {
+        category,
+        lists,
+        rest,
+    })
+}
+
+/// A table cell's criteria: its items, and the lines of an item (manual line breaks); a
+/// line opening in lower case continues the one before.
+fn cell_items(cell: &Cell) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in &cell.items {
+        for (n, piece) in item.text.split(super::blocks::BREAK).enumerate() {
+            let t = collapse(piece);
+            if blank(&t) {
+                continue;
+            }
+            let continues = n > 0 && t.chars().next().is_some_and(char::is_lowercase);
+            match out.last_mut() {
+                Some(last) if continues => {
+                    last.push(' ');
+                    last.push_str(&t);
+                }
+                _ => out.push(t),
+            }
+        }
+    }
+    out
+}
+
+/// A criterion cell holding a bold title and a sentence explaining it: the title.
+fn bold_title(cell: &Cell) -> Option<String> {
+    let bold = collapse(cell.emphasis.as_deref()?);
+    if cell.items.len() < 2 {
+        return None;
+    }
+    let first = collapse(&cell.items[0].text);
+    let rest: Vec<String> = cell.items[1..].iter().map(|i| collapse(&i.text)).collect();
+    let rest = rest.join(" ");
+    let titled = first.trim_end_matches(':') == bold.trim_end_matches(':');
+    (titled && (1..=12).contains(&words_count(&first)) && words_count(&rest) >= 4)
+        .then(|| first.trim_end_matches(':').to_string())
+}
+
+/// A transposed grid: categories across the header row, requirement levels (and perhaps
+/// the methods) down the first column. The index of the header row.
+fn transposed(cells: &[&Vec<Cell>]) -> Option<usize> {
+    let header = cells.first()?;
+    if header.len() < 3 || cells.len() < 2 {
+        return None;
+    }
+    let names: Vec<String> = header[1..].iter().map(Cell::plain).collect();
+    let categories = names.iter().all(|n| {
+        !n.is_empty()
+            && words_count(n) <= 8
+            && !matches!(
+                header_role(n),
+                Role::Essential | Role::Desirable | Role::Mark | Role::Method | Role::Number
+            )
+    });
+    if !categories {
+        return None;
+    }
+    let mut levels = 0;
+    for row in &cells[1..] {
+        let first = row.first().map(Cell::plain).unwrap_or_default();
+        if is_mark_word(&first).is_some() || requirement_heading(&first).is_some() {
+            levels += 1;
+        } else if header_role(&first) != Role::Method {
+            return None;
+        }
+    }
+    (levels > 0).then_some(0)
+}
+
+/// `Title (E) – an explanation …`: the title and the mark, when a short title carries the
+/// mark and a longer explanation follows a dash or colon.
+fn titled_mark(s: &str) -> Option<(String, Requirement)> {
+    for (mark, requirement) in [
+        ("(E)", Requirement::Essential),
+        ("(D)", Requirement::Desirable),
+        ("(Essential)", Requirement::Essential),
+        ("(Desirable)", Requirement::Desirable),
+    ] {
+        let Some(at) = s.find(mark) else { continue };
+        let title = s[..at].trim();
+        let after = s[at + mark.len()..].trim_start();
+        let Some(explanation) = after.strip_prefix(['–', '—', '-', ':']) else {
+            continue;
+        };
+        if (1..=10).contains(&words_count(title)) && words_count(explanation) >= 4 {
+            return Some((title.to_string(), requirement));
+        }
+    }
+    None
+}
+
+/// A criterion number that carries its requirement, `E1`, `D2.`, `(E3)`: the requirement
+/// and the text after it.
+fn requirement_number(s: &str) -> Option<(Requirement, String)> {
+    let t = s.trim_start().trim_start_matches('(');
+    let requirement = match t.chars().next()? {
+        'E' => Requirement::Essential,
+        'D' => Requirement::Desirable,
+        _ => return None,
+    };
+    let digits = t[1..].chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let rest = t[1 + digits..].trim_start_matches(['.', ')', ':']);
+    let capital = rest.trim().chars().next().is_some_and(char::is_uppercase);
+    (rest.starts_with(char::is_whitespace) && capital && words_count(rest) >= 2)
+        .then(|| (requirement, rest.trim().to_string()))
+}
+
 /// Everything the walk collects.
 struct Walk<'a> {
     codes: &'a Codes,
@@ -593,9 +1210,31 @@ struct Walk<'a> {
     used: HashSet<usize>,
     blanket_methods: Option<Vec<Method>>,
     blanket_essential: bool,
+    scoped: Vec<Scoped>,
 }
 
 impl Walk<'_> {
+    /// Keeps a sentence that says how criteria are assessed; true when it did.
+    fn method_sentence(&mut self, ctx: &Ctx, sentence: &str) -> bool {
+        let Some(found) = sentence_methods(sentence) else {
+            return false;
+        };
+        self.scoped_sentence(ctx, sentence, found);
+        true
+    }
+
+    fn scoped_sentence(&mut self, ctx: &Ctx, sentence: &str, found: Vec<Method>) {
+        let start = ctx.area_start.min(self.cands.len());
+        let area = (start < self.cands.len()).then_some((start, self.cands.len()));
+        if self.scoped.len() < 200 {
+            self.scoped.push(Scoped {
+                sentence: lower(sentence),
+                methods: found,
+                area,
+            });
+        }
+    }
+
     fn push(&mut self, ctx: &mut Ctx, line: usize, raw: &str, inline: Inline, extra: Vec<Method>) {
         // Items straight under a requirement heading make it a flat list.
         if !ctx.items && ctx.category.is_none() {
@@ -639,6 +1278,48 @@ impl Walk<'_> {
     }
 }
 
+/// How many headings open a person specification ("Person specification", "Selection
+/// criteria"; not "Essential criteria", which heads a list).
+pub fn specification_headings(blocks: &[Block]) -> usize {
+    (0..blocks.len())
+        .filter(|&i| {
+            let text = block_text(&blocks[i]);
+            heading_level(blocks, i) > 0 && is_start(&text) && requirement_heading(&text).is_none()
+        })
+        .count()
+}
+
+/// Whether a requirement heading sits below a category heading of a higher level
+/// (`### Skills` then `#### Essential criteria`).
+pub fn nested_requirement_headings(blocks: &[Block]) -> bool {
+    let mut above: Option<usize> = None;
+    for (i, block) in blocks.iter().enumerate() {
+        if heading_level(blocks, i) == 0 {
+            continue;
+        }
+        let text = block_text(block);
+        // A bold or short line heads below any marked-up heading.
+        let level = match block.kind {
+            BlockKind::Heading(_) => block.level,
+            _ => MAX_HEADING_DEPTH,
+        };
+        if requirement_heading(&text).is_some() {
+            let below = |above: usize| level > above || level == MAX_HEADING_DEPTH;
+            if above.is_some_and(below) {
+                return true;
+            }
+        } else if is_start(&text) || is_stop(&text) {
+            above = None;
+        } else {
+            above = Some(level);
+        }
+    }
+    false
+}
+
+/// Deeper than any marked-up heading (`######`).
+const MAX_HEADING_DEPTH: usize = 7;
+
 /// The person specification read by meaning, or `None` when the document holds none.
 pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     let mut codes = Codes::default();
@@ -659,12 +1340,14 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         used: HashSet::new(),
         blanket_methods: None,
         blanket_essential: false,
+        scoped: Vec::new(),
     };
     let has_start = blocks
         .iter()
         .enumerate()
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
     let mut inside = !has_start;
+    let mut started = false;
     let mut ctx = Ctx::default();
     let mut start_line = None;
     let mut index = 0;
@@ -672,8 +1355,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         let block = &blocks[index];
         let level = heading_level(blocks, index);
         let text = block_text(block);
-        if level > 0 && is_start(&text) {
+        // Inside the specification, "Essential criteria" heads a list, not a new start.
+        let requirement_inside = started && inside && requirement_heading(&text).is_some();
+        if level > 0 && is_start(&text) && !requirement_inside {
             inside = true;
+            started = true;
             ctx = Ctx {
                 group: "person specification".into(),
                 area_start: walk.cands.len(),
@@ -723,12 +1409,21 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 if requirement_heading(&text).is_none() {
                     ctx.area_start = walk.cands.len();
                 }
+                // A requirement heading below the category's heading level divides it.
+                let under_category = ctx.category.is_some()
+                    && ctx.category_level > 0
+                    && block.level > ctx.category_level;
                 if let Some(req) = requirement_heading(&text) {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
-                    if level == 2 {
+                    if level == 2 && !under_category {
                         ctx.category = None;
                         ctx.stage = None;
+                    }
+                    // "Essential experience", "Desirable skills": the category too.
+                    if let Some(area) = requirement_area(&text) {
+                        ctx.category = Some(area);
+                        ctx.category_level = 0;
                     }
                 } else if let Some(stage) = stage_heading(&text) {
                     ctx.stage = Some(stage);
@@ -736,11 +1431,13 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     ctx.requirement = None;
                 } else if level == 2 {
                     ctx.category = Some(category_name(&text));
+                    ctx.category_level = block.level;
                     ctx.group = lower(&text);
                     ctx.requirement = None;
                     ctx.stage = None;
                 } else {
                     ctx.category = Some(category_name(&text));
+                    ctx.category_level = block.level;
                     if flat_ended {
                         ctx.requirement = None;
                     }
@@ -748,7 +1445,67 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 }
                 ctx.intro = None;
             }
-            BlockKind::Paragraph(_) => {
+            BlockKind::Paragraph(cell) => {
+                // "Essential: x; y; and z. Desirable: a; b." – one criterion an item.
+                let labelled = labelled_paragraph(cell)
+                    .filter(|_| has_start || ctx.requirement.is_some() || ctx.category.is_some());
+                if let Some(found) = labelled {
+                    if let Some(category) = found.category {
+                        if ctx.category.as_deref() != Some(category.as_str()) {
+                            ctx.category = Some(category);
+                            ctx.category_level = 0;
+                            ctx.area_start = walk.cands.len();
+                        }
+                    }
+                    for (requirement, items) in found.lists {
+                        for item in items {
+                            let mut inline = parse_inline(&item, walk.codes);
+                            inline.requirement = inline.requirement.or(Some(requirement));
+                            walk.push(&mut ctx, block.line, &item, inline, Vec::new());
+                        }
+                    }
+                    for sentence in &found.rest {
+                        walk.method_sentence(&ctx, sentence);
+                    }
+                    start_line.get_or_insert(block.line);
+                    walk.used.insert(index);
+                    index += 1;
+                    continue;
+                }
+                // A paragraph of several sentences, some saying how criteria are
+                // assessed: each settles its own criteria (a category it names, the
+                // essential ones, all, or the ones just read).
+                let parts = split_sentences(&text);
+                if parts.len() >= 2 && parts.iter().any(|p| sentence_methods(p).is_some()) {
+                    // "Stage 2 – Interview. The interview will assess …": the stage's
+                    // methods for what the sentences after it name.
+                    let mut stage: Option<Vec<Method>> = None;
+                    for part in &parts {
+                        let title = part.trim_end_matches('.');
+                        if words_count(title) <= 6 {
+                            if let Some(found) = stage_heading(title) {
+                                stage = Some(found);
+                                continue;
+                            }
+                        }
+                        let l = lower(part);
+                        if l.contains("all ")
+                            && l.contains("criteria")
+                            && l.contains("essential")
+                            && !l.contains("desirable")
+                        {
+                            walk.blanket_essential = true;
+                        }
+                        if !walk.method_sentence(&ctx, part) {
+                            if let Some(found) = &stage {
+                                walk.scoped_sentence(&ctx, part, found.clone());
+                            }
+                        }
+                    }
+                    walk.used.insert(index);
+                    index += 1;
+                    continue;
+                }
                 let l = lower(&text);
                 let all = l.starts_with("all ") || l.contains(" all ");
                 // "Unless a method is shown in square brackets, the criterion will be
@@ -788,6 +1545,8 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 } else if text.trim_end().ends_with(':') {
                     let found = methods::words(&text);
                     ctx.intro = (!found.is_empty()).then_some(found);
+                    walk.used.insert(index);
+                } else if walk.method_sentence(&ctx, &text) {
                     walk.used.insert(index);
                 }
             }
@@ -838,6 +1597,36 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         .collect();
     if cells.is_empty() {
         return false;
+    }
+    if let Some(h) = transposed(&cells) {
+        let categories: Vec<String> = cells[h].iter().map(|c| category_name(&c.plain())).collect();
+        // A row of methods ("How assessed") gives each column's.
+        let mut column_methods: Vec<Vec<Method>> = vec![Vec::new(); categories.len()];
+        for row in &cells[h + 1..] {
+            let first = row.first().map(Cell::plain).unwrap_or_default();
+            if header_role(&first) == Role::Method && is_mark_word(&first).is_none() {
+                for (c, cell) in row.iter().enumerate().skip(1).take(categories.len() - 1) {
+                    column_methods[c] = methods::cell(&cell.plain(), walk.codes);
+                }
+            }
+        }
+        let before = walk.cands.len();
+        for (n, row) in cells.iter().enumerate().skip(h + 1) {
+            let first = row.first().map(Cell::plain).unwrap_or_default();
+            let Some(requirement) = is_mark_word(&first).or_else(|| requirement_heading(&first))
+            else {
+                continue;
+            };
+            for (c, cell) in row.iter().enumerate().skip(1).take(categories.len() - 1) {
+                ctx.category = Some(categories[c].clone());
+                for t in cell_items(cell) {
+                    let mut inline = parse_inline(&t, walk.codes);
+                    inline.requirement = inline.requirement.or(Some(requirement));
+                    walk.push(ctx, rows[n].line, &t, inline, column_methods[c].clone());
+                }
+            }
+        }
+        return walk.cands.len() > before;
     }
     // The header: the first of the first three rows that names two roles.
     let mut header = None;
@@ -902,6 +1691,7 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             }
         }
     }
+    correct_roles_by_content(&mut roles, &cells, header_row, walk.codes);
     let ncols = roles.len();
     let header_texts: Option<Vec<String>> =
         (header_row != usize::MAX).then(|| cells[header_row].iter().map(Cell::plain).collect());
@@ -958,6 +1748,14 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     });
     let criterion_col = col(&roles, Role::Criterion)
         .or_else(|| (0..ncols).find(|&i| roles[i] == Role::Unknown && Some(i) != category_col));
+    // A table whose lone headings are bold: a short line in plain type is a criterion.
+    let bold_headings = body.iter().any(|(_, row)| {
+        let filled: Vec<&Cell> = row.iter().filter(|c| !c.plain().is_empty()).collect();
+        matches!(filled.as_slice(), [only] if only
+            .emphasis
+            .as_deref()
+            .is_some_and(|e| collapse(e) == only.plain()))
+    });
     let before = walk.cands.len();
     for (line, row) in body {
         // A row missing leading cells (a row-spanning category above it).
@@ -1007,7 +1805,7 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 && !single_column
                 && (row.len() == 1 || filled.len() > 1 || Some(at) == category_col || at == 0);
             let is_category_row = short
-                && (single_column && few_words
+                && (single_column && few_words && (bold_alone || !bold_headings)
                     || spanning
                     || bold_alone && (ncols == 1 || filled.len() == 1));
             if is_category_row {
@@ -1078,6 +1876,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         let mut requirement = mark
             .and_then(|c| texts.get(c))
             .and_then(|t| is_mark_word(t.split_whitespace().next().unwrap_or("")));
+        // A number column of "E1", "D2".
+        if requirement.is_none() {
+            requirement = col(&roles, Role::Number)
+                .and_then(|c| texts.get(c))
+                .and_then(|t| requirement_number(&format!("{t} Xx yy")))
+                .map(|(r, _)| r);
+        }
         // "Essential – application form and interview": the mark and the methods in one
         // cell, when no column of its own gives the methods.
         let mut row_methods = row_methods;
@@ -1113,6 +1918,9 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 .map(|i| collapse(&i.text))
                 .filter(|t| !t.is_empty())
                 .collect()
+        } else if let Some(title) = bold_title(cell) {
+            // A bold title and the sentence explaining it: the title is the criterion.
+            vec![title]
         } else {
             vec![cell.plain()]
         };
@@ -1123,6 +1931,58 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
     }
     walk.cands.len() > before
+}
+
+/// Columns whose cells say otherwise than their header: a column of E/D marks (headed
+/// "Requirement", "Category", "Level") is the mark; a column of method codes or words (headed
+/// "How", "Tested by") the method.
+fn correct_roles_by_content(
+    roles: &mut [Role],
+    cells: &[&Vec<Cell>],
+    header_row: usize,
+    codes: &Codes,
+) {
+    let body = |c: usize| -> Vec<String> {
+        cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| header_row == usize::MAX || i > header_row)
+            .filter_map(|(_, row)| row.get(c).map(Cell::plain))
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let has = |roles: &[Role], role: Role| roles.contains(&role);
+    for c in 0..roles.len() {
+        if !matches!(roles[c], Role::Criterion | Role::Category | Role::Unknown) {
+            continue;
+        }
+        let texts = body(c);
+        if texts.len() < 2 {
+            continue;
+        }
+        let marks = texts.iter().filter(|t| is_mark_word(t).is_some()).count();
+        let methods_named = texts
+            .iter()
+            .filter(|t| words_count(t) <= 6 && !methods::cell(t, codes).is_empty())
+            .count();
+        let others_hold_criteria = roles
+            .iter()
+            .enumerate()
+            .any(|(o, r)| o != c && matches!(r, Role::Criterion | Role::Unknown));
+        if marks * 5 >= texts.len() * 4
+            && others_hold_criteria
+            && !has(roles, Role::Mark)
+            && !has(roles, Role::Essential)
+        {
+            roles[c] = Role::Mark;
+        } else if roles[c] == Role::Unknown
+            && methods_named * 5 >= texts.len() * 4
+            && others_hold_criteria
+            && !has(roles, Role::Method)
+        {
+            roles[c] = Role::Method;
+        }
+    }
 }
 
 /// Roles from contents when a table has no header: a column of E/D marks beside a column
@@ -1283,6 +2143,98 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 cand.prose = true;
             }
         }
+    }
+    // Sentences saying how some criteria are assessed: a category they name, the
+    // essential or desirable ones, all, or ("These will be …") the ones read just before.
+    let categories: Vec<String> = {
+        let mut names: Vec<String> = walk
+            .cands
+            .iter()
+            .filter_map(|c| c.category.as_deref().map(lower))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let mut scoped_methods: Vec<Vec<Method>> = vec![Vec::new(); walk.cands.len()];
+    for scoped in &walk.scoped {
+        let l = &scoped.sentence;
+        let named: Vec<&String> = categories
+            .iter()
+            .filter(|c| {
+                c.chars().count() >= 5
+                    && (contains_phrase(l, c)
+                        || c.strip_suffix('s')
+                            .is_some_and(|one| contains_phrase(l, one)))
+            })
+            .collect();
+        // "Skills" within "Skills and abilities" is not a second name.
+        let named: Vec<&String> = named
+            .iter()
+            .copied()
+            .filter(|c| {
+                !named
+                    .iter()
+                    .any(|o| o.len() > c.len() && o.contains(c.as_str()))
+            })
+            .collect();
+        let essential = l.contains("essential");
+        let desirable = l.contains("desirable");
+        let all =
+            ["all ", "every ", "each "].iter().any(|w| l.contains(w)) || essential && desirable;
+        let these = ["these ", "they ", "this ", "both "]
+            .iter()
+            .any(|w| l.starts_with(w));
+        for (i, cand) in walk.cands.iter().enumerate() {
+            if cand.coded {
+                continue;
+            }
+            let name = lower(&cand.description);
+            let n = words_count(&name);
+            let covered = if (2..=8).contains(&n) && contains_phrase(l, &name) {
+                // The criterion itself is named: "used to assess Communicating and
+                // Influencing".
+                true
+            } else if !named.is_empty() {
+                // "the essential Experience": the essential ones of that category.
+                let level = match (essential, desirable) {
+                    (true, false) => cand.requirement != Some(Requirement::Desirable),
+                    (false, true) => cand.requirement == Some(Requirement::Desirable),
+                    _ => true,
+                };
+                level
+                    && cand
+                        .category
+                        .as_deref()
+                        .is_some_and(|c| named.iter().any(|n| **n == lower(c)))
+            } else if essential && !desirable {
+                cand.requirement != Some(Requirement::Desirable)
+            } else if desirable && !essential {
+                cand.requirement == Some(Requirement::Desirable)
+            } else if all {
+                true
+            } else if these {
+                scoped
+                    .area
+                    .is_some_and(|(from, to)| (from..to).contains(&i))
+            } else {
+                false
+            };
+            if covered {
+                scoped_methods[i].extend(scoped.methods.iter().copied());
+            }
+        }
+    }
+    for (cand, more) in walk.cands.iter_mut().zip(scoped_methods) {
+        if more.is_empty() {
+            continue;
+        }
+        cand.methods.extend(more);
+        if let Some(blanket) = &walk.blanket_methods {
+            cand.methods.extend(blanket.iter().copied());
+        }
+        cand.methods = methods::sort(std::mem::take(&mut cand.methods));
+        cand.prose = true;
     }
     // One criterion per description: a behaviour listed twice is one criterion.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -1493,6 +2445,106 @@ mod tests {
         let i = parse_inline("Experience with young people (desirable)", &codes);
         assert_eq!(i.requirement, Some(Requirement::Desirable));
         assert_eq!(i.description, "Experience with young people");
+    }
+
+    #[test]
+    fn requirement_labels_anywhere() {
+        let codes = Codes::default();
+        let (e, d) = (Some(Requirement::Essential), Some(Requirement::Desirable));
+        let (a, doc) = (Method::Application, Method::Documents);
+        // (text, description, requirement, methods): a clause on the line under the
+        // criterion; in brackets with codes; a mark after a short title and before what
+        // it means; a number carrying the requirement; words that only look like a mark.
+        let cases: [(&str, &str, Option<Requirement>, Vec<Method>); 5] = [
+            (
+                "Degree in ecology\nEssential | Assessed: Application form, Certificates",
+                "Degree in ecology",
+                e,
+                vec![a, doc],
+            ),
+            (
+                "First Aid at Work certificate (Desirable – AF/C)",
+                "First Aid at Work certificate",
+                d,
+                vec![a, doc],
+            ),
+            (
+                "Resilience (E) – you stay calm when things go wrong.",
+                "Resilience",
+                e,
+                vec![],
+            ),
+            (
+                "D2 Experience of lecturing",
+                "Experience of lecturing",
+                d,
+                vec![],
+            ),
+            (
+                "Knowledge of Essential Skills Wales",
+                "Knowledge of Essential Skills Wales",
+                None,
+                vec![],
+            ),
+        ];
+        for (text, description, requirement, methods) in cases {
+            let i = parse_inline(text, &codes);
+            assert_eq!(
+                (i.description.as_str(), i.requirement, i.methods),
+                (description, requirement, methods),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            is_mark_word("Dymunol / Desirable"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_area("Essential experience"),
+            Some("Experience".to_string())
+        );
+        assert_eq!(requirement_area("Essential criteria"), None);
+    }
+
+    #[test]
+    fn labelled_paragraphs_split_at_semicolons() {
+        let cell = Cell {
+            items: vec![super::super::blocks::Item {
+                bullet: false,
+                depth: 0,
+                text: "Experience — Essential — two years’ work with groups (e.g. schools); \
+                       report writing; and working with volunteers. Desirable: evaluation. \
+                       These will be assessed at interview."
+                    .to_string(),
+            }],
+            emphasis: Some("Experience".to_string()),
+        };
+        let found = labelled_paragraph(&cell).expect("labelled lists");
+        assert_eq!(found.category.as_deref(), Some("Experience"));
+        assert_eq!(
+            found.lists,
+            vec![
+                (
+                    Requirement::Essential,
+                    vec![
+                        "two years’ work with groups (e.g. schools)".to_string(),
+                        "report writing".to_string(),
+                        "working with volunteers".to_string()
+                    ]
+                ),
+                (Requirement::Desirable, vec!["evaluation".to_string()])
+            ]
+        );
+        assert_eq!(found.rest, vec!["These will be assessed at interview."]);
+        assert_eq!(
+            sentence_methods("Knowledge will be tested at interview."),
+            Some(vec![Method::Interview])
+        );
+        assert_eq!(
+            sentence_methods("Skills – interview, and a written exercise on the day."),
+            Some(vec![Method::Test, Method::Interview])
+        );
+        assert_eq!(sentence_methods("We offer 27 days’ leave."), None);
     }
 
     #[test]

@@ -23,10 +23,21 @@ pub fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut paragraph = Paragraph::default();
     let symbols = text.lines().find_map(symbol_key);
-    for (index, raw) in text.lines().enumerate() {
+    let lines: Vec<&str> = text.lines().collect();
+    // Columns aligned with runs of spaces, on two or more lines running: a table typed
+    // out (or exported) as plain text.
+    let aligned: Vec<bool> = lines.iter().map(|l| spaced_cells(l).is_some()).collect();
+    let in_table = |i: usize| {
+        aligned[i] && (i > 0 && aligned[i - 1] || aligned.get(i + 1).copied().unwrap_or(false))
+    };
+    // The last block is a list item whose indented next lines continue it.
+    let mut item_open = false;
+    for (index, raw) in lines.iter().enumerate() {
         let line = index + 1;
         let raw = raw.trim_end_matches('\r');
-        let pipe_row = pipe_cells(raw);
+        let was_item_open = std::mem::take(&mut item_open);
+        let pipe_row =
+            pipe_cells(raw).or_else(|| in_table(index).then(|| spaced_cells(raw)).flatten());
         if raw.contains('\t') || pipe_row.is_some() {
             paragraph.flush(&mut out);
             if !is_separator(raw) {
@@ -38,6 +49,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 out.push(Block {
                     line,
                     kind: BlockKind::Row(cells),
+                    level: 0,
                 });
             }
             continue;
@@ -45,15 +57,37 @@ pub fn blocks(text: &str) -> Vec<Block> {
         let trimmed = raw.trim();
         if trimmed.is_empty() || is_separator(trimmed) {
             paragraph.flush(&mut out);
-        } else if let Some(heading) = heading(trimmed) {
+        } else if let Some((level, heading)) = heading(trimmed) {
             paragraph.flush(&mut out);
             let text = parse_fragment(&strip_markdown(heading), Spaces::Collapse).plain();
             out.push(Block {
                 line,
                 kind: BlockKind::Heading(text),
+                level,
             });
+        } else if let Some(title) = section_heading(raw, &lines[index + 1..]) {
+            // `1. Qualifications` over items `1.1`, `1.2`: a heading, not an item.
+            paragraph.flush(&mut out);
+            let text = parse_fragment(&strip_markdown(title), Spaces::Collapse).plain();
+            out.push(Block {
+                line,
+                kind: BlockKind::Heading(text),
+                level: 3,
+            });
+        } else if let Some(BlockKind::ListItem { text, .. }) = out
+            .last_mut()
+            .map(|b| &mut b.kind)
+            .filter(|_| was_item_open && raw.starts_with("  ") && list_item(raw).is_none())
+        {
+            // An indented line under a list item continues it (an assessment line, a
+            // wrapped sentence).
+            let more = parse_fragment(&strip_markdown(trimmed), Spaces::Significant).plain();
+            text.push(BREAK);
+            text.push_str(&more);
+            item_open = true;
         } else if let Some((depth, item)) = list_item(raw).filter(|_| symbol_key(raw).is_none()) {
             paragraph.flush(&mut out);
+            item_open = true;
             let mut text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
             // Bullets whose symbol the key gives a requirement: the mark, written out.
             if let Some((essential, desirable)) = symbols {
@@ -67,6 +101,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
             out.push(Block {
                 line,
                 kind: BlockKind::ListItem { depth, text },
+                level: 0,
             });
         } else {
             if paragraph.text.is_empty() {
@@ -102,6 +137,7 @@ impl Paragraph {
             out.push(Block {
                 line: self.line,
                 kind: BlockKind::Paragraph(cell),
+                level: 0,
             });
         }
     }
@@ -127,14 +163,15 @@ fn is_separator(line: &str) -> bool {
     dashes
 }
 
-fn heading(line: &str) -> Option<&str> {
+/// A markdown heading: its level and text.
+fn heading(line: &str) -> Option<(usize, &str)> {
     let text = line.trim_start_matches('#');
     let level = line.len() - text.len();
     (1..=6)
         .contains(&level)
         .then_some(text)
         .filter(|t| t.starts_with(' ') || t.is_empty())
-        .map(str::trim)
+        .map(|t| (level, t.trim()))
 }
 
 /// A key giving bullet symbols a requirement: `* = essential   + = desirable`,
@@ -171,6 +208,13 @@ fn list_item(line: &str) -> Option<(usize, &str)> {
             return Some((depth, item.trim()));
         }
     }
+    // Sub-numbers and letters: `1.1 item`, `2.3. item`, `a) item`, `(ii) item`.
+    if let Some(item) = super::criteria::sub_number_rest(body) {
+        return Some((depth, item.trim()));
+    }
+    if let Some(item) = letter_item(body) {
+        return Some((depth + 1, item.trim()));
+    }
     let digits = body.chars().take_while(char::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
         let rest = &body[digits..];
@@ -181,6 +225,57 @@ fn list_item(line: &str) -> Option<(usize, &str)> {
         }
     }
     None
+}
+
+/// The cells of a line whose columns are set apart by runs of three or more spaces
+/// (`Degree in social work      E      A/I`); `None` for a line of one column, a list
+/// item or a heading.
+fn spaced_cells(line: &str) -> Option<Vec<&str>> {
+    let body = line.trim();
+    if body.is_empty() || body.starts_with('#') || body.contains('\t') || body.starts_with('|') {
+        return None;
+    }
+    let mut cells = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("   ") {
+        cells.push(rest[..at].trim());
+        rest = rest[at..].trim_start();
+    }
+    cells.push(rest.trim());
+    (cells.len() >= 2 && cells.len() <= 8).then_some(cells)
+}
+
+/// `a) item`, `(b) item`, `(iv) item`, `ii) item`: the text after the enumerator.
+fn letter_item(body: &str) -> Option<&str> {
+    let open = body.starts_with('(');
+    let inner_start = usize::from(open);
+    let close = body.find(')')?;
+    let inner = body.get(inner_start..close)?;
+    let letter = inner.len() == 1 && inner.chars().all(|c| c.is_ascii_lowercase());
+    let roman = !inner.is_empty() && inner.len() <= 4 && inner.chars().all(|c| "ivx".contains(c));
+    let rest = &body[close + 1..];
+    ((letter || roman) && rest.starts_with(' ')).then_some(rest)
+}
+
+/// `1. Qualifications` (or `2 Experience`) when the next non-blank line opens with the
+/// sub-number `1.1`: a numbered section heading, whose title is returned.
+fn section_heading<'a>(raw: &'a str, next: &[&str]) -> Option<&'a str> {
+    let body = raw.trim();
+    let digits = body.chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let number = &body[..digits];
+    let title = body[digits..].trim_start_matches(['.', ')']).trim();
+    let words = title.split_whitespace().count();
+    if words == 0 || words > 8 || title.ends_with(['.', ';', ',']) || title.len() + 1 >= body.len()
+    {
+        return None;
+    }
+    let following = next.iter().map(|l| l.trim()).find(|l| !l.is_empty())?;
+    let sub = following.strip_prefix(number)?.strip_prefix('.')?;
+    sub.starts_with(|c: char| c.is_ascii_digit())
+        .then_some(title)
 }
 
 /// Removes markdown emphasis (`**bold**`, `*italic*`); the words are what count.
@@ -215,6 +310,43 @@ mod tests {
         assert_eq!(
             symbol_key("- Experience of essential and desirable things"),
             None
+        );
+    }
+
+    #[test]
+    fn sub_numbered_items_under_numbered_sections() {
+        let text = "1. Qualifications\n1.1 Degree\n    Essential | Assessed: Interview\n\
+                    1.2\u{a0}\u{a0}First aid (Desirable – AF)\n(a) Lettered\n";
+        let kinds: Vec<(usize, BlockKind)> = blocks(text)
+            .into_iter()
+            .map(|b| (b.level, b.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (3, BlockKind::Heading("Qualifications".to_string())),
+                (
+                    0,
+                    BlockKind::ListItem {
+                        depth: 0,
+                        text: format!("Degree{BREAK}Essential | Assessed: Interview")
+                    }
+                ),
+                (
+                    0,
+                    BlockKind::ListItem {
+                        depth: 0,
+                        text: "First aid (Desirable – AF)".to_string()
+                    }
+                ),
+                (
+                    0,
+                    BlockKind::ListItem {
+                        depth: 1,
+                        text: "Lettered".to_string()
+                    }
+                ),
+            ]
         );
     }
 
