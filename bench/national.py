@@ -732,6 +732,19 @@ def build_database(binary, admin, dbname, plan, anchor, workdir, keep_scratch=Fa
         raise
 
 
+def reuse_database(binary, admin, dbname, workdir):
+    """A database a --keep run left: started as it is (no generation)."""
+    pg = bench.Pg(admin, dbname)
+    server = bench.Server(binary, pg.url, workdir, pool_size=8, workers=2)
+    server.log_path = os.path.join(workdir, f"server-{dbname}.log")
+    server.start()
+    facts = {"database": dbname, "reused": True, "generate_s": 0.0, "vacuum_analyze_s": 0.0,
+             "db_bytes": int(pg.value("SELECT pg_database_size(current_database())")),
+             "rows": {t: int(pg.value(f"SELECT count(*) FROM {t}")) for t in (
+                 "vacancies", "applications", "scores", "events")}}
+    return pg, server, facts
+
+
 def load(binary, pg, server, plan, anchor, keep_scratch):
     facts = {"database": pg.dbname}
     t0 = time.time()
@@ -1080,49 +1093,75 @@ def summary(lat):
 
 
 def per_vacancy(sides, v, apps, criteria, counts, log):
-    """The four per-vacancy operations on each side ({name: (server, tokens)}), in
-    alternating blocks so that drift on the shared machine falls on both alike. Every
-    side sees the same request sequence (the same application ids exist on both)."""
-    rounds = 10
-    order = list(sides)
+    """The per-vacancy operations on each side ({name: (server, tokens)}), in alternating
+    blocks so that drift on the shared machine falls on both alike. Every side sees the
+    same request sequence (the same application ids exist on both).
+
+    The evaluation is timed twice: first touch (each request an application not read
+    before, as when a panel opens one application after another: on the national side
+    its pages are usually not in PostgreSQL's buffers) and warm (after every application
+    of the vacancy was read once). The shortlist and scoresheets run after that pass."""
     rng = random.Random(42)
-    eval_ids = [rng.choice(apps) for _ in range(counts["evaluation"])]
+    fresh = rng.sample(apps, min(len(apps) - 3, counts["evaluation_first"]))
+    warm = [rng.choice(apps) for _ in range(counts["evaluation"])]
     sheet = {"method": "application", "scores": [
         {"criterion_id": c, "score": (k * 2 + 1) % 4} for k, c in enumerate(criteria)]}
-    ops = {
-        "vacancy": lambda c, k: c.call("GET", f"/api/v1/vacancies/{v['vacancy_id']}"),
-        "evaluation": lambda c, k: c.call("GET", f"/api/v1/applications/{eval_ids[k]}/evaluation"),
-        "shortlist": lambda c, k: c.call("GET", f"/api/v1/vacancies/{v['vacancy_id']}/shortlist"),
+    vid = v["vacancy_id"]
+    get = lambda path: lambda c, k: c.call("GET", path(k))  # noqa: E731
+    ops = [
+        ("vacancy", "recruiter", counts["vacancy"], get(lambda k: f"/api/v1/vacancies/{vid}")),
+        ("evaluation_first_touch", "recruiter", len(fresh), get(lambda k: f"/api/v1/applications/{fresh[k]}/evaluation")),
+        ("warm_pass", "recruiter", len(apps), get(lambda k: f"/api/v1/applications/{apps[k]}/evaluation")),
+        ("evaluation", "recruiter", len(warm), get(lambda k: f"/api/v1/applications/{warm[k]}/evaluation")),
+        ("shortlist", "recruiter", counts["shortlist"], get(lambda k: f"/api/v1/vacancies/{vid}/shortlist")),
         # The chair (not among the generated assessors) scores applications in turn: each
-        # sheet inserts 10-12 scores (the first time round) or replaces them.
-        "scoresheet": lambda c, k: c.call("POST", f"/api/v1/applications/{apps[k % len(apps)]}/scoresheets", sheet),
-    }
+        # sheet inserts its scores (the first time round) or replaces them.
+        ("scoresheet", "chair", counts["scoresheet"],
+         lambda c, k: c.call("POST", f"/api/v1/applications/{apps[k % len(apps)]}/scoresheets", sheet)),
+    ]
+    rounds = 10
+    order = list(sides)
     out = {}
-    for op, f in ops.items():
-        total = counts[op]
-        block = max(1, total // rounds)
+    for op, role, total, f in ops:
+        clients = {s: Client(sides[s][0], sides[s][1][role]) for s in order}
         lat = {s: [] for s in order}
-        clients = {s: Client(sides[s][0], sides[s][1]["chair" if op == "scoresheet" else "recruiter"])
-                   for s in order}
-        for s in order:
-            for _ in range(3):  # warm-up (not counted; the scoresheets go to other applications)
-                f(clients[s], total + _ if op == "scoresheet" else 0)
+        if op in ("vacancy", "shortlist", "evaluation"):
+            for s in order:  # warm-up, not timed
+                for k in range(3):
+                    f(clients[s], k)
+        bounds = [total * r // rounds for r in range(rounds + 1)]
         for r in range(rounds):
             for s in (order if r % 2 == 0 else order[::-1]):
-                for k in range(r * block, (r + 1) * block):
+                for k in range(bounds[r], bounds[r + 1]):
                     body, ms = f(clients[s], k)
                     if op == "shortlist" and k == 0 and len(body["entries"]) != v["n"]:
                         raise Failed(f"{s} shortlist: {len(body['entries'])} entries, expected {v['n']}")
                     lat[s].append(ms)
         for c in clients.values():
             c.close()
+        if op == "warm_pass":
+            continue
         out[op] = {s: summary(lat[s]) for s in order}
         a, b = order
         out[op]["ratio_p50"] = out[op][a]["p50_ms"] / out[op][b]["p50_ms"]
         out[op]["ratio_p99"] = out[op][a]["p99_ms"] / out[op][b]["p99_ms"]
+        out[op]["load_average"] = os.getloadavg()[0]
         log(f"  {op}: {a} p50 {out[op][a]['p50_ms']:.2f} ms, {b} p50 {out[op][b]['p50_ms']:.2f} ms, "
-            f"ratio {out[op]['ratio_p50']:.2f} (p99 ratio {out[op]['ratio_p99']:.2f})")
+            f"ratio {out[op]['ratio_p50']:.2f} (p99 ratio {out[op]['ratio_p99']:.2f}), load {out[op]['load_average']:.1f}")
     return out
+
+
+def per_vacancy_explain(pg, v, app_id):
+    """EXPLAIN (ANALYZE, BUFFERS) of the reads behind the per-vacancy operations."""
+    return {
+        "vacancy": pg.explain(f"SELECT * FROM vacancies WHERE id = '{v['vacancy_id']}' AND org = '{v['org']}'"),
+        "evaluation_scores": pg.explain(f"SELECT * FROM scores WHERE application_id = '{app_id}'"),
+        "evaluation_application": pg.explain(f"SELECT * FROM applications WHERE id = '{app_id}' AND org = '{v['org']}'"),
+        "evaluation_checks": pg.explain(f"SELECT * FROM pre_employment_checks WHERE application_id = '{app_id}'"),
+        "shortlist_scores": pg.explain(
+            "SELECT application_id, criterion_id, method, count(*), sum(score), min(score), max(score) "
+            f"FROM scores WHERE vacancy_id = '{v['vacancy_id']}' GROUP BY 1, 2, 3"),
+    }
 
 
 def org_lists(server, pg, org, token, requests, log):
@@ -1152,21 +1191,28 @@ def org_lists(server, pg, org, token, requests, log):
 
 
 def explain_slow(pg, org, results, limit_ms):
-    """EXPLAIN (ANALYZE, BUFFERS) of the main query behind each list over its target."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the main query behind each list over its target (the
+    statements as the server sends them, with this org's values)."""
+    ids = "ARRAY(SELECT id FROM vacancies WHERE org = '%s')" % org
     queries = {
         "checks": ("SELECT c.*, a.candidate_code, v.* FROM pre_employment_checks c JOIN applications a ON a.id = c.application_id "
                    f"JOIN vacancies v ON v.id = c.vacancy_id WHERE c.on_worklist AND c.org = '{org}' "
                    "ORDER BY c.due_on, c.application_id, c.kind LIMIT 51"),
-        "applications": (f"SELECT * FROM applications WHERE org = '{org}' ORDER BY updated_at, id LIMIT 51"),
-        "events": (f"SELECT * FROM events WHERE org = '{org}' AND seq > 0 ORDER BY seq LIMIT 101"),
-        "pipeline": (f"SELECT vacancy_id, status, count(*) FROM applications WHERE vacancy_id IN "
-                     f"(SELECT id FROM vacancies WHERE org = '{org}') GROUP BY 1, 2"),
+        "applications": f"SELECT * FROM applications WHERE org = '{org}' ORDER BY updated_at, id LIMIT 51",
+        "events": f"SELECT * FROM events WHERE org = '{org}' AND seq > 0 ORDER BY seq LIMIT 101",
+        # db::reports::check_counts: the one statement of the report that grows with the
+        # org's shortlisted and offered applications.
+        "pipeline": ("SELECT vacancy_id, kind, status, COUNT(*) FROM pre_employment_checks "
+                     f"WHERE vacancy_id = ANY({ids}) AND application_id = ANY(SELECT id FROM applications "
+                     f"WHERE vacancy_id = ANY({ids}) AND status = ANY('{{shortlisted,offered}}')) "
+                     "GROUP BY vacancy_id, kind, status"),
     }
     out = {}
     for name, r in results.items():
         base = name.split("_")[0]
         if r["p99_ms"] > limit_ms and base in queries and base not in out:
-            out[base] = pg.explain(queries[base])
+            # Twice: the second run finds in PostgreSQL's buffers what the first read.
+            out[base] = pg.explain(queries[base]) + "\n" + pg.explain(queries[base])
     return out
 
 
@@ -1181,7 +1227,9 @@ def render(r):
                  f"{r['national']['rows']['applications']:,} applications, {r['national']['rows']['scores']:,} scores, "
                  f"{r['national']['rows']['events']:,} events; database {r['national']['db_bytes'] / 2**30:.2f} GiB; "
                  f"generated in {r['national']['generate_s']:.0f} s (+ VACUUM ANALYZE "
-                 f"{r['national']['vacuum_analyze_s']:.0f} s); machine {m['nproc']} CPU, {m['postgres']}; {m['date']}")
+                 f"{r['national']['vacuum_analyze_s']:.0f} s); machine {m['nproc']} CPU, {m['postgres']}, "
+                 f"shared_buffers {r['postgres_settings']['shared_buffers']}; {m['date']}; load average "
+                 f"{r['load_average_before'][0]:.1f} at the start of the measurements")
     v = r["vacancy"]
     lines.append("")
     lines.append(f"Per-vacancy operations on {v['reference']} ({v['n']:,} applications, {v['n_criteria']} criteria, "
@@ -1190,18 +1238,21 @@ def render(r):
     lines.append("")
     lines.append("| Operation | National p50 / p99 | Isolated p50 / p99 | Ratio p50 (p99) | Target | Verdict |")
     lines.append("|---|---|---|---|---|---|")
-    labels = {"vacancy": "GET /vacancies/{id}", "evaluation": "GET /applications/{id}/evaluation",
+    labels = {"vacancy": "GET /vacancies/{id}",
+              "evaluation_first_touch": "GET /applications/{id}/evaluation, first touch of each application",
+              "evaluation": "GET /applications/{id}/evaluation, warm (every application read once before)",
               "shortlist": f"GET /vacancies/{{id}}/shortlist ({v['n']:,} entries)",
               "scoresheet": f"POST /applications/{{id}}/scoresheets ({v['n_criteria']} scores)"}
     for op, x in r["per_vacancy"].items():
         a, b = x["national"], x["isolated"]
         ok = x["ratio_p50"] <= 1.2
-        lines.append(f"| {labels[op]} ({a['requests']} req.) | {a['p50_ms']:.2f} / {a['p99_ms']:.2f} ms "
+        lines.append(f"| {labels[op]} ({a['requests']} req., load {x['load_average']:.1f}) | {a['p50_ms']:.2f} / {a['p99_ms']:.2f} ms "
                      f"| {b['p50_ms']:.2f} / {b['p99_ms']:.2f} ms | {x['ratio_p50']:.2f} ({x['ratio_p99']:.2f}) "
                      f"| ≤ 1.2 | {'met' if ok else '**missed**'} |")
     lines.append("")
     lines.append("| Org-wide list | " + " | ".join(
-        f"{o['label']} ({o['org']}, {o['applications']:,} applications, {o['checks_on_worklist']:,} worklist rows) p50 / p99"
+        f"{o['label']} ({o['org']}, {o['applications']:,} applications, {o['checks_on_worklist']:,} worklist rows, "
+        f"{o['events']:,} events; load {o['load_average']:.1f}) p50 / p99"
         for o in r["orgs"]) + " | Target | Verdict |")
     lines.append("|---|" + "---|" * len(r["orgs"]) + "---|---|")
     for name in r["orgs"][0]["lists"]:
@@ -1228,14 +1279,17 @@ def main():
     ap.add_argument("--no-verify", action="store_true",
                     help="skip the comparison with rows written through the API")
     ap.add_argument("--keep", action="store_true", help="keep the databases (dropped by default)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="measure the databases a --keep run of the same size left today (no generation)")
     ap.add_argument("--out", default=os.path.join(REPO, "target", "bench"))
     ap.add_argument("--command", default="", help="command line to record in the results")
     args = ap.parse_args()
     orgs = args.orgs or (5 if args.smoke else 500)
     applications = args.applications or (5000 if args.smoke else 500000)
     requests = args.requests or (20 if args.smoke else 200)
-    counts = ({"vacancy": 20, "evaluation": 20, "shortlist": 10, "scoresheet": 20} if args.smoke else
-              {"vacancy": 300, "evaluation": 300, "shortlist": 60, "scoresheet": 200})
+    counts = ({"vacancy": 20, "evaluation_first": 10, "evaluation": 20, "shortlist": 10, "scoresheet": 20}
+              if args.smoke else
+              {"vacancy": 300, "evaluation_first": 150, "evaluation": 300, "shortlist": 60, "scoresheet": 200})
     admin = os.environ.get("SHORTLIST_TEST_POSTGRES_URL")
     if not admin:
         raise Failed("SHORTLIST_TEST_POSTGRES_URL is not set: eval \"$(bash .ci/postgres.sh start)\"")
@@ -1246,14 +1300,14 @@ def main():
     shutil.copy2(args.binary, binary)
     anchor = datetime.datetime.combine(datetime.datetime.now(datetime.timezone.utc).date(), datetime.time())
     plan = make_plan(orgs, args.vacancies_per_org, applications, anchor)
-    results = {"config": {"orgs": orgs, "vacancies_per_org": args.vacancies_per_org,
+    results = {"config": {"orgs": orgs, "reuse": args.reuse, "vacancies_per_org": args.vacancies_per_org,
                           "applications": applications, "smoke": args.smoke, "anchor": str(anchor),
                           "requests_per_list": requests, "per_vacancy_requests": counts},
                "machine": bench.machine_facts(), "command": args.command,
                "binary": {"path": args.binary, "sha256": run(["sha256sum", binary]).stdout.split()[0][:16],
                           "rebuild": rebuild_supported(binary)}}
 
-    if not args.no_verify:
+    if not (args.no_verify or args.reuse):
         log("verify: one org generated and the same writes made through the API")
         problems = verify(binary, admin, anchor, workdir)
         results["verify"] = {"problems": problems}
@@ -1271,14 +1325,18 @@ def main():
     picked = [("largest org", by_size[0]), ("typical org (median size)", by_size[len(by_size) // 2])]
     results["vacancy"] = {k: subject[k] for k in ("g", "org", "reference", "vacancy_id", "n", "n_criteria", "state")}
 
+    # Smoke runs have databases of their own, so one never drops a kept full-size one.
+    suffix = "_smoke" if args.smoke else ""
     servers = []
     try:
         log(f"national: {orgs} orgs, {len(plan)} vacancies, {applications} applications")
-        pg_n, srv_n, facts_n = build_database(binary, admin, "shortlist_national", plan, anchor, workdir)
+        build = ((lambda db, p: reuse_database(binary, admin, db, workdir)) if args.reuse else
+                 (lambda db, p: build_database(binary, admin, db, p, anchor, workdir)))
+        pg_n, srv_n, facts_n = build(f"shortlist_national{suffix}", plan)
         servers.append(srv_n)
         results["national"] = facts_n
         log(f"isolated: {subject['reference']} ({subject['n']} applications) alone")
-        pg_i, srv_i, facts_i = build_database(binary, admin, "shortlist_national_one", [subject], anchor, workdir)
+        pg_i, srv_i, facts_i = build(f"shortlist_national_one{suffix}", [subject])
         servers.append(srv_i)
         results["isolated"] = facts_i
 
@@ -1296,14 +1354,21 @@ def main():
                                             "ORDER BY candidate_code")]
         criteria = [r["id"] for r in rows(pg_n, f"SELECT id FROM criteria WHERE vacancy_id = '{subject['vacancy_id']}' "
                                                 "ORDER BY position")]
-        log("per-vacancy operations, national vs isolated (alternating blocks)")
+        results["postgres_settings"] = {k: pg_n.value(f"SHOW {k}") for k in (
+            "shared_buffers", "work_mem", "effective_cache_size", "fsync", "synchronous_commit")}
+        results["load_average_before"] = os.getloadavg()
+        log(f"per-vacancy operations, national vs isolated (alternating blocks); load {os.getloadavg()[0]:.1f}")
         results["per_vacancy"] = per_vacancy(sides, subject, apps, criteria, counts, log)
+        results["per_vacancy_explain"] = {"national": per_vacancy_explain(pg_n, subject, apps[len(apps) // 2]),
+                                          "isolated": per_vacancy_explain(pg_i, subject, apps[len(apps) // 2])}
 
         results["orgs"] = []
         for label, org in picked:
             token = mint(srv_n, users(org)["recruiter"], org, "recruiter")
+            load = os.getloadavg()[0]
             lists = org_lists(srv_n, pg_n, org, token, requests, log)
             results["orgs"].append({
+                "load_average": (load + os.getloadavg()[0]) / 2,
                 "label": label, "org": org, "applications": totals[org],
                 "checks_on_worklist": int(pg_n.value(
                     f"SELECT count(*) FROM pre_employment_checks WHERE org = '{org}' AND on_worklist")),
@@ -1312,8 +1377,8 @@ def main():
     finally:
         for s in servers:
             s.stop()
-        if not args.keep:
-            for db in ("shortlist_national", "shortlist_national_one"):
+        if not (args.keep or args.reuse):
+            for db in (f"shortlist_national{suffix}", f"shortlist_national_one{suffix}"):
                 run([bench.Pg(admin, "x").psql, admin, "-q", "-c", f"DROP DATABASE IF EXISTS {db}"], check=False)
 
     table = render(results)
