@@ -51,7 +51,6 @@ DEPARTMENTS = ["Adult Social Care", "Children's Services", "Place and Economy", 
                "Public Health", "Housing", "Environment", "Customer Services"]
 LOCATIONS = ["Town Hall", "Civic Centre", "County Hall", "Depot", "Hybrid"]
 STATES = ("closed_undecided", "closed_decided", "open", "draft")
-ANCHOR_NOTE = "times are relative to 00:00 UTC on the day of the run"
 
 
 def org_name(o):
@@ -78,10 +77,6 @@ def apportion(total, weights):
     for k in order[: total - sum(out)]:
         out[k] += 1
     return out
-
-
-def ts_text(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def make_plan(orgs, per_org, applications, anchor):
