@@ -1314,6 +1314,15 @@ def main():
     # A private copy: a build into the shared target dir must not swap it mid-run.
     binary = os.path.join(workdir, "shortlist")
     shutil.copy2(args.binary, binary)
+    try:
+        measure(args, admin, workdir, binary, orgs, applications, requests, counts)
+    finally:
+        os.remove(binary)  # 230 MB
+        if args.smoke:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(args, admin, workdir, binary, orgs, applications, requests, counts):
     anchor = datetime.datetime.combine(datetime.datetime.now(datetime.timezone.utc).date(), datetime.time())
     plan = make_plan(orgs, args.vacancies_per_org, applications, anchor)
     results = {"config": {"orgs": orgs, "reuse": args.reuse, "vacancies_per_org": args.vacancies_per_org,
@@ -1408,7 +1417,6 @@ def main():
         json.dump(results, f, indent=2, default=str)
     with open(path[:-5] + ".md", "w") as f:
         f.write(table + "\n")
-    os.remove(binary)
     log(f"results: {path}")
     if args.smoke:
         print("national smoke: ok")
