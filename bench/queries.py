@@ -83,7 +83,9 @@ def _app(k):
 
 def pgbench_scoresheet(k, vid, criterion_ids, after_state_len):
     """One scoresheet, statement for statement as the API runs it on PostgreSQL
-    (src/api/scores.rs submit_scoresheet, src/db/scores.rs, src/db/audit.rs)."""
+    (src/api/scores.rs submit_scoresheet, src/db/scores.rs, src/db/audit.rs), with the
+    maintenance of the application's score summaries (src/db/summaries.rs). The change
+    feed's event row (issue 13) is not in it."""
     app = _app(k)
     ids = "{" + ",".join(criterion_ids) + "}"
     # RFC 3339 text as the app stores it; no ':' in the SQL text, which pgbench would
@@ -114,6 +116,8 @@ SELECT * FROM scores WHERE application_id = {app} AND method = 'application' AND
 DELETE FROM scores WHERE application_id = {app} AND method = 'application' AND assessor = '{PGBENCH_ASSESSOR}' AND criterion_id = ANY('{ids}'::text[]);
 {inserts}
 INSERT INTO scoring_tallies (vacancy_id, assessor, method, lines) VALUES ('{vid}', '{PGBENCH_ASSESSOR}', 'application', {len(criterion_ids)}) ON CONFLICT (vacancy_id, assessor, method) DO UPDATE SET lines = scoring_tallies.lines + {len(criterion_ids)};
+DELETE FROM pair_summaries WHERE application_id = {app};
+INSERT INTO pair_summaries (application_id, criterion_id, method, vacancy_id, assessors, total, lowest, highest) SELECT s.application_id, s.criterion_id, s.method, s.vacancy_id, count(*), sum(s.score), min(s.score), max(s.score) FROM scores s JOIN scoring_seats seat ON seat.vacancy_id = s.vacancy_id AND seat.user_id = s.assessor AND seat.method = s.method WHERE s.application_id = {app} AND NOT EXISTS (SELECT 1 FROM conflicts_of_interest c WHERE c.application_id = s.application_id AND c.user_id = s.assessor) GROUP BY s.application_id, s.criterion_id, s.method, s.vacancy_id;
 INSERT INTO audit_chain_heads (org, seq, last_hash) VALUES ('{ORG}', 0, '{'0' * 64}') ON CONFLICT DO NOTHING;
 UPDATE audit_chain_heads SET seq = seq + 1 WHERE org = '{ORG}' RETURNING seq, last_hash \\gset
 INSERT INTO audit_events (id, org, actor, action, entity_type, entity_id, before_state, after_state, request_id, occurred_at, seq, prev_hash, hash) VALUES (gen_random_uuid()::text, '{ORG}', '{PGBENCH_ASSESSOR}', 'scoresheet.submitted', 'application', {app}, '[]', '{filler}', gen_random_uuid()::text, {now}, :seq, :last_hash, md5(random()::text) || md5(random()::text));
