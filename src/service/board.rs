@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::rules::{self, declarations_of};
 use crate::db::applications::{self as application_store, ApplicationRow};
-use crate::db::checks::{self as check_store, CheckRow};
+use crate::db::checks as check_store;
 use crate::db::criteria::{self as criteria_store, CriterionRow};
 use crate::db::panels as panel_store;
 use crate::db::scores::{self as score_store, AgreedScoreRow, PairAggregateRow, ScoreRow};
@@ -41,7 +41,6 @@ pub struct Board {
     /// Per-pair summaries maintained on write, for views that need only the rules.
     pub aggregates: Vec<PairAggregateRow>,
     pub agreed: Vec<AgreedScoreRow>,
-    pub checks: Vec<CheckRow>,
     /// The assessment plan (the default plan when none is stored).
     pub plan: Plan,
     /// Each application's outcome at every step (absent: all pending).
@@ -155,7 +154,6 @@ impl Board {
             scores,
             aggregates,
             agreed,
-            checks,
             plan,
             outcomes,
             outcome_rows,
