@@ -42,10 +42,10 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Recompute the score summaries the shortlist reads (kept by the API on every
-    /// write) from the raw scores: only needed after loading scores outside the API.
+    /// Recompute the score summaries and step results the shortlist reads (kept by the
+    /// API on every write): only needed after loading data outside the API.
     Rebuild {
-        /// Only this vacancy (default: every vacancy with scores).
+        /// Only this vacancy (default: every vacancy with applications).
         #[arg(long)]
         vacancy: Option<String>,
     },

@@ -231,7 +231,7 @@ fn blocking_threads_per_worker(pool_size: u32, workers: usize) -> usize {
     (pool_size as usize).div_ceil(workers.max(1)).max(1)
 }
 
-/// `shortlist rebuild`: the maintained score summaries recomputed from the raw scores.
+/// `shortlist rebuild`: the maintained score summaries and step results recomputed.
 pub fn rebuild(settings: &Settings, vacancy: Option<String>) -> Result<(), String> {
     let db = open_db(settings)?;
     db.migrate()?;
@@ -240,7 +240,7 @@ pub fn rebuild(settings: &Settings, vacancy: Option<String>) -> Result<(), Strin
         .block_on(crate::service::scoring::rebuild_summaries(&db, vacancy))
         .map_err(|e| format!("rebuild failed: {e}"))?;
     println!(
-        "score summaries rebuilt for {} vacancy(ies) in {:.1} s",
+        "score summaries and step results rebuilt for {} vacancy(ies) in {:.1} s",
         rebuilt.len(),
         started.elapsed().as_secs_f64()
     );

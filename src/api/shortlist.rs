@@ -19,6 +19,7 @@ use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
 use crate::domain::evaluation::{is_declaration_flag, rank, PairStatus, Recommendation, Scale};
 use crate::domain::plan::{reached, within_cut_off, CutOffRow, Outcome, ScoreStanding, StepKind};
+use crate::domain::results::StepResult;
 use crate::domain::shortlist::{proposed, Decision, Ranked};
 use crate::domain::vacancy::VacancyStatus;
 use crate::domain::{Method, Requirement};
@@ -304,15 +305,37 @@ pub fn step_of(board: &Board, stage: Option<&str>) -> Result<usize, AppError> {
     }
 }
 
+/// Loads the board a shortlist at `stage` is built from, with each application's result
+/// there: staff read the results kept on write; a panel member's are evaluated from the
+/// scores they may see (blind until submitted).
+fn load_shortlist_board(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    vacancy_id: &str,
+    stage: Option<&str>,
+) -> Result<(Board, usize, Vec<StepResult>), AppError> {
+    let visible = access::vacancy(conn, caller, vacancy_id)?;
+    if !caller.is_staff() && visible.seat.is_none() {
+        return Err(AppError::Forbidden("portals do not see shortlists".into()));
+    }
+    if caller.is_staff() {
+        return Board::load_for_step(conn, visible.vacancy, stage);
+    }
+    let board = Board::load(conn, visible.vacancy)?.blind_for(&caller.sub);
+    let k = step_of(&board, stage)?;
+    let results = board.step_results(k);
+    Ok((board, k, results))
+}
+
 fn build_shortlist(
     board: &Board,
     caller: &Caller,
     params: &ShortlistParams,
     k: usize,
     page: Option<&ShortlistPage>,
+    evaluations: &[StepResult],
 ) -> Result<Shortlist, AppError> {
     let include_withdrawn = params.include_withdrawn.unwrap_or(false);
-    let evaluations = board.evaluate_step(k);
     let outcomes: Vec<Vec<Outcome>> = board
         .applications
         .iter()
@@ -438,27 +461,8 @@ fn build_shortlist(
                     .collect(),
                 step_outcome: outcomes[i][k],
                 within_cut_off: cut.as_ref().map(|c| c[&i]),
-                criterion_scores: board
-                    .criteria
-                    .iter()
-                    .enumerate()
-                    .map(|(n, c)| {
-                        // Both lists are in position order; fall back to a search if not.
-                        let result = e
-                            .criteria
-                            .get(n)
-                            .filter(|r| r.criterion_id == c.id)
-                            .or_else(|| e.criteria.iter().find(|r| r.criterion_id == c.id))?;
-                        let counted: Vec<f64> = result
-                            .methods
-                            .iter()
-                            .filter(|m| m.counted)
-                            .filter_map(|m| m.score)
-                            .collect();
-                        (!counted.is_empty())
-                            .then(|| counted.iter().sum::<f64>() / counted.len() as f64)
-                    })
-                    .collect(),
+                // In the board's criteria order (the kept result was checked to fit it).
+                criterion_scores: e.criterion_scores.clone(),
             }
         })
         .collect();
@@ -596,16 +600,16 @@ pub async fn get_shortlist(
     } else {
         ShortlistPage::from_params(&params)?
     };
-    let c = caller.clone();
-    let board = db
-        .read(move |conn| load_visible_board(conn, &c, &id, false))
-        .await?;
     if params.top.is_some_and(|n| n == 0 || n > 100_000) {
         return Err(AppError::validation("top", "must be between 1 and 100000"));
     }
-    let k = step_of(&board, params.stage.as_deref())?;
+    let c = caller.clone();
+    let stage = params.stage.clone();
+    let (board, k, results) = db
+        .read(move |conn| load_shortlist_board(conn, &c, &id, stage.as_deref()))
+        .await?;
     let shortlist = crate::metrics::time_shortlist(&req, csv, || {
-        build_shortlist(&board, &caller, &params, k, page.as_ref())
+        build_shortlist(&board, &caller, &params, k, page.as_ref(), &results)
     })?;
     if csv {
         let filename = format!(

@@ -94,10 +94,25 @@ pub fn find_locked(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<
     found?.ok_or(diesel::result::Error::NotFound)
 }
 
+/// What the applicant declared, as the evaluation reads it. Kept beside the row so that
+/// `update` marks a result stale exactly when an input of the evaluation changed.
+pub fn declarations_of(a: &ApplicationRow) -> crate::domain::evaluation::Declarations {
+    crate::domain::evaluation::Declarations {
+        guaranteed_interview: a.guaranteed_interview,
+        penalty_points: a.penalty_points,
+        at_fault_accidents: a.at_fault_accidents,
+        driving_licence_held: a.driving_licence_held,
+        right_to_work: a.right_to_work,
+        politically_restricted_accepted: a.politically_restricted_accepted,
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> QueryResult<()> {
     diesel::insert_into(applications::table)
         .values(row)
         .execute(conn)?;
+    // A new application has a result at every step from the start.
+    super::results::mark_application(&row.vacancy_id, &row.id);
     Ok(())
 }
 
@@ -117,6 +132,11 @@ pub fn update(
     expected_version: i32,
 ) -> QueryResult<bool> {
     use super::schema::applications::dsl;
+    let before = dsl::applications
+        .filter(dsl::id.eq(&row.id))
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?;
     let changed = diesel::update(
         dsl::applications
             .filter(dsl::id.eq(&row.id))
@@ -125,6 +145,11 @@ pub fn update(
     .set(row)
     .execute(conn)?;
     if changed == 1 {
+        // Status changes (decisions, withdrawals) leave the evaluation as it was; a
+        // changed declaration does not.
+        if before.is_none_or(|b| declarations_of(&b) != declarations_of(row)) {
+            super::results::mark_application(&row.vacancy_id, &row.id);
+        }
         if let Some(status) = crate::domain::application::ApplicationStatus::parse(&row.status) {
             let membership =
                 crate::domain::checks::worklist_membership(status, row.anonymised_at.is_some());
@@ -243,6 +268,28 @@ pub fn list(conn: &mut DbConnection, f: ListFilter<'_>) -> QueryResult<Vec<Appli
 }
 
 /// Every application of a vacancy, in submission order.
+/// These applications of `vacancy_id`, in the vacancy's order (ids in chunks under
+/// SQLite's bound-parameter limit).
+pub fn some_of_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<ApplicationRow>> {
+    use super::schema::applications::dsl;
+    let mut all = Vec::new();
+    for chunk in ids.chunks(500) {
+        all.extend(
+            dsl::applications
+                .filter(dsl::vacancy_id.eq(vacancy_id))
+                .filter(dsl::id.eq_any(chunk))
+                .select(ApplicationRow::as_select())
+                .load(conn)?,
+        );
+    }
+    all.sort_by(|a, b| (&a.submitted_at, &a.id).cmp(&(&b.submitted_at, &b.id)));
+    Ok(all)
+}
+
 pub fn all_for_vacancy(
     conn: &mut DbConnection,
     vacancy_id: &str,

@@ -38,6 +38,13 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> QueryResul
             .values(chunk)
             .execute(c))?;
     }
+    // The criteria are an input of every result of their vacancy.
+    let mut vacancies: Vec<&str> = rows.iter().map(|r| r.vacancy_id.as_str()).collect();
+    vacancies.sort_unstable();
+    vacancies.dedup();
+    for v in vacancies {
+        super::results::mark_vacancy(v);
+    }
     Ok(())
 }
 
@@ -49,10 +56,12 @@ pub fn update(conn: &mut DbConnection, row: &CriterionRow) -> QueryResult<()> {
     )
     .set(row)
     .execute(conn)?;
+    super::results::mark_vacancy(&row.vacancy_id);
     Ok(())
 }
 
 pub fn delete(conn: &mut DbConnection, vacancy_id: &str, id: &str) -> QueryResult<usize> {
+    super::results::mark_vacancy(vacancy_id);
     diesel::delete(
         dsl::criteria
             .filter(dsl::id.eq(id))
@@ -62,5 +71,6 @@ pub fn delete(conn: &mut DbConnection, vacancy_id: &str, id: &str) -> QueryResul
 }
 
 pub fn delete_all(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<usize> {
+    super::results::mark_vacancy(vacancy_id);
     diesel::delete(dsl::criteria.filter(dsl::vacancy_id.eq(vacancy_id))).execute(conn)
 }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod panels;
 pub mod privacy;
 pub mod reports;
+pub mod results;
 pub mod schema;
 pub mod scores;
 pub mod steps;
@@ -302,8 +303,12 @@ impl Db {
             // Events the use case emits are written last, inside its transaction (the
             // outbox, see `events`): they commit or roll back with the change.
             events::discard();
+            results::discard();
             let with_events = |conn: &mut DbConnection| {
                 let value = f(conn)?;
+                // The step results the use case's writes made stale, recomputed last
+                // inside its transaction (see `results`): no route can leave one behind.
+                crate::service::results::flush(conn)?;
                 events::flush(conn)?;
                 Ok(value)
             };
@@ -313,6 +318,7 @@ impl Db {
             };
             if result.is_err() {
                 events::discard();
+                results::discard();
             }
             pooled.broken |= matches!(result, Err(AppError::Unavailable));
             result
@@ -327,7 +333,18 @@ impl Db {
             .pool
             .get()
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        run_migrations(&mut conn.conn)
+        let applied = run_migrations(&mut conn.conn)?;
+        // The step results cannot be computed in SQL (the rules are Rust): the
+        // migration that creates their table leaves it empty and they are filled here,
+        // once. Until then a shortlist evaluates from the summaries instead.
+        if applied.iter().any(|v| {
+            v.replace('-', "")
+                .starts_with(&results::MIGRATION.replace('-', ""))
+        }) {
+            crate::service::results::backfill(&mut conn.conn)
+                .map_err(|e| format!("filling step results failed: {e}"))?;
+        }
+        Ok(applied)
     }
 
     pub fn ping(&self) -> Result<(), AppError> {

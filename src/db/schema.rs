@@ -381,6 +381,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    step_results (application_id, step_key) {
+        application_id -> Text,
+        step_key -> Text,
+        vacancy_id -> Text,
+        result -> Text,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -415,4 +424,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     scoring_tallies,
     pair_summaries,
+    step_results,
 );

@@ -53,6 +53,25 @@ pub fn for_application(
         .load(conn)
 }
 
+/// The agreed scores of these applications (ids in chunks under SQLite's bound-parameter
+/// limit).
+pub fn agreed_for_applications(
+    conn: &mut DbConnection,
+    application_ids: &[String],
+) -> QueryResult<Vec<AgreedScoreRow>> {
+    use super::schema::agreed_scores::dsl;
+    let mut all = Vec::new();
+    for ids in application_ids.chunks(500) {
+        all.extend(
+            dsl::agreed_scores
+                .filter(dsl::application_id.eq_any(ids))
+                .select(AgreedScoreRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(all)
+}
+
 pub fn agreed_for_application(
     conn: &mut DbConnection,
     application_id: &str,
@@ -110,6 +129,7 @@ pub fn replace_assessor_scores(
                 application: application_id,
             },
         )?;
+        super::results::mark_application(&vacancy_id, application_id);
     }
     Ok(before)
 }
@@ -137,6 +157,9 @@ pub fn replace_agreed(
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(agreed_scores::table)
             .values(chunk)
             .execute(c))?;
+    }
+    if let Some(first) = rows.first().or(before.first()) {
+        super::results::mark_application(&first.vacancy_id, application_id);
     }
     Ok(before)
 }

@@ -111,6 +111,8 @@ pub fn replace_plan(
             .values(row)
             .execute(conn)?;
     }
+    // The steps, and what each counts, are those of the new plan.
+    super::results::mark_vacancy(vacancy_id);
     Ok(())
 }
 
@@ -132,6 +134,7 @@ pub fn replace_seats(
         vacancy_id,
         crate::domain::summaries::ScoreWrite::Seats,
     )?;
+    super::results::mark_vacancy(vacancy_id);
     Ok(())
 }
 
@@ -170,6 +173,7 @@ pub fn insert_conflict(conn: &mut DbConnection, row: &ConflictRow) -> QueryResul
             application: &row.application_id,
         },
     )?;
+    super::results::mark_application(&row.vacancy_id, &row.application_id);
     Ok(())
 }
 

@@ -99,6 +99,33 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope<'_>) -> QueryResult<()> {
     Ok(())
 }
 
+/// The maintained summaries of these applications (ids in chunks under SQLite's
+/// bound-parameter limit).
+pub fn for_applications(
+    conn: &mut DbConnection,
+    application_ids: &[String],
+) -> QueryResult<Vec<PairAggregateRow>> {
+    use pair_summaries::dsl as p;
+    let mut all = Vec::new();
+    for ids in application_ids.chunks(500) {
+        all.extend(
+            p::pair_summaries
+                .filter(p::application_id.eq_any(ids))
+                .select((
+                    p::application_id,
+                    p::criterion_id,
+                    p::method,
+                    p::assessors,
+                    p::total,
+                    p::lowest,
+                    p::highest,
+                ))
+                .load::<PairAggregateRow>(conn)?,
+        );
+    }
+    Ok(all)
+}
+
 /// A vacancy's maintained summaries: what the shortlist and the decisions evaluate.
 pub fn for_vacancy(
     conn: &mut DbConnection,
@@ -119,11 +146,13 @@ pub fn for_vacancy(
         .load(conn)
 }
 
-/// Every vacancy id that has scores: what `shortlist rebuild` walks.
-pub fn vacancies_with_scores(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    scores::table
-        .select(scores::vacancy_id)
+/// Every vacancy id that has applications (and so summaries or step results): what
+/// `shortlist rebuild` walks.
+pub fn vacancies_with_applications(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    use super::schema::applications;
+    applications::table
+        .select(applications::vacancy_id)
         .distinct()
-        .order(scores::vacancy_id.asc())
+        .order(applications::vacancy_id.asc())
         .load(conn)
 }

@@ -70,6 +70,16 @@ pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<Vacancy
 
 /// The org of vacancy `id`, whatever it is: for maintenance commands, which act for
 /// no caller.
+/// The vacancy `id`, whatever its org: for maintenance inside a transaction that has
+/// already authorised the write (`service::results`).
+pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<VacancyRow>> {
+    dsl::vacancies
+        .filter(dsl::id.eq(id))
+        .select(VacancyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn org_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
     dsl::vacancies
         .filter(dsl::id.eq(id))
@@ -117,6 +127,11 @@ pub fn update(
     row: &VacancyRow,
     expected_version: i32,
 ) -> QueryResult<bool> {
+    let before = dsl::vacancies
+        .filter(dsl::id.eq(&row.id))
+        .select(VacancyRow::as_select())
+        .first(conn)
+        .optional()?;
     let changed = diesel::update(
         dsl::vacancies
             .filter(dsl::id.eq(&row.id))
@@ -125,6 +140,14 @@ pub fn update(
     )
     .set(row)
     .execute(conn)?;
+    if changed == 1 {
+        if let Some(before) = before {
+            // Whether the rules the evaluation reads changed is decided where they are
+            // read (`service::results::flush`); a transition or a new title leaves
+            // every result as it was.
+            super::results::mark(super::results::Stale::Rules(Box::new(before)));
+        }
+    }
     Ok(changed == 1)
 }
 

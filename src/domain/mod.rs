@@ -10,6 +10,7 @@ pub mod panel;
 pub mod pipeline;
 pub mod plan;
 pub mod privacy;
+pub mod results;
 pub mod scoresheet;
 pub mod shortlist;
 pub mod summaries;

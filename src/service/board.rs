@@ -21,6 +21,7 @@ use crate::domain::evaluation::{
     ScoreInput, VacancyRules,
 };
 use crate::domain::plan::{blind_visible, standing, Outcome, Plan, ScoreStanding};
+use crate::domain::results::StepResult;
 use crate::domain::Method;
 use crate::error::AppError;
 
@@ -28,6 +29,18 @@ use crate::error::AppError;
 pub struct CriterionRef {
     pub criterion_id: String,
     pub description: String,
+}
+
+/// Which scores a board is loaded with.
+enum Source {
+    /// Every assessor's score (matrix, summaries, blind panel views).
+    Individual(Vec<ScoreRow>),
+    /// The per-pair summaries kept on write (rankings and decisions).
+    Aggregated,
+    /// No scores: the caller reads the kept step results (`load_for_step`).
+    Bare,
+    /// Only these applications, with their summaries (maintenance of their results).
+    Applications(Vec<String>),
 }
 
 /// Everything the views of one vacancy need, loaded once.
@@ -65,7 +78,7 @@ impl Board {
     /// With every assessor's score.
     pub fn load(conn: &mut DbConnection, vacancy: VacancyRow) -> Result<Board, AppError> {
         let scores = score_store::for_vacancy(conn, &vacancy.id)?;
-        Board::load_with(conn, vacancy, Some(scores))
+        Board::load_with(conn, vacancy, Source::Individual(scores))
     }
 
     /// With the per-pair summaries maintained on write: all that rankings and decisions
@@ -74,27 +87,119 @@ impl Board {
         conn: &mut DbConnection,
         vacancy: VacancyRow,
     ) -> Result<Board, AppError> {
-        Board::load_with(conn, vacancy, None)
+        Board::load_with(conn, vacancy, Source::Aggregated)
+    }
+
+    /// What a shortlist at `stage` (default: the first step) needs: the board without
+    /// scores, the step's index and each application's result there, read from the
+    /// results kept on write (`db::results`). Where they do not cover every application
+    /// (data loaded behind the API's back, before `shortlist rebuild`), the results are
+    /// evaluated from the summaries instead, and a warning says so.
+    pub fn load_for_step(
+        conn: &mut DbConnection,
+        vacancy: VacancyRow,
+        stage: Option<&str>,
+    ) -> Result<(Board, usize, Vec<StepResult>), AppError> {
+        let mut board = Board::load_with(conn, vacancy, Source::Bare)?;
+        let k = match stage {
+            None => 0,
+            Some(key) => board.step_index(key)?,
+        };
+        if let Some(kept) = board.kept_results(conn, k)? {
+            return Ok((board, k, kept));
+        }
+        tracing::warn!(
+            vacancy_id = board.vacancy.id.as_str(),
+            "kept step results do not cover the vacancy: evaluating (run `shortlist rebuild`)"
+        );
+        board.aggregates = crate::db::summaries::for_vacancy(conn, &board.vacancy.id)?;
+        board.agreed = score_store::agreed_for_vacancy(conn, &board.vacancy.id)?;
+        for s in &board.aggregates {
+            rules::method("scores.method", &s.method)?;
+        }
+        for s in &board.agreed {
+            rules::method("agreed_scores.method", &s.method)?;
+        }
+        let results = board.step_results(k);
+        Ok((board, k, results))
+    }
+
+    /// The results kept for step `k`, one per application in board order; `None` when
+    /// any application has none, or one made for other criteria.
+    fn kept_results(
+        &self,
+        conn: &mut DbConnection,
+        k: usize,
+    ) -> Result<Option<Vec<StepResult>>, AppError> {
+        let key = &self.plan.steps[k].key;
+        let rows = crate::db::results::for_step(conn, &self.vacancy.id, key)?;
+        let mut by_application: HashMap<String, String> = rows.into_iter().collect();
+        let ids = self.criterion_ids();
+        let mut kept = Vec::with_capacity(self.applications.len());
+        for a in &self.applications {
+            let Some(text) = by_application.remove(&a.id) else {
+                return Ok(None);
+            };
+            match serde_json::from_str::<StepResult>(&text) {
+                Ok(result) if result.fits(&ids) => kept.push(result),
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(kept))
+    }
+
+    /// Only these applications of the vacancy, with their summaries and agreed scores:
+    /// what recomputing their results needs (`service::results`).
+    pub fn load_applications(
+        conn: &mut DbConnection,
+        vacancy: VacancyRow,
+        ids: Vec<String>,
+    ) -> Result<Board, AppError> {
+        Board::load_with(conn, vacancy, Source::Applications(ids))
     }
 
     fn load_with(
         conn: &mut DbConnection,
         vacancy: VacancyRow,
-        scores: Option<Vec<ScoreRow>>,
+        source: Source,
     ) -> Result<Board, AppError> {
         let plan = super::plan::load(conn, &vacancy)?;
-        let conflicts = step_store::conflicts_for_vacancy(conn, &vacancy.id)?;
+        let whole = matches!(source, Source::Individual(_) | Source::Aggregated);
+        let conflicts = if whole {
+            step_store::conflicts_for_vacancy(conn, &vacancy.id)?
+        } else {
+            Vec::new()
+        };
         // Without individual scores, the summaries maintained on write (see
         // `db::summaries`): one ready row per pair, counting scores only.
-        let aggregates = match scores {
-            Some(_) => Vec::new(),
-            None => crate::db::summaries::for_vacancy(conn, &vacancy.id)?,
+        let aggregates = match &source {
+            Source::Aggregated => crate::db::summaries::for_vacancy(conn, &vacancy.id)?,
+            Source::Applications(ids) => crate::db::summaries::for_applications(conn, ids)?,
+            Source::Individual(_) | Source::Bare => Vec::new(),
         };
         let criteria = criteria_store::for_vacancy(conn, &vacancy.id)?;
-        let applications = application_store::all_for_vacancy(conn, &vacancy.id)?;
-        let agreed = score_store::agreed_for_vacancy(conn, &vacancy.id)?;
-        let checks = check_store::for_vacancy(conn, &vacancy.id)?;
-        let outcome_rows = step_store::outcomes_for_vacancy(conn, &vacancy.id)?;
+        let applications = match &source {
+            Source::Applications(ids) => {
+                application_store::some_of_vacancy(conn, &vacancy.id, ids)?
+            }
+            _ => application_store::all_for_vacancy(conn, &vacancy.id)?,
+        };
+        let agreed = match &source {
+            Source::Applications(ids) => score_store::agreed_for_applications(conn, ids)?,
+            Source::Bare => Vec::new(),
+            _ => score_store::agreed_for_vacancy(conn, &vacancy.id)?,
+        };
+        let (checks, outcome_rows) = match &source {
+            Source::Applications(_) => (Vec::new(), Vec::new()),
+            _ => (
+                check_store::for_vacancy(conn, &vacancy.id)?,
+                step_store::outcomes_for_vacancy(conn, &vacancy.id)?,
+            ),
+        };
+        let scores = match source {
+            Source::Individual(scores) => Some(scores),
+            _ => None,
+        };
         let outcomes = super::plan::outcomes_by_application(&plan, &outcome_rows)?;
         let recused = super::plan::recusals(&conflicts);
         // Individual scores are split into those that count and those that do not,
@@ -295,6 +400,20 @@ impl Board {
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         outstanding(&self.required_checks, recorded)
+    }
+
+    /// The vacancy's criteria ids, in the order the views list them.
+    pub fn criterion_ids(&self) -> Vec<&str> {
+        self.criteria.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    /// Each application's result at step `k`, evaluated now (not read from those kept).
+    pub fn step_results(&self, k: usize) -> Vec<StepResult> {
+        let ids = self.criterion_ids();
+        self.evaluate_step(k)
+            .iter()
+            .map(|e| StepResult::of(e, &ids))
+            .collect()
     }
 
     pub fn describe(&self, ids: &[String]) -> Vec<CriterionRef> {

@@ -17,6 +17,7 @@ pub mod panels;
 pub mod plan;
 pub mod privacy;
 pub mod reports;
+pub mod results;
 pub mod rules;
 pub mod scoring;
 pub mod spec;

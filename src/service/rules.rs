@@ -16,7 +16,7 @@ use crate::domain::checks::{
     outstanding, required_checks, CheckKind, CheckRequirements, CheckStatus,
 };
 use crate::domain::evaluation::{
-    AgreedScoreInput, CriterionInput, Declarations, Scale, ScoreInput, VacancyRules,
+    AgreedScoreInput, CriterionInput, Scale, ScoreInput, VacancyRules,
 };
 use crate::domain::vacancy::{DbsLevel, DrivingRequirement, VacancyStatus};
 use crate::domain::{Method, Requirement};
@@ -162,16 +162,7 @@ pub fn agreed_inputs(rows: &[AgreedScoreRow]) -> Result<Vec<AgreedScoreInput>, A
         .collect()
 }
 
-pub fn declarations_of(a: &ApplicationRow) -> Declarations {
-    Declarations {
-        guaranteed_interview: a.guaranteed_interview,
-        penalty_points: a.penalty_points,
-        at_fault_accidents: a.at_fault_accidents,
-        driving_licence_held: a.driving_licence_held,
-        right_to_work: a.right_to_work,
-        politically_restricted_accepted: a.politically_restricted_accepted,
-    }
-}
+pub use crate::db::applications::declarations_of;
 
 /// The recorded checks of an application, each kind and status read loudly.
 pub fn recorded(rows: &[CheckRow]) -> Result<Vec<(CheckKind, CheckStatus)>, AppError> {

@@ -418,15 +418,15 @@ pub fn load_scored(
     })
 }
 
-/// Recomputes the maintained per-pair summaries of every vacancy with scores (or of
-/// one), each in its own transaction under the vacancy's exclusive lock, so no
-/// scoresheet interleaves. Needed only after scores were written outside the API (bulk
-/// loads, restores); the API keeps the summaries itself. Returns the vacancies rebuilt.
+/// Recomputes the maintained per-pair summaries and step results of every vacancy with
+/// applications (or of one), each in its own transaction under the vacancy's exclusive
+/// lock, so no scoresheet interleaves. Needed only after data was written outside the
+/// API (bulk loads, restores); the API keeps both itself. Returns the vacancies rebuilt.
 pub async fn rebuild_summaries(db: &Db, only: Option<String>) -> Result<Vec<String>, AppError> {
     let ids = match only {
         Some(id) => vec![id],
         None => {
-            db.read(|conn| Ok(db::summaries::vacancies_with_scores(conn)?))
+            db.read(|conn| Ok(db::summaries::vacancies_with_applications(conn)?))
                 .await?
         }
     };
@@ -436,6 +436,8 @@ pub async fn rebuild_summaries(db: &Db, only: Option<String>) -> Result<Vec<Stri
             let org = crate::db::vacancies::org_of(conn, &id)?.ok_or(AppError::NotFound)?;
             crate::db::vacancies::find_locked(conn, &org, &id, LockMode::Exclusive)?;
             db::summaries::refresh(conn, db::summaries::Scope::Vacancy(&id))?;
+            // And every step result, from the summaries just rebuilt.
+            super::results::refresh_vacancy(conn, &id)?;
             Ok(())
         })
         .await?;

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
+use shortlist::domain::results::StepResult;
 use shortlist::service::board::Board;
 
 use crate::both_backends;
@@ -155,6 +156,23 @@ async fn assert_maintained(app: &TestApp, vacancy_id: &str, after: &str) {
                     "evaluation at step {k} after {after}"
                 );
             }
+            // The step results kept on write (what the shortlist reads) against the raw
+            // scores evaluated now by the pure rules: every application, every step.
+            let stored: BTreeMap<(String, String), StepResult> =
+                shortlist::db::results::for_vacancy(conn, &vid)?
+                    .into_iter()
+                    .map(|r| {
+                        let result = serde_json::from_str(&r.result).expect("stored result");
+                        ((r.application_id, r.step_key), result)
+                    })
+                    .collect();
+            let mut fresh = BTreeMap::new();
+            for (k, step) in raw.plan.steps.iter().enumerate() {
+                for (a, result) in raw.applications.iter().zip(raw.step_results(k)) {
+                    fresh.insert((a.id.clone(), step.key.clone()), result);
+                }
+            }
+            assert_eq!(stored, fresh, "step results after {after}");
             Ok(())
         })
         .await
@@ -222,10 +240,10 @@ both_backends! {
         }
         let mut dice = Dice::seeded();
         let mut accepted = BTreeMap::<&str, u32>::new();
-        let writes = 60;
+        let writes = 100;
         for n in 0..writes {
             let a = dice.pick(&apps).clone();
-            let (kind, resp) = match dice.below(10) {
+            let (kind, resp) = match dice.below(13) {
                 0..=4 => {
                     // Mostly the sift's method; criteria only by their own methods.
                     let method = if dice.below(2) == 0 { "application" } else { *dice.pick(METHODS) };
@@ -242,7 +260,7 @@ both_backends! {
                     }
                     ("scoresheet", app.post(&format!("/api/v1/applications/{a}/scoresheets"), &app.panel(member), sheet(method, &lines)).await)
                 }
-                5 => {
+                5 | 12 => {
                     let method = *dice.pick(METHODS);
                     let i = (0..c.len()).find(|i| ASSESSED_BY[*i].contains(&method)).unwrap();
                     let lines = vec![(c[i].as_str(), dice.below(4) as i64)];
@@ -261,6 +279,22 @@ both_backends! {
                     ("decision", app.post(&format!("/api/v1/vacancies/{vid}/steps/{step}/decisions"), &r, json!({"decisions": [
                         {"application_id": a, "decision": "progressed", "reason_code": "meets_criteria", "reason": "Meets the essentials",
                          "override_reason": "Panel judged the evidence sufficient"}]})).await)
+                }
+                10 => {
+                    // A late application (with or without the guaranteed-interview
+                    // declaration): it has a result from the start.
+                    let name = format!("Late Applicant {n}");
+                    let declarations = if dice.below(2) == 0 { json!({"guaranteed_interview": true}) } else { json!({}) };
+                    let resp = app.post(&format!("/api/v1/vacancies/{vid}/applications"), &app.token_for("portal-1", ORG, &[shortlist::auth::Role::Portal]),
+                        json!({"candidate": {"name": name, "email": format!("late{n}@example.org"), "phone": "01632 960000"}, "declarations": declarations})).await;
+                    if resp.status == 201 {
+                        apps.push(resp.body["id"].as_str().unwrap().to_string());
+                    }
+                    ("application", resp)
+                }
+                11 => {
+                    // A vacancy edit that changes no rule: nothing to recompute, nothing lost.
+                    ("vacancy", app.patch(&format!("/api/v1/vacancies/{vid}"), &r, json!({"title": format!("Team Manager {n}")})).await)
                 }
                 _ => {
                     let step = *dice.pick(STEPS);
@@ -286,7 +320,7 @@ both_backends! {
 }
 
 both_backends! {
-    async fn rebuild_recomputes_summaries_lost_or_written_behind_the_apis_back(app: TestApp) {
+    async fn rebuild_recomputes_summaries_and_results_lost_or_written_behind_the_apis_back(app: TestApp) {
         let (vid, criteria) = app.open_vacancy().await;
         app.set_panel(&vid, &[("ann", "chair"), ("bob", "member")]).await;
         let a = app.apply(&vid, "Ada Able", json!({})).await["id"].as_str().unwrap().to_string();
@@ -296,17 +330,23 @@ both_backends! {
                 sheet("application", &[(c0, score)])).await.expect(200);
         }
         assert_maintained(&app, &vid, "two scoresheets").await;
-        // A restore or a bulk load that wrote scores but not their summaries.
-        app.db
-            .write(|conn| {
+        let shortlist_score = || async {
+            app.get(&format!("/api/v1/vacancies/{vid}/shortlist"), &app.recruiter()).await.expect(200).body["entries"][0]["weighted_score"].clone()
+        };
+        let run = |sql: &'static str| {
+            app.db.write(move |conn| {
                 use diesel::RunQueryDsl;
-                diesel::sql_query("DELETE FROM pair_summaries").execute(conn)?;
+                diesel::sql_query(sql).execute(conn)?;
                 Ok(())
             })
-            .await
-            .unwrap();
-        let lost = app.get(&format!("/api/v1/vacancies/{vid}/shortlist"), &app.recruiter()).await.expect(200).body;
-        assert_eq!(lost["entries"][0]["weighted_score"], 0.0, "the shortlist reads the summaries");
+        };
+        // Step results lost (a restore of an older dump): the shortlist evaluates from
+        // the summaries instead, and is still right.
+        run("DELETE FROM step_results").await.unwrap();
+        assert_eq!(shortlist_score().await, 2.0, "evaluated from the summaries");
+        // A restore or a bulk load that wrote scores but neither summaries nor results.
+        run("DELETE FROM pair_summaries").await.unwrap();
+        assert_eq!(shortlist_score().await, 0.0, "the shortlist reads what is kept, not the raw scores");
         let rebuilt = shortlist::service::scoring::rebuild_summaries(&app.db, None).await.unwrap();
         assert_eq!(rebuilt, vec![vid.clone()]);
         assert_maintained(&app, &vid, "rebuild").await;
