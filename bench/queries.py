@@ -84,8 +84,11 @@ def _app(k):
 def pgbench_scoresheet(k, vid, criterion_ids, after_state_len):
     """One scoresheet, statement for statement as the API runs it on PostgreSQL
     (src/api/scores.rs submit_scoresheet, src/db/scores.rs, src/db/audit.rs), with the
-    maintenance of the application's score summaries (src/db/summaries.rs). The change
-    feed's event row (issue 13) is not in it."""
+    maintenance of the application's score summaries (src/db/summaries.rs) and of its
+    step results (src/service/results.rs: the reads that refresh does, then one row per
+    step of the default plan, JSON of about 1.5 kB each; the evaluation itself runs in
+    the API's Rust, which pgbench cannot). The change feed's event row (issue 13) is not
+    in it."""
     app = _app(k)
     ids = "{" + ",".join(criterion_ids) + "}"
     # RFC 3339 text as the app stores it; no ':' in the SQL text, which pgbench would
@@ -102,6 +105,7 @@ def pgbench_scoresheet(k, vid, criterion_ids, after_state_len):
     # string of the same length stands in for it. before_state is '[]' (first
     # submission), as for most API submissions in the run.
     filler = "x" * after_state_len
+    result = "r" * 1500
     # Applications in turn from a sequence, as the wrk script does (see wrk.lua).
     return f"""SELECT nextval('bench_scoresheet_seq') % :n + 1 AS i \\gset
 BEGIN;
@@ -118,6 +122,14 @@ DELETE FROM scores WHERE application_id = {app} AND method = 'application' AND a
 INSERT INTO scoring_tallies (vacancy_id, assessor, method, lines) VALUES ('{vid}', '{PGBENCH_ASSESSOR}', 'application', {len(criterion_ids)}) ON CONFLICT (vacancy_id, assessor, method) DO UPDATE SET lines = scoring_tallies.lines + {len(criterion_ids)};
 DELETE FROM pair_summaries WHERE application_id = {app};
 INSERT INTO pair_summaries (application_id, criterion_id, method, vacancy_id, assessors, total, lowest, highest) SELECT s.application_id, s.criterion_id, s.method, s.vacancy_id, count(*), sum(s.score), min(s.score), max(s.score) FROM scores s JOIN scoring_seats seat ON seat.vacancy_id = s.vacancy_id AND seat.user_id = s.assessor AND seat.method = s.method WHERE s.application_id = {app} AND NOT EXISTS (SELECT 1 FROM conflicts_of_interest c WHERE c.application_id = s.application_id AND c.user_id = s.assessor) GROUP BY s.application_id, s.criterion_id, s.method, s.vacancy_id;
+SELECT * FROM vacancies WHERE id = '{vid}' LIMIT 1;
+SELECT * FROM assessment_steps WHERE vacancy_id = '{vid}' ORDER BY position;
+SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
+SELECT * FROM applications WHERE vacancy_id = '{vid}' AND id IN ({app});
+SELECT application_id, criterion_id, method, assessors, total, lowest, highest FROM pair_summaries WHERE application_id IN ({app});
+SELECT * FROM agreed_scores WHERE application_id IN ({app});
+DELETE FROM step_results WHERE application_id IN ({app});
+INSERT INTO step_results (application_id, step_key, vacancy_id, result) VALUES ({app}, 'shortlisting', '{vid}', '{result}'), ({app}, 'final', '{vid}', '{result}');
 INSERT INTO audit_chain_heads (org, seq, last_hash) VALUES ('{ORG}', 0, '{'0' * 64}') ON CONFLICT DO NOTHING;
 UPDATE audit_chain_heads SET seq = seq + 1 WHERE org = '{ORG}' RETURNING seq, last_hash \\gset
 INSERT INTO audit_events (id, org, actor, action, entity_type, entity_id, before_state, after_state, request_id, occurred_at, seq, prev_hash, hash) VALUES (gen_random_uuid()::text, '{ORG}', '{PGBENCH_ASSESSOR}', 'scoresheet.submitted', 'application', {app}, '[]', '{filler}', gen_random_uuid()::text, {now}, :seq, :last_hash, md5(random()::text) || md5(random()::text));
