@@ -823,6 +823,24 @@ class WithdrawVsOffer(Pair):
         return out
 
 
+def kept_and_fresh(ctx, vid, aid, ev):
+    """The application's result as the shortlist serves it (kept on write, see
+    src/db/results.rs) and as a fresh evaluation from the raw scores gives it."""
+    entries = ctx.get(f"/api/v1/vacancies/{vid}/shortlist?stage=shortlisting")["entries"]
+    entry = next((e for e in entries if e["application_id"] == aid), None)
+    keys = ("weighted_score", "recommendation", "needs_moderation", "max_weighted_score")
+    return {"kept": None if entry is None else {k: entry.get(k) for k in keys},
+            "fresh": {k: ev.get(k) for k in keys}}
+
+
+def kept_problems(obs):
+    """A kept result left behind by a write that raced another is a violation."""
+    if obs.get("kept") != obs.get("fresh"):
+        return [f"the shortlist's kept result is not the fresh evaluation of the stored scores — "
+                f"kept {obs.get('kept')}, fresh {obs.get('fresh')}"]
+    return []
+
+
 class ScoreVsPanelRemoval(Pair):
     key, title, labels = "8", "scoresheet + panel removal", ("scoresheet", "remove-member")
 
@@ -857,14 +875,14 @@ class ScoreVsPanelRemoval(Pair):
         api_sheets, api_removals = order(ctx.audit("application", aid), ctx.audit("vacancy", vid))
         db_sheets, db_removals = order(ctx.db_audit(aid), ctx.db_audit(vid))
         db_panel = [r[0] for r in ctx.db.rows(f"SELECT user_id FROM panel_members WHERE vacancy_id = {lit(vid)}")]
-        return {"results": statuses(res),
+        return {"results": statuses(res), **kept_and_fresh(ctx, vid, aid, ev),
                 "api": {"member_on_panel": MEMBER in panel, "counted": counted,
                         "weighted_score": ev.get("weighted_score", 0),
                         "sheets": api_sheets, "removals": api_removals},
                 "db": {"member_on_panel": MEMBER in db_panel, "sheets": db_sheets, "removals": db_removals}}
 
     def check(self, obs):
-        out = server_errors(obs["results"])
+        out = server_errors(obs["results"]) + kept_problems(obs)
         # The concurrency rule: a sheet is stored before the removal commits, or refused.
         # That a removed member's earlier scores stop counting ("kept, marked excluded")
         # is the independent-scoring rule of the assessment-plan issue, not yet built;
@@ -1075,10 +1093,11 @@ class ConflictVsScoresheet(Pair):
                                                f"AND assessor = {lit(MEMBER)}")[0][0]),
               "events": app_events(ctx.db_audit(aid), st["baseline"])}
         types = {label: (body.get("type") if isinstance(body, dict) else None) for label, _, body in res}
-        return {"results": statuses(res), "types": types, "prior_sheet": st["prior_sheet"], "api": api, "db": db}
+        return {"results": statuses(res), "types": types, "prior_sheet": st["prior_sheet"], "api": api, "db": db,
+                **kept_and_fresh(ctx, st["vid"], aid, ev_)}
 
     def check(self, obs):
-        out = server_errors(obs["results"])
+        out = server_errors(obs["results"]) + kept_problems(obs)
         res = dict(obs["results"])
         ok = succeeded(obs["results"])
         if res.get("conflict") != 201 and (res.get("conflict") or 500) < 500:
@@ -1457,6 +1476,14 @@ def self_test():
                                  "api": {"member_on_panel": False, "counted": 0, "weighted_score": 0,
                                          "sheets": [], "removals": [6]},
                                  "db": {"member_on_panel": False, "sheets": [], "removals": [6]}}, []),
+        # A kept result the removal's refresh left behind (the sheet's counted scores).
+        (ScoreVsPanelRemoval(), {"results": r2(200, 200),
+                                 "kept": {"weighted_score": 9, "recommendation": "shortlist"},
+                                 "fresh": {"weighted_score": 0, "recommendation": "pending"},
+                                 "api": {"member_on_panel": False, "counted": 0, "weighted_score": 0,
+                                         "sheets": [5], "removals": [6]},
+                                 "db": {"member_on_panel": False, "sheets": [5], "removals": [6]}},
+         ["kept result is not the fresh evaluation"]),
         (CloseVsApplication(), {"results": r2(200, 201), **same({"close": (5, t1), "apps": [("x", 6, t2)]})},
          ["committed after the close", "submitted_at is after the close"]),
         (CloseVsApplication(), {"results": r2(200, 201), **same({"close": (5, t2), "apps": [("x", 4, t1)]})}, []),
