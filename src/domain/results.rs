@@ -161,4 +161,51 @@ mod tests {
             );
         }
     }
+
+    mod properties {
+        use super::*;
+        use crate::domain::evaluation::rank;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// The shortlist ranks kept rows read back from the database; any score
+            /// sheet set must rank the same from them as from fresh evaluations (ties
+            /// included: they compare weighted scores with `==`).
+            #[test]
+            fn kept_results_rank_as_fresh_evaluations(
+                sheets in proptest::collection::vec(
+                    proptest::collection::vec(proptest::option::of(0..4i32), 6), 1..12),
+                essential in proptest::collection::vec(any::<bool>(), 3),
+            ) {
+                let rules = VacancyRules::default();
+                let criteria: Vec<CriterionInput> = (0..3)
+                    .map(|i| criterion(
+                        &format!("c{i}"),
+                        if essential[i] { Requirement::Essential } else { Requirement::Desirable },
+                        vec![Method::Application],
+                    ))
+                    .collect();
+                let ids = ["c0", "c1", "c2"];
+                let stage = [Method::Application];
+                let mut fresh = Vec::new();
+                let mut kept = Vec::new();
+                for (n, sheet) in sheets.iter().enumerate() {
+                    // Two assessors' lines per criterion, some left out.
+                    let scores: Vec<ScoreInput> = sheet
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, s)| {
+                            s.map(|s| score(ids[j % 3], Method::Application, ["ann", "bob"][j / 3], s))
+                        })
+                        .collect();
+                    let e = evaluate(&rules, &criteria, &scores, &[], &Declarations::default(), stage.as_slice());
+                    let text = serde_json::to_string(&StepResult::of(&e, &ids)).unwrap();
+                    let back: StepResult = serde_json::from_str(&text).unwrap();
+                    fresh.push((format!("a{n}"), e.recommendation, e.weighted_score, n as i64));
+                    kept.push((format!("a{n}"), back.recommendation, back.weighted_score, n as i64));
+                }
+                prop_assert_eq!(rank(&kept), rank(&fresh));
+            }
+        }
+    }
 }
