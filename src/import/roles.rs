@@ -1714,6 +1714,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             roles[i] = Role::Category;
         }
     }
+    // Two category-like columns and no criterion column ("Area | Attribute | E/D"): the
+    // one with the longer texts holds the criteria.
+    if criterion_cols.is_empty() {
+        if let Some(c) = longer_category_column(&roles, &cells, header_row) {
+            roles[c] = Role::Criterion;
+        }
+    }
     let essential = col(&roles, Role::Essential);
     let desirable = col(&roles, Role::Desirable);
     let mark = col(&roles, Role::Mark);
@@ -1931,6 +1938,39 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
     }
     walk.cands.len() > before
+}
+
+/// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
+/// cells hold the most words on average: the criteria. `None` for fewer than two.
+fn longer_category_column(
+    roles: &[Role],
+    cells: &[&Vec<Cell>],
+    header_row: usize,
+) -> Option<usize> {
+    let columns: Vec<usize> = (0..roles.len())
+        .filter(|&c| roles[c] == Role::Category)
+        .collect();
+    if columns.len() < 2 {
+        return None;
+    }
+    let average = |c: usize| -> f64 {
+        let texts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| header_row == usize::MAX || i > header_row)
+            .filter_map(|(_, row)| row.get(c).map(Cell::plain))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if texts.is_empty() {
+            return 0.0;
+        }
+        texts.iter().map(|t| words_count(t)).sum::<usize>() as f64 / texts.len() as f64
+    };
+    let best = columns
+        .iter()
+        .copied()
+        .max_by(|&a, &b| average(a).total_cmp(&average(b)))?;
+    (average(best) >= 3.0).then_some(best)
 }
 
 /// Columns whose cells say otherwise than their header: a column of E/D marks (headed
@@ -2557,5 +2597,55 @@ mod tests {
         assert_eq!(header_role("Area"), Role::Category);
         assert_eq!(header_role("Criteria"), Role::Criterion);
         assert_eq!(header_role("No."), Role::Number);
+    }
+
+    /// (category, description, requirement, methods) of what `find` reads from a text form.
+    fn read(text: &str) -> Vec<(String, String, Requirement, Vec<Method>)> {
+        let blocks = super::super::text::blocks(text);
+        find(&blocks)
+            .map(|spec| {
+                spec.criteria
+                    .into_iter()
+                    .map(|c| (c.category, c.description, c.requirement, c.methods))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_category_repeated_on_every_row_beside_the_criterion() {
+        // Two columns headed as categories ("Area", "Attribute"): the one of longer texts
+        // holds the criteria, the other names their category on every row.
+        let text = "PERSON SPECIFICATION\n\n\
+            Area\tAttribute\tEssential/Desirable\tIdentified by\n\
+            Experience\tExperience of working with children under 5\tEssential\tApplication, interview\n\
+            Experience\tExperience of supporting additional needs\tDesirable\tApplication\n\
+            Skills\tGood observation skills and planning from them\tEssential\tInterview, observed session\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Experience".to_string(),
+                    "Experience of working with children under 5".to_string(),
+                    e,
+                    vec![a, i]
+                ),
+                (
+                    "Experience".to_string(),
+                    "Experience of supporting additional needs".to_string(),
+                    d,
+                    vec![a]
+                ),
+                (
+                    "Skills".to_string(),
+                    "Good observation skills and planning from them".to_string(),
+                    e,
+                    vec![t, i]
+                ),
+            ]
+        );
     }
 }
