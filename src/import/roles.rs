@@ -1186,19 +1186,69 @@ fn titled_mark(s: &str) -> Option<(String, Requirement)> {
 /// and the text after it.
 fn requirement_number(s: &str) -> Option<(Requirement, String)> {
     let t = s.trim_start().trim_start_matches('(');
-    let requirement = match t.chars().next()? {
-        'E' => Requirement::Essential,
-        'D' => Requirement::Desirable,
-        _ => return None,
-    };
-    let digits = t[1..].chars().take_while(char::is_ascii_digit).count();
-    if !(1..=2).contains(&digits) {
-        return None;
-    }
-    let rest = t[1 + digits..].trim_start_matches(['.', ')', ':']);
+    let (requirement, len) = requirement_ref(t)?;
+    let rest = t[len..].trim_start_matches(['.', ')', ':']);
     let capital = rest.trim().chars().next().is_some_and(char::is_uppercase);
     (rest.starts_with(char::is_whitespace) && capital && words_count(rest) >= 2)
         .then(|| (requirement, rest.trim().to_string()))
+}
+
+/// A criterion reference that carries its requirement at the start of `t`: `E1`, `D12`,
+/// `E.1`, `E-2`, `Ess1`, `ESS.2`, `Des 3`: the requirement and the reference's length.
+/// The one-letter forms are capitals; the reference ends at its digits.
+fn requirement_ref(t: &str) -> Option<(Requirement, usize)> {
+    let letters: String = t.chars().take_while(char::is_ascii_alphabetic).collect();
+    let requirement = match letters.as_str() {
+        "E" | "Ess" | "ESS" => Requirement::Essential,
+        "D" | "Des" | "DES" => Requirement::Desirable,
+        _ => return None,
+    };
+    let mut at = letters.len();
+    // "E.1", "E-1"; "Ess 1" (a space only after the three-letter forms).
+    if let Some(sep) = t[at..].chars().next().filter(|c| matches!(c, '.' | '-')) {
+        at += sep.len_utf8();
+    } else if letters.len() == 3 && t[at..].starts_with(' ') {
+        at += 1;
+    }
+    let digits = t[at..].chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    at += digits;
+    // The reference ends there: "E1", not "E12b" or "E1.5".
+    let next = t[at..].chars().next();
+    let after = t[at..].chars().nth(1);
+    let ends = match next {
+        None => true,
+        Some(c) if c.is_whitespace() || matches!(c, ')' | ':') => true,
+        Some('.') => !after.is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    ends.then_some((requirement, at))
+}
+
+/// A paragraph that opens with a criterion reference carrying the requirement, then the
+/// criterion (`E1 Degree in …`, `D2. Experience of …`): the requirement.
+fn reference_paragraph(cell: &Cell) -> Option<Requirement> {
+    if cell.items.len() != 1 || cell.items[0].bullet {
+        return None;
+    }
+    let text = cell.plain();
+    let (requirement, _) = requirement_number(&text)?;
+    // A sentence about references ("E1 and E2 are assessed …") is not one: the criterion
+    // after the reference is short of a paragraph of prose.
+    (words_count(&text) <= 60).then_some(requirement)
+}
+
+/// A cell holding only a criterion reference (`E1`, `D2`, `Ess.3`): its requirement.
+fn reference_cell(text: &str) -> Option<Requirement> {
+    let t = collapse(text);
+    let t = t
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(['.', ')', ':']);
+    let (requirement, len) = requirement_ref(t)?;
+    (len == t.len()).then_some(requirement)
 }
 
 /// Everything the walk collects.
@@ -1346,6 +1396,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         .iter()
         .enumerate()
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
+    // Paragraphs opening with a criterion reference ("E1", "D2"): criteria when the
+    // document has several.
+    let references = blocks
+        .iter()
+        .filter(|b| matches!(&b.kind, BlockKind::Paragraph(cell) if reference_paragraph(cell).is_some()))
+        .count();
     let mut inside = !has_start;
     let mut started = false;
     let mut ctx = Ctx::default();
@@ -1444,6 +1500,18 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     ctx.flat = false;
                 }
                 ctx.intro = None;
+            }
+            BlockKind::Paragraph(cell)
+                if references >= 2
+                    && (has_start || ctx.category.is_some() || ctx.requirement.is_some())
+                    && reference_paragraph(cell).is_some() =>
+            {
+                // "E1 ⇥ Degree in … – [A]": a criterion whose reference gives its
+                // requirement, one a paragraph.
+                let inline = parse_inline(&text, walk.codes);
+                walk.push(&mut ctx, block.line, &text, inline, Vec::new());
+                start_line.get_or_insert(block.line);
+                walk.used.insert(index);
             }
             BlockKind::Paragraph(cell) => {
                 // "Essential: x; y; and z. Desirable: a; b." – one criterion an item.
@@ -2025,8 +2093,8 @@ fn correct_roles_by_content(
     }
 }
 
-/// Roles from contents when a table has no header: a column of E/D marks beside a column
-/// of text.
+/// Roles from contents when a table has no header: a column of E/D marks, or of
+/// references that carry the requirement (`E1`, `D2`), beside a column of text.
 fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
     let ncols = rows.iter().map(|r| r.len()).max()?;
     if ncols < 2 {
@@ -2052,6 +2120,12 @@ fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
             *role = Role::Mark;
             continue;
         }
+        // A column of references that carry the requirement: "E1", "D2".
+        let references = texts.iter().filter(|t| reference_cell(t).is_some()).count();
+        if references * 5 >= texts.len() * 4 {
+            *role = Role::Number;
+            continue;
+        }
         let total: usize = texts.iter().map(|t| t.len()).sum::<usize>() / texts.len();
         if total > best_len {
             best_len = total;
@@ -2060,7 +2134,7 @@ fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
     }
     let text_col = text_col?;
     roles[text_col] = Role::Criterion;
-    roles.contains(&Role::Mark).then_some(roles)
+    (roles.contains(&Role::Mark) || roles.contains(&Role::Number)).then_some(roles)
 }
 
 /// The sentences of the document's prose: paragraphs not used as criteria, lead-ins or
@@ -2647,5 +2721,80 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn criterion_references_carry_the_requirement() {
+        let e = Requirement::Essential;
+        let d = Requirement::Desirable;
+        for (reference, requirement, len) in [
+            ("E1 Degree", e, 2),
+            ("D12. First aid", d, 3),
+            ("E.1 Degree", e, 3),
+            ("E-2 Degree", e, 3),
+            ("Ess1 Degree", e, 4),
+            ("ESS.2 Degree", e, 5),
+            ("Des 3 Degree", d, 5),
+        ] {
+            assert_eq!(
+                requirement_ref(reference),
+                Some((requirement, len)),
+                "{reference}"
+            );
+        }
+        for not_one in [
+            "E 1 Degree",
+            "E1.5 Degree",
+            "E12b",
+            "Essential 1",
+            "Dx1",
+            "e1",
+        ] {
+            assert_eq!(requirement_ref(not_one), None, "{not_one}");
+        }
+        assert_eq!(reference_cell("E10"), Some(e));
+        assert_eq!(reference_cell("(D2)"), Some(d));
+        assert_eq!(reference_cell("E1 Degree"), None);
+        // Bold reference, tab (a space in the text form), criterion, codes: one a
+        // paragraph, under category headings.
+        let text = "## Selection criteria\n\n### Qualifications\n\n\
+            <b>E1</b> Degree in computer science or a related discipline – [A]\n\n\
+            <b>D1</b> Vendor certification in a forensic tool – [A]\n\n\
+            ### Values\n\n<b>Ess.2</b> We are emotionally aware (Level 1) – [I]\n\n\
+            E2 and E3 are weighted double at interview.\n";
+        let found = read(text);
+        let got: Vec<(&str, &str, Requirement, Vec<Method>)> = found
+            .iter()
+            .map(|(c, t, r, m)| (c.as_str(), t.as_str(), *r, m.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Qualifications",
+                    "Degree in computer science or a related discipline",
+                    e,
+                    vec![Method::Application]
+                ),
+                (
+                    "Qualifications",
+                    "Vendor certification in a forensic tool",
+                    d,
+                    vec![Method::Application]
+                ),
+                (
+                    "Values",
+                    "We are emotionally aware (Level 1)",
+                    e,
+                    vec![Method::Interview]
+                ),
+            ]
+        );
+        // A table without a header whose first column holds the references.
+        let rows = "## Selection criteria\n\nE1\tDegree in town planning\nD1\tChartered member of the RTPI\n";
+        let found = read(rows);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].2, found[1].2), (e, d));
+        assert_eq!(found[1].1, "Chartered member of the RTPI");
     }
 }
