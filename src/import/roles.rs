@@ -46,6 +46,9 @@ struct Ctx {
     /// Items have been read since the last heading.
     items: bool,
     stage: Option<Vec<Method>>,
+    /// The methods a category heading states for its own criteria ("Knowledge and skills
+    /// (assessed at interview)"); reset by the next heading.
+    heading_methods: Option<Vec<Method>>,
     intro: Option<Vec<Method>>,
     /// Index of the first criterion under the last heading that is not a requirement
     /// heading: the area a trailing "How we'll assess this: …" covers.
@@ -132,10 +135,12 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             {
                 return 0;
             }
-            // "Essential:" alone on its line heads the list after it.
-            if text.ends_with(':')
-                && words_count(&text) <= 3
+            // "Essential:" alone on its line heads the list after it; so does a line of
+            // requirement words alone ("Minimum requirements", "Additional (preferred)
+            // requirements"), as a PDF's headings come without their type size.
+            if (text.ends_with(':') && words_count(&text) <= 3 || words_count(&text) <= 5)
                 && requirement_heading(&text).is_some()
+                && index + 1 < blocks.len()
             {
                 return 1;
             }
@@ -143,10 +148,13 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
                 return 2;
             }
-            let bold = cell
-                .emphasis
-                .as_deref()
-                .is_some_and(|e| collapse(e).trim_end_matches(':') == text.trim_end_matches(':'));
+            // A bold title, perhaps with how it is assessed after it in brackets.
+            let title = titled_methods(&text).map_or_else(|| text.clone(), |(t, _)| t);
+            let bold = cell.emphasis.as_deref().is_some_and(|e| {
+                let e = collapse(e);
+                let e = e.trim_end_matches(':');
+                e == text.trim_end_matches(':') || e == title
+            });
             if bold {
                 return 1;
             }
@@ -276,6 +284,40 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
             return Some(Requirement::Desirable);
         }
     }
+    // "Additional (preferred) requirements", "Additional/preferred criteria",
+    // "Preferable": a heading of requirement words only, one of them a preference.
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let preference = words
+        .iter()
+        .any(|w| matches!(*w, "preferred" | "preferable"));
+    let minimum = words.first() == Some(&"minimum");
+    let only_levels = words.iter().all(|w| {
+        matches!(
+            *w,
+            "additional"
+                | "preferred"
+                | "preferable"
+                | "desirable"
+                | "minimum"
+                | "essential"
+                | "requirements"
+                | "requirement"
+                | "criteria"
+                | "criterion"
+                | "and"
+                | "or"
+        )
+    });
+    if only_levels && words.len() <= 4 && preference != minimum {
+        return Some(if minimum {
+            Requirement::Essential
+        } else {
+            Requirement::Desirable
+        });
+    }
     if words_count(t) > 4 {
         return None;
     }
@@ -383,6 +425,25 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     }
     let found = methods::words(t);
     (!found.is_empty()).then_some(found)
+}
+
+/// A heading that states how its criteria are assessed in closing brackets: `Knowledge
+/// and skills (assessed at interview)`, `Values [Interview]`: the title and the methods.
+fn titled_methods(text: &str) -> Option<(String, Vec<Method>)> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(':').trim_end();
+    let close = t.chars().last().filter(|c| matches!(c, ')' | ']'))?;
+    let open = t.rfind(if close == ')' { '(' } else { '[' })?;
+    let title = t[..open]
+        .trim()
+        .trim_end_matches(['–', '—', '-', ':'])
+        .trim_end();
+    let inner = &t[open + 1..t.len() - 1];
+    if title.is_empty() || words_count(title) > 8 {
+        return None;
+    }
+    let found = method_phrase(inner, close == ']')?;
+    Some((title.to_string(), found))
 }
 
 /// A heading as a category name: `A. Skills:` → `Skills`.
@@ -920,6 +981,13 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     if !verb && !noted {
         return None;
     }
+    let found = named_methods(&l);
+    (!found.is_empty()).then_some(found)
+}
+
+/// The methods named in a lower-case sentence, less the words that say who is assessed
+/// or when.
+fn named_methods(l: &str) -> Vec<Method> {
     // Who is assessed and when is not how: "shortlisted candidates", "the interview day".
     let cleaned = l
         .replace("shortlisted candidates", "")
@@ -932,8 +1000,107 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         .replace("tested through", "assessed through")
         .replace("method of assessment", "")
         .replace("methods of assessment", "");
-    let found = methods::words(&cleaned);
-    (!found.is_empty()).then_some(found)
+    methods::words(&cleaned)
+}
+
+/// A sentence whose clauses say how each level is assessed, "Essential criteria are
+/// assessed at shortlisting and at interview; desirable criteria are looked at from your
+/// application form only": each clause with its methods. `None` unless every clause
+/// (split at semicolons) names one level and some methods, and the levels differ.
+fn level_clauses(sentence: &str) -> Option<Vec<(String, Vec<Method>)>> {
+    if !sentence.contains(';') || sentence_methods(sentence).is_none() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut levels = Vec::new();
+    for clause in sentence.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        let l = lower(clause);
+        let (essential, desirable, _) = levels_named(&l);
+        if essential == desirable {
+            return None;
+        }
+        let found = named_methods(&l);
+        if found.is_empty() {
+            return None;
+        }
+        levels.push(essential);
+        out.push((clause.to_string(), found));
+    }
+    (levels.contains(&true) && levels.contains(&false)).then_some(out)
+}
+
+/// The methods of a sentence of prose that says how a level of criteria is assessed, with
+/// an assessing verb and the level named as a set ("the essential criteria", "the minimum
+/// requirements"); `None` for any other sentence (a guaranteed-interview scheme for those
+/// who meet the essential criteria says who is interviewed, not how criteria are assessed).
+fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
+    let l = lower(sentence);
+    if words_count(&l) > 45 || l.contains("guarantee") {
+        return None;
+    }
+    let verb = [
+        "assess",
+        "tested",
+        "evaluat",
+        "shortlist",
+        "judged",
+        "measured",
+    ]
+    .iter()
+    .any(|v| l.contains(v));
+    let (essential, desirable, named) = levels_named(&l);
+    if !verb || !named || !(essential || desirable) {
+        return None;
+    }
+    sentence_methods(sentence)
+}
+
+/// The requirement levels a sentence names: (essential, desirable, whether a level is
+/// named as a set of criteria). Besides "essential" and "desirable", the words packs use
+/// for the two levels when they qualify the criteria: "the minimum requirements", "the
+/// preferred (or preferable) criteria", "additional criteria".
+fn levels_named(l: &str) -> (bool, bool, bool) {
+    let words: Vec<&str> = l
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let noun = |w: &str| matches!(w, "criteria" | "criterion" | "requirements" | "requirement");
+    let level_word = |w: &str| {
+        matches!(
+            w,
+            "essential" | "desirable" | "minimum" | "preferred" | "preferable" | "additional"
+        )
+    };
+    // A level word qualifying the criteria, perhaps through another ("additional/preferred
+    // requirements", "essential and desirable criteria").
+    let qualifies = |at: usize| {
+        words[at + 1..]
+            .iter()
+            .find(|w| !level_word(w) && !matches!(**w, "and" | "or"))
+            .is_some_and(|w| noun(w))
+    };
+    let mut essential = l.contains("essential");
+    let mut desirable = l.contains("desirable");
+    let mut named = false;
+    for (at, w) in words.iter().enumerate() {
+        if !level_word(w) || !qualifies(at) {
+            continue;
+        }
+        match *w {
+            "essential" | "minimum" => essential = true,
+            "desirable" | "preferred" | "preferable" => desirable = true,
+            // "additional criteria"; "additional requirements" alone may be conditions.
+            _ => {
+                if words.get(at + 1).is_some_and(|n| n.starts_with("criteri")) {
+                    desirable = true;
+                } else {
+                    continue;
+                }
+            }
+        }
+        named = true;
+    }
+    (essential, desirable, named)
 }
 
 /// Whether `phrase` occurs in `text` as whole words.
@@ -1266,6 +1433,12 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Keeps a sentence that says how criteria are assessed; true when it did.
     fn method_sentence(&mut self, ctx: &Ctx, sentence: &str) -> bool {
+        if let Some(clauses) = level_clauses(sentence) {
+            for (clause, found) in clauses {
+                self.scoped_sentence(ctx, &clause, found);
+            }
+            return true;
+        }
         let Some(found) = sentence_methods(sentence) else {
             return false;
         };
@@ -1306,6 +1479,10 @@ impl Walk<'_> {
         let mut prose = false;
         if let Some(stage) = &ctx.stage {
             m.extend(stage.iter().copied());
+            coded = true;
+        }
+        if let Some(own) = ctx.heading_methods.as_ref().filter(|_| !coded) {
+            m.extend(own.iter().copied());
             coded = true;
         }
         if !coded {
@@ -1460,8 +1637,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 continue;
             }
             _ if level > 0 => {
-                let flat_ended = ctx.requirement.is_some() && ctx.flat;
+                // A flat list ends at the next heading; a sub-heading straight under the
+                // requirement heading ("Minimum requirements" / "Experience") divides it.
+                let flat_ended = ctx.requirement.is_some() && ctx.flat && ctx.items;
                 ctx.items = false;
+                // "Knowledge and skills (assessed at interview)": the heading is the title,
+                // the methods its criteria's.
+                let (text, own_methods) = match titled_methods(&text) {
+                    Some((title, found)) => (title, Some(found)),
+                    None => (text, None),
+                };
+                ctx.heading_methods = None;
                 if requirement_heading(&text).is_none() {
                     ctx.area_start = walk.cands.len();
                 }
@@ -1498,6 +1684,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         ctx.requirement = None;
                     }
                     ctx.flat = false;
+                }
+                if requirement_heading(&text).is_none() {
+                    ctx.heading_methods = own_methods;
                 }
                 ctx.intro = None;
             }
@@ -2270,6 +2459,24 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         names.dedup();
         names
     };
+    // The selection-process prose outside the specification, where it says how a level
+    // of criteria is assessed: "At sift we will assess your CV … against the minimum
+    // requirements", "we shortlist against the essential criteria".
+    for (_, sentence) in &sentences {
+        if walk.scoped.len() >= 200 {
+            break;
+        }
+        let parts = level_clauses(sentence).or_else(|| {
+            level_sentence_methods(sentence).map(|found| vec![(sentence.clone(), found)])
+        });
+        for (part, found) in parts.into_iter().flatten() {
+            walk.scoped.push(Scoped {
+                sentence: lower(&part),
+                methods: found,
+                area: None,
+            });
+        }
+    }
     let mut scoped_methods: Vec<Vec<Method>> = vec![Vec::new(); walk.cands.len()];
     for scoped in &walk.scoped {
         let l = &scoped.sentence;
@@ -2292,8 +2499,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                     .any(|o| o.len() > c.len() && o.contains(c.as_str()))
             })
             .collect();
-        let essential = l.contains("essential");
-        let desirable = l.contains("desirable");
+        let (essential, desirable, level_named) = levels_named(l);
         let all =
             ["all ", "every ", "each "].iter().any(|w| l.contains(w)) || essential && desirable;
         let these = ["these ", "they ", "this ", "both "]
@@ -2310,17 +2516,23 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 // Influencing".
                 true
             } else if !named.is_empty() {
-                // "the essential Experience": the essential ones of that category.
                 let level = match (essential, desirable) {
                     (true, false) => cand.requirement != Some(Requirement::Desirable),
                     (false, true) => cand.requirement == Some(Requirement::Desirable),
                     _ => true,
                 };
-                level
-                    && cand
-                        .category
-                        .as_deref()
-                        .is_some_and(|c| named.iter().any(|n| **n == lower(c)))
+                let in_named = cand
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| named.iter().any(|n| **n == lower(c)));
+                if level_named && essential != desirable {
+                    // "against the minimum requirements and the knowledge and skills
+                    // below": that level, and the categories named besides.
+                    level || in_named
+                } else {
+                    // "the essential Experience": the essential ones of that category.
+                    level && in_named
+                }
             } else if essential && !desirable {
                 cand.requirement != Some(Requirement::Desirable)
             } else if desirable && !essential {
@@ -2796,5 +3008,129 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!((found[0].2, found[1].2), (e, d));
         assert_eq!(found[1].1, "Chartered member of the RTPI");
+    }
+
+    #[test]
+    fn minimum_and_preferred_sections_with_methods_in_the_selection_prose() {
+        assert_eq!(
+            requirement_heading("Additional (preferred) requirements"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("Additional/preferred criteria"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("Minimum (essential) requirements"),
+            Some(Requirement::Essential)
+        );
+        // "Additional requirements" alone often lists conditions: not a level.
+        assert_eq!(requirement_heading("Additional requirements"), None);
+        assert_eq!(requirement_heading("Preferred start date in March"), None);
+        assert_eq!(
+            levels_named("against the minimum requirements only"),
+            (true, false, true)
+        );
+        assert_eq!(
+            levels_named("additional/preferred requirements may be used"),
+            (false, true, true)
+        );
+        assert_eq!(
+            levels_named("additional requirements apply"),
+            (false, false, false)
+        );
+        assert_eq!(
+            levels_named("the essential experience"),
+            (true, false, false)
+        );
+        assert_eq!(
+            titled_methods("Knowledge and skills (assessed at interview)"),
+            Some(("Knowledge and skills".to_string(), vec![Method::Interview]))
+        );
+        assert_eq!(titled_methods("Skills (IT)"), None);
+        // Requirement from the section; categories (bold labels, the same in both
+        // sections) divide it; the methods from the prose, by level, and from a
+        // category's own "(assessed at interview)".
+        let text = "## Person specification\n\n\
+            Applicants must show on their application form how they meet the minimum \
+            requirements, as these will be used for shortlisting. Shortlisted candidates \
+            will be assessed at interview against the minimum requirements and the \
+            knowledge below. Preferred requirements may be used to enhance shortlisting.\n\n\
+            Minimum requirements\n\n<b>Experience</b>\n\n- One year of post-qualifying experience\n\n\
+            <b>Knowledge</b> (assessed at interview)\n\n- Knowledge of mental health law\n\n\
+            Additional (preferred) requirements\n\n<b>Experience</b>\n\n\
+            - Experience of a statutory mental health setting\n\n## Benefits\n\n- A pension\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i) = (Method::Application, Method::Interview);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Experience".to_string(),
+                    "One year of post-qualifying experience".to_string(),
+                    e,
+                    vec![a, i]
+                ),
+                (
+                    "Knowledge".to_string(),
+                    "Knowledge of mental health law".to_string(),
+                    e,
+                    vec![i]
+                ),
+                (
+                    "Experience".to_string(),
+                    "Experience of a statutory mental health setting".to_string(),
+                    d,
+                    vec![a]
+                ),
+            ]
+        );
+        // The same methods in a selection-process section after the specification.
+        let text = "## Person specification\n\nMinimum requirements\n\n<b>Skills</b>\n\n\
+            - Confident use of the command line\n\nAdditional (preferred) requirements\n\n\
+            <b>Skills</b>\n\n- Some scripting in Python\n\n## Selection process\n\n\
+            At sift we will assess your CV against the minimum requirements; we may also use \
+            the preferred requirements. At interview we will assess the minimum requirements \
+            only.\n\nWe offer a guaranteed interview to disabled applicants who meet the \
+            minimum requirements and will assess them fairly.\n";
+        let found = read(text);
+        assert_eq!(found[0].2, e);
+        assert_eq!(found[0].3, vec![a, i]);
+        assert_eq!(found[1].2, d);
+        assert_eq!(found[1].3, vec![a]);
+    }
+
+    #[test]
+    fn clauses_of_one_sentence_assess_each_level() {
+        let (a, i) = (Method::Application, Method::Interview);
+        assert_eq!(
+            level_clauses(
+                "Essential criteria are assessed at shortlisting (from your application \
+                 form) and at interview; desirable criteria are looked at from your \
+                 application form only."
+            ),
+            Some(vec![
+                (
+                    "Essential criteria are assessed at shortlisting (from your application \
+                     form) and at interview"
+                        .to_string(),
+                    vec![a, i]
+                ),
+                (
+                    "desirable criteria are looked at from your application form only.".to_string(),
+                    vec![a]
+                ),
+            ])
+        );
+        // One level, or a clause naming none: not split.
+        assert_eq!(
+            level_clauses("Essential criteria are assessed at interview; bring your ID."),
+            None
+        );
+        assert_eq!(
+            level_clauses("We assess essential criteria at interview; and by application."),
+            None
+        );
     }
 }
