@@ -469,6 +469,10 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("drive a council")
                 || has("drive fleet")
                 || has("company vehicle")
+                || has("service vehicle")
+                || has("pool car")
+                || has("pool vehicle")
+                || has("fleet vehicle")
                 || (has("drive") || has("driving")) && has("vehicles") && !has("own")
             {
                 "required"
@@ -624,6 +628,10 @@ mod tests {
         assert_eq!(
             car("Full UK driving licence (no car needed)").as_deref(),
             Some("occasional")
+        );
+        assert_eq!(
+            car("Full UK driving licence (the post holder will use a service vehicle)").as_deref(),
+            Some("required")
         );
     }
 

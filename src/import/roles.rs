@@ -2592,11 +2592,16 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         }
     });
     let mut known: HashSet<String> = conditions_found.iter().cloned().collect();
-    for (_, sentence) in &sentences {
+    let under_conditions = conditions_section_lines(blocks);
+    for (line, sentence) in &sentences {
         if conditions_found.len() >= 200 {
             break;
         }
-        if conditions::sentence_is_condition(sentence) && known.insert(sentence.clone()) {
+        // Under a "Special conditions" heading, a driving licence or a check is a
+        // condition however it is worded.
+        let headed = under_conditions.contains(line) && conditions::kind(sentence).is_some();
+        if (headed || conditions::sentence_is_condition(sentence)) && known.insert(sentence.clone())
+        {
             conditions_found.push(sentence.clone());
         }
     }
@@ -2691,6 +2696,28 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         conditions: conditions_found,
         settings,
     }
+}
+
+/// The lines of the blocks under a heading that names conditions ("Special conditions",
+/// "Conditions of employment", "Pre-employment checks", "Eligibility"), up to the next
+/// heading.
+fn conditions_section_lines(blocks: &[Block]) -> HashSet<usize> {
+    let mut lines = HashSet::new();
+    let mut inside = false;
+    for (i, block) in blocks.iter().enumerate() {
+        if heading_level(blocks, i) > 0 {
+            let t = lower(&block_text(block));
+            inside = words_count(&t) <= 6
+                && (t.contains("condition")
+                    || t.contains("pre-employment")
+                    || t.contains("eligib"));
+            continue;
+        }
+        if inside {
+            lines.insert(block.line);
+        }
+    }
+    lines
 }
 
 fn title(blocks: &[Block]) -> Option<String> {
@@ -3099,6 +3126,22 @@ mod tests {
         assert_eq!(found[0].3, vec![a, i]);
         assert_eq!(found[1].2, d);
         assert_eq!(found[1].3, vec![a]);
+    }
+
+    #[test]
+    fn a_licence_under_a_conditions_heading_is_a_condition() {
+        let text = "## Person specification\n\nEssential\n\n- Good IT skills\n\n\
+            SPECIAL CONDITIONS\n\n* Full UK driving licence, to drive the council's car\n\n\
+            BENEFITS\n\n- Full UK driving licence holders get a parking permit\n";
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(
+            spec.conditions,
+            vec!["Full UK driving licence, to drive the council's car".to_string()]
+        );
+        assert_eq!(
+            spec.settings.driving_requirement.as_deref(),
+            Some("required")
+        );
     }
 
     #[test]
