@@ -2593,9 +2593,23 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     });
     let mut known: HashSet<String> = conditions_found.iter().cloned().collect();
     let under_conditions = conditions_section_lines(blocks);
-    for (line, sentence) in &sentences {
+    // A check's sentence with the sentence before it in the same paragraph when that one
+    // says whom the regulated work is with ("This post involves regulated work with
+    // children. The successful candidate must join the PVG Scheme."): for the settings.
+    let mut context: Vec<String> = Vec::new();
+    for (n, (line, sentence)) in sentences.iter().enumerate() {
         if conditions_found.len() >= 200 {
             break;
+        }
+        if let Some((before_line, before)) = n.checked_sub(1).map(|p| &sentences[p]) {
+            let regulated = lower(before).contains("regulated");
+            if before_line == line
+                && regulated
+                && conditions::kind(sentence) == Some(conditions::Kind::Dbs)
+                && context.len() < 20
+            {
+                context.push(format!("{before} {sentence}"));
+            }
         }
         // Under a "Special conditions" heading, a driving licence or a check is a
         // condition however it is worded.
@@ -2605,7 +2619,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             conditions_found.push(sentence.clone());
         }
     }
-    let mut settings = conditions::settings(&conditions_found);
+    let mut settings = conditions::settings(&[conditions_found.clone(), context].concat());
     if settings.professional_registration.is_none() {
         settings.professional_registration = criteria_texts
             .iter()
@@ -3141,6 +3155,25 @@ mod tests {
         assert_eq!(
             spec.settings.driving_requirement.as_deref(),
             Some("required")
+        );
+    }
+
+    #[test]
+    fn whom_a_check_covers_may_be_said_in_the_sentence_before() {
+        let text = "## Person specification\n\nEssential\n\n- Good IT skills\n\n\
+            ## Other\n\nThis post involves regulated work with children. The successful \
+            candidate must become a member of the PVG Scheme before starting.\n";
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(
+            spec.conditions,
+            vec![
+                "The successful candidate must become a member of the PVG Scheme before starting."
+                    .to_string()
+            ]
+        );
+        assert_eq!(
+            spec.settings.dbs_level.as_deref(),
+            Some("enhanced_barred_children")
         );
     }
 
