@@ -80,6 +80,8 @@ pub fn kind(text: &str) -> Option<Kind> {
     if has("right to work")
         || has("eligibility to work")
         || has("eligible to work")
+        || has("entitled to work")
+        || has("permission to work")
         || has(" nationals")
         || has("nationality")
         || has("resident in the uk")
@@ -104,6 +106,8 @@ fn is_registration(t: &str) -> bool {
         || t.contains("registration with social work england")
         || t.contains("registered with social work england")
         || t.contains("must be registered")
+        || t.contains("must register with")
+        || t.contains("required to register with")
         || t.contains("must have current") && t.contains("registration")
 }
 
@@ -414,8 +418,12 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
         // DBS: the strongest level any text asks for.
         // Scotland's PVG Scheme is membership for regulated work with the groups named.
         let pvg = has("pvg") || has("protecting vulnerable groups");
-        let barred = has("barred") || pvg;
-        let level = if has("enhanced") && (has("dbs") || has("disclosure")) || pvg {
+        // "Barring information" (Northern Ireland's AccessNI) asks for the lists too; the
+        // Disclosure and Barring Service's name does not.
+        let barring = t.replace("disclosure and barring", "").contains("barring");
+        let barred = has("barred") || barring || pvg;
+        let check = has("dbs") || has("disclosure") || has("accessni") || has("access ni");
+        let level = if has("enhanced") && check || pvg {
             let children = has("children's barred")
                 || has("child barred")
                 || has("children barred")
@@ -461,6 +469,10 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("drive a council")
                 || has("drive fleet")
                 || has("company vehicle")
+                || has("service vehicle")
+                || has("pool car")
+                || has("pool vehicle")
+                || has("fleet vehicle")
                 || (has("drive") || has("driving")) && has("vehicles") && !has("own")
             {
                 "required"
@@ -473,6 +485,12 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("car user")
                 || has("own car")
                 || has("own vehicle")
+                // "a full licence and a car you can use for work".
+                || [" car ", " car.", " car,", " vehicle "]
+                    .iter()
+                    .any(|w| format!("{t} ").contains(w))
+                    && !has("no car")
+                    && !has("without a car")
             {
                 "regular"
             } else {
@@ -521,6 +539,14 @@ pub fn registration_body(text: &str) -> Option<String> {
         ("building safety regulator", "Building Safety Regulator"),
         ("registered building inspector", "Building Safety Regulator"),
         ("teaching regulation agency", "TRA"),
+        ("northern ireland social care council", "NISCC"),
+        ("niscc", "NISCC"),
+        ("scottish social services council", "SSSC"),
+        ("sssc", "SSSC"),
+        ("academy for healthcare science", "AHCS"),
+        ("ahcs", "AHCS"),
+        ("general dental council", "GDC"),
+        ("general optical council", "GOC"),
     ];
     let t = lower(text);
     let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).collect();
@@ -568,6 +594,46 @@ pub fn sentences(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn northern_irish_and_scottish_checks_registrations_and_cars() {
+        let s = settings(&[
+            "You will need an Enhanced AccessNI check with barring information for working \
+             with vulnerable adults."
+                .into(),
+        ]);
+        assert_eq!(s.dbs_level.as_deref(), Some("enhanced_barred_adults"));
+        // The Disclosure and Barring Service's name is not a barred-list check.
+        let s = settings(&[
+            "An enhanced Disclosure and Barring Service check is needed for work with children."
+                .into(),
+        ]);
+        assert_eq!(s.dbs_level.as_deref(), Some("enhanced"));
+        let sentence = "You must register with the Scottish Social Services Council (SSSC) \
+                        within six months of starting.";
+        assert!(sentence_is_condition(sentence));
+        assert_eq!(registration_body(sentence).as_deref(), Some("SSSC"));
+        assert_eq!(
+            registration_body("Current registration with the NISCC is required.").as_deref(),
+            Some("NISCC")
+        );
+        assert!(sentence_is_condition(
+            "Applicants must be able to show that they are legally entitled to work in the UK."
+        ));
+        let car = |text: &str| settings(&[text.into()]).driving_requirement;
+        assert_eq!(
+            car("Full UK driving licence and a car you can use for work").as_deref(),
+            Some("regular")
+        );
+        assert_eq!(
+            car("Full UK driving licence (no car needed)").as_deref(),
+            Some("occasional")
+        );
+        assert_eq!(
+            car("Full UK driving licence (the post holder will use a service vehicle)").as_deref(),
+            Some("required")
+        );
+    }
 
     #[test]
     fn conditions_and_their_settings() {

@@ -46,6 +46,9 @@ struct Ctx {
     /// Items have been read since the last heading.
     items: bool,
     stage: Option<Vec<Method>>,
+    /// The methods a category heading states for its own criteria ("Knowledge and skills
+    /// (assessed at interview)"); reset by the next heading.
+    heading_methods: Option<Vec<Method>>,
     intro: Option<Vec<Method>>,
     /// Index of the first criterion under the last heading that is not a requirement
     /// heading: the area a trailing "How we'll assess this: …" covers.
@@ -132,10 +135,12 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             {
                 return 0;
             }
-            // "Essential:" alone on its line heads the list after it.
-            if text.ends_with(':')
-                && words_count(&text) <= 3
+            // "Essential:" alone on its line heads the list after it; so does a line of
+            // requirement words alone ("Minimum requirements", "Additional (preferred)
+            // requirements"), as a PDF's headings come without their type size.
+            if (text.ends_with(':') && words_count(&text) <= 3 || words_count(&text) <= 5)
                 && requirement_heading(&text).is_some()
+                && index + 1 < blocks.len()
             {
                 return 1;
             }
@@ -143,10 +148,13 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) {
                 return 2;
             }
-            let bold = cell
-                .emphasis
-                .as_deref()
-                .is_some_and(|e| collapse(e).trim_end_matches(':') == text.trim_end_matches(':'));
+            // A bold title, perhaps with how it is assessed after it in brackets.
+            let title = titled_methods(&text).map_or_else(|| text.clone(), |(t, _)| t);
+            let bold = cell.emphasis.as_deref().is_some_and(|e| {
+                let e = collapse(e);
+                let e = e.trim_end_matches(':');
+                e == text.trim_end_matches(':') || e == title
+            });
             if bold {
                 return 1;
             }
@@ -276,6 +284,40 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
             return Some(Requirement::Desirable);
         }
     }
+    // "Additional (preferred) requirements", "Additional/preferred criteria",
+    // "Preferable": a heading of requirement words only, one of them a preference.
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let preference = words
+        .iter()
+        .any(|w| matches!(*w, "preferred" | "preferable"));
+    let minimum = words.first() == Some(&"minimum");
+    let only_levels = words.iter().all(|w| {
+        matches!(
+            *w,
+            "additional"
+                | "preferred"
+                | "preferable"
+                | "desirable"
+                | "minimum"
+                | "essential"
+                | "requirements"
+                | "requirement"
+                | "criteria"
+                | "criterion"
+                | "and"
+                | "or"
+        )
+    });
+    if only_levels && words.len() <= 4 && preference != minimum {
+        return Some(if minimum {
+            Requirement::Essential
+        } else {
+            Requirement::Desirable
+        });
+    }
     if words_count(t) > 4 {
         return None;
     }
@@ -383,6 +425,25 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     }
     let found = methods::words(t);
     (!found.is_empty()).then_some(found)
+}
+
+/// A heading that states how its criteria are assessed in closing brackets: `Knowledge
+/// and skills (assessed at interview)`, `Values [Interview]`: the title and the methods.
+fn titled_methods(text: &str) -> Option<(String, Vec<Method>)> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(':').trim_end();
+    let close = t.chars().last().filter(|c| matches!(c, ')' | ']'))?;
+    let open = t.rfind(if close == ')' { '(' } else { '[' })?;
+    let title = t[..open]
+        .trim()
+        .trim_end_matches(['–', '—', '-', ':'])
+        .trim_end();
+    let inner = &t[open + 1..t.len() - 1];
+    if title.is_empty() || words_count(title) > 8 {
+        return None;
+    }
+    let found = method_phrase(inner, close == ']')?;
+    Some((title.to_string(), found))
 }
 
 /// A heading as a category name: `A. Skills:` → `Skills`.
@@ -920,6 +981,13 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     if !verb && !noted {
         return None;
     }
+    let found = named_methods(&l);
+    (!found.is_empty()).then_some(found)
+}
+
+/// The methods named in a lower-case sentence, less the words that say who is assessed
+/// or when.
+fn named_methods(l: &str) -> Vec<Method> {
     // Who is assessed and when is not how: "shortlisted candidates", "the interview day".
     let cleaned = l
         .replace("shortlisted candidates", "")
@@ -932,8 +1000,107 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         .replace("tested through", "assessed through")
         .replace("method of assessment", "")
         .replace("methods of assessment", "");
-    let found = methods::words(&cleaned);
-    (!found.is_empty()).then_some(found)
+    methods::words(&cleaned)
+}
+
+/// A sentence whose clauses say how each level is assessed, "Essential criteria are
+/// assessed at shortlisting and at interview; desirable criteria are looked at from your
+/// application form only": each clause with its methods. `None` unless every clause
+/// (split at semicolons) names one level and some methods, and the levels differ.
+fn level_clauses(sentence: &str) -> Option<Vec<(String, Vec<Method>)>> {
+    if !sentence.contains(';') || sentence_methods(sentence).is_none() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut levels = Vec::new();
+    for clause in sentence.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        let l = lower(clause);
+        let (essential, desirable, _) = levels_named(&l);
+        if essential == desirable {
+            return None;
+        }
+        let found = named_methods(&l);
+        if found.is_empty() {
+            return None;
+        }
+        levels.push(essential);
+        out.push((clause.to_string(), found));
+    }
+    (levels.contains(&true) && levels.contains(&false)).then_some(out)
+}
+
+/// The methods of a sentence of prose that says how a level of criteria is assessed, with
+/// an assessing verb and the level named as a set ("the essential criteria", "the minimum
+/// requirements"); `None` for any other sentence (a guaranteed-interview scheme for those
+/// who meet the essential criteria says who is interviewed, not how criteria are assessed).
+fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
+    let l = lower(sentence);
+    if words_count(&l) > 45 || l.contains("guarantee") {
+        return None;
+    }
+    let verb = [
+        "assess",
+        "tested",
+        "evaluat",
+        "shortlist",
+        "judged",
+        "measured",
+    ]
+    .iter()
+    .any(|v| l.contains(v));
+    let (essential, desirable, named) = levels_named(&l);
+    if !verb || !named || !(essential || desirable) {
+        return None;
+    }
+    sentence_methods(sentence)
+}
+
+/// The requirement levels a sentence names: (essential, desirable, whether a level is
+/// named as a set of criteria). Besides "essential" and "desirable", the words packs use
+/// for the two levels when they qualify the criteria: "the minimum requirements", "the
+/// preferred (or preferable) criteria", "additional criteria".
+fn levels_named(l: &str) -> (bool, bool, bool) {
+    let words: Vec<&str> = l
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let noun = |w: &str| matches!(w, "criteria" | "criterion" | "requirements" | "requirement");
+    let level_word = |w: &str| {
+        matches!(
+            w,
+            "essential" | "desirable" | "minimum" | "preferred" | "preferable" | "additional"
+        )
+    };
+    // A level word qualifying the criteria, perhaps through another ("additional/preferred
+    // requirements", "essential and desirable criteria").
+    let qualifies = |at: usize| {
+        words[at + 1..]
+            .iter()
+            .find(|w| !level_word(w) && !matches!(**w, "and" | "or"))
+            .is_some_and(|w| noun(w))
+    };
+    let mut essential = l.contains("essential");
+    let mut desirable = l.contains("desirable");
+    let mut named = false;
+    for (at, w) in words.iter().enumerate() {
+        if !level_word(w) || !qualifies(at) {
+            continue;
+        }
+        match *w {
+            "essential" | "minimum" => essential = true,
+            "desirable" | "preferred" | "preferable" => desirable = true,
+            // "additional criteria"; "additional requirements" alone may be conditions.
+            _ => {
+                if words.get(at + 1).is_some_and(|n| n.starts_with("criteri")) {
+                    desirable = true;
+                } else {
+                    continue;
+                }
+            }
+        }
+        named = true;
+    }
+    (essential, desirable, named)
 }
 
 /// Whether `phrase` occurs in `text` as whole words.
@@ -1186,19 +1353,69 @@ fn titled_mark(s: &str) -> Option<(String, Requirement)> {
 /// and the text after it.
 fn requirement_number(s: &str) -> Option<(Requirement, String)> {
     let t = s.trim_start().trim_start_matches('(');
-    let requirement = match t.chars().next()? {
-        'E' => Requirement::Essential,
-        'D' => Requirement::Desirable,
-        _ => return None,
-    };
-    let digits = t[1..].chars().take_while(char::is_ascii_digit).count();
-    if !(1..=2).contains(&digits) {
-        return None;
-    }
-    let rest = t[1 + digits..].trim_start_matches(['.', ')', ':']);
+    let (requirement, len) = requirement_ref(t)?;
+    let rest = t[len..].trim_start_matches(['.', ')', ':']);
     let capital = rest.trim().chars().next().is_some_and(char::is_uppercase);
     (rest.starts_with(char::is_whitespace) && capital && words_count(rest) >= 2)
         .then(|| (requirement, rest.trim().to_string()))
+}
+
+/// A criterion reference that carries its requirement at the start of `t`: `E1`, `D12`,
+/// `E.1`, `E-2`, `Ess1`, `ESS.2`, `Des 3`: the requirement and the reference's length.
+/// The one-letter forms are capitals; the reference ends at its digits.
+fn requirement_ref(t: &str) -> Option<(Requirement, usize)> {
+    let letters: String = t.chars().take_while(char::is_ascii_alphabetic).collect();
+    let requirement = match letters.as_str() {
+        "E" | "Ess" | "ESS" => Requirement::Essential,
+        "D" | "Des" | "DES" => Requirement::Desirable,
+        _ => return None,
+    };
+    let mut at = letters.len();
+    // "E.1", "E-1"; "Ess 1" (a space only after the three-letter forms).
+    if let Some(sep) = t[at..].chars().next().filter(|c| matches!(c, '.' | '-')) {
+        at += sep.len_utf8();
+    } else if letters.len() == 3 && t[at..].starts_with(' ') {
+        at += 1;
+    }
+    let digits = t[at..].chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    at += digits;
+    // The reference ends there: "E1", not "E12b" or "E1.5".
+    let next = t[at..].chars().next();
+    let after = t[at..].chars().nth(1);
+    let ends = match next {
+        None => true,
+        Some(c) if c.is_whitespace() || matches!(c, ')' | ':') => true,
+        Some('.') => !after.is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    ends.then_some((requirement, at))
+}
+
+/// A paragraph that opens with a criterion reference carrying the requirement, then the
+/// criterion (`E1 Degree in …`, `D2. Experience of …`): the requirement.
+fn reference_paragraph(cell: &Cell) -> Option<Requirement> {
+    if cell.items.len() != 1 || cell.items[0].bullet {
+        return None;
+    }
+    let text = cell.plain();
+    let (requirement, _) = requirement_number(&text)?;
+    // A sentence about references ("E1 and E2 are assessed …") is not one: the criterion
+    // after the reference is short of a paragraph of prose.
+    (words_count(&text) <= 60).then_some(requirement)
+}
+
+/// A cell holding only a criterion reference (`E1`, `D2`, `Ess.3`): its requirement.
+fn reference_cell(text: &str) -> Option<Requirement> {
+    let t = collapse(text);
+    let t = t
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(['.', ')', ':']);
+    let (requirement, len) = requirement_ref(t)?;
+    (len == t.len()).then_some(requirement)
 }
 
 /// Everything the walk collects.
@@ -1216,6 +1433,12 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Keeps a sentence that says how criteria are assessed; true when it did.
     fn method_sentence(&mut self, ctx: &Ctx, sentence: &str) -> bool {
+        if let Some(clauses) = level_clauses(sentence) {
+            for (clause, found) in clauses {
+                self.scoped_sentence(ctx, &clause, found);
+            }
+            return true;
+        }
         let Some(found) = sentence_methods(sentence) else {
             return false;
         };
@@ -1256,6 +1479,10 @@ impl Walk<'_> {
         let mut prose = false;
         if let Some(stage) = &ctx.stage {
             m.extend(stage.iter().copied());
+            coded = true;
+        }
+        if let Some(own) = ctx.heading_methods.as_ref().filter(|_| !coded) {
+            m.extend(own.iter().copied());
             coded = true;
         }
         if !coded {
@@ -1346,6 +1573,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         .iter()
         .enumerate()
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
+    // Paragraphs opening with a criterion reference ("E1", "D2"): criteria when the
+    // document has several.
+    let references = blocks
+        .iter()
+        .filter(|b| matches!(&b.kind, BlockKind::Paragraph(cell) if reference_paragraph(cell).is_some()))
+        .count();
     let mut inside = !has_start;
     let mut started = false;
     let mut ctx = Ctx::default();
@@ -1404,8 +1637,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 continue;
             }
             _ if level > 0 => {
-                let flat_ended = ctx.requirement.is_some() && ctx.flat;
+                // A flat list ends at the next heading; a sub-heading straight under the
+                // requirement heading ("Minimum requirements" / "Experience") divides it.
+                let flat_ended = ctx.requirement.is_some() && ctx.flat && ctx.items;
                 ctx.items = false;
+                // "Knowledge and skills (assessed at interview)": the heading is the title,
+                // the methods its criteria's.
+                let (text, own_methods) = match titled_methods(&text) {
+                    Some((title, found)) => (title, Some(found)),
+                    None => (text, None),
+                };
+                ctx.heading_methods = None;
                 if requirement_heading(&text).is_none() {
                     ctx.area_start = walk.cands.len();
                 }
@@ -1443,7 +1685,22 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     }
                     ctx.flat = false;
                 }
+                if requirement_heading(&text).is_none() {
+                    ctx.heading_methods = own_methods;
+                }
                 ctx.intro = None;
+            }
+            BlockKind::Paragraph(cell)
+                if references >= 2
+                    && (has_start || ctx.category.is_some() || ctx.requirement.is_some())
+                    && reference_paragraph(cell).is_some() =>
+            {
+                // "E1 ⇥ Degree in … – [A]": a criterion whose reference gives its
+                // requirement, one a paragraph.
+                let inline = parse_inline(&text, walk.codes);
+                walk.push(&mut ctx, block.line, &text, inline, Vec::new());
+                start_line.get_or_insert(block.line);
+                walk.used.insert(index);
             }
             BlockKind::Paragraph(cell) => {
                 // "Essential: x; y; and z. Desirable: a; b." – one criterion an item.
@@ -1714,6 +1971,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             roles[i] = Role::Category;
         }
     }
+    // Two category-like columns and no criterion column ("Area | Attribute | E/D"): the
+    // one with the longer texts holds the criteria.
+    if criterion_cols.is_empty() {
+        if let Some(c) = longer_category_column(&roles, &cells, header_row) {
+            roles[c] = Role::Criterion;
+        }
+    }
     let essential = col(&roles, Role::Essential);
     let desirable = col(&roles, Role::Desirable);
     let mark = col(&roles, Role::Mark);
@@ -1933,6 +2197,39 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     walk.cands.len() > before
 }
 
+/// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
+/// cells hold the most words on average: the criteria. `None` for fewer than two.
+fn longer_category_column(
+    roles: &[Role],
+    cells: &[&Vec<Cell>],
+    header_row: usize,
+) -> Option<usize> {
+    let columns: Vec<usize> = (0..roles.len())
+        .filter(|&c| roles[c] == Role::Category)
+        .collect();
+    if columns.len() < 2 {
+        return None;
+    }
+    let average = |c: usize| -> f64 {
+        let texts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| header_row == usize::MAX || i > header_row)
+            .filter_map(|(_, row)| row.get(c).map(Cell::plain))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if texts.is_empty() {
+            return 0.0;
+        }
+        texts.iter().map(|t| words_count(t)).sum::<usize>() as f64 / texts.len() as f64
+    };
+    let best = columns
+        .iter()
+        .copied()
+        .max_by(|&a, &b| average(a).total_cmp(&average(b)))?;
+    (average(best) >= 3.0).then_some(best)
+}
+
 /// Columns whose cells say otherwise than their header: a column of E/D marks (headed
 /// "Requirement", "Category", "Level") is the mark; a column of method codes or words (headed
 /// "How", "Tested by") the method.
@@ -1985,8 +2282,8 @@ fn correct_roles_by_content(
     }
 }
 
-/// Roles from contents when a table has no header: a column of E/D marks beside a column
-/// of text.
+/// Roles from contents when a table has no header: a column of E/D marks, or of
+/// references that carry the requirement (`E1`, `D2`), beside a column of text.
 fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
     let ncols = rows.iter().map(|r| r.len()).max()?;
     if ncols < 2 {
@@ -2012,6 +2309,12 @@ fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
             *role = Role::Mark;
             continue;
         }
+        // A column of references that carry the requirement: "E1", "D2".
+        let references = texts.iter().filter(|t| reference_cell(t).is_some()).count();
+        if references * 5 >= texts.len() * 4 {
+            *role = Role::Number;
+            continue;
+        }
         let total: usize = texts.iter().map(|t| t.len()).sum::<usize>() / texts.len();
         if total > best_len {
             best_len = total;
@@ -2020,7 +2323,7 @@ fn infer_roles(rows: &[&Vec<Cell>]) -> Option<Vec<Role>> {
     }
     let text_col = text_col?;
     roles[text_col] = Role::Criterion;
-    roles.contains(&Role::Mark).then_some(roles)
+    (roles.contains(&Role::Mark) || roles.contains(&Role::Number)).then_some(roles)
 }
 
 /// The sentences of the document's prose: paragraphs not used as criteria, lead-ins or
@@ -2156,6 +2459,24 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         names.dedup();
         names
     };
+    // The selection-process prose outside the specification, where it says how a level
+    // of criteria is assessed: "At sift we will assess your CV … against the minimum
+    // requirements", "we shortlist against the essential criteria".
+    for (_, sentence) in &sentences {
+        if walk.scoped.len() >= 200 {
+            break;
+        }
+        let parts = level_clauses(sentence).or_else(|| {
+            level_sentence_methods(sentence).map(|found| vec![(sentence.clone(), found)])
+        });
+        for (part, found) in parts.into_iter().flatten() {
+            walk.scoped.push(Scoped {
+                sentence: lower(&part),
+                methods: found,
+                area: None,
+            });
+        }
+    }
     let mut scoped_methods: Vec<Vec<Method>> = vec![Vec::new(); walk.cands.len()];
     for scoped in &walk.scoped {
         let l = &scoped.sentence;
@@ -2178,8 +2499,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                     .any(|o| o.len() > c.len() && o.contains(c.as_str()))
             })
             .collect();
-        let essential = l.contains("essential");
-        let desirable = l.contains("desirable");
+        let (essential, desirable, level_named) = levels_named(l);
         let all =
             ["all ", "every ", "each "].iter().any(|w| l.contains(w)) || essential && desirable;
         let these = ["these ", "they ", "this ", "both "]
@@ -2196,17 +2516,23 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 // Influencing".
                 true
             } else if !named.is_empty() {
-                // "the essential Experience": the essential ones of that category.
                 let level = match (essential, desirable) {
                     (true, false) => cand.requirement != Some(Requirement::Desirable),
                     (false, true) => cand.requirement == Some(Requirement::Desirable),
                     _ => true,
                 };
-                level
-                    && cand
-                        .category
-                        .as_deref()
-                        .is_some_and(|c| named.iter().any(|n| **n == lower(c)))
+                let in_named = cand
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| named.iter().any(|n| **n == lower(c)));
+                if level_named && essential != desirable {
+                    // "against the minimum requirements and the knowledge and skills
+                    // below": that level, and the categories named besides.
+                    level || in_named
+                } else {
+                    // "the essential Experience": the essential ones of that category.
+                    level && in_named
+                }
             } else if essential && !desirable {
                 cand.requirement != Some(Requirement::Desirable)
             } else if desirable && !essential {
@@ -2266,15 +2592,34 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         }
     });
     let mut known: HashSet<String> = conditions_found.iter().cloned().collect();
-    for (_, sentence) in &sentences {
+    let under_conditions = conditions_section_lines(blocks);
+    // A check's sentence with the sentence before it in the same paragraph when that one
+    // says whom the regulated work is with ("This post involves regulated work with
+    // children. The successful candidate must join the PVG Scheme."): for the settings.
+    let mut context: Vec<String> = Vec::new();
+    for (n, (line, sentence)) in sentences.iter().enumerate() {
         if conditions_found.len() >= 200 {
             break;
         }
-        if conditions::sentence_is_condition(sentence) && known.insert(sentence.clone()) {
+        if let Some((before_line, before)) = n.checked_sub(1).map(|p| &sentences[p]) {
+            let regulated = lower(before).contains("regulated");
+            if before_line == line
+                && regulated
+                && conditions::kind(sentence) == Some(conditions::Kind::Dbs)
+                && context.len() < 20
+            {
+                context.push(format!("{before} {sentence}"));
+            }
+        }
+        // Under a "Special conditions" heading, a driving licence or a check is a
+        // condition however it is worded.
+        let headed = under_conditions.contains(line) && conditions::kind(sentence).is_some();
+        if (headed || conditions::sentence_is_condition(sentence)) && known.insert(sentence.clone())
+        {
             conditions_found.push(sentence.clone());
         }
     }
-    let mut settings = conditions::settings(&conditions_found);
+    let mut settings = conditions::settings(&[conditions_found.clone(), context].concat());
     if settings.professional_registration.is_none() {
         settings.professional_registration = criteria_texts
             .iter()
@@ -2365,6 +2710,28 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         conditions: conditions_found,
         settings,
     }
+}
+
+/// The lines of the blocks under a heading that names conditions ("Special conditions",
+/// "Conditions of employment", "Pre-employment checks", "Eligibility"), up to the next
+/// heading.
+fn conditions_section_lines(blocks: &[Block]) -> HashSet<usize> {
+    let mut lines = HashSet::new();
+    let mut inside = false;
+    for (i, block) in blocks.iter().enumerate() {
+        if heading_level(blocks, i) > 0 {
+            let t = lower(&block_text(block));
+            inside = words_count(&t) <= 6
+                && (t.contains("condition")
+                    || t.contains("pre-employment")
+                    || t.contains("eligib"));
+            continue;
+        }
+        if inside {
+            lines.insert(block.line);
+        }
+    }
+    lines
 }
 
 fn title(blocks: &[Block]) -> Option<String> {
@@ -2557,5 +2924,289 @@ mod tests {
         assert_eq!(header_role("Area"), Role::Category);
         assert_eq!(header_role("Criteria"), Role::Criterion);
         assert_eq!(header_role("No."), Role::Number);
+    }
+
+    /// (category, description, requirement, methods) of what `find` reads from a text form.
+    fn read(text: &str) -> Vec<(String, String, Requirement, Vec<Method>)> {
+        let blocks = super::super::text::blocks(text);
+        find(&blocks)
+            .map(|spec| {
+                spec.criteria
+                    .into_iter()
+                    .map(|c| (c.category, c.description, c.requirement, c.methods))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_category_repeated_on_every_row_beside_the_criterion() {
+        // Two columns headed as categories ("Area", "Attribute"): the one of longer texts
+        // holds the criteria, the other names their category on every row.
+        let text = "PERSON SPECIFICATION\n\n\
+            Area\tAttribute\tEssential/Desirable\tIdentified by\n\
+            Experience\tExperience of working with children under 5\tEssential\tApplication, interview\n\
+            Experience\tExperience of supporting additional needs\tDesirable\tApplication\n\
+            Skills\tGood observation skills and planning from them\tEssential\tInterview, observed session\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Experience".to_string(),
+                    "Experience of working with children under 5".to_string(),
+                    e,
+                    vec![a, i]
+                ),
+                (
+                    "Experience".to_string(),
+                    "Experience of supporting additional needs".to_string(),
+                    d,
+                    vec![a]
+                ),
+                (
+                    "Skills".to_string(),
+                    "Good observation skills and planning from them".to_string(),
+                    e,
+                    vec![t, i]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn criterion_references_carry_the_requirement() {
+        let e = Requirement::Essential;
+        let d = Requirement::Desirable;
+        for (reference, requirement, len) in [
+            ("E1 Degree", e, 2),
+            ("D12. First aid", d, 3),
+            ("E.1 Degree", e, 3),
+            ("E-2 Degree", e, 3),
+            ("Ess1 Degree", e, 4),
+            ("ESS.2 Degree", e, 5),
+            ("Des 3 Degree", d, 5),
+        ] {
+            assert_eq!(
+                requirement_ref(reference),
+                Some((requirement, len)),
+                "{reference}"
+            );
+        }
+        for not_one in [
+            "E 1 Degree",
+            "E1.5 Degree",
+            "E12b",
+            "Essential 1",
+            "Dx1",
+            "e1",
+        ] {
+            assert_eq!(requirement_ref(not_one), None, "{not_one}");
+        }
+        assert_eq!(reference_cell("E10"), Some(e));
+        assert_eq!(reference_cell("(D2)"), Some(d));
+        assert_eq!(reference_cell("E1 Degree"), None);
+        // Bold reference, tab (a space in the text form), criterion, codes: one a
+        // paragraph, under category headings.
+        let text = "## Selection criteria\n\n### Qualifications\n\n\
+            <b>E1</b> Degree in computer science or a related discipline – [A]\n\n\
+            <b>D1</b> Vendor certification in a forensic tool – [A]\n\n\
+            ### Values\n\n<b>Ess.2</b> We are emotionally aware (Level 1) – [I]\n\n\
+            E2 and E3 are weighted double at interview.\n";
+        let found = read(text);
+        let got: Vec<(&str, &str, Requirement, Vec<Method>)> = found
+            .iter()
+            .map(|(c, t, r, m)| (c.as_str(), t.as_str(), *r, m.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Qualifications",
+                    "Degree in computer science or a related discipline",
+                    e,
+                    vec![Method::Application]
+                ),
+                (
+                    "Qualifications",
+                    "Vendor certification in a forensic tool",
+                    d,
+                    vec![Method::Application]
+                ),
+                (
+                    "Values",
+                    "We are emotionally aware (Level 1)",
+                    e,
+                    vec![Method::Interview]
+                ),
+            ]
+        );
+        // A table without a header whose first column holds the references.
+        let rows = "## Selection criteria\n\nE1\tDegree in town planning\nD1\tChartered member of the RTPI\n";
+        let found = read(rows);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].2, found[1].2), (e, d));
+        assert_eq!(found[1].1, "Chartered member of the RTPI");
+    }
+
+    #[test]
+    fn minimum_and_preferred_sections_with_methods_in_the_selection_prose() {
+        assert_eq!(
+            requirement_heading("Additional (preferred) requirements"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("Additional/preferred criteria"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("Minimum (essential) requirements"),
+            Some(Requirement::Essential)
+        );
+        // "Additional requirements" alone often lists conditions: not a level.
+        assert_eq!(requirement_heading("Additional requirements"), None);
+        assert_eq!(requirement_heading("Preferred start date in March"), None);
+        assert_eq!(
+            levels_named("against the minimum requirements only"),
+            (true, false, true)
+        );
+        assert_eq!(
+            levels_named("additional/preferred requirements may be used"),
+            (false, true, true)
+        );
+        assert_eq!(
+            levels_named("additional requirements apply"),
+            (false, false, false)
+        );
+        assert_eq!(
+            levels_named("the essential experience"),
+            (true, false, false)
+        );
+        assert_eq!(
+            titled_methods("Knowledge and skills (assessed at interview)"),
+            Some(("Knowledge and skills".to_string(), vec![Method::Interview]))
+        );
+        assert_eq!(titled_methods("Skills (IT)"), None);
+        // Requirement from the section; categories (bold labels, the same in both
+        // sections) divide it; the methods from the prose, by level, and from a
+        // category's own "(assessed at interview)".
+        let text = "## Person specification\n\n\
+            Applicants must show on their application form how they meet the minimum \
+            requirements, as these will be used for shortlisting. Shortlisted candidates \
+            will be assessed at interview against the minimum requirements and the \
+            knowledge below. Preferred requirements may be used to enhance shortlisting.\n\n\
+            Minimum requirements\n\n<b>Experience</b>\n\n- One year of post-qualifying experience\n\n\
+            <b>Knowledge</b> (assessed at interview)\n\n- Knowledge of mental health law\n\n\
+            Additional (preferred) requirements\n\n<b>Experience</b>\n\n\
+            - Experience of a statutory mental health setting\n\n## Benefits\n\n- A pension\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i) = (Method::Application, Method::Interview);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Experience".to_string(),
+                    "One year of post-qualifying experience".to_string(),
+                    e,
+                    vec![a, i]
+                ),
+                (
+                    "Knowledge".to_string(),
+                    "Knowledge of mental health law".to_string(),
+                    e,
+                    vec![i]
+                ),
+                (
+                    "Experience".to_string(),
+                    "Experience of a statutory mental health setting".to_string(),
+                    d,
+                    vec![a]
+                ),
+            ]
+        );
+        // The same methods in a selection-process section after the specification.
+        let text = "## Person specification\n\nMinimum requirements\n\n<b>Skills</b>\n\n\
+            - Confident use of the command line\n\nAdditional (preferred) requirements\n\n\
+            <b>Skills</b>\n\n- Some scripting in Python\n\n## Selection process\n\n\
+            At sift we will assess your CV against the minimum requirements; we may also use \
+            the preferred requirements. At interview we will assess the minimum requirements \
+            only.\n\nWe offer a guaranteed interview to disabled applicants who meet the \
+            minimum requirements and will assess them fairly.\n";
+        let found = read(text);
+        assert_eq!(found[0].2, e);
+        assert_eq!(found[0].3, vec![a, i]);
+        assert_eq!(found[1].2, d);
+        assert_eq!(found[1].3, vec![a]);
+    }
+
+    #[test]
+    fn a_licence_under_a_conditions_heading_is_a_condition() {
+        let text = "## Person specification\n\nEssential\n\n- Good IT skills\n\n\
+            SPECIAL CONDITIONS\n\n* Full UK driving licence, to drive the council's car\n\n\
+            BENEFITS\n\n- Full UK driving licence holders get a parking permit\n";
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(
+            spec.conditions,
+            vec!["Full UK driving licence, to drive the council's car".to_string()]
+        );
+        assert_eq!(
+            spec.settings.driving_requirement.as_deref(),
+            Some("required")
+        );
+    }
+
+    #[test]
+    fn whom_a_check_covers_may_be_said_in_the_sentence_before() {
+        let text = "## Person specification\n\nEssential\n\n- Good IT skills\n\n\
+            ## Other\n\nThis post involves regulated work with children. The successful \
+            candidate must become a member of the PVG Scheme before starting.\n";
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(
+            spec.conditions,
+            vec![
+                "The successful candidate must become a member of the PVG Scheme before starting."
+                    .to_string()
+            ]
+        );
+        assert_eq!(
+            spec.settings.dbs_level.as_deref(),
+            Some("enhanced_barred_children")
+        );
+    }
+
+    #[test]
+    fn clauses_of_one_sentence_assess_each_level() {
+        let (a, i) = (Method::Application, Method::Interview);
+        assert_eq!(
+            level_clauses(
+                "Essential criteria are assessed at shortlisting (from your application \
+                 form) and at interview; desirable criteria are looked at from your \
+                 application form only."
+            ),
+            Some(vec![
+                (
+                    "Essential criteria are assessed at shortlisting (from your application \
+                     form) and at interview"
+                        .to_string(),
+                    vec![a, i]
+                ),
+                (
+                    "desirable criteria are looked at from your application form only.".to_string(),
+                    vec![a]
+                ),
+            ])
+        );
+        // One level, or a clause naming none: not split.
+        assert_eq!(
+            level_clauses("Essential criteria are assessed at interview; bring your ID."),
+            None
+        );
+        assert_eq!(
+            level_clauses("We assess essential criteria at interview; and by application."),
+            None
+        );
     }
 }
