@@ -1048,7 +1048,25 @@ fn list_heading(block: &Block) -> Option<(Requirement, String)> {
 fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
     let mut spec = Builder::new(blocks[start].line);
     let mut index = start;
-    while let Some((requirement, category)) = blocks.get(index).and_then(list_heading) {
+    // The section over the requirement headings ("A. Qualifications", then "Essential"
+    // and "Desirable" under it) and the methods a line under it gives the section.
+    let mut section = section_before(blocks, start);
+    loop {
+        let Some((requirement, category)) = blocks.get(index).and_then(list_heading) else {
+            // The next section: its heading, then the requirement headings again.
+            match next_section(blocks, index) {
+                Some((found, next)) => {
+                    section = Some(found);
+                    index = next;
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let (category, section_methods) = match (&section, category.is_empty()) {
+            (Some((title, methods)), true) => (title.clone(), methods.clone()),
+            _ => (category, Vec::new()),
+        };
         index += 1;
         let mut items: Vec<Item> = Vec::new();
         loop {
@@ -1088,12 +1106,111 @@ fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
                 Some(previous) if starts_lowercase(&piece.text) && !after_or => {
                     spec.extend(previous, " ", &piece)
                 }
-                _ => last = Some(spec.add(&category, &piece, requirement)),
+                _ => {
+                    let added = spec.add(&category, &piece, requirement);
+                    if let Some(draft) = spec.drafts.get_mut(added) {
+                        draft.methods.extend(section_methods.iter().copied());
+                    }
+                    last = Some(added);
+                }
             }
             after_or = piece.or_next;
         }
     }
     (spec, index)
+}
+
+/// A section heading over requirement headings: lettered or numbered (`A. Qualifications`,
+/// `2. Experience`) or naming a kind of criterion (`Skills and attributes`). Its title, in
+/// sentence case.
+fn section_title(block: &Block) -> Option<String> {
+    let BlockKind::Heading(text) = &block.kind else {
+        return None;
+    };
+    let text = collapse(text);
+    let lower = text.to_lowercase();
+    if text.split_whitespace().count() > 8
+        || requirement_heading(&text).is_some()
+        || lower.contains("specification")
+    {
+        return None;
+    }
+    let numbered = text.split_once(['.', ')']).is_some_and(|(n, rest)| {
+        rest.starts_with(' ')
+            && !n.is_empty()
+            && n.len() <= 2
+            && (n.chars().all(|c| c.is_ascii_digit())
+                || (n.len() == 1 && n.chars().all(|c| c.is_ascii_uppercase())))
+    });
+    let kinds = [
+        "qualification",
+        "education",
+        "training",
+        "experience",
+        "knowledge",
+        "skill",
+        "abilit",
+        "attribute",
+        "personal",
+        "competenc",
+        "behaviour",
+        "values",
+    ];
+    (numbered || kinds.iter().any(|k| lower.contains(k))).then(|| {
+        let title = text
+            .split_once(['.', ')'])
+            .filter(|_| numbered)
+            .map_or(text.as_str(), |(_, rest)| rest.trim());
+        sentence_case(title)
+    })
+}
+
+/// The methods a line under a section heading gives its criteria: "Assessed by:
+/// application form and certificates", "How assessed: interview".
+fn section_methods(block: &Block) -> Option<Vec<Method>> {
+    let BlockKind::Paragraph(cell) = &block.kind else {
+        return None;
+    };
+    let text = collapse(&cell.plain());
+    let lower = text.to_lowercase();
+    let rest = [
+        "assessed by",
+        "assessed through",
+        "assessed at",
+        "how assessed",
+        "assessment",
+    ]
+    .iter()
+    .find_map(|lead| lower.strip_prefix(lead))?;
+    let rest = rest.trim_start().strip_prefix(':').unwrap_or(rest);
+    if rest.split_whitespace().count() > 10 {
+        return None;
+    }
+    assessment_methods(rest)
+}
+
+/// The section heading (and methods line) just before the first requirement heading.
+fn section_before(blocks: &[Block], start: usize) -> Option<(String, Vec<Method>)> {
+    let mut at = start.checked_sub(1)?;
+    let methods = section_methods(&blocks[at]);
+    if methods.is_some() {
+        at = at.checked_sub(1)?;
+    }
+    let title = section_title(&blocks[at])?;
+    Some((title, methods.unwrap_or_default()))
+}
+
+/// A section heading at `index` (then perhaps a methods line) followed by a requirement
+/// heading: the section and where its requirement heading is.
+fn next_section(blocks: &[Block], index: usize) -> Option<((String, Vec<Method>), usize)> {
+    let title = section_title(blocks.get(index)?)?;
+    let mut next = index + 1;
+    let methods = blocks.get(next).and_then(section_methods);
+    if methods.is_some() {
+        next += 1;
+    }
+    list_heading(blocks.get(next)?)?;
+    Some(((title, methods.unwrap_or_default()), next))
 }
 
 /// A paragraph that could open another section ("Supporting information"): bold, or a
