@@ -354,9 +354,9 @@ mod tests {
         assert_eq!(kinds.len(), 5);
         assert_eq!(
             kinds[1],
-            item("A2  Practitioner Certificate in Data Protection")
+            item("A2 Practitioner Certificate in Data Protection")
         );
-        assert_eq!(kinds[2], item("A3  BCS Foundation Certificate"));
+        assert_eq!(kinds[2], item("A3 BCS Foundation Certificate"));
         assert_eq!(kinds[3], item("B1. Experience of audits"));
         // One space and a lower-case word: a sentence, not a code.
         assert!(matches!(kinds[4], BlockKind::Paragraph(_)));
