@@ -308,6 +308,20 @@ impl<'a> Renderer<'a> {
 
     fn table(&mut self, from: usize, to: usize) {
         let mut index = from;
+        // Cells spanning rows below their own (`rowspan`): their column, how many more
+        // rows they cover and their text. Those rows get the text again there (a short
+        // label; a long cell leaves an empty one), so that their cells stay in their
+        // columns and a category labels every row it spans.
+        let mut spans: Vec<(usize, usize, String)> = Vec::new();
+        let fill = |cells: &mut Vec<String>, spans: &mut Vec<(usize, usize, String)>| {
+            while let Some(span) = spans
+                .iter_mut()
+                .find(|(column, left, _)| *column == cells.len() && *left > 0)
+            {
+                span.1 -= 1;
+                cells.push(span.2.clone());
+            }
+        };
         while index < to {
             if !is(&self.token(index), Kind::Open, &["tr"]) {
                 index += 1;
@@ -318,19 +332,36 @@ impl<'a> Renderer<'a> {
             let mut cell = index + 1;
             while cell < row_end {
                 if is(&self.token(cell), Kind::Open, &["td", "th"]) {
+                    fill(&mut cells, &mut spans);
+                    let rows = row_span(&self.html[self.token(cell).start..self.token(cell).end]);
                     let end = self.matching(cell, row_end);
                     let inner = one_line(self.inner(cell, end));
                     // A header cell (a row's or a column's heading) is emphasised.
-                    if is(&self.token(cell), Kind::Open, &["th"]) && !inner.trim().is_empty() {
-                        cells.push(format!("<b>{inner}</b>"));
-                    } else {
-                        cells.push(inner);
+                    let text =
+                        if is(&self.token(cell), Kind::Open, &["th"]) && !inner.trim().is_empty() {
+                            format!("<b>{inner}</b>")
+                        } else {
+                            inner
+                        };
+                    if rows > 1 && spans.len() < MAX_SPANS {
+                        spans.retain(|(column, _, _)| *column != cells.len());
+                        let again = if text.len() <= MAX_SPAN_TEXT {
+                            text.clone()
+                        } else {
+                            String::new()
+                        };
+                        spans.push((cells.len(), rows - 1, again));
                     }
+                    cells.push(text);
                     cell = end + 1;
                 } else {
                     cell += 1;
                 }
             }
+            if !cells.is_empty() {
+                fill(&mut cells, &mut spans);
+            }
+            spans.retain(|(_, left, _)| *left > 0);
             if cells.len() < 2 {
                 // A one-cell row still needs a tab to read as a row.
                 cells.push(String::new());
@@ -354,6 +385,33 @@ impl<'a> Renderer<'a> {
         self.text.push_str(line);
         self.text.push('\n');
     }
+}
+
+/// The most cells of a table spanning rows at once, and the most rows one spans: each
+/// adds an empty cell to the rows it covers, so unbounded they would let a short page
+/// render into a huge text.
+const MAX_SPANS: usize = 8;
+const MAX_ROW_SPAN: usize = 50;
+/// The longest spanning cell repeated in the rows it covers (a category label).
+const MAX_SPAN_TEXT: usize = 200;
+
+/// The `rowspan` of a cell's opening tag (1 when it has none).
+fn row_span(tag: &str) -> usize {
+    let lower = tag.to_ascii_lowercase();
+    let Some(at) = lower.find("rowspan") else {
+        return 1;
+    };
+    let rest = lower[at + "rowspan".len()..].trim_start();
+    let Some(rest) = rest.strip_prefix('=') else {
+        return 1;
+    };
+    let rest = rest.trim_start().trim_start_matches(['"', '\'']);
+    let digits: String = rest
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(4)
+        .collect();
+    digits.parse::<usize>().unwrap_or(1).clamp(1, MAX_ROW_SPAN)
 }
 
 fn heading_level(token: &Token) -> Option<usize> {
@@ -476,6 +534,26 @@ mod tests {
         let html = "<b>".repeat(MAX_TOKENS + 2);
         assert!(matches!(to_text(&html), Err(ImportError::Unreadable(_))));
         assert!(to_text(&"<b>".repeat(1_000)).is_ok());
+    }
+
+    #[test]
+    fn cells_spanning_rows_are_repeated_in_the_rows_below() {
+        let html = "<table><tr><th rowspan=\"2\" scope=\"row\">Experience</th><td>One</td>\
+                    <td>Essential</td></tr><tr><td>Two</td><td>Desirable</td></tr>\
+                    <tr><th>Knowledge</th><td>Three</td><td>Essential</td></tr></table>";
+        let text = to_text(html).unwrap();
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains('\t')).collect();
+        assert_eq!(
+            rows,
+            vec![
+                "<b>Experience</b>\tOne\tEssential",
+                "<b>Experience</b>\tTwo\tDesirable",
+                "<b>Knowledge</b>\tThree\tEssential",
+            ]
+        );
+        // A huge rowspan covers at most the rows there are, and at most MAX_ROW_SPAN.
+        assert_eq!(row_span("<td rowspan='999999'>"), MAX_ROW_SPAN);
+        assert_eq!(row_span("<td>"), 1);
     }
 
     #[test]

@@ -192,6 +192,15 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let converted = format == Format::Text && text.contains('\t');
     let old = spec::find_specs(&blocks, converted)?;
     if converted && !old.is_empty() {
+        // The recognisers look for conditions before the table only: one specification
+        // that found none takes those the reading by meaning found (after the table too)
+        // when both read the same criteria.
+        if old.len() == 1 && old[0].conditions.is_empty() {
+            let model = text::blocks(&bold_to_html(&text));
+            if let Some(found) = roles::find(&model).filter(|found| agree(&old, found)) {
+                return Ok(with_conditions(old, &found));
+            }
+        }
         return Ok(old);
     }
     let model = if format == Format::Text {
@@ -458,6 +467,24 @@ mod tests {
         );
         let specs = import(Format::Text, rows.as_bytes()).expect("a specification");
         assert_eq!(specs[0].criteria.len(), 2_000);
+    }
+
+    #[test]
+    fn a_pasted_table_takes_the_conditions_stated_after_it() {
+        let text = "PERSON SPECIFICATION\n\n\
+E = essential, D = desirable. Assessed by: A = application form, I = interview.\n\n\
+Attribute\tRequirement\tE or D\tAssessed by\n\
+Experience\tExperience of administrative work with legal documents\tE\tA, I\n\
+\tExperience of cash handling and reconciling payments\tD\tA\n\
+Skills\tAccurate keyboard and data entry skills\tE\tI\n\n\
+ADDITIONAL INFORMATION\n\nThe post is subject to a basic DBS check.\n";
+        let specs = import(Format::Text, text.as_bytes()).unwrap();
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].criteria.len(), 3);
+        assert!(specs[0]
+            .conditions
+            .iter()
+            .any(|c| c.contains("basic DBS check")));
     }
 
     #[test]

@@ -620,6 +620,24 @@ fn mark_clause(text: &str, codes: &Codes) -> Option<(Requirement, Vec<Method>)> 
     (!found.is_empty() && unknown <= 1).then(|| (requirement, methods::sort(found)))
 }
 
+/// A one-letter mark with how it is assessed, closing a criterion in brackets:
+/// `(E – application, interview)`, `(D: AF/I)`. The letter must be followed by a dash or
+/// colon and methods (a bare `(E)` is a mark word).
+fn letter_clause(text: &str, codes: &Codes) -> Option<(Requirement, Vec<Method>)> {
+    let t = text.trim();
+    let full = match t.chars().next()? {
+        'E' => "Essential",
+        'D' => "Desirable",
+        _ => return None,
+    };
+    let after = &t[1..];
+    if !after.trim_start().starts_with(['–', '—', '-', ':']) {
+        return None;
+    }
+    let (requirement, found) = mark_clause(&format!("{full}{after}"), codes)?;
+    (!found.is_empty()).then_some((requirement, found))
+}
+
 /// A closing requirement clause of a criterion (`… Essential | Assessed: Interview`,
 /// `… – Desirable – AF`): where it starts, its requirement and methods.
 fn trailing_clause(s: &str, codes: &Codes) -> Option<(usize, Requirement, Vec<Method>)> {
@@ -819,7 +837,9 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                 let mut taken = true;
                 if let Some(req) = is_mark_word(li) {
                     requirement = Some(req);
-                } else if let Some((req, m)) = mark_clause(&inner, codes) {
+                } else if let Some((req, m)) =
+                    mark_clause(&inner, codes).or_else(|| letter_clause(&inner, codes))
+                {
                     // "(Essential – AF/C)", "(Desirable – interview)".
                     requirement = Some(req);
                     found.extend(m);
@@ -2812,6 +2832,28 @@ mod tests {
         let i = parse_inline("Experience with young people (desirable)", &codes);
         assert_eq!(i.requirement, Some(Requirement::Desirable));
         assert_eq!(i.description, "Experience with young people");
+    }
+
+    #[test]
+    fn a_closing_letter_mark_with_method_words_comes_off() {
+        let codes = Codes::default();
+        let i = parse_inline(
+            "Level 2 qualification in horticulture (e.g. RHS Level 2) (D – application, certificates)",
+            &codes,
+        );
+        assert_eq!(
+            i.description,
+            "Level 2 qualification in horticulture (e.g. RHS Level 2)"
+        );
+        assert_eq!(i.requirement, Some(Requirement::Desirable));
+        assert_eq!(i.methods, vec![Method::Application, Method::Documents]);
+        let i = parse_inline("Good report writing (E: interview)", &codes);
+        assert_eq!(i.description, "Good report writing");
+        assert_eq!(i.requirement, Some(Requirement::Essential));
+        assert_eq!(i.methods, vec![Method::Interview]);
+        // A letter that is not a mark stays in the description.
+        let i = parse_inline("Grade 4 in English (C – or above)", &codes);
+        assert_eq!(i.description, "Grade 4 in English (C – or above)");
     }
 
     #[test]

@@ -911,6 +911,13 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
                     .unwrap_or(&label),
             );
         }
+        // The row's assessment cell covers every criterion in its Essential and
+        // Desirable cells.
+        let row_methods = columns
+            .methods
+            .and_then(|column| cells.get(column))
+            .and_then(|cell| assessment_methods(&cell.plain()))
+            .unwrap_or_default();
         let sides = [
             (columns.essential, Requirement::Essential),
             (columns.desirable, Requirement::Desirable),
@@ -931,7 +938,13 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
                     {
                         spec.extend(previous, " ", piece);
                     }
-                    _ => last[side] = Some(spec.add(&category, piece, requirement)),
+                    _ => {
+                        let added = spec.add(&category, piece, requirement);
+                        if let Some(draft) = spec.drafts.get_mut(added) {
+                            draft.methods.extend(row_methods.iter().copied());
+                        }
+                        last[side] = Some(added);
+                    }
                 }
             }
         }
@@ -1048,7 +1061,25 @@ fn list_heading(block: &Block) -> Option<(Requirement, String)> {
 fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
     let mut spec = Builder::new(blocks[start].line);
     let mut index = start;
-    while let Some((requirement, category)) = blocks.get(index).and_then(list_heading) {
+    // The section over the requirement headings ("A. Qualifications", then "Essential"
+    // and "Desirable" under it) and the methods a line under it gives the section.
+    let mut section = section_before(blocks, start);
+    loop {
+        let Some((requirement, category)) = blocks.get(index).and_then(list_heading) else {
+            // The next section: its heading, then the requirement headings again.
+            match next_section(blocks, index) {
+                Some((found, next)) => {
+                    section = Some(found);
+                    index = next;
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let (category, section_methods) = match (&section, category.is_empty()) {
+            (Some((title, methods)), true) => (title.clone(), methods.clone()),
+            _ => (category, Vec::new()),
+        };
         index += 1;
         let mut items: Vec<Item> = Vec::new();
         loop {
@@ -1082,18 +1113,144 @@ fn headed_lists(blocks: &[Block], start: usize) -> (Builder, usize) {
         let mut last: Option<usize> = None;
         let mut after_or = false;
         for piece in pieces(&items) {
+            // Under a requirement heading a criterion code (`A1`, `D2.`) is a reference,
+            // not a mark: `D` there is the section's letter.
+            let piece = match code_rest(&piece.text) {
+                Some(rest) => piece.with_text(rest.to_string()),
+                None => piece,
+            };
             match last {
                 // An item cut by a page break continues in lower case (never across an
                 // OR: that item is the alternative).
                 Some(previous) if starts_lowercase(&piece.text) && !after_or => {
                     spec.extend(previous, " ", &piece)
                 }
-                _ => last = Some(spec.add(&category, &piece, requirement)),
+                _ => {
+                    let added = spec.add(&category, &piece, requirement);
+                    if let Some(draft) = spec.drafts.get_mut(added) {
+                        draft.methods.extend(section_methods.iter().copied());
+                    }
+                    last = Some(added);
+                }
             }
             after_or = piece.or_next;
         }
     }
     (spec, index)
+}
+
+/// The text after a leading criterion code, a capital and one or two digits (`A1  Degree`,
+/// `D2. Able to…`), when a capitalised criterion follows.
+fn code_rest(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    if !text.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let digits = text[1..].chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let rest = text[1 + digits..]
+        .strip_prefix(['.', ')'])
+        .unwrap_or(&text[1 + digits..]);
+    // (A converter's line break, `BREAK`, is whitespace too.)
+    let starts_word = rest.starts_with(char::is_whitespace);
+    let rest = rest.trim_start();
+    (starts_word && rest.starts_with(char::is_uppercase) && rest.split_whitespace().count() >= 2)
+        .then_some(rest)
+}
+
+/// A section heading over requirement headings: lettered or numbered (`A. Qualifications`,
+/// `2. Experience`) or naming a kind of criterion (`Skills and attributes`). Its title, in
+/// sentence case.
+fn section_title(block: &Block) -> Option<String> {
+    let BlockKind::Heading(text) = &block.kind else {
+        return None;
+    };
+    let text = collapse(text);
+    let lower = text.to_lowercase();
+    if text.split_whitespace().count() > 8
+        || requirement_heading(&text).is_some()
+        || lower.contains("specification")
+    {
+        return None;
+    }
+    let numbered = text.split_once(['.', ')']).is_some_and(|(n, rest)| {
+        rest.starts_with(' ')
+            && !n.is_empty()
+            && n.len() <= 2
+            && (n.chars().all(|c| c.is_ascii_digit())
+                || (n.len() == 1 && n.chars().all(|c| c.is_ascii_uppercase())))
+    });
+    let kinds = [
+        "qualification",
+        "education",
+        "training",
+        "experience",
+        "knowledge",
+        "skill",
+        "abilit",
+        "attribute",
+        "personal",
+        "competenc",
+        "behaviour",
+        "values",
+    ];
+    (numbered || kinds.iter().any(|k| lower.contains(k))).then(|| {
+        let title = text
+            .split_once(['.', ')'])
+            .filter(|_| numbered)
+            .map_or(text.as_str(), |(_, rest)| rest.trim());
+        sentence_case(title)
+    })
+}
+
+/// The methods a line under a section heading gives its criteria: "Assessed by:
+/// application form and certificates", "How assessed: interview".
+fn section_methods(block: &Block) -> Option<Vec<Method>> {
+    let BlockKind::Paragraph(cell) = &block.kind else {
+        return None;
+    };
+    let text = collapse(&cell.plain());
+    let lower = text.to_lowercase();
+    let rest = [
+        "assessed by",
+        "assessed through",
+        "assessed at",
+        "how assessed",
+        "assessment",
+    ]
+    .iter()
+    .find_map(|lead| lower.strip_prefix(lead))?;
+    let rest = rest.trim_start().strip_prefix(':').unwrap_or(rest);
+    if rest.split_whitespace().count() > 10 {
+        return None;
+    }
+    assessment_methods(rest)
+}
+
+/// The section heading (and methods line) just before the first requirement heading.
+fn section_before(blocks: &[Block], start: usize) -> Option<(String, Vec<Method>)> {
+    let mut at = start.checked_sub(1)?;
+    let methods = section_methods(&blocks[at]);
+    if methods.is_some() {
+        at = at.checked_sub(1)?;
+    }
+    let title = section_title(&blocks[at])?;
+    Some((title, methods.unwrap_or_default()))
+}
+
+/// A section heading at `index` (then perhaps a methods line) followed by a requirement
+/// heading: the section and where its requirement heading is.
+fn next_section(blocks: &[Block], index: usize) -> Option<((String, Vec<Method>), usize)> {
+    let title = section_title(blocks.get(index)?)?;
+    let mut next = index + 1;
+    let methods = blocks.get(next).and_then(section_methods);
+    if methods.is_some() {
+        next += 1;
+    }
+    list_heading(blocks.get(next)?)?;
+    Some(((title, methods.unwrap_or_default()), next))
 }
 
 /// A paragraph that could open another section ("Supporting information"): bold, or a
@@ -1487,6 +1644,73 @@ Academic\tDip SW or CQSW or CSS.\tE\t2,5\n\
         assert_eq!(summary(&found[0]).len(), 3, "{:?}", summary(&found[0]));
         assert_eq!(found[0].warnings.len(), 1);
         assert_eq!(found[0].warnings[0].text, "See the guidance notes.");
+    }
+
+    #[test]
+    fn an_assessment_column_beside_essential_and_desirable_cells_covers_both() {
+        let text = "Factor\tEssential\tDesirable\tAssessment\n\
+<b>Experience</b>\t<ul><li>Clinical placements</li><li>Team work</li></ul>\tCannulation\tA, I\n\
+<b>Personal qualities</b>\tOn-call rota\t\tInterview\n";
+        let found = specs(text);
+        let got = full(&found[0]);
+        let ai = vec![Method::Application, Method::Interview];
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Experience",
+                    "Clinical placements",
+                    Requirement::Essential,
+                    ai.clone()
+                ),
+                (
+                    "Experience",
+                    "Team work",
+                    Requirement::Essential,
+                    ai.clone()
+                ),
+                ("Experience", "Cannulation", Requirement::Desirable, ai),
+                (
+                    "Personal qualities",
+                    "On-call rota",
+                    Requirement::Essential,
+                    vec![Method::Interview]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn lettered_sections_over_essential_and_desirable_lists() {
+        let text = "### A. Qualifications\n\n*Assessed by: application form and certificates*\n\n\
+**Essential**\n\nA1  Degree in a relevant subject\n\n**Desirable**\n\nA2  Data protection certificate\n\n\
+### D. Skills and attributes\n\n*Assessed by: interview*\n\n**Essential**\n\n\
+D1  Explains the law in plain English\n";
+        let found = specs(text);
+        let got = full(&found[0]);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Qualifications",
+                    "Degree in a relevant subject",
+                    Requirement::Essential,
+                    vec![Method::Application, Method::Documents]
+                ),
+                (
+                    "Qualifications",
+                    "Data protection certificate",
+                    Requirement::Desirable,
+                    vec![Method::Application, Method::Documents]
+                ),
+                (
+                    "Skills and attributes",
+                    "Explains the law in plain English",
+                    Requirement::Essential,
+                    vec![Method::Interview]
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -215,6 +215,9 @@ fn list_item(line: &str) -> Option<(usize, &str)> {
     if let Some(item) = letter_item(body) {
         return Some((depth + 1, item.trim()));
     }
+    if code_item(body) {
+        return Some((depth, body.trim()));
+    }
     let digits = body.chars().take_while(char::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
         let rest = &body[digits..];
@@ -243,6 +246,31 @@ fn spaced_cells(line: &str) -> Option<Vec<&str>> {
     }
     cells.push(rest.trim());
     (cells.len() >= 2 && cells.len() <= 8).then_some(cells)
+}
+
+/// A line opening with a criterion code, a capital and one or two digits set apart by a
+/// full stop, bracket or two spaces (`A1  Degree…`, `B2. Experience…`, `E3) …`): an item,
+/// whose code stays in its text (`E1`/`D1` can carry the requirement).
+fn code_item(body: &str) -> bool {
+    let mut chars = body.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_uppercase()) {
+        return false;
+    }
+    let digits = body[1..].chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let rest = &body[1 + digits..];
+    let rest = [". ", ") ", "  "]
+        .iter()
+        .find_map(|sep| rest.strip_prefix(sep));
+    rest.is_some_and(|r| {
+        r.trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+            && r.split_whitespace().count() >= 2
+    })
 }
 
 /// `a) item`, `(b) item`, `(iv) item`, `ii) item`: the text after the enumerator.
@@ -311,6 +339,27 @@ mod tests {
             symbol_key("- Experience of essential and desirable things"),
             None
         );
+    }
+
+    #[test]
+    fn lines_opening_with_a_criterion_code_are_items() {
+        let text = "**Desirable**\n\nA2  Practitioner Certificate in Data Protection  \n\
+                    A3  BCS Foundation Certificate\nB1. Experience of audits\n\
+                    B2 level English is required here.\n";
+        let kinds: Vec<BlockKind> = blocks(text).into_iter().map(|b| b.kind).collect();
+        let item = |text: &str| BlockKind::ListItem {
+            depth: 0,
+            text: text.to_string(),
+        };
+        assert_eq!(kinds.len(), 5);
+        assert_eq!(
+            kinds[1],
+            item("A2 Practitioner Certificate in Data Protection")
+        );
+        assert_eq!(kinds[2], item("A3 BCS Foundation Certificate"));
+        assert_eq!(kinds[3], item("B1. Experience of audits"));
+        // One space and a lower-case word: a sentence, not a code.
+        assert!(matches!(kinds[4], BlockKind::Paragraph(_)));
     }
 
     #[test]
