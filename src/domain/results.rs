@@ -21,9 +21,11 @@ pub struct StepResult {
     /// One entry per criterion of the vacancy, in the order the result was made for
     /// (`criterion_ids`): the mean of its counted method scores, `None` when none counts.
     pub criterion_scores: Vec<Option<f64>>,
-    /// The criteria `criterion_scores` follows; a reader whose criteria differ must not
-    /// use the row (it was made before a change that should have replaced it).
-    pub criterion_ids: Vec<String>,
+    /// A fingerprint of the criteria `criterion_scores` follows ([`criteria_fingerprint`]);
+    /// a reader whose criteria differ must not use the row (it was made before a change
+    /// that should have replaced it). A fingerprint, not the ids: the ids were 70% of each
+    /// stored row and most of the work of reading a shortlist back.
+    pub criteria: String,
 }
 
 impl StepResult {
@@ -60,19 +62,29 @@ impl StepResult {
             guaranteed_interview: evaluation.guaranteed_interview,
             flags: evaluation.flags.clone(),
             criterion_scores,
-            criterion_ids: criterion_ids.iter().map(|s| s.to_string()).collect(),
+            criteria: criteria_fingerprint(criterion_ids),
         }
     }
 
-    /// Whether this row was made for exactly these criteria, in this order.
-    pub fn fits(&self, criterion_ids: &[&str]) -> bool {
-        self.criterion_ids.len() == criterion_ids.len()
-            && self
-                .criterion_ids
-                .iter()
-                .zip(criterion_ids)
-                .all(|(a, b)| a == b)
+    /// Whether this row was made for the criteria whose fingerprint is `fingerprint`.
+    pub fn fits(&self, fingerprint: &str) -> bool {
+        self.criteria == fingerprint
     }
+}
+
+/// A stable fingerprint of criteria ids in order: their count and a 64-bit FNV-1a hash
+/// of the ids, each ended by a NUL (std's hasher is seeded per process, so it cannot be
+/// stored). A stale row is also caught by its count; a hash collision between two
+/// criteria lists of one vacancy is not a practical concern at 64 bits.
+pub fn criteria_fingerprint(criterion_ids: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for id in criterion_ids {
+        for byte in id.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{}:{hash:016x}", criterion_ids.len())
 }
 
 #[cfg(test)]
@@ -138,9 +150,10 @@ mod tests {
         // Stored and read back, it is the same result, to the last bit.
         let text = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<StepResult>(&text).unwrap(), r);
-        assert!(r.fits(&["c0", "c1", "c2"]));
-        assert!(!r.fits(&["c0", "c2", "c1"]));
-        assert!(!r.fits(&["c0", "c1"]));
+        assert!(r.fits(&criteria_fingerprint(&["c0", "c1", "c2"])));
+        assert!(!r.fits(&criteria_fingerprint(&["c0", "c2", "c1"])));
+        assert!(!r.fits(&criteria_fingerprint(&["c0", "c1"])));
+        assert!(!r.fits(&criteria_fingerprint(&["c0", "c1c2", ""])));
     }
 
     #[test]

@@ -134,14 +134,14 @@ impl Board {
         let key = &self.plan.steps[k].key;
         let rows = crate::db::results::for_step(conn, &self.vacancy.id, key)?;
         let mut by_application: HashMap<String, String> = rows.into_iter().collect();
-        let ids = self.criterion_ids();
+        let fingerprint = crate::domain::results::criteria_fingerprint(&self.criterion_ids());
         let mut kept = Vec::with_capacity(self.applications.len());
         for a in &self.applications {
             let Some(text) = by_application.remove(&a.id) else {
                 return Ok(None);
             };
             match serde_json::from_str::<StepResult>(&text) {
-                Ok(result) if result.fits(&ids) => kept.push(result),
+                Ok(result) if result.fits(&fingerprint) => kept.push(result),
                 _ => return Ok(None),
             }
         }
