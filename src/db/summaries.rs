@@ -99,6 +99,25 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope<'_>) -> QueryResult<()> {
     Ok(())
 }
 
+/// What a reader of the summaries gets: a `PairAggregateRow`.
+const SUMMARY_COLUMNS: (
+    pair_summaries::application_id,
+    pair_summaries::criterion_id,
+    pair_summaries::method,
+    pair_summaries::assessors,
+    pair_summaries::total,
+    pair_summaries::lowest,
+    pair_summaries::highest,
+) = (
+    pair_summaries::application_id,
+    pair_summaries::criterion_id,
+    pair_summaries::method,
+    pair_summaries::assessors,
+    pair_summaries::total,
+    pair_summaries::lowest,
+    pair_summaries::highest,
+);
+
 /// The maintained summaries of these applications (ids in chunks under SQLite's
 /// bound-parameter limit).
 pub fn for_applications(
@@ -111,15 +130,7 @@ pub fn for_applications(
         all.extend(
             p::pair_summaries
                 .filter(p::application_id.eq_any(ids))
-                .select((
-                    p::application_id,
-                    p::criterion_id,
-                    p::method,
-                    p::assessors,
-                    p::total,
-                    p::lowest,
-                    p::highest,
-                ))
+                .select(SUMMARY_COLUMNS)
                 .load::<PairAggregateRow>(conn)?,
         );
     }
@@ -134,15 +145,7 @@ pub fn for_vacancy(
     use pair_summaries::dsl as p;
     p::pair_summaries
         .filter(p::vacancy_id.eq(vacancy_id))
-        .select((
-            p::application_id,
-            p::criterion_id,
-            p::method,
-            p::assessors,
-            p::total,
-            p::lowest,
-            p::highest,
-        ))
+        .select(SUMMARY_COLUMNS)
         .load(conn)
 }
 
