@@ -168,6 +168,7 @@ pub struct Metrics {
     shortlists_json: AtomicU64,
     shortlists_csv: AtomicU64,
     shortlist_seconds: Histogram,
+    shortlist_pages_read: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -177,6 +178,7 @@ impl Default for Metrics {
             shortlists_json: AtomicU64::new(0),
             shortlists_csv: AtomicU64::new(0),
             shortlist_seconds: Histogram::new(COMPUTATION_BUCKETS),
+            shortlist_pages_read: AtomicU64::new(0),
         }
     }
 }
@@ -214,6 +216,11 @@ impl Metrics {
         };
         counter.fetch_add(1, Relaxed);
         self.shortlist_seconds.observe(elapsed);
+    }
+
+    /// Counts one shortlist page read from the kept results in list order.
+    pub fn record_page_read(&self) {
+        self.shortlist_pages_read.fetch_add(1, Relaxed);
     }
 
     /// Every metric in the text exposition format, series in a stable order.
@@ -280,6 +287,13 @@ impl Metrics {
         );
         self.shortlist_seconds
             .render(&mut out, "shortlist_computation_seconds", "");
+        let _ = write!(
+            out,
+            "# HELP shortlist_pages_read_total Shortlist pages read from the kept results in list order, without building the whole list.\n\
+             # TYPE shortlist_pages_read_total counter\n\
+             shortlist_pages_read_total {}\n",
+            self.shortlist_pages_read.load(Relaxed),
+        );
         out
     }
 }

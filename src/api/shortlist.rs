@@ -19,7 +19,10 @@ use crate::domain::application::ApplicationStatus;
 use crate::domain::checks::CheckKind;
 use crate::domain::evaluation::{is_declaration_flag, rank, PairStatus, Recommendation, Scale};
 use crate::domain::plan::{reached, within_cut_off, CutOffRow, Outcome, ScoreStanding, StepKind};
-use crate::domain::results::StepResult;
+use crate::domain::results::{
+    page_ranks, rank_hash, ranking_fingerprint as domain_fingerprint, recommendation_name,
+    PageContext, PageRow, StepResult,
+};
 use crate::domain::shortlist::{proposed, Decision, Ranked};
 use crate::domain::vacancy::VacancyStatus;
 use crate::domain::{Method, Requirement};
@@ -114,7 +117,7 @@ pub struct Shortlist {
     pub next_cursor: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ShortlistParams {
     /// A step key of the vacancy's plan (default: the first step; `shortlisting` or
@@ -147,13 +150,13 @@ pub struct ShortlistParams {
 
 /// A page request of the shortlist: its size and, after the first page, where the
 /// previous page ended.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ShortlistPage {
     limit: usize,
     after: Option<ShortlistCursor>,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct ShortlistCursor {
     /// Entries already returned: the next page starts here.
     position: usize,
@@ -190,18 +193,14 @@ impl ShortlistPage {
     /// covers, and the cursor of the next page (`None` on the last).
     fn window(
         &self,
-        keys: &[(&str, Option<u32>, bool)],
+        keys: &[(&str, Option<u32>, f64)],
     ) -> Result<(std::ops::Range<usize>, Option<String>), AppError> {
         let fingerprint = ranking_fingerprint(keys);
         let start = match &self.after {
             None => 0,
             Some(after) => {
                 if after.fingerprint != fingerprint {
-                    return Err(AppError::Conflict(
-                        "the shortlist's ranking has changed since this cursor was issued; \
-                         start again from the first page (without cursor)"
-                            .into(),
-                    ));
+                    return Err(ranking_changed());
                 }
                 // Same ranking: the cursor must name the entry just before its position.
                 let last = after
@@ -230,6 +229,14 @@ impl ShortlistPage {
         });
         Ok((start..end, next))
     }
+}
+
+fn ranking_changed() -> AppError {
+    AppError::Conflict(
+        "the shortlist's ranking has changed since this cursor was issued; \
+         start again from the first page (without cursor)"
+            .into(),
+    )
 }
 
 fn invalid_cursor() -> AppError {
@@ -269,16 +276,16 @@ impl ShortlistCursor {
     }
 }
 
-/// A digest of the order, ranks and ties of a whole ranked list: equal while no one
-/// has moved, so a cursor can tell whether its position still means the same place.
-fn ranking_fingerprint(keys: &[(&str, Option<u32>, bool)]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hash = Sha256::new();
-    for (id, rank, tied) in keys {
-        hash.update(id.as_bytes());
-        hash.update(format!("\t{}\t{tied}\n", rank.unwrap_or(0)).as_bytes());
-    }
-    hex::encode(&hash.finalize()[..16])
+/// The fingerprint of a whole ranked list (`domain::results::ranking_fingerprint`):
+/// equal while no one has moved, so a cursor can tell whether its position still means
+/// the same place. The same value the database sums for a page read from the kept
+/// results (`read_page`), so either path honours the other's cursors.
+fn ranking_fingerprint(keys: &[(&str, Option<u32>, f64)]) -> String {
+    let sum: i64 = keys
+        .iter()
+        .map(|(id, rank, score)| rank_hash(id, rank.is_some(), *score))
+        .sum();
+    domain_fingerprint(keys.len() as i64, sum)
 }
 
 /// Who a step's list is for: everyone not withdrawn (unless asked), less those who
@@ -325,6 +332,280 @@ fn load_shortlist_board(
     let k = step_of(&board, stage)?;
     let results = board.step_results(k);
     Ok((board, k, results))
+}
+
+/// Where an entry stands in its list, and what its step says of it.
+struct Placement {
+    rank: Option<u32>,
+    tied: bool,
+    proposed: bool,
+    step_outcome: Outcome,
+    within_cut_off: Option<bool>,
+}
+
+impl ShortlistEntry {
+    /// An entry of `a` with result `e`; `describe` names criteria, `flags` are those
+    /// the caller may see.
+    fn new(
+        a: &ApplicationRow,
+        e: &StepResult,
+        hide_identity: bool,
+        place: Placement,
+        (pending_checks, failed_checks): (Vec<CheckKind>, Vec<CheckKind>),
+        describe: impl Fn(&[String]) -> Vec<CriterionRef>,
+        flags: Vec<String>,
+    ) -> ShortlistEntry {
+        ShortlistEntry {
+            application_id: a.id.clone(),
+            candidate_code: a.candidate_code.clone(),
+            candidate_name: (!hide_identity).then(|| a.candidate_name.clone()),
+            status: status_of(a),
+            rank: place.rank,
+            tied: place.tied,
+            proposed: place.proposed,
+            recommendation: e.recommendation,
+            weighted_score: e.weighted_score,
+            max_weighted_score: e.max_weighted_score,
+            percentage: e.percentage,
+            unmet_essentials: describe(&e.unmet_essentials),
+            pending_essentials: describe(&e.pending_essentials),
+            guaranteed_interview: e.guaranteed_interview,
+            needs_moderation: e.needs_moderation,
+            pending_checks,
+            failed_checks,
+            flags,
+            step_outcome: place.step_outcome,
+            within_cut_off: place.within_cut_off,
+            // In the criteria order the result was checked to fit.
+            criterion_scores: e.criterion_scores.clone(),
+        }
+    }
+}
+
+/// A page of a staff member's JSON shortlist at the first step, read from the kept
+/// results in list order (`db::results::page`): the page's rows, a count for the
+/// first rank on it, and its neighbours for ties, instead of every result of the vacancy.
+/// Same entries, ranks and cursors as `build_shortlist` gives (the HTTP tests compare
+/// them). `None` when it does not apply (`top`, a later step, results that do not cover
+/// the vacancy) and the whole list must be built.
+fn read_page(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    vacancy_id: &str,
+    params: &ShortlistParams,
+    page: &ShortlistPage,
+) -> Result<Option<Shortlist>, AppError> {
+    use crate::db::results as kept;
+    if !caller.is_staff() || params.top.is_some() {
+        return Ok(None);
+    }
+    let visible = access::vacancy(conn, caller, vacancy_id)?;
+    let vacancy = visible.vacancy;
+    let plan = crate::service::plan::load(conn, &vacancy)?;
+    let Some(step) = plan.steps.first() else {
+        return Ok(None);
+    };
+    // Later steps also drop those who stopped before: the whole list decides.
+    if params.stage.as_deref().is_some_and(|key| key != step.key) {
+        return Ok(None);
+    }
+    let criteria = crate::db::criteria::for_vacancy(conn, &vacancy.id)?;
+    let ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
+    let fits = crate::domain::results::criteria_fingerprint(&ids);
+    if kept::count_for_step(conn, &vacancy.id, &step.key)?
+        != crate::db::applications::count_for_vacancy(conn, &vacancy.id)?
+    {
+        return Ok(None);
+    }
+    let scope = kept::ListScope {
+        vacancy_id: &vacancy.id,
+        step_key: &step.key,
+        include_withdrawn: params.include_withdrawn.unwrap_or(false),
+        recommendation: params.recommendation.map(recommendation_name),
+    };
+    // The fingerprint is read before the page: if the list changes in between, the
+    // cursor carries the older fingerprint and the next page is refused (409), never
+    // shifted.
+    let (count, sum) = kept::list_fingerprint(conn, &scope)?;
+    let fingerprint = domain_fingerprint(count, sum);
+    let (start, after) = match &page.after {
+        None => (0, None),
+        Some(cursor) => {
+            if cursor.fingerprint != fingerprint {
+                return Err(ranking_changed());
+            }
+            let key = kept::key_of(conn, &scope, &cursor.last_application_id)?
+                .filter(|k| (k.ranked == 1) == cursor.last_rank.is_some())
+                .ok_or_else(invalid_cursor)?;
+            // The cursor must name the entry just before its position.
+            if usize::try_from(kept::position_of(conn, &scope, &key)?).ok() != Some(cursor.position)
+            {
+                return Err(invalid_cursor());
+            }
+            (cursor.position, Some(key))
+        }
+    };
+    let mut rows = kept::page(conn, &scope, after.as_ref(), page.limit as i64 + 1)?;
+    let beyond = (rows.len() > page.limit).then(|| rows.remove(page.limit));
+    rows.truncate(page.limit);
+    let page_rows: Vec<PageRow> = rows
+        .iter()
+        .map(|r| PageRow {
+            ranked: r.ranked == 1,
+            weighted_score: r.rank_score,
+        })
+        .collect();
+    let same = |a: &PageRow, b: &PageRow| {
+        a.ranked && b.ranked && a.weighted_score + 0.0 == b.weighted_score + 0.0
+    };
+    let tie_before = match (&after, page_rows.first()) {
+        (Some(k), Some(first)) => same(
+            &PageRow {
+                ranked: k.ranked == 1,
+                weighted_score: k.rank_score,
+            },
+            first,
+        ),
+        _ => false,
+    };
+    let context = PageContext {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        // Only a tie across the page's first edge needs counting: otherwise every row
+        // before the page is better.
+        better_than_first: match page_rows.first() {
+            Some(first) if tie_before => {
+                u32::try_from(kept::ranked_above(conn, &scope, first.weighted_score)?)
+                    .unwrap_or(u32::MAX)
+            }
+            _ => u32::try_from(start).unwrap_or(u32::MAX),
+        },
+        tie_before,
+        tie_after: match (&beyond, page_rows.last()) {
+            (Some(b), Some(last)) => same(
+                last,
+                &PageRow {
+                    ranked: b.ranked == 1,
+                    weighted_score: b.rank_score,
+                },
+            ),
+            _ => false,
+        },
+    };
+    let ranks = page_ranks(&page_rows, context);
+    let page_ids: Vec<String> = rows.iter().map(|r| r.application_id.clone()).collect();
+    let applications: HashMap<String, ApplicationRow> =
+        crate::db::applications::some_of_vacancy(conn, &vacancy.id, &page_ids)?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+    let required = crate::service::rules::required_checks_of(&vacancy)?;
+    let mut recorded: HashMap<String, Vec<_>> = HashMap::new();
+    for c in crate::db::checks::for_applications(conn, &page_ids)? {
+        let kind =
+            crate::service::rules::stored(CheckKind::parse(&c.kind), "checks.kind", &c.kind)?;
+        let status = crate::service::rules::stored(
+            crate::domain::checks::CheckStatus::parse(&c.status),
+            "checks.status",
+            &c.status,
+        )?;
+        recorded
+            .entry(c.application_id)
+            .or_default()
+            .push((kind, status));
+    }
+    let outcome_rows = crate::db::steps::outcomes_for_applications(conn, &page_ids)?;
+    let outcomes = crate::service::plan::outcomes_by_application(&plan, &outcome_rows)?;
+    let described: HashMap<&str, &str> = criteria
+        .iter()
+        .map(|c| (c.id.as_str(), c.description.as_str()))
+        .collect();
+    let describe = |ids: &[String]| -> Vec<CriterionRef> {
+        ids.iter()
+            .map(|id| CriterionRef {
+                criterion_id: id.clone(),
+                description: described.get(id.as_str()).unwrap_or(&"").to_string(),
+            })
+            .collect()
+    };
+    let mut entries = Vec::with_capacity(rows.len());
+    for (row, (rank, tied)) in rows.iter().zip(ranks) {
+        let Some(a) = applications.get(&row.application_id) else {
+            return Ok(None);
+        };
+        let e: StepResult = serde_json::from_str(&row.result)
+            .map_err(|err| AppError::Internal(format!("step_results.result: {err}")))?;
+        // Made before a change of criteria that should have replaced it: the whole
+        // list is evaluated instead.
+        let withdrawn =
+            crate::service::rules::application_status(a)? == ApplicationStatus::Withdrawn;
+        if !e.fits(&fits) || (withdrawn && !scope.include_withdrawn) {
+            return Ok(None);
+        }
+        let pick = proposed(
+            &[Ranked {
+                rank,
+                recommendation: e.recommendation,
+                guaranteed_interview: e.guaranteed_interview,
+            }],
+            None,
+        )[0];
+        let within = step.cut_off.map(|cut| {
+            within_cut_off(
+                &cut,
+                &[CutOffRow {
+                    rank,
+                    recommendation: e.recommendation,
+                    percentage: e.percentage,
+                    guaranteed_interview: e.guaranteed_interview,
+                }],
+                plan.protects_guaranteed_interview(0),
+            )[0]
+        });
+        let checks = crate::domain::checks::outstanding(
+            &required,
+            recorded.get(&a.id).map(Vec::as_slice).unwrap_or(&[]),
+        );
+        let place = Placement {
+            rank,
+            tied,
+            proposed: pick,
+            step_outcome: outcomes
+                .get(&a.id)
+                .and_then(|o| o.first().copied())
+                .unwrap_or(Outcome::Pending),
+            within_cut_off: within,
+        };
+        let hide = access::hide_identity(caller, &vacancy, a);
+        entries.push(ShortlistEntry::new(
+            a,
+            &e,
+            hide,
+            place,
+            checks,
+            describe,
+            e.flags.clone(),
+        ));
+    }
+    let next_cursor = match (&beyond, entries.last()) {
+        (Some(_), Some(last)) => Some(
+            ShortlistCursor {
+                position: start + entries.len(),
+                last_application_id: last.application_id.clone(),
+                last_rank: last.rank,
+                fingerprint,
+            }
+            .encode(),
+        ),
+        _ => None,
+    };
+    Ok(Some(Shortlist {
+        vacancy_id: vacancy.id.clone(),
+        reference: vacancy.reference.clone(),
+        stage: step.key.clone(),
+        top: None,
+        entries,
+        next_cursor: Some(next_cursor),
+    }))
 }
 
 fn build_shortlist(
@@ -419,9 +700,15 @@ fn build_shortlist(
     let (window, next_cursor) = match page {
         None => (0..rows.len(), None),
         Some(page) => {
-            let keys: Vec<(&str, Option<u32>, bool)> = rows
+            let keys: Vec<(&str, Option<u32>, f64)> = rows
                 .iter()
-                .map(|&((i, rank, tied), _)| (board.applications[i].id.as_str(), rank, tied))
+                .map(|&((i, rank, _), _)| {
+                    (
+                        board.applications[i].id.as_str(),
+                        rank,
+                        evaluations[i].weighted_score,
+                    )
+                })
                 .collect();
             let (window, next) = page.window(&keys)?;
             (window, Some(next))
@@ -433,37 +720,28 @@ fn build_shortlist(
         .map(|((i, rank, tied), pick)| {
             let a = &board.applications[i];
             let e = &evaluations[i];
-            let (pending_checks, failed_checks) = board.checks_of(&a.id);
-            let hide = access::hide_identity(caller, &board.vacancy, a);
-            ShortlistEntry {
-                application_id: a.id.clone(),
-                candidate_code: a.candidate_code.clone(),
-                candidate_name: (!hide).then(|| a.candidate_name.clone()),
-                status: status_of(a),
+            let place = Placement {
                 rank,
                 tied,
                 proposed: pick,
-                recommendation: e.recommendation,
-                weighted_score: e.weighted_score,
-                max_weighted_score: e.max_weighted_score,
-                percentage: e.percentage,
-                unmet_essentials: board.describe(&e.unmet_essentials),
-                pending_essentials: board.describe(&e.pending_essentials),
-                guaranteed_interview: e.guaranteed_interview,
-                needs_moderation: e.needs_moderation,
-                pending_checks,
-                failed_checks,
-                flags: e
-                    .flags
-                    .iter()
-                    .filter(|f| caller.is_staff() || !is_declaration_flag(f))
-                    .cloned()
-                    .collect(),
                 step_outcome: outcomes[i][k],
                 within_cut_off: cut.as_ref().map(|c| c[&i]),
-                // In the board's criteria order (the kept result was checked to fit it).
-                criterion_scores: e.criterion_scores.clone(),
-            }
+            };
+            let flags = e
+                .flags
+                .iter()
+                .filter(|f| caller.is_staff() || !is_declaration_flag(f))
+                .cloned()
+                .collect();
+            ShortlistEntry::new(
+                a,
+                e,
+                access::hide_identity(caller, &board.vacancy, a),
+                place,
+                board.checks_of(&a.id),
+                |ids| board.describe(ids),
+                flags,
+            )
         })
         .collect();
     Ok(Shortlist {
@@ -602,6 +880,23 @@ pub async fn get_shortlist(
     };
     if params.top.is_some_and(|n| n == 0 || n > 100_000) {
         return Err(AppError::validation("top", "must be between 1 and 100000"));
+    }
+    if let Some(page) = page.as_ref().filter(|_| !csv) {
+        let (c, id, p) = (caller.clone(), id.clone(), params.clone());
+        let page = page.clone();
+        if let Some(shortlist) = db
+            .read(move |conn| read_page(conn, &c, &id, &p, &page))
+            .await?
+        {
+            if let Some(metrics) = req.app_data::<web::Data<crate::metrics::Metrics>>() {
+                metrics.record_page_read();
+            }
+            let mut response = HttpResponse::Ok();
+            if let Some(Some(cursor)) = &shortlist.next_cursor {
+                response.insert_header((header::LINK, super::next_link(&req, cursor)));
+            }
+            return Ok(response.json(shortlist));
+        }
     }
     let c = caller.clone();
     let stage = params.stage.clone();
@@ -1258,12 +1553,12 @@ mod tests {
         }
     }
 
-    const LIST: [(&str, Option<u32>, bool); 5] = [
-        ("a", Some(1), false),
-        ("b", Some(2), true),
-        ("c", Some(2), true),
-        ("d", None, false),
-        ("e", None, false),
+    const LIST: [(&str, Option<u32>, f64); 5] = [
+        ("a", Some(1), 3.0),
+        ("b", Some(2), 2.0),
+        ("c", Some(2), 2.0),
+        ("d", None, 0.0),
+        ("e", None, 1.0),
     ];
 
     #[test]
@@ -1295,8 +1590,7 @@ mod tests {
         // `b` and `c` no longer tie: the cursor's position no longer means the same.
         let mut moved = LIST;
         moved[2].1 = Some(3);
-        moved[1].2 = false;
-        moved[2].2 = false;
+        moved[2].2 = 1.5;
         assert!(matches!(
             page(2, Some(&cursor)).window(&moved),
             Err(AppError::Conflict(_))

@@ -147,8 +147,15 @@ pub fn update(
     if changed == 1 {
         // Status changes (decisions, withdrawals) leave the evaluation as it was; a
         // changed declaration does not.
-        if before.is_none_or(|b| declarations_of(&b) != declarations_of(row)) {
+        if before
+            .as_ref()
+            .is_none_or(|b| declarations_of(b) != declarations_of(row))
+        {
             super::results::mark_application(&row.vacancy_id, &row.id);
+        }
+        // A page of a shortlist is chosen by status in the results' own table.
+        if before.as_ref().is_none_or(|b| b.status != row.status) {
+            super::results::set_status(conn, &row.id, &row.status)?;
         }
         if let Some(status) = crate::domain::application::ApplicationStatus::parse(&row.status) {
             let membership =
@@ -371,4 +378,13 @@ pub fn list_for_org(
     q.order((dsl::updated_at.asc(), dsl::id.asc()))
         .limit(f.limit)
         .load(conn)
+}
+
+/// How many applications `vacancy_id` has.
+pub fn count_for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<i64> {
+    use super::schema::applications::dsl;
+    dsl::applications
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .count()
+        .get_result(conn)
 }

@@ -81,6 +81,15 @@ pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
+/// The recorded checks of these applications (a page of a shortlist).
+pub fn for_applications(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CheckRow>> {
+    use super::schema::pre_employment_checks::dsl;
+    dsl::pre_employment_checks
+        .filter(dsl::application_id.eq_any(ids))
+        .select(CheckRow::as_select())
+        .load(conn)
+}
+
 /// Replaces the record of one check; returns what it replaced.
 pub fn put(conn: &mut DbConnection, row: &CheckRow) -> QueryResult<Option<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;

@@ -337,9 +337,11 @@ impl Db {
         // The step results cannot be computed in SQL (the rules are Rust): the
         // migration that creates their table leaves it empty and they are filled here,
         // once. Until then a shortlist evaluates from the summaries instead.
+        // The same when a migration adds to what each result row holds.
+        let refills = [results::MIGRATION, results::RANKING_MIGRATION];
         if applied.iter().any(|v| {
-            v.replace('-', "")
-                .starts_with(&results::MIGRATION.replace('-', ""))
+            let v = v.replace('-', "");
+            refills.iter().any(|m| v.starts_with(&m.replace('-', "")))
         }) {
             crate::service::results::backfill(&mut conn.conn)
                 .map_err(|e| format!("filling step results failed: {e}"))?;

@@ -20,6 +20,19 @@ use super::DbConnection;
 /// The version of the migration that creates `step_results` (see `Db::migrate`).
 pub const MIGRATION: &str = "2026-12-02-000014";
 
+/// The migration that adds what a page is ranked by; its rows are refilled after it.
+pub const RANKING_MIGRATION: &str = "2026-12-03-000015";
+
+/// Keeps the status beside an application's results in step with the application
+/// (`db::applications::update`, through which every status change goes).
+pub fn set_status(conn: &mut DbConnection, application_id: &str, status: &str) -> QueryResult<()> {
+    use step_results::dsl;
+    diesel::update(dsl::step_results.filter(dsl::application_id.eq(application_id)))
+        .set(dsl::status.eq(status))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// What a write made stale.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stale {
@@ -67,13 +80,23 @@ pub fn discard() {
     STALE.with(|s| s.borrow_mut().clear());
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = step_results)]
 pub struct StepResultRow {
     pub application_id: String,
     pub step_key: String,
     pub vacancy_id: String,
     pub result: String,
+    /// The application's status and submission time (what a page is chosen and ordered
+    /// by), the result's recommendation, 1 when that is `shortlist`, its score as ranked
+    /// (`domain::results::rank_score`: 0 when unranked),
+    /// and `domain::results::rank_hash` of them (migration 000015).
+    pub status: String,
+    pub submitted_at: String,
+    pub recommendation: String,
+    pub ranked: i32,
+    pub rank_score: f64,
+    pub rank_hash: i64,
 }
 
 /// The rows a replacement covers.
@@ -127,11 +150,185 @@ pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec
     use step_results::dsl;
     dsl::step_results
         .filter(dsl::vacancy_id.eq(vacancy_id))
-        .select((
-            dsl::application_id,
-            dsl::step_key,
-            dsl::vacancy_id,
-            dsl::result,
-        ))
+        .select(StepResultRow::as_select())
         .load(conn)
+}
+
+/// Which results of a step a list holds: the vacancy's at one step, without withdrawn
+/// applications unless asked, with one recommendation if asked.
+#[derive(Debug, Clone, Copy)]
+pub struct ListScope<'a> {
+    pub vacancy_id: &'a str,
+    pub step_key: &'a str,
+    pub include_withdrawn: bool,
+    pub recommendation: Option<&'a str>,
+}
+
+/// Where a row stands in a step's list: its order is ranked rows first, by score
+/// (highest first), then submission time and id (`evaluation::rank`'s order).
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct ListKey {
+    pub ranked: i32,
+    pub rank_score: f64,
+    pub submitted_at: String,
+    pub application_id: String,
+}
+
+/// One row of a page: its place in the order and the kept result.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct PageResultRow {
+    pub ranked: i32,
+    pub rank_score: f64,
+    pub submitted_at: String,
+    pub application_id: String,
+    pub result: String,
+}
+
+/// `query` narrowed to the rows of `scope` (a boxed query, for the optional filters).
+macro_rules! in_scope {
+    ($query:expr, $scope:expr) => {{
+        use step_results::dsl;
+        let scope: &ListScope<'_> = $scope;
+        let mut q = $query
+            .filter(dsl::vacancy_id.eq(scope.vacancy_id))
+            .filter(dsl::step_key.eq(scope.step_key))
+            .into_boxed();
+        if !scope.include_withdrawn {
+            q = q.filter(dsl::status.ne("withdrawn"));
+        }
+        if let Some(r) = scope.recommendation {
+            q = q.filter(dsl::recommendation.eq(r));
+        }
+        q
+    }};
+}
+
+/// How many results the vacancy has at `step_key` (whether they cover it).
+pub fn count_for_step(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+    step_key: &str,
+) -> QueryResult<i64> {
+    use step_results::dsl;
+    dsl::step_results
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .filter(dsl::step_key.eq(step_key))
+        .count()
+        .get_result(conn)
+}
+
+/// The length of the list and the sum of its rows' `rank_hash`: its ranking's
+/// fingerprint (`domain::results::ranking_fingerprint`), summed by the database.
+pub fn list_fingerprint(conn: &mut DbConnection, scope: &ListScope<'_>) -> QueryResult<(i64, i64)> {
+    in_scope!(step_results::table, scope)
+        .select((
+            diesel::dsl::count_star(),
+            // A plain SUM of BIGINT is NUMERIC on PostgreSQL; the sum fits (40-bit terms).
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "CAST(COALESCE(SUM(rank_hash), 0) AS BIGINT)",
+            ),
+        ))
+        .get_result(conn)
+}
+
+/// Where `application_id` stands in the list; `None` when it is not in it.
+pub fn key_of(
+    conn: &mut DbConnection,
+    scope: &ListScope<'_>,
+    application_id: &str,
+) -> QueryResult<Option<ListKey>> {
+    use step_results::dsl;
+    in_scope!(step_results::table, scope)
+        .filter(dsl::application_id.eq(application_id))
+        .select((
+            dsl::ranked,
+            dsl::rank_score,
+            dsl::submitted_at,
+            dsl::application_id,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Up to `limit` rows of the list in order, after `after` (from the start without).
+pub fn page(
+    conn: &mut DbConnection,
+    scope: &ListScope<'_>,
+    after: Option<&ListKey>,
+    limit: i64,
+) -> QueryResult<Vec<PageResultRow>> {
+    use step_results::dsl;
+    let mut q = in_scope!(step_results::table, scope);
+    if let Some(k) = after {
+        // After in (ranked DESC, score DESC, submitted_at, id) order.
+        q = q.filter(
+            dsl::ranked.lt(k.ranked).or(dsl::ranked.eq(k.ranked).and(
+                dsl::rank_score
+                    .lt(k.rank_score)
+                    .or(dsl::rank_score.eq(k.rank_score).and(
+                        dsl::submitted_at
+                            .gt(k.submitted_at.clone())
+                            .or(dsl::submitted_at
+                                .eq(k.submitted_at.clone())
+                                .and(dsl::application_id.gt(k.application_id.clone()))),
+                    )),
+            )),
+        );
+    }
+    q.order((
+        dsl::ranked.desc(),
+        dsl::rank_score.desc(),
+        dsl::submitted_at.asc(),
+        dsl::application_id.asc(),
+    ))
+    .select((
+        dsl::ranked,
+        dsl::rank_score,
+        dsl::submitted_at,
+        dsl::application_id,
+        dsl::result,
+    ))
+    .limit(limit)
+    .load(conn)
+}
+
+/// How many ranked rows of the list have a higher score than `rank_score`.
+pub fn ranked_above(
+    conn: &mut DbConnection,
+    scope: &ListScope<'_>,
+    rank_score: f64,
+) -> QueryResult<i64> {
+    use step_results::dsl;
+    in_scope!(step_results::table, scope)
+        .filter(dsl::ranked.eq(1))
+        .filter(dsl::rank_score.gt(rank_score))
+        .count()
+        .get_result(conn)
+}
+
+/// How many rows of the list come before `key`, or are it: its 1-based position.
+pub fn position_of(
+    conn: &mut DbConnection,
+    scope: &ListScope<'_>,
+    key: &ListKey,
+) -> QueryResult<i64> {
+    use step_results::dsl;
+    in_scope!(step_results::table, scope)
+        .filter(
+            dsl::ranked
+                .gt(key.ranked)
+                .or(dsl::ranked.eq(key.ranked).and(
+                    dsl::rank_score
+                        .gt(key.rank_score)
+                        .or(dsl::rank_score.eq(key.rank_score).and(
+                            dsl::submitted_at
+                                .lt(key.submitted_at.clone())
+                                .or(dsl::submitted_at
+                                    .eq(key.submitted_at.clone())
+                                    .and(dsl::application_id.le(key.application_id.clone()))),
+                        )),
+                )),
+        )
+        .count()
+        .get_result(conn)
 }

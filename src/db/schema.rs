@@ -387,6 +387,12 @@ diesel::table! {
         step_key -> Text,
         vacancy_id -> Text,
         result -> Text,
+        status -> Text,
+        submitted_at -> Text,
+        recommendation -> Text,
+        ranked -> Integer,
+        rank_score -> Double,
+        rank_hash -> BigInt,
     }
 }
 

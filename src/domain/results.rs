@@ -87,6 +87,114 @@ pub fn criteria_fingerprint(criterion_ids: &[&str]) -> String {
     format!("{}:{hash:016x}", criterion_ids.len())
 }
 
+/// The stored name of a recommendation (`step_results.recommendation`), as the API
+/// spells it.
+pub fn recommendation_name(r: Recommendation) -> &'static str {
+    match r {
+        Recommendation::Shortlist => "shortlist",
+        Recommendation::Reject => "reject",
+        Recommendation::Incomplete => "incomplete",
+    }
+}
+
+/// What a ranked list's order depends on, for one application: whether it is ranked
+/// (recommended for the shortlist) and its weighted score. A 40-bit FNV-1a hash of the
+/// application id, the flag and the bits of its [`rank_score`], so that the sum of
+/// a list's hashes, with its length, fingerprints its ranking ([`ranking_fingerprint`]).
+/// Stored beside each result (`step_results.rank_hash`) so the database can add them up;
+/// 40 bits keep a sum over eight million rows within an `i64`.
+pub fn rank_hash(application_id: &str, ranked: bool, weighted_score: f64) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let score = rank_score(ranked, weighted_score).to_bits().to_le_bytes();
+    for byte in application_id
+        .bytes()
+        .chain([0, u8::from(ranked)])
+        .chain(score)
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // Fold the high bits in rather than drop them: FNV's low bits mix least.
+    ((hash ^ (hash >> 40)) & ((1 << 40) - 1)) as i64
+}
+
+/// What a row is ordered by after its flag: its weighted score when ranked; nothing
+/// (zero) when not, since unranked rows follow in submission order whatever they
+/// scored. Both zeros alike.
+pub fn rank_score(ranked: bool, weighted_score: f64) -> f64 {
+    if ranked {
+        weighted_score + 0.0
+    } else {
+        0.0
+    }
+}
+
+/// The fingerprint of a ranked list from its length and the sum of its rows'
+/// [`rank_hash`]es: equal while the same applications stand with the same scores and
+/// flags, so the same order, ranks and ties (the order also follows submission, which
+/// never changes). A set hash, so the database computes it without reading the rows out.
+pub fn ranking_fingerprint(count: i64, hash_sum: i64) -> String {
+    format!("{count:016x}{hash_sum:016x}")
+}
+
+/// One row of a page of a ranked list, in list order: whether it is ranked and its
+/// score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageRow {
+    pub ranked: bool,
+    pub weighted_score: f64,
+}
+
+/// What a page of a ranked list needs to know about the rows around it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PageContext {
+    /// How many rows of the whole list come before the page.
+    pub start: u32,
+    /// How many ranked rows of the whole list have a higher score than the page's
+    /// first row (`start`, unless that row ties with the one before the page).
+    pub better_than_first: u32,
+    /// The row just before the page is ranked with the same score as the page's first.
+    pub tie_before: bool,
+    /// The row just after the page is ranked with the same score as the page's last.
+    pub tie_after: bool,
+}
+
+/// Competition ranks (1, 2, 2, 4) and ties of a page, exactly as
+/// `evaluation::rank` gives them over the whole list: ranked rows come first, best
+/// score first; a rank is one more than the number of rows with a better score.
+pub fn page_ranks(rows: &[PageRow], context: PageContext) -> Vec<(Option<u32>, bool)> {
+    let key = |score: f64| score + 0.0;
+    let mut out: Vec<(Option<u32>, bool)> = Vec::with_capacity(rows.len());
+    for (n, row) in rows.iter().enumerate() {
+        let rank = if !row.ranked {
+            None
+        } else if n == 0 {
+            Some(context.better_than_first.saturating_add(1))
+        } else if key(rows[n - 1].weighted_score) == key(row.weighted_score) {
+            out[n - 1].0
+        } else {
+            // Ranked rows come first, so every row before this one is ranked and has a
+            // better score: those before the page and the page's own.
+            let before = u32::try_from(n).unwrap_or(u32::MAX);
+            Some(context.start.saturating_add(before).saturating_add(1))
+        };
+        out.push((rank, false));
+    }
+    let last = rows.len().saturating_sub(1);
+    for n in 0..rows.len() {
+        if !rows[n].ranked {
+            continue;
+        }
+        let same =
+            |m: usize| rows[m].ranked && key(rows[m].weighted_score) == key(rows[n].weighted_score);
+        out[n].1 = (n > 0 && same(n - 1))
+            || (n < last && same(n + 1))
+            || (n == 0 && context.tie_before)
+            || (n == last && context.tie_after);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +327,137 @@ mod tests {
                 }
                 prop_assert_eq!(rank(&kept), rank(&fresh));
             }
+        }
+    }
+
+    /// Slices `rank` over a whole list into pages and checks `page_ranks` against it,
+    /// with the context a database query gives.
+    fn pages_agree(list: &[(bool, f64)], limit: usize) -> Result<(), String> {
+        let entries: Vec<(String, Recommendation, f64, i64)> = list
+            .iter()
+            .enumerate()
+            .map(|(n, &(ranked, score))| {
+                let r = if ranked {
+                    Recommendation::Shortlist
+                } else {
+                    Recommendation::Reject
+                };
+                (format!("a{n}"), r, score, n as i64)
+            })
+            .collect();
+        let whole = crate::domain::evaluation::rank(&entries);
+        let by_id: std::collections::HashMap<&str, (bool, f64)> = entries
+            .iter()
+            .map(|e| (e.0.as_str(), (e.1 == Recommendation::Shortlist, e.2)))
+            .collect();
+        let ordered: Vec<PageRow> = whole
+            .iter()
+            .map(|(id, _, _)| {
+                let (ranked, weighted_score) = by_id[id.as_str()];
+                PageRow {
+                    ranked,
+                    weighted_score,
+                }
+            })
+            .collect();
+        let same = |a: &PageRow, b: &PageRow| {
+            a.ranked && b.ranked && a.weighted_score + 0.0 == b.weighted_score + 0.0
+        };
+        let mut start = 0;
+        while start < ordered.len() {
+            let end = (start + limit).min(ordered.len());
+            let page = &ordered[start..end];
+            let first = page.iter().find(|r| r.ranked);
+            let context = PageContext {
+                start: start as u32,
+                better_than_first: first.map_or(0, |f| {
+                    ordered
+                        .iter()
+                        .filter(|r| r.ranked && r.weighted_score + 0.0 > f.weighted_score + 0.0)
+                        .count() as u32
+                }),
+                tie_before: start > 0 && same(&ordered[start - 1], &ordered[start]),
+                tie_after: end < ordered.len() && same(&ordered[end - 1], &ordered[end]),
+            };
+            let got = page_ranks(page, context);
+            let want: Vec<(Option<u32>, bool)> =
+                whole[start..end].iter().map(|(_, r, t)| (*r, *t)).collect();
+            if got != want {
+                return Err(format!("page {start}..{end}: {got:?} != {want:?}"));
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn page_ranks_match_the_whole_list_at_page_edges() {
+        // 3.0 twice across the first page's edge, 2.0 three times, then unranked rows.
+        let list = [
+            (true, 3.0),
+            (true, 2.0),
+            (false, 9.0),
+            (true, 3.0),
+            (true, 2.0),
+            (true, -0.0),
+            (true, 2.0),
+            (false, 1.0),
+            (true, 0.0),
+        ];
+        for limit in 1..=10 {
+            pages_agree(&list, limit).unwrap();
+        }
+        let rows = [
+            PageRow {
+                ranked: true,
+                weighted_score: 2.0,
+            },
+            PageRow {
+                ranked: true,
+                weighted_score: 1.0,
+            },
+            PageRow {
+                ranked: false,
+                weighted_score: 5.0,
+            },
+        ];
+        let context = PageContext {
+            start: 5,
+            better_than_first: 4,
+            tie_before: true,
+            tie_after: false,
+        };
+        assert_eq!(
+            page_ranks(&rows, context),
+            vec![(Some(5), true), (Some(7), false), (None, false)]
+        );
+    }
+
+    #[test]
+    fn rank_hash_sees_the_flag_the_score_and_the_application_but_not_the_zero_sign() {
+        let h = rank_hash("a1", true, 2.5);
+        assert_eq!(h, rank_hash("a1", true, 2.5));
+        assert_ne!(h, rank_hash("a1", false, 2.5));
+        assert_ne!(h, rank_hash("a1", true, 2.25));
+        assert_ne!(h, rank_hash("a2", true, 2.5));
+        assert_eq!(rank_hash("a1", true, 0.0), rank_hash("a1", true, -0.0));
+        // An unranked row's score moves no one.
+        assert_eq!(rank_hash("a1", false, 1.0), rank_hash("a1", false, 2.0));
+        assert!((0..1 << 40).contains(&h));
+        assert_eq!(ranking_fingerprint(3, 255).len(), 32);
+    }
+
+    proptest::proptest! {
+        /// A page ranked from its own rows and three facts about its neighbours (what
+        /// the database gives) equals the same slice of the whole list's ranking.
+        #[test]
+        fn page_ranks_equal_slices_of_the_whole_ranking(
+            list in proptest::collection::vec((proptest::bool::ANY, 0..5u8), 0..40),
+            limit in 1..12usize,
+        ) {
+            let list: Vec<(bool, f64)> =
+                list.into_iter().map(|(r, s)| (r, f64::from(s) / 2.0)).collect();
+            proptest::prop_assert!(pages_agree(&list, limit).is_ok(), "{:?}", pages_agree(&list, limit));
         }
     }
 }

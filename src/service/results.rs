@@ -13,6 +13,8 @@ use super::rules;
 use crate::db::results::{self as store, Stale, StepResultRow};
 use crate::db::vacancies::{self as vacancy_store, VacancyRow};
 use crate::db::DbConnection;
+use crate::domain::evaluation::Recommendation;
+use crate::domain::results::{rank_hash, rank_score, recommendation_name};
 use crate::error::AppError;
 
 /// Beyond this many stale applications of one vacancy, one pass over the whole vacancy
@@ -112,12 +114,19 @@ fn rows_of(board: &Board) -> Result<Vec<StepResultRow>, AppError> {
     let mut rows = Vec::with_capacity(board.applications.len() * board.plan.steps.len());
     for (k, step) in board.plan.steps.iter().enumerate() {
         for (a, result) in board.applications.iter().zip(board.step_results(k)) {
+            let ranked = result.recommendation == Recommendation::Shortlist;
             rows.push(StepResultRow {
                 application_id: a.id.clone(),
                 step_key: step.key.clone(),
                 vacancy_id: board.vacancy.id.clone(),
                 result: serde_json::to_string(&result)
                     .map_err(|e| AppError::Internal(format!("step result: {e}")))?,
+                status: a.status.clone(),
+                submitted_at: a.submitted_at.clone(),
+                recommendation: recommendation_name(result.recommendation).to_string(),
+                ranked: i32::from(ranked),
+                rank_score: rank_score(ranked, result.weighted_score),
+                rank_hash: rank_hash(&a.id, ranked, result.weighted_score),
             });
         }
     }

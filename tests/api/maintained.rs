@@ -158,18 +158,45 @@ async fn assert_maintained(app: &TestApp, vacancy_id: &str, after: &str) {
             }
             // The step results kept on write (what the shortlist reads) against the raw
             // scores evaluated now by the pure rules: every application, every step.
-            let stored: BTreeMap<(String, String), StepResult> =
+            // With what a page is chosen and ordered by (migration 000015).
+            type Kept = (StepResult, String, String, String, i32, f64, i64);
+            let stored: BTreeMap<(String, String), Kept> =
                 shortlist::db::results::for_vacancy(conn, &vid)?
                     .into_iter()
                     .map(|r| {
                         let result = serde_json::from_str(&r.result).expect("stored result");
-                        ((r.application_id, r.step_key), result)
+                        let order = (
+                            r.status,
+                            r.submitted_at,
+                            r.recommendation,
+                            r.ranked,
+                            r.rank_score,
+                            r.rank_hash,
+                        );
+                        (
+                            (r.application_id, r.step_key),
+                            (result, order.0, order.1, order.2, order.3, order.4, order.5),
+                        )
                     })
                     .collect();
             let mut fresh = BTreeMap::new();
             for (k, step) in raw.plan.steps.iter().enumerate() {
                 for (a, result) in raw.applications.iter().zip(raw.step_results(k)) {
-                    fresh.insert((a.id.clone(), step.key.clone()), result);
+                    let ranked = result.recommendation
+                        == shortlist::domain::evaluation::Recommendation::Shortlist;
+                    let order = (
+                        a.status.clone(),
+                        a.submitted_at.clone(),
+                        shortlist::domain::results::recommendation_name(result.recommendation)
+                            .to_string(),
+                        i32::from(ranked),
+                        shortlist::domain::results::rank_score(ranked, result.weighted_score),
+                        shortlist::domain::results::rank_hash(&a.id, ranked, result.weighted_score),
+                    );
+                    fresh.insert(
+                        (a.id.clone(), step.key.clone()),
+                        (result, order.0, order.1, order.2, order.3, order.4, order.5),
+                    );
                 }
             }
             assert_eq!(stored, fresh, "step results after {after}");
@@ -191,6 +218,24 @@ async fn assert_served(app: &TestApp, vacancy_id: &str, applications: &[String],
         .await
         .expect(200)
         .body;
+    // Pages read in list order from the kept results equal the whole list.
+    let path = format!("/api/v1/vacancies/{vacancy_id}/shortlist");
+    let whole = app.get(&path, &r).await.expect(200).body;
+    let mut joined = Vec::new();
+    let mut url = format!("{path}?limit=3");
+    loop {
+        let page = app.get(&url, &r).await.expect(200).body;
+        joined.extend(page["entries"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("{path}?limit=3&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        &joined,
+        whole["entries"].as_array().unwrap(),
+        "pages after {after}"
+    );
     for a in applications {
         let Some(entry) = list["entries"]
             .as_array()
@@ -295,6 +340,10 @@ both_backends! {
                 11 => {
                     // A vacancy edit that changes no rule: nothing to recompute, nothing lost.
                     ("vacancy", app.patch(&format!("/api/v1/vacancies/{vid}"), &r, json!({"title": format!("Team Manager {n}")})).await)
+                }
+                9 if dice.below(3) == 0 => {
+                    // A withdrawal: the status a page is chosen by, kept beside the results.
+                    ("withdrawal", app.post(&format!("/api/v1/applications/{a}/transitions"), &r, json!({"to": "withdrawn"})).await)
                 }
                 _ => {
                     let step = *dice.pick(STEPS);

@@ -149,6 +149,80 @@ both_backends! {
         assert_eq!(&joined[..], &expected[..joined.len()]);
     }
 
+    async fn pages_read_in_list_order_equal_the_whole_list_under_every_filter(app: TestApp) {
+        // Ties, rejects, a withdrawn top applicant, an unscored (incomplete) one and a
+        // decision that changes a status: what a page is chosen and ranked by.
+        let (vid, apps) = scored_vacancy(&app, 13).await;
+        let late = app.apply(&vid, "Unscored", json!({})).await;
+        let path = format!("/api/v1/vacancies/{vid}/shortlist");
+        let token = app.recruiter();
+        let whole = app.get(&path, &token).await.expect(200).body;
+        let top = whole["entries"][0]["application_id"].as_str().unwrap().to_string();
+        for id in [top.as_str(), apps[3]["id"].as_str().unwrap()] {
+            app.post(&format!("/api/v1/applications/{id}/transitions"), &token, json!({"to": "withdrawn"}))
+                .await
+                .expect(200);
+        }
+        assert!(late["id"].is_string());
+        let pages_read = || async {
+            let (_, _, body) = app.call_raw(TestRequest::get().uri("/metrics")).await;
+            let text = String::from_utf8(body).unwrap();
+            text.lines()
+                .find_map(|l| l.strip_prefix("shortlist_pages_read_total "))
+                .expect("shortlist_pages_read_total in /metrics")
+                .parse::<u64>()
+                .unwrap()
+        };
+        let before = pages_read().await;
+        let mut requests = 0;
+        for query in [
+            "",
+            "include_withdrawn=true",
+            "recommendation=shortlist",
+            "recommendation=reject",
+            "recommendation=incomplete&include_withdrawn=true",
+            "stage=shortlisting",
+        ] {
+            let sep = if query.is_empty() { "" } else { "&" };
+            let whole = app.get(&format!("{path}?{query}"), &token).await.expect(200).body;
+            let everyone = whole["entries"].as_array().unwrap().clone();
+            for limit in [1, 2, 5, 500] {
+                let mut joined = Vec::new();
+                let mut cursor: Option<String> = None;
+                loop {
+                    let url = match &cursor {
+                        None => format!("{path}?{query}{sep}limit={limit}"),
+                        Some(c) => format!("{path}?{query}{sep}limit={limit}&cursor={c}"),
+                    };
+                    let page = app.get(&url, &token).await.expect(200).body;
+                    requests += 1;
+                    assert_eq!(page["stage"], whole["stage"], "{query}");
+                    joined.extend(page["entries"].as_array().unwrap().iter().cloned());
+                    match page["next_cursor"].as_str() {
+                        Some(c) => cursor = Some(c.to_string()),
+                        None => break,
+                    }
+                }
+                assert_eq!(joined, everyone, "{query} limit {limit}");
+            }
+        }
+        // Every one of those pages was read in list order, not cut from the whole list.
+        assert_eq!(pages_read().await - before, requests);
+        // The page path refuses a cursor of a changed ranking too.
+        let first = app.get(&format!("{path}?limit=2"), &token).await.expect(200).body;
+        let next = format!("{path}?limit=2&cursor={}", first["next_cursor"].as_str().unwrap());
+        app.get(&next, &token).await.expect(200);
+        let id = first["entries"][0]["application_id"].as_str().unwrap();
+        app.post(&format!("/api/v1/applications/{id}/transitions"), &token, json!({"to": "withdrawn"}))
+            .await
+            .expect(200);
+        app.get(&next, &token).await.expect_problem(409);
+        // `top` still builds the whole list (and says nothing of pages read).
+        let before = pages_read().await;
+        app.get(&format!("{path}?limit=2&top=3"), &token).await.expect(200);
+        assert_eq!(pages_read().await, before);
+    }
+
     async fn a_cursor_is_stable_until_the_ranking_changes(app: TestApp) {
         let (vid, apps) = scored_vacancy(&app, 6).await;
         let path = format!("/api/v1/vacancies/{vid}/shortlist");
