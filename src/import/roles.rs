@@ -138,7 +138,8 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             // "Essential:" alone on its line heads the list after it; so does a line of
             // requirement words alone ("Minimum requirements", "Additional (preferred)
             // requirements"), as a PDF's headings come without their type size.
-            if (text.ends_with(':') && words_count(&text) <= 3 || words_count(&text) <= 5)
+            // "It would be great if you have:" leads in its list the same way.
+            if (text.ends_with(':') && words_count(&text) <= 8 || words_count(&text) <= 5)
                 && requirement_heading(&text).is_some()
                 && index + 1 < blocks.len()
             {
@@ -269,6 +270,24 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
     // "What you must have", "What would be nice to have", "Good to have".
     if words_count(t) <= 7 && !t.ends_with(['.', ';']) {
         if t.contains("must have") || t.contains("must-have") {
+            return Some(Requirement::Essential);
+        }
+        // A lead-in naming what the candidate needs: "You'll need:", "You will need to
+        // have:" (the whole line, not "You'll need a driving licence").
+        let need = t
+            .strip_prefix("what ")
+            .unwrap_or(t)
+            .trim_end_matches(" to have")
+            .trim_end_matches(" to be");
+        if matches!(
+            need,
+            "you'll need"
+                | "you will need"
+                | "you need"
+                | "we need"
+                | "you'll have"
+                | "you will have"
+        ) {
             return Some(Requirement::Essential);
         }
         if [
@@ -468,6 +487,24 @@ fn category_name(text: &str) -> String {
 }
 
 fn header_role(text: &str) -> Role {
+    let role = header_role_of(text);
+    if role != Role::Unknown {
+        return role;
+    }
+    // A PDF's narrow header cell breaks its one word across lines ("Essenti al",
+    // "Applica tion"): the word read whole.
+    let t = collapse(text);
+    let pieces = words_count(&t);
+    if (2..=3).contains(&pieces)
+        && t.len() <= 24
+        && t.chars().all(|c| c.is_alphabetic() || c == ' ')
+    {
+        return header_role_of(&t.replace(' ', ""));
+    }
+    Role::Unknown
+}
+
+fn header_role_of(text: &str) -> Role {
     let t = lower(&collapse(text));
     let t = t.trim().trim_end_matches([':', '?', '*']).trim();
     if t.is_empty() {
@@ -1302,6 +1339,61 @@ fn cell_items(cell: &Cell) -> Vec<String> {
     out
 }
 
+/// The criteria of one paragraph of an Essential or Desirable cell written one a line
+/// without bullets: the text split at its line breaks where a line of a few words ends
+/// (not on a joining word) and the next opens a new one with a capital; anything else is
+/// one text ("Degree in *Nursing* Studies" keeps its italic's break).
+fn line_pieces(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in text.split(super::blocks::BREAK) {
+        let t = collapse(piece);
+        if t.is_empty() {
+            continue;
+        }
+        let opens = t.chars().next().is_some_and(char::is_uppercase) && words_count(&t) >= 2;
+        match out.last_mut() {
+            Some(last) if !opens || !ends_a_line(last) => {
+                last.push(' ');
+                last.push_str(&t);
+            }
+            _ => out.push(t),
+        }
+    }
+    out
+}
+
+/// Whether a line of a cell can end a criterion: a few words, not closing on a word
+/// that joins it to the next line.
+fn ends_a_line(line: &str) -> bool {
+    let last = line
+        .rsplit(' ')
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    words_count(line) >= 2
+        && !line.ends_with([',', ':', ';', '-', '–', '('])
+        && !matches!(
+            last.as_str(),
+            "and"
+                | "or"
+                | "of"
+                | "in"
+                | "the"
+                | "a"
+                | "an"
+                | "to"
+                | "with"
+                | "for"
+                | "on"
+                | "at"
+                | "by"
+                | "as"
+                | "including"
+                | "such"
+        )
+}
+
 /// A criterion cell holding a bold title and a sentence explaining it: the title.
 fn bold_title(cell: &Cell) -> Option<String> {
     let bold = collapse(cell.emphasis.as_deref()?);
@@ -1875,6 +1967,9 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     if cells.is_empty() {
         return false;
     }
+    if area_map(&cells, walk) {
+        return false;
+    }
     if let Some(h) = transposed(&cells) {
         let categories: Vec<String> = cells[h].iter().map(|c| category_name(&c.plain())).collect();
         // A row of methods ("How assessed") gives each column's.
@@ -1998,6 +2093,32 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             roles[c] = Role::Criterion;
         }
     }
+    // Columns headed by a method alone ("Application", "Interview", "Assessment") whose
+    // cells hold only ticks ("Y", "✓"): a tick marks the criterion assessed that way.
+    let tick_methods: Vec<(usize, Vec<Method>)> = match &header_texts {
+        Some(names) => (0..ncols)
+            .filter(|&c| matches!(roles[c], Role::Unknown | Role::Method))
+            .filter_map(|c| {
+                let found = header_methods(names.get(c)?)?;
+                let mut ticks = 0;
+                for (_, row) in &body {
+                    let t = row.get(c).map(Cell::plain).unwrap_or_default();
+                    if t.is_empty() {
+                        continue;
+                    }
+                    if !super::criteria::is_tick(&t) {
+                        return None;
+                    }
+                    ticks += 1;
+                }
+                (ticks > 0).then_some((c, found))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    for (c, _) in &tick_methods {
+        roles[*c] = Role::Notes;
+    }
     let essential = col(&roles, Role::Essential);
     let desirable = col(&roles, Role::Desirable);
     let mark = col(&roles, Role::Mark);
@@ -2110,10 +2231,16 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 ctx.category = Some(category_name(text));
             }
         }
-        let row_methods = method
+        let mut row_methods = method
             .and_then(|c| texts.get(c))
             .map(|t| methods::cell(t, walk.codes))
             .unwrap_or_default();
+        for (c, named) in &tick_methods {
+            if texts.get(*c).is_some_and(|t| super::criteria::is_tick(t)) {
+                row_methods.extend(named.iter().copied());
+            }
+        }
+        let row_methods = methods::sort(row_methods);
         if nhs {
             for (c, req) in [
                 (essential, Requirement::Essential),
@@ -2125,23 +2252,24 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 let mut texts: Vec<String> = Vec::new();
                 let top = cell.items.iter().map(|i| i.depth).min().unwrap_or(0);
                 for item in &cell.items {
-                    let t = collapse(&item.text);
-                    if blank(&t) {
-                        continue;
-                    }
-                    let continues = t.chars().next().is_some_and(char::is_lowercase);
-                    // Sub-items belong to their parent: "…including: A; B".
-                    let sub = item.depth > top && item.bullet;
-                    match texts.last_mut() {
-                        Some(last) if sub => {
-                            last.push_str(if last.ends_with(':') { " " } else { "; " });
-                            last.push_str(&t);
+                    for (n, t) in line_pieces(&item.text).into_iter().enumerate() {
+                        if blank(&t) {
+                            continue;
                         }
-                        Some(last) if continues => {
-                            last.push(' ');
-                            last.push_str(&t);
+                        let continues = t.chars().next().is_some_and(char::is_lowercase);
+                        // Sub-items belong to their parent: "…including: A; B".
+                        let sub = n == 0 && item.depth > top && item.bullet;
+                        match texts.last_mut() {
+                            Some(last) if sub => {
+                                last.push_str(if last.ends_with(':') { " " } else { "; " });
+                                last.push_str(&t);
+                            }
+                            Some(last) if continues => {
+                                last.push(' ');
+                                last.push_str(&t);
+                            }
+                            _ => texts.push(t),
                         }
-                        _ => texts.push(t),
                     }
                 }
                 for t in texts {
@@ -2215,6 +2343,73 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
     }
     walk.cands.len() > before
+}
+
+/// A table mapping the areas of the criteria already read to how each is assessed
+/// ("Area | How we'll assess", "Experience | Application and interview"): every
+/// criterion of an area takes the area's methods (unless its own are stated). True when
+/// the table was such a map.
+fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
+    if walk.cands.is_empty() || cells.len() < 3 {
+        return false;
+    }
+    let areas: HashSet<String> = walk
+        .cands
+        .iter()
+        .filter_map(|c| c.category.as_deref().map(lower))
+        .collect();
+    let mut map: std::collections::HashMap<String, Vec<Method>> = Default::default();
+    for (i, row) in cells.iter().enumerate() {
+        let filled: Vec<String> = row
+            .iter()
+            .map(Cell::plain)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let found = match filled.as_slice() {
+            [name, how] if words_count(how) <= 15 => {
+                let area = lower(&category_name(name));
+                let found = methods::phrase(how);
+                (areas.contains(&area) && !found.is_empty()).then_some((area, found))
+            }
+            _ => None,
+        };
+        match found {
+            Some((area, found)) => {
+                map.insert(area, found);
+            }
+            // Only the header row may name no area.
+            None if i == 0 => {}
+            None => return false,
+        }
+    }
+    if map.len() < 2 {
+        return false;
+    }
+    for cand in walk.cands.iter_mut().filter(|c| !c.coded) {
+        let Some(found) = cand.category.as_deref().and_then(|c| map.get(&lower(c))) else {
+            continue;
+        };
+        cand.methods = found.clone();
+        cand.coded = true;
+        cand.prose = false;
+    }
+    true
+}
+
+/// The methods a column header names when it names nothing else: "Application",
+/// "Interview", "Test/Exercise", "Assessment" (a PDF may break the word: "Applica tion").
+fn header_methods(text: &str) -> Option<Vec<Method>> {
+    let t = lower(&collapse(text));
+    if t.is_empty() || words_count(&t) > 3 || t.contains("essential") || t.contains("desirable") {
+        return None;
+    }
+    let found = methods::words(&t);
+    let found = if found.is_empty() {
+        methods::words(&t.replace(' ', ""))
+    } else {
+        found
+    };
+    (!found.is_empty()).then_some(found)
 }
 
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
@@ -3249,6 +3444,110 @@ mod tests {
         assert_eq!(
             level_clauses("We assess essential criteria at interview; and by application."),
             None
+        );
+    }
+
+    #[test]
+    fn broken_header_words_are_read_whole() {
+        // A narrow PDF column breaks its header word across lines.
+        assert_eq!(header_role("Essenti al"), Role::Essential);
+        assert_eq!(header_role("Desira ble"), Role::Desirable);
+        assert_eq!(header_methods("Intervi ew"), Some(vec![Method::Interview]));
+        assert_eq!(header_methods("Essential"), None);
+        assert_eq!(header_methods("Job title"), None);
+    }
+
+    #[test]
+    fn ticks_in_method_columns_mark_the_methods() {
+        // E/D letters give the requirement; a "Y" under a method's column marks it.
+        let text = "PERSON SPECIFICATION\n\n\
+            Criteria\tEssential\tDesirable\tApplication\tInterview\tAssessment\n\
+            Forklift licence\tE\t\tY\t\t\n\
+            Experience of stock rotation in a warehouse\t\tD\tY\tY\t\n\
+            Able to lift and stack safely\tE\t\t\t\tY\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        let got: Vec<(String, Requirement, Vec<Method>)> = found
+            .into_iter()
+            .map(|(_, description, r, m)| (description, r, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Forklift licence".to_string(), e, vec![a]),
+                (
+                    "Experience of stock rotation in a warehouse".to_string(),
+                    d,
+                    vec![a, i]
+                ),
+                ("Able to lift and stack safely".to_string(), e, vec![t]),
+            ]
+        );
+    }
+
+    #[test]
+    fn need_lists_and_an_area_map_of_methods() {
+        // "You'll need:" / "It would be great if you have:" lists per area, then a table
+        // saying how each area is assessed.
+        let text = "## Who we're looking for\n\n\
+            ### Experience\n\nYou'll need:\n\n- Experience of running a busy reception\n\n\
+            It would be great if you have:\n\n- Experience of a booking system\n\n\
+            ### Skills\n\nYou will need:\n\n- A warm and clear phone manner\n\n\
+            ## How we'll assess\n\n\
+            Area\tHow\n\
+            Experience\tYour application – bring certificates to interview\n\
+            Skills\tA role play and interview\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t, c) = (
+            Method::Application,
+            Method::Interview,
+            Method::Test,
+            Method::Documents,
+        );
+        let got: Vec<(String, Requirement, Vec<Method>)> = found
+            .into_iter()
+            .map(|(_, description, r, m)| (description, r, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Experience of running a busy reception".to_string(),
+                    e,
+                    vec![a, c]
+                ),
+                ("Experience of a booking system".to_string(), d, vec![a, c]),
+                ("A warm and clear phone manner".to_string(), e, vec![t, i]),
+            ]
+        );
+        // "You'll need a full driving licence" is a sentence, not a lead-in.
+        assert_eq!(
+            requirement_heading("You'll need:"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(
+            requirement_heading("You'll need a full driving licence"),
+            None
+        );
+    }
+
+    #[test]
+    fn cell_lines_without_bullets_are_criteria() {
+        let b = super::super::blocks::BREAK;
+        assert_eq!(
+            line_pieces(&format!("Calm under pressure{b}Good spoken English")),
+            vec!["Calm under pressure", "Good spoken English"]
+        );
+        // A line closing on a joining word, or one word alone, continues.
+        assert_eq!(
+            line_pieces(&format!("Degree in{b}Nursing Studies")),
+            vec!["Degree in Nursing Studies"]
+        );
+        assert_eq!(
+            line_pieces(&format!("Degree in Nursing{b}Studies")),
+            vec!["Degree in Nursing Studies"]
         );
     }
 }
