@@ -1693,6 +1693,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         .count();
     let mut inside = !has_start;
     let mut started = false;
+    // The marked-up level of the heading that opened the specification (0: none), and
+    // the level of a stop heading below it whose section is set aside.
+    let mut start_level = 0;
+    let mut suspended: Option<usize> = None;
     let mut ctx = Ctx::default();
     let mut start_line = None;
     let mut index = 0;
@@ -1711,6 +1715,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 ..Ctx::default()
             };
             start_line.get_or_insert(block.line);
+            start_level = match block.kind {
+                BlockKind::Heading(_) => block.level,
+                _ => 0,
+            };
+            suspended = None;
             if let Some(req) = requirement_heading(&text) {
                 ctx.requirement = Some(req);
             }
@@ -1723,9 +1732,33 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             heading_level(blocks, index + 1) > 0 && requirement_heading(&block_text(next)).is_some()
         });
         if level > 0 && is_stop(&text) && !walk.key_blocks.contains(&index) && !area_follows {
+            // A stop heading below the specification's own, at the level of its category
+            // headings ("### Strengths" among "### Behaviours" and "### Technical" under
+            // "## Person specification"), sets aside its section only: a sibling heading
+            // after it resumes the specification.
+            suspended = (inside
+                && started
+                && block.level > start_level
+                && start_level > 0
+                && block.level == ctx.category_level
+                && matches!(block.kind, BlockKind::Heading(_)))
+            .then_some(block.level);
             inside = false;
             index += 1;
             continue;
+        }
+        if !inside
+            && level > 0
+            && matches!(block.kind, BlockKind::Heading(_))
+            && suspended.is_some()
+        {
+            if suspended == Some(block.level) {
+                inside = true;
+                ctx.requirement = None;
+                ctx.stage = None;
+            } else if block.level < suspended.unwrap_or(0) {
+                suspended = None;
+            }
         }
         if !inside {
             index += 1;
@@ -2571,70 +2604,126 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     // Decisions").
     // Bounded work: prose is matched against criteria only for documents of real size.
     let prose_pairs = sentences.len().saturating_mul(walk.cands.len());
+    let group_of = |cand: &Cand| -> &'static str {
+        let category = cand.category.as_deref().map(lower).unwrap_or_default();
+        if cand.group.contains("behaviour") || category.contains("behaviour") {
+            "behaviour"
+        } else if cand.group.contains("technical") || category.contains("technical") {
+            "technical"
+        } else if cand.group.contains("person specification")
+            || cand.group.contains("experience")
+            || category.contains("experience")
+        {
+            "experience"
+        } else {
+            ""
+        }
+    };
+    // How many criteria each group holds ("the four behaviours" are all of them).
+    let group_sizes: Vec<(&str, usize)> = ["behaviour", "technical", "experience"]
+        .into_iter()
+        .map(|g| (g, walk.cands.iter().filter(|c| group_of(c) == g).count()))
+        .collect();
     for (_, sentence) in sentences.iter().filter(|_| prose_pairs <= 2_000_000) {
         let l = lower(sentence);
-        let found = methods::words(&l);
+        // When, not how: "a test before interview", "the interview day".
+        let l = [
+            "before the interview",
+            "before interview",
+            "after the interview",
+            "after interview",
+            "ahead of the interview",
+            "ahead of interview",
+        ]
+        .iter()
+        .fold(l, |l, when| l.replace(when, ""));
+        let found = methods::words(&l.replace("interview day", "day"));
         if found.is_empty() {
             continue;
         }
+        // "… an analysis exercise (the first technical skill) and a presentation (the
+        // second technical skill)": the methods before each bracket for that criterion.
+        let ordinals = ordinal_methods(&l);
         let words: Vec<&str> = l
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        // "X will be assessed …"
+        // "X will be assessed …", "The technical skills will be tested by …"
         let subject: Option<String> = {
             let at = l
                 .find(" will be assessed")
+                .or_else(|| l.find(" will be tested"))
                 .or_else(|| l.find(" are assessed"))
                 .or_else(|| l.find(" is assessed"));
-            at.map(|at| l[..at].trim().to_string())
-                .filter(|s| words_count(s) <= 2 && !s.is_empty())
+            at.map(|at| {
+                let s = l[..at].trim();
+                s.strip_prefix("the ")
+                    .or_else(|| s.strip_prefix("your "))
+                    .unwrap_or(s)
+                    .to_string()
+            })
+            .filter(|s| words_count(s) <= 2 && !s.is_empty())
         };
+        // "At sift …", or a stage label: "Sift: you will complete a CV …".
         let at_stage: Option<Vec<Method>> = [
             "at sift",
             "at the sift",
             "at shortlisting",
             "at interview",
             "at the interview",
+            "sift:",
+            "shortlisting:",
+            "interview:",
         ]
         .iter()
         .find(|p| l.starts_with(*p))
         .map(|p| methods::words(p));
+        // At the sift a CV shows the experience, whatever else is asked for.
+        let cv_at_sift =
+            at_stage.as_deref() == Some(&[Method::Application][..]) && words.contains(&"cv");
+        // Criteria of a group named one by one ("statements for Managing a Quality
+        // Service and Working Together"): the group's word covers only those.
+        let named_in_group: Vec<&str> = walk
+            .cands
+            .iter()
+            .filter(|c| {
+                let name = lower(&c.description);
+                (2..=8).contains(&words_count(&name)) && l.contains(&name)
+            })
+            .map(|c| group_of(c))
+            .collect();
         let mentions = |group: &str| -> bool {
             let Some(pos) = words.iter().position(|w| w.starts_with(group)) else {
                 return false;
             };
+            if named_in_group.contains(&group) {
+                return false;
+            }
             let before = &words[pos.saturating_sub(3)..pos];
-            let counted = before.iter().any(|w| {
-                matches!(
-                    *w,
-                    "two" | "three" | "four" | "five" | "2" | "3" | "4" | "5"
-                )
+            let count = before.iter().find_map(|w| match *w {
+                "two" | "2" => Some(2),
+                "three" | "3" => Some(3),
+                "four" | "4" => Some(4),
+                "five" | "5" => Some(5),
+                _ => None,
             });
-            !counted || before.contains(&"all")
+            let size = group_sizes
+                .iter()
+                .find(|(g, _)| *g == group)
+                .map(|(_, n)| *n);
+            count.is_none() || before.contains(&"all") || count == size
         };
+        let mut in_group: std::collections::HashMap<&str, usize> = Default::default();
         for cand in walk.cands.iter_mut() {
+            let group_word = group_of(cand);
+            let nth = {
+                let n = in_group.entry(group_word).or_insert(0);
+                *n += 1;
+                *n
+            };
             if cand.coded {
                 continue;
             }
-            let group_word = if cand.group.contains("behaviour")
-                || cand
-                    .category
-                    .as_deref()
-                    .is_some_and(|c| lower(c).contains("behaviour"))
-            {
-                "behaviour"
-            } else if cand.group.contains("person specification")
-                || cand.group.contains("experience")
-                || cand
-                    .category
-                    .as_deref()
-                    .is_some_and(|c| lower(c).contains("experience"))
-            {
-                "experience"
-            } else {
-                ""
-            };
             let mut add: Option<Vec<Method>> = None;
             if let Some(subject) = &subject {
                 if !group_word.is_empty() && subject.contains(group_word) {
@@ -2644,10 +2733,17 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             if let Some(stage) = &at_stage {
                 if !group_word.is_empty()
                     && (mentions(group_word)
-                        || group_word == "experience" && l.contains("person specification"))
+                        || group_word == "experience"
+                            && (l.contains("person specification") || cv_at_sift))
                 {
                     add = Some(stage.clone());
                 }
+            }
+            if let Some((_, m)) = ordinals
+                .iter()
+                .find(|(o, _)| !group_word.is_empty() && *o == (group_word, nth))
+            {
+                add = Some(m.clone());
             }
             let name = lower(&cand.description);
             if words_count(&name) >= 2 && words_count(&name) <= 8 && l.contains(&name) {
@@ -2925,6 +3021,41 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         conditions: conditions_found,
         settings,
     }
+}
+
+/// Methods given to one criterion of a group by its place: "a written exercise (the
+/// first technical skill) and a presentation (the second technical skill)": the group,
+/// the criterion's place in it, and the methods named since the last bracket.
+fn ordinal_methods(l: &str) -> Vec<((&'static str, usize), Vec<Method>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (open, _) in l.match_indices("(the ") {
+        if open < from || out.len() >= 10 {
+            continue;
+        }
+        let Some(close) = l[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inner: Vec<&str> = l[open + 5..close].split_whitespace().collect();
+        let place = match inner.first().copied() {
+            Some("first") => 1,
+            Some("second") => 2,
+            Some("third") => 3,
+            Some("fourth") => 4,
+            Some("fifth") => 5,
+            _ => continue,
+        };
+        let rest = inner[1..].join(" ");
+        let group = ["behaviour", "technical", "experience"]
+            .into_iter()
+            .find(|g| rest.starts_with(g));
+        let found = methods::words(&l[from..open]);
+        from = close + 1;
+        if let Some(group) = group.filter(|_| !found.is_empty() && inner.len() <= 4) {
+            out.push(((group, place), found));
+        }
+    }
+    out
 }
 
 /// The lines of the blocks under a heading that names conditions ("Special conditions",
@@ -3548,6 +3679,55 @@ mod tests {
         assert_eq!(
             line_pieces(&format!("Degree in Nursing{b}Studies")),
             vec!["Degree in Nursing Studies"]
+        );
+    }
+
+    #[test]
+    fn ordinals_give_one_criterion_of_a_group_its_methods() {
+        let l = "you will sit a short drafting test (the first technical skill) and give \
+                 a talk with slides, a presentation (the second technical skill).";
+        assert_eq!(
+            ordinal_methods(l),
+            vec![
+                (("technical", 1), vec![Method::Test]),
+                (("technical", 2), vec![Method::Presentation]),
+            ]
+        );
+        assert!(ordinal_methods("an interview (the first of two)").is_empty());
+    }
+
+    #[test]
+    fn selection_prose_by_stage_labels_counts_and_names() {
+        // A stop heading among the category headings sets aside its own section only;
+        // stage labels, "the three behaviours" (all of them), behaviours named one by one
+        // and "will be tested … before interview" say which criteria each stage assesses.
+        let text = "## Person specification\n\n\
+            ### Experience\n\n- Experience of running a public counter service\n\n\
+            ### Behaviours\n\n- Working Together\n- Delivering at Pace\n- Seeing the Big Picture\n\n\
+            ### Strengths\n\nWe will ask about strengths at interview.\n\n\
+            ### Technical\n\n- Accurate data entry\n\n\
+            ## Selection process\n\n\
+            Sift: you will send a CV and a statement on Working Together.\n\n\
+            Interview: your experience and the three behaviours will be assessed at interview.\n\n\
+            The technical skills will be tested by a short online test before interview.\n";
+        let found = read(text);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        let got: Vec<(String, Vec<Method>)> = found
+            .into_iter()
+            .map(|(_, description, _, m)| (description, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Experience of running a public counter service".to_string(),
+                    vec![a, i]
+                ),
+                ("Working Together".to_string(), vec![a, i]),
+                ("Delivering at Pace".to_string(), vec![i]),
+                ("Seeing the Big Picture".to_string(), vec![i]),
+                ("Accurate data entry".to_string(), vec![t]),
+            ]
         );
     }
 }
