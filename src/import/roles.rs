@@ -2690,7 +2690,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 let name = lower(&c.description);
                 (2..=8).contains(&words_count(&name)) && l.contains(&name)
             })
-            .map(|c| group_of(c))
+            .map(&group_of)
             .collect();
         let mentions = |group: &str| -> bool {
             let Some(pos) = words.iter().position(|w| w.starts_with(group)) else {
