@@ -1175,6 +1175,41 @@ mod tests {
         include_bytes!("../../tests/fixtures/import/pdf/000_alternatively_qualified_worker.pdf");
 
     #[test]
+    fn a_cell_line_that_starts_a_paragraph_keeps_its_break() {
+        let run = |x0: f32, x1: f32, y: f32, text: &str| Run {
+            x0,
+            x1,
+            y,
+            size: 9.0,
+            text: text.to_string(),
+        };
+        let table = Table {
+            top: 100.0,
+            bottom: 0.0,
+            columns: vec![0.0, 100.0, 200.0],
+            rows: vec![100.0, 0.0],
+            vertical: vec![(0.0, 0.0, 100.0), (100.0, 0.0, 100.0), (200.0, 0.0, 100.0)],
+        };
+        let lines = vec![
+            vec![
+                run(5.0, 94.0, 90.0, "Good with figures and"),
+                run(105.0, 190.0, 90.0, "Patient and kind"),
+            ],
+            // A wrapped line (lower case) continues; a capital after a short line, or
+            // after a wider step than the table's pitch, opens a paragraph.
+            vec![run(5.0, 40.0, 78.75, "budgets")],
+            vec![run(105.0, 140.0, 77.5, "Reliable")],
+            vec![run(5.0, 30.0, 67.5, "Calm")],
+        ];
+        let mut out = Vec::new();
+        table_rows(&table, &lines, &mut out);
+        assert_eq!(
+            out,
+            vec!["| Good with figures and budgets<br>Calm | Patient and kind<br>Reliable |"]
+        );
+    }
+
+    #[test]
     fn a_pdf_past_the_time_limit_is_refused_and_its_thread_accounted_for() {
         assert!(read_bounded(SEED_000.to_vec(), TIME_LIMIT).is_ok());
         let refused = read_bounded(SEED_000.to_vec(), Duration::ZERO);
