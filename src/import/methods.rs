@@ -187,6 +187,7 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("reference")
         || has("proof")
         || has("qualification check")
+        || has("sight of")
     {
         out.push(Method::Documents);
     }
@@ -285,6 +286,10 @@ mod tests {
             vec![Application, Documents]
         );
         assert_eq!(phrase("Interview and work sample"), vec![Interview]);
+        assert_eq!(
+            phrase("Sight of your licence or registration"),
+            vec![Documents]
+        );
     }
 
     #[test]
