@@ -293,9 +293,9 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
         && old_in_new as f64 >= old_share * old.len() as f64
 }
 
-/// The seed recognisers' criteria that state no method to them (a document's own codes,
-/// "(AF, INT)" left at the end of the text) take the methods the reading by meaning found
-/// for the same criterion, and its description (the codes taken off).
+/// The seed recognisers' criteria that state no method to them because they left a
+/// document's own codes at the end of the text ("… (AF, INT)") take the methods the
+/// reading by meaning found for the same criterion, and its description (codes off).
 fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
     let key = |text: &str| blocks::collapse(text).to_lowercase();
     let stated: std::collections::HashMap<String, &ImportedCriterion> = found
@@ -314,9 +314,10 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
             .strip_suffix(')')
             .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
             .filter(|t| !t.is_empty());
-        let partner = stated
-            .get(&text)
-            .or_else(|| bare.as_ref().and_then(|b| stated.get(b)));
+        // Only where the codes were left in the text: a criterion the recognisers read
+        // clean has no method of its own (prose may name some, which the recognisers
+        // weigh themselves).
+        let partner = bare.as_ref().and_then(|b| stated.get(b));
         if let Some(partner) = partner {
             criterion.methods = partner.methods.clone();
             criterion.methods_stated = true;
@@ -462,6 +463,7 @@ mod tests {
             ),
             criterion("Tidy handwriting", vec![Method::Application], false),
             criterion("Able to drive a van", vec![Method::Test], true),
+            criterion("Good telephone manner", vec![Method::Application], false),
         ])];
         let found = spec(vec![
             criterion(
@@ -471,6 +473,8 @@ mod tests {
             ),
             criterion("Tidy handwriting", vec![Method::Application], false),
             criterion("Able to drive a van", vec![Method::Interview], true),
+            // Read clean by the recognisers: methods from prose are not taken.
+            criterion("Good telephone manner", vec![Method::Interview], true),
         ]);
         let merged = with_methods(old, &found);
         let got: Vec<(&str, &[Method], bool)> = merged[0]
@@ -494,6 +498,7 @@ mod tests {
                 ),
                 ("Tidy handwriting", &[Method::Application][..], false),
                 ("Able to drive a van", &[Method::Test][..], true),
+                ("Good telephone manner", &[Method::Application][..], false),
             ]
         );
     }
