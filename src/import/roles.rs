@@ -3028,6 +3028,10 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
 /// the criterion's place in it, and the methods named since the last bracket.
 fn ordinal_methods(l: &str) -> Vec<((&'static str, usize), Vec<Method>)> {
     let mut out = Vec::new();
+    // A sentence, not a page: bounded work however many brackets it opens.
+    if words_count(l) > 80 {
+        return out;
+    }
     let mut from = 0;
     for (open, _) in l.match_indices("(the ") {
         if open < from || out.len() >= 10 {
