@@ -474,6 +474,11 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("pool vehicle")
                 || has("fleet vehicle")
                 || (has("drive") || has("driving")) && has("vehicles") && !has("own")
+                // "driving one of our vans": a van is the employer's, not one's own car.
+                || (has("drive") || has("driving"))
+                    && t.split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == "van" || w == "vans")
+                    && !has("own")
             {
                 "required"
             } else if has("access to a car")
@@ -631,6 +636,14 @@ mod tests {
         );
         assert_eq!(
             car("Full UK driving licence (the post holder will use a service vehicle)").as_deref(),
+            Some("required")
+        );
+        assert_eq!(
+            car("A driving licence, as you will be driving one of our vans").as_deref(),
+            Some("required")
+        );
+        assert_ne!(
+            car("A driving licence and your own van for work").as_deref(),
             Some("required")
         );
     }

@@ -68,19 +68,7 @@ impl Codes {
                     _ => {}
                 }
             }
-            let mut plain = plain.to_lowercase().replace("interview day", "day");
-            // "C – certificate to be produced at interview": when, not how.
-            if words(&plain).contains(&Method::Documents) {
-                for when in [
-                    "at the interview",
-                    "at interview",
-                    "to the interview",
-                    "to interview",
-                ] {
-                    plain = plain.replace(when, "");
-                }
-            }
-            let methods = words(&plain);
+            let methods = phrase(&plain);
             let lower = meaning.to_lowercase();
             if lower.starts_with("essential") || lower.starts_with("desirable") {
                 defined += 1;
@@ -199,10 +187,29 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("reference")
         || has("proof")
         || has("qualification check")
+        || has("sight of")
     {
         out.push(Method::Documents);
     }
     sort(out)
+}
+
+/// The methods a phrase names, less an interview that only says when documents are
+/// seen: "C – certificate to be produced at interview", "Application – please bring
+/// certificates to interview" (application and documents).
+pub fn phrase(text: &str) -> Vec<Method> {
+    let mut plain = text.to_lowercase().replace("interview day", "day");
+    if words(&plain).contains(&Method::Documents) {
+        for when in [
+            "at the interview",
+            "at interview",
+            "to the interview",
+            "to interview",
+        ] {
+            plain = plain.replace(when, "");
+        }
+    }
+    words(&plain)
 }
 
 /// A method cell: codes ("A, I", "AF / INT") or words ("Application / Interview").
@@ -266,6 +273,23 @@ mod tests {
         ));
         assert_eq!(codes.lookup("C"), Some(vec![Documents]));
         assert!(!Codes::default().read_key("Experience of A-level teaching"));
+    }
+
+    #[test]
+    fn documents_seen_at_interview_are_not_an_interview() {
+        assert_eq!(
+            phrase("Application form; bring your certificates to the interview"),
+            vec![Application, Documents]
+        );
+        assert_eq!(
+            phrase("CV – certificates checked at interview"),
+            vec![Application, Documents]
+        );
+        assert_eq!(phrase("Interview and work sample"), vec![Interview]);
+        assert_eq!(
+            phrase("Sight of your licence or registration"),
+            vec![Documents]
+        );
     }
 
     #[test]

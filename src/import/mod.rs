@@ -198,7 +198,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         if old.len() == 1 && old[0].conditions.is_empty() {
             let model = text::blocks(&bold_to_html(&text));
             if let Some(found) = roles::find(&model).filter(|found| agree(&old, found)) {
-                return Ok(with_conditions(old, &found));
+                return Ok(with_methods(with_conditions(old, &found), &found));
             }
         }
         return Ok(old);
@@ -224,7 +224,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
             if agree(&old, &found) && !split {
                 // The seed recognisers read the same criteria, and know their layouts'
                 // alternatives and sub-items: theirs, with the conditions found.
-                Ok(with_conditions(old, &found))
+                Ok(with_methods(with_conditions(old, &found), &found))
             } else {
                 Ok(vec![found])
             }
@@ -291,6 +291,40 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
     let old_in_new = old.iter().filter(|o| close(o, &new)).count();
     new_in_old as f64 >= new_share * new.len() as f64
         && old_in_new as f64 >= old_share * old.len() as f64
+}
+
+/// The seed recognisers' criteria that state no method to them because they left a
+/// document's own codes at the end of the text ("… (AF, INT)") take the methods the
+/// reading by meaning found for the same criterion, and its description (codes off).
+fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
+    let key = |text: &str| blocks::collapse(text).to_lowercase();
+    let stated: std::collections::HashMap<String, &ImportedCriterion> = found
+        .criteria
+        .iter()
+        .filter(|c| c.methods_stated)
+        .map(|c| (key(&c.description), c))
+        .collect();
+    for criterion in old.iter_mut().flat_map(|s| s.criteria.iter_mut()) {
+        if criterion.methods_stated {
+            continue;
+        }
+        let text = key(&criterion.description);
+        // Without a closing bracketed group: "Experience of … (AF, INT)".
+        let bare = text
+            .strip_suffix(')')
+            .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
+            .filter(|t| !t.is_empty());
+        // Only where the codes were left in the text: a criterion the recognisers read
+        // clean has no method of its own (prose may name some, which the recognisers
+        // weigh themselves).
+        let partner = bare.as_ref().and_then(|b| stated.get(b));
+        if let Some(partner) = partner {
+            criterion.methods = partner.methods.clone();
+            criterion.methods_stated = true;
+            criterion.description = partner.description.clone();
+        }
+    }
+    old
 }
 
 /// The seed recognisers' specifications with the conditions and settings the reading by
@@ -397,6 +431,75 @@ mod tests {
         assert_eq!(
             import(Format::Text, b"Job purpose\n\nTo help."),
             Err(ImportError::NoSpecification)
+        );
+    }
+
+    #[test]
+    fn recognised_criteria_without_methods_take_those_read_by_meaning() {
+        let criterion = |description: &str, methods: Vec<Method>, stated: bool| ImportedCriterion {
+            category: "Skills".into(),
+            description: description.into(),
+            requirement: Requirement::Essential,
+            methods,
+            alternative_group: None,
+            line: 1,
+            source: description.into(),
+            confidence: 1.0,
+            methods_stated: stated,
+        };
+        let spec = |criteria: Vec<ImportedCriterion>| ImportedSpec {
+            title: None,
+            line: 1,
+            criteria,
+            warnings: Vec::new(),
+            conditions: Vec::new(),
+            settings: SuggestedSettings::default(),
+        };
+        let old = vec![spec(vec![
+            criterion(
+                "Good filing skills (AP, IV)",
+                vec![Method::Application],
+                false,
+            ),
+            criterion("Tidy handwriting", vec![Method::Application], false),
+            criterion("Able to drive a van", vec![Method::Test], true),
+            criterion("Good telephone manner", vec![Method::Application], false),
+        ])];
+        let found = spec(vec![
+            criterion(
+                "Good filing skills",
+                vec![Method::Application, Method::Interview],
+                true,
+            ),
+            criterion("Tidy handwriting", vec![Method::Application], false),
+            criterion("Able to drive a van", vec![Method::Interview], true),
+            // Read clean by the recognisers: methods from prose are not taken.
+            criterion("Good telephone manner", vec![Method::Interview], true),
+        ]);
+        let merged = with_methods(old, &found);
+        let got: Vec<(&str, &[Method], bool)> = merged[0]
+            .criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.description.as_str(),
+                    c.methods.as_slice(),
+                    c.methods_stated,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Good filing skills",
+                    &[Method::Application, Method::Interview][..],
+                    true
+                ),
+                ("Tidy handwriting", &[Method::Application][..], false),
+                ("Able to drive a van", &[Method::Test][..], true),
+                ("Good telephone manner", &[Method::Application][..], false),
+            ]
         );
     }
 

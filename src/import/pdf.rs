@@ -932,17 +932,69 @@ fn is_bullet(c: char) -> bool {
 /// ruling lines is one cell.
 fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
     let ncols = table.columns.len() - 1;
+    let inside = |l: &&Vec<Run>, top: f32, bottom: f32| l[0].y < top && l[0].y > bottom;
+    let column_of = |run: &Run| {
+        table.columns[1..]
+            .iter()
+            .position(|&x| run.x0 < x - 1.0)
+            .unwrap_or(ncols - 1)
+    };
+    // The table's line pitch: the least step between a cell's lines. A wider step inside
+    // a cell is the space after a paragraph.
+    let mut pitch = f32::MAX;
+    for w in table.rows.windows(2) {
+        let mut last_y: Vec<Option<f32>> = vec![None; ncols];
+        for line in lines.iter().filter(|l| inside(l, w[0], w[1])) {
+            let mut seen = vec![false; ncols];
+            for run in line {
+                let col = column_of(run);
+                if seen[col] {
+                    continue;
+                }
+                seen[col] = true;
+                if let Some(y) = last_y[col] {
+                    let step = y - run.y;
+                    if step > 0.5 * run.size {
+                        pitch = pitch.min(step);
+                    }
+                }
+                last_y[col] = Some(run.y);
+            }
+        }
+    }
     for w in table.rows.windows(2) {
         let (top, bottom) = (w[0], w[1]);
         let mid = (top + bottom) / 2.0;
-        let mut cells: Vec<Vec<String>> = vec![Vec::new(); ncols];
-        for line in lines.iter().filter(|l| l[0].y < top && l[0].y > bottom) {
+        // Each cell's runs, a run marked when it opens a line the one before ended
+        // short of (the first word would have fitted there): a new paragraph.
+        let mut cells: Vec<Vec<(String, bool)>> = vec![Vec::new(); ncols];
+        // Per column: the left padding (from the first run) and the end of the last line.
+        let mut left_pad: Vec<Option<f32>> = vec![None; ncols];
+        let mut line_end: Vec<Option<f32>> = vec![None; ncols];
+        let mut last_y: Vec<Option<f32>> = vec![None; ncols];
+        for line in lines.iter().filter(|l| inside(l, top, bottom)) {
+            let mut seen = vec![false; ncols];
             for run in line {
-                let col = table.columns[1..]
-                    .iter()
-                    .position(|&x| run.x0 < x - 1.0)
-                    .unwrap_or(ncols - 1);
-                cells[col].push(run.text.clone());
+                let col = column_of(run);
+                let pad = *left_pad[col].get_or_insert((run.x0 - table.columns[col]).max(0.0));
+                let mut opens = false;
+                if !seen[col] {
+                    if let Some(end) = line_end[col] {
+                        let word = run.text.split(' ').next().unwrap_or("");
+                        let chars = run.text.chars().count().max(1) as f32;
+                        let width = (run.x1 - run.x0) * word.chars().count() as f32 / chars;
+                        let room = table.columns[col + 1] - pad - end;
+                        let spaced = last_y[col]
+                            .is_some_and(|y| y - run.y > pitch + (0.05 * pitch).max(0.6));
+                        opens = word.chars().next().is_some_and(char::is_uppercase)
+                            && (width + 0.3 * run.size + 2.0 < room || spaced);
+                    }
+                    line_end[col] = None;
+                    last_y[col] = Some(run.y);
+                }
+                seen[col] = true;
+                line_end[col] = Some(line_end[col].map_or(run.x1, |e: f32| e.max(run.x1)));
+                cells[col].push((run.text.clone(), opens));
             }
         }
         if cells.iter().all(|c| c.is_empty()) {
@@ -958,20 +1010,25 @@ fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
                     .any(|v| (v.0 - x).abs() < 1.5 && v.1 <= mid && v.2 >= mid)
             })
             .collect();
-        let text = |parts: &[String]| -> String {
+        let text = |parts: &[(String, bool)]| -> String {
             let mut s = String::new();
-            for part in parts {
+            for (part, opens) in parts {
                 let part = escape(part);
                 if !s.is_empty() {
                     let bullet = part.chars().next().is_some_and(is_bullet);
-                    s.push_str(if bullet { "<br>" } else { " " });
+                    s.push_str(if bullet || *opens { "<br>" } else { " " });
                 }
                 s.push_str(&part);
             }
             s
         };
         if ncols > 1 && ruled.iter().all(|r| !r) {
-            let all: Vec<String> = cells.into_iter().flatten().collect();
+            // Across the row, the columns' ends say nothing of where its lines end.
+            let all: Vec<(String, bool)> = cells
+                .into_iter()
+                .flatten()
+                .map(|(text, _)| (text, false))
+                .collect();
             out.push(format!("| {} |", text(&all)));
             continue;
         }
@@ -1116,6 +1173,41 @@ mod tests {
 
     const SEED_000: &[u8] =
         include_bytes!("../../tests/fixtures/import/pdf/000_alternatively_qualified_worker.pdf");
+
+    #[test]
+    fn a_cell_line_that_starts_a_paragraph_keeps_its_break() {
+        let run = |x0: f32, x1: f32, y: f32, text: &str| Run {
+            x0,
+            x1,
+            y,
+            size: 9.0,
+            text: text.to_string(),
+        };
+        let table = Table {
+            top: 100.0,
+            bottom: 0.0,
+            columns: vec![0.0, 100.0, 200.0],
+            rows: vec![100.0, 0.0],
+            vertical: vec![(0.0, 0.0, 100.0), (100.0, 0.0, 100.0), (200.0, 0.0, 100.0)],
+        };
+        let lines = vec![
+            vec![
+                run(5.0, 94.0, 90.0, "Good with figures and"),
+                run(105.0, 190.0, 90.0, "Patient and kind"),
+            ],
+            // A wrapped line (lower case) continues; a capital after a short line, or
+            // after a wider step than the table's pitch, opens a paragraph.
+            vec![run(5.0, 40.0, 78.75, "budgets")],
+            vec![run(105.0, 140.0, 77.5, "Reliable")],
+            vec![run(5.0, 30.0, 67.5, "Calm")],
+        ];
+        let mut out = Vec::new();
+        table_rows(&table, &lines, &mut out);
+        assert_eq!(
+            out,
+            vec!["| Good with figures and budgets<br>Calm | Patient and kind<br>Reliable |"]
+        );
+    }
 
     #[test]
     fn a_pdf_past_the_time_limit_is_refused_and_its_thread_accounted_for() {

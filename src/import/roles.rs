@@ -138,7 +138,8 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             // "Essential:" alone on its line heads the list after it; so does a line of
             // requirement words alone ("Minimum requirements", "Additional (preferred)
             // requirements"), as a PDF's headings come without their type size.
-            if (text.ends_with(':') && words_count(&text) <= 3 || words_count(&text) <= 5)
+            // "It would be great if you have:" leads in its list the same way.
+            if (text.ends_with(':') && words_count(&text) <= 8 || words_count(&text) <= 5)
                 && requirement_heading(&text).is_some()
                 && index + 1 < blocks.len()
             {
@@ -269,6 +270,24 @@ fn requirement_heading(text: &str) -> Option<Requirement> {
     // "What you must have", "What would be nice to have", "Good to have".
     if words_count(t) <= 7 && !t.ends_with(['.', ';']) {
         if t.contains("must have") || t.contains("must-have") {
+            return Some(Requirement::Essential);
+        }
+        // A lead-in naming what the candidate needs: "You'll need:", "You will need to
+        // have:" (the whole line, not "You'll need a driving licence").
+        let need = t
+            .strip_prefix("what ")
+            .unwrap_or(t)
+            .trim_end_matches(" to have")
+            .trim_end_matches(" to be");
+        if matches!(
+            need,
+            "you'll need"
+                | "you will need"
+                | "you need"
+                | "we need"
+                | "you'll have"
+                | "you will have"
+        ) {
             return Some(Requirement::Essential);
         }
         if [
@@ -468,6 +487,24 @@ fn category_name(text: &str) -> String {
 }
 
 fn header_role(text: &str) -> Role {
+    let role = header_role_of(text);
+    if role != Role::Unknown {
+        return role;
+    }
+    // A PDF's narrow header cell breaks its one word across lines ("Essenti al",
+    // "Applica tion"): the word read whole.
+    let t = collapse(text);
+    let pieces = words_count(&t);
+    if (2..=3).contains(&pieces)
+        && t.len() <= 24
+        && t.chars().all(|c| c.is_alphabetic() || c == ' ')
+    {
+        return header_role_of(&t.replace(' ', ""));
+    }
+    Role::Unknown
+}
+
+fn header_role_of(text: &str) -> Role {
     let t = lower(&collapse(text));
     let t = t.trim().trim_end_matches([':', '?', '*']).trim();
     if t.is_empty() {
@@ -1302,6 +1339,61 @@ fn cell_items(cell: &Cell) -> Vec<String> {
     out
 }
 
+/// The criteria of one paragraph of an Essential or Desirable cell written one a line
+/// without bullets: the text split at its line breaks where a line of a few words ends
+/// (not on a joining word) and the next opens a new one with a capital; anything else is
+/// one text ("Degree in *Nursing* Studies" keeps its italic's break).
+fn line_pieces(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in text.split(super::blocks::BREAK) {
+        let t = collapse(piece);
+        if t.is_empty() {
+            continue;
+        }
+        let opens = t.chars().next().is_some_and(char::is_uppercase) && words_count(&t) >= 2;
+        match out.last_mut() {
+            Some(last) if !opens || !ends_a_line(last) => {
+                last.push(' ');
+                last.push_str(&t);
+            }
+            _ => out.push(t),
+        }
+    }
+    out
+}
+
+/// Whether a line of a cell can end a criterion: a few words, not closing on a word
+/// that joins it to the next line.
+fn ends_a_line(line: &str) -> bool {
+    let last = line
+        .rsplit(' ')
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    words_count(line) >= 2
+        && !line.ends_with([',', ':', ';', '-', '–', '('])
+        && !matches!(
+            last.as_str(),
+            "and"
+                | "or"
+                | "of"
+                | "in"
+                | "the"
+                | "a"
+                | "an"
+                | "to"
+                | "with"
+                | "for"
+                | "on"
+                | "at"
+                | "by"
+                | "as"
+                | "including"
+                | "such"
+        )
+}
+
 /// A criterion cell holding a bold title and a sentence explaining it: the title.
 fn bold_title(cell: &Cell) -> Option<String> {
     let bold = collapse(cell.emphasis.as_deref()?);
@@ -1601,6 +1693,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         .count();
     let mut inside = !has_start;
     let mut started = false;
+    // The marked-up level of the heading that opened the specification (0: none), and
+    // the level of a stop heading below it whose section is set aside.
+    let mut start_level = 0;
+    let mut suspended: Option<usize> = None;
     let mut ctx = Ctx::default();
     let mut start_line = None;
     let mut index = 0;
@@ -1619,6 +1715,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 ..Ctx::default()
             };
             start_line.get_or_insert(block.line);
+            start_level = match block.kind {
+                BlockKind::Heading(_) => block.level,
+                _ => 0,
+            };
+            suspended = None;
             if let Some(req) = requirement_heading(&text) {
                 ctx.requirement = Some(req);
             }
@@ -1631,9 +1732,33 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             heading_level(blocks, index + 1) > 0 && requirement_heading(&block_text(next)).is_some()
         });
         if level > 0 && is_stop(&text) && !walk.key_blocks.contains(&index) && !area_follows {
+            // A stop heading below the specification's own, at the level of its category
+            // headings ("### Strengths" among "### Behaviours" and "### Technical" under
+            // "## Person specification"), sets aside its section only: a sibling heading
+            // after it resumes the specification.
+            suspended = (inside
+                && started
+                && block.level > start_level
+                && start_level > 0
+                && block.level == ctx.category_level
+                && matches!(block.kind, BlockKind::Heading(_)))
+            .then_some(block.level);
             inside = false;
             index += 1;
             continue;
+        }
+        if !inside
+            && level > 0
+            && matches!(block.kind, BlockKind::Heading(_))
+            && suspended.is_some()
+        {
+            if suspended == Some(block.level) {
+                inside = true;
+                ctx.requirement = None;
+                ctx.stage = None;
+            } else if block.level < suspended.unwrap_or(0) {
+                suspended = None;
+            }
         }
         if !inside {
             index += 1;
@@ -1875,6 +2000,9 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     if cells.is_empty() {
         return false;
     }
+    if area_map(&cells, walk) {
+        return false;
+    }
     if let Some(h) = transposed(&cells) {
         let categories: Vec<String> = cells[h].iter().map(|c| category_name(&c.plain())).collect();
         // A row of methods ("How assessed") gives each column's.
@@ -1998,6 +2126,32 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             roles[c] = Role::Criterion;
         }
     }
+    // Columns headed by a method alone ("Application", "Interview", "Assessment") whose
+    // cells hold only ticks ("Y", "✓"): a tick marks the criterion assessed that way.
+    let tick_methods: Vec<(usize, Vec<Method>)> = match &header_texts {
+        Some(names) => (0..ncols)
+            .filter(|&c| matches!(roles[c], Role::Unknown | Role::Method))
+            .filter_map(|c| {
+                let found = header_methods(names.get(c)?)?;
+                let mut ticks = 0;
+                for (_, row) in &body {
+                    let t = row.get(c).map(Cell::plain).unwrap_or_default();
+                    if t.is_empty() {
+                        continue;
+                    }
+                    if !super::criteria::is_tick(&t) {
+                        return None;
+                    }
+                    ticks += 1;
+                }
+                (ticks > 0).then_some((c, found))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    for (c, _) in &tick_methods {
+        roles[*c] = Role::Notes;
+    }
     let essential = col(&roles, Role::Essential);
     let desirable = col(&roles, Role::Desirable);
     let mark = col(&roles, Role::Mark);
@@ -2110,10 +2264,16 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 ctx.category = Some(category_name(text));
             }
         }
-        let row_methods = method
+        let mut row_methods = method
             .and_then(|c| texts.get(c))
             .map(|t| methods::cell(t, walk.codes))
             .unwrap_or_default();
+        for (c, named) in &tick_methods {
+            if texts.get(*c).is_some_and(|t| super::criteria::is_tick(t)) {
+                row_methods.extend(named.iter().copied());
+            }
+        }
+        let row_methods = methods::sort(row_methods);
         if nhs {
             for (c, req) in [
                 (essential, Requirement::Essential),
@@ -2125,23 +2285,24 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 let mut texts: Vec<String> = Vec::new();
                 let top = cell.items.iter().map(|i| i.depth).min().unwrap_or(0);
                 for item in &cell.items {
-                    let t = collapse(&item.text);
-                    if blank(&t) {
-                        continue;
-                    }
-                    let continues = t.chars().next().is_some_and(char::is_lowercase);
-                    // Sub-items belong to their parent: "…including: A; B".
-                    let sub = item.depth > top && item.bullet;
-                    match texts.last_mut() {
-                        Some(last) if sub => {
-                            last.push_str(if last.ends_with(':') { " " } else { "; " });
-                            last.push_str(&t);
+                    for (n, t) in line_pieces(&item.text).into_iter().enumerate() {
+                        if blank(&t) {
+                            continue;
                         }
-                        Some(last) if continues => {
-                            last.push(' ');
-                            last.push_str(&t);
+                        let continues = t.chars().next().is_some_and(char::is_lowercase);
+                        // Sub-items belong to their parent: "…including: A; B".
+                        let sub = n == 0 && item.depth > top && item.bullet;
+                        match texts.last_mut() {
+                            Some(last) if sub => {
+                                last.push_str(if last.ends_with(':') { " " } else { "; " });
+                                last.push_str(&t);
+                            }
+                            Some(last) if continues => {
+                                last.push(' ');
+                                last.push_str(&t);
+                            }
+                            _ => texts.push(t),
                         }
-                        _ => texts.push(t),
                     }
                 }
                 for t in texts {
@@ -2215,6 +2376,73 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
     }
     walk.cands.len() > before
+}
+
+/// A table mapping the areas of the criteria already read to how each is assessed
+/// ("Area | How we'll assess", "Experience | Application and interview"): every
+/// criterion of an area takes the area's methods (unless its own are stated). True when
+/// the table was such a map.
+fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
+    if walk.cands.is_empty() || cells.len() < 3 {
+        return false;
+    }
+    let areas: HashSet<String> = walk
+        .cands
+        .iter()
+        .filter_map(|c| c.category.as_deref().map(lower))
+        .collect();
+    let mut map: std::collections::HashMap<String, Vec<Method>> = Default::default();
+    for (i, row) in cells.iter().enumerate() {
+        let filled: Vec<String> = row
+            .iter()
+            .map(Cell::plain)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let found = match filled.as_slice() {
+            [name, how] if words_count(how) <= 15 => {
+                let area = lower(&category_name(name));
+                let found = methods::phrase(how);
+                (areas.contains(&area) && !found.is_empty()).then_some((area, found))
+            }
+            _ => None,
+        };
+        match found {
+            Some((area, found)) => {
+                map.insert(area, found);
+            }
+            // Only the header row may name no area.
+            None if i == 0 => {}
+            None => return false,
+        }
+    }
+    if map.len() < 2 {
+        return false;
+    }
+    for cand in walk.cands.iter_mut().filter(|c| !c.coded) {
+        let Some(found) = cand.category.as_deref().and_then(|c| map.get(&lower(c))) else {
+            continue;
+        };
+        cand.methods = found.clone();
+        cand.coded = true;
+        cand.prose = false;
+    }
+    true
+}
+
+/// The methods a column header names when it names nothing else: "Application",
+/// "Interview", "Test/Exercise", "Assessment" (a PDF may break the word: "Applica tion").
+fn header_methods(text: &str) -> Option<Vec<Method>> {
+    let t = lower(&collapse(text));
+    if t.is_empty() || words_count(&t) > 3 || t.contains("essential") || t.contains("desirable") {
+        return None;
+    }
+    let found = methods::words(&t);
+    let found = if found.is_empty() {
+        methods::words(&t.replace(' ', ""))
+    } else {
+        found
+    };
+    (!found.is_empty()).then_some(found)
 }
 
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
@@ -2376,70 +2604,126 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     // Decisions").
     // Bounded work: prose is matched against criteria only for documents of real size.
     let prose_pairs = sentences.len().saturating_mul(walk.cands.len());
+    let group_of = |cand: &Cand| -> &'static str {
+        let category = cand.category.as_deref().map(lower).unwrap_or_default();
+        if cand.group.contains("behaviour") || category.contains("behaviour") {
+            "behaviour"
+        } else if cand.group.contains("technical") || category.contains("technical") {
+            "technical"
+        } else if cand.group.contains("person specification")
+            || cand.group.contains("experience")
+            || category.contains("experience")
+        {
+            "experience"
+        } else {
+            ""
+        }
+    };
+    // How many criteria each group holds ("the four behaviours" are all of them).
+    let group_sizes: Vec<(&str, usize)> = ["behaviour", "technical", "experience"]
+        .into_iter()
+        .map(|g| (g, walk.cands.iter().filter(|c| group_of(c) == g).count()))
+        .collect();
     for (_, sentence) in sentences.iter().filter(|_| prose_pairs <= 2_000_000) {
         let l = lower(sentence);
-        let found = methods::words(&l);
+        // When, not how: "a test before interview", "the interview day".
+        let l = [
+            "before the interview",
+            "before interview",
+            "after the interview",
+            "after interview",
+            "ahead of the interview",
+            "ahead of interview",
+        ]
+        .iter()
+        .fold(l, |l, when| l.replace(when, ""));
+        let found = methods::words(&l.replace("interview day", "day"));
         if found.is_empty() {
             continue;
         }
+        // "… an analysis exercise (the first technical skill) and a presentation (the
+        // second technical skill)": the methods before each bracket for that criterion.
+        let ordinals = ordinal_methods(&l);
         let words: Vec<&str> = l
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        // "X will be assessed …"
+        // "X will be assessed …", "The technical skills will be tested by …"
         let subject: Option<String> = {
             let at = l
                 .find(" will be assessed")
+                .or_else(|| l.find(" will be tested"))
                 .or_else(|| l.find(" are assessed"))
                 .or_else(|| l.find(" is assessed"));
-            at.map(|at| l[..at].trim().to_string())
-                .filter(|s| words_count(s) <= 2 && !s.is_empty())
+            at.map(|at| {
+                let s = l[..at].trim();
+                s.strip_prefix("the ")
+                    .or_else(|| s.strip_prefix("your "))
+                    .unwrap_or(s)
+                    .to_string()
+            })
+            .filter(|s| words_count(s) <= 2 && !s.is_empty())
         };
+        // "At sift …", or a stage label: "Sift: you will complete a CV …".
         let at_stage: Option<Vec<Method>> = [
             "at sift",
             "at the sift",
             "at shortlisting",
             "at interview",
             "at the interview",
+            "sift:",
+            "shortlisting:",
+            "interview:",
         ]
         .iter()
         .find(|p| l.starts_with(*p))
         .map(|p| methods::words(p));
+        // At the sift a CV shows the experience, whatever else is asked for.
+        let cv_at_sift =
+            at_stage.as_deref() == Some(&[Method::Application][..]) && words.contains(&"cv");
+        // Criteria of a group named one by one ("statements for Managing a Quality
+        // Service and Working Together"): the group's word covers only those.
+        let named_in_group: Vec<&str> = walk
+            .cands
+            .iter()
+            .filter(|c| {
+                let name = lower(&c.description);
+                (2..=8).contains(&words_count(&name)) && l.contains(&name)
+            })
+            .map(&group_of)
+            .collect();
         let mentions = |group: &str| -> bool {
             let Some(pos) = words.iter().position(|w| w.starts_with(group)) else {
                 return false;
             };
+            if named_in_group.contains(&group) {
+                return false;
+            }
             let before = &words[pos.saturating_sub(3)..pos];
-            let counted = before.iter().any(|w| {
-                matches!(
-                    *w,
-                    "two" | "three" | "four" | "five" | "2" | "3" | "4" | "5"
-                )
+            let count = before.iter().find_map(|w| match *w {
+                "two" | "2" => Some(2),
+                "three" | "3" => Some(3),
+                "four" | "4" => Some(4),
+                "five" | "5" => Some(5),
+                _ => None,
             });
-            !counted || before.contains(&"all")
+            let size = group_sizes
+                .iter()
+                .find(|(g, _)| *g == group)
+                .map(|(_, n)| *n);
+            count.is_none() || before.contains(&"all") || count == size
         };
+        let mut in_group: std::collections::HashMap<&str, usize> = Default::default();
         for cand in walk.cands.iter_mut() {
+            let group_word = group_of(cand);
+            let nth = {
+                let n = in_group.entry(group_word).or_insert(0);
+                *n += 1;
+                *n
+            };
             if cand.coded {
                 continue;
             }
-            let group_word = if cand.group.contains("behaviour")
-                || cand
-                    .category
-                    .as_deref()
-                    .is_some_and(|c| lower(c).contains("behaviour"))
-            {
-                "behaviour"
-            } else if cand.group.contains("person specification")
-                || cand.group.contains("experience")
-                || cand
-                    .category
-                    .as_deref()
-                    .is_some_and(|c| lower(c).contains("experience"))
-            {
-                "experience"
-            } else {
-                ""
-            };
             let mut add: Option<Vec<Method>> = None;
             if let Some(subject) = &subject {
                 if !group_word.is_empty() && subject.contains(group_word) {
@@ -2449,10 +2733,17 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             if let Some(stage) = &at_stage {
                 if !group_word.is_empty()
                     && (mentions(group_word)
-                        || group_word == "experience" && l.contains("person specification"))
+                        || group_word == "experience"
+                            && (l.contains("person specification") || cv_at_sift))
                 {
                     add = Some(stage.clone());
                 }
+            }
+            if let Some((_, m)) = ordinals
+                .iter()
+                .find(|(o, _)| !group_word.is_empty() && *o == (group_word, nth))
+            {
+                add = Some(m.clone());
             }
             let name = lower(&cand.description);
             if words_count(&name) >= 2 && words_count(&name) <= 8 && l.contains(&name) {
@@ -2730,6 +3021,45 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         conditions: conditions_found,
         settings,
     }
+}
+
+/// Methods given to one criterion of a group by its place: "a written exercise (the
+/// first technical skill) and a presentation (the second technical skill)": the group,
+/// the criterion's place in it, and the methods named since the last bracket.
+fn ordinal_methods(l: &str) -> Vec<((&'static str, usize), Vec<Method>)> {
+    let mut out = Vec::new();
+    // A sentence, not a page: bounded work however many brackets it opens.
+    if words_count(l) > 80 {
+        return out;
+    }
+    let mut from = 0;
+    for (open, _) in l.match_indices("(the ") {
+        if open < from || out.len() >= 10 {
+            continue;
+        }
+        let Some(close) = l[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inner: Vec<&str> = l[open + 5..close].split_whitespace().collect();
+        let place = match inner.first().copied() {
+            Some("first") => 1,
+            Some("second") => 2,
+            Some("third") => 3,
+            Some("fourth") => 4,
+            Some("fifth") => 5,
+            _ => continue,
+        };
+        let rest = inner[1..].join(" ");
+        let group = ["behaviour", "technical", "experience"]
+            .into_iter()
+            .find(|g| rest.starts_with(g));
+        let found = methods::words(&l[from..open]);
+        from = close + 1;
+        if let Some(group) = group.filter(|_| !found.is_empty() && inner.len() <= 4) {
+            out.push(((group, place), found));
+        }
+    }
+    out
 }
 
 /// The lines of the blocks under a heading that names conditions ("Special conditions",
@@ -3249,6 +3579,159 @@ mod tests {
         assert_eq!(
             level_clauses("We assess essential criteria at interview; and by application."),
             None
+        );
+    }
+
+    #[test]
+    fn broken_header_words_are_read_whole() {
+        // A narrow PDF column breaks its header word across lines.
+        assert_eq!(header_role("Essenti al"), Role::Essential);
+        assert_eq!(header_role("Desira ble"), Role::Desirable);
+        assert_eq!(header_methods("Intervi ew"), Some(vec![Method::Interview]));
+        assert_eq!(header_methods("Essential"), None);
+        assert_eq!(header_methods("Job title"), None);
+    }
+
+    #[test]
+    fn ticks_in_method_columns_mark_the_methods() {
+        // E/D letters give the requirement; a "Y" under a method's column marks it.
+        let text = "PERSON SPECIFICATION\n\n\
+            Criteria\tEssential\tDesirable\tApplication\tInterview\tAssessment\n\
+            Forklift licence\tE\t\tY\t\t\n\
+            Experience of stock rotation in a warehouse\t\tD\tY\tY\t\n\
+            Able to lift and stack safely\tE\t\t\t\tY\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        let got: Vec<(String, Requirement, Vec<Method>)> = found
+            .into_iter()
+            .map(|(_, description, r, m)| (description, r, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Forklift licence".to_string(), e, vec![a]),
+                (
+                    "Experience of stock rotation in a warehouse".to_string(),
+                    d,
+                    vec![a, i]
+                ),
+                ("Able to lift and stack safely".to_string(), e, vec![t]),
+            ]
+        );
+    }
+
+    #[test]
+    fn need_lists_and_an_area_map_of_methods() {
+        // "You'll need:" / "It would be great if you have:" lists per area, then a table
+        // saying how each area is assessed.
+        let text = "## Who we're looking for\n\n\
+            ### Experience\n\nYou'll need:\n\n- Experience of running a busy reception\n\n\
+            It would be great if you have:\n\n- Experience of a booking system\n\n\
+            ### Skills\n\nYou will need:\n\n- A warm and clear phone manner\n\n\
+            ## How we'll assess\n\n\
+            Area\tHow\n\
+            Experience\tYour application – bring certificates to interview\n\
+            Skills\tA role play and interview\n";
+        let found = read(text);
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t, c) = (
+            Method::Application,
+            Method::Interview,
+            Method::Test,
+            Method::Documents,
+        );
+        let got: Vec<(String, Requirement, Vec<Method>)> = found
+            .into_iter()
+            .map(|(_, description, r, m)| (description, r, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Experience of running a busy reception".to_string(),
+                    e,
+                    vec![a, c]
+                ),
+                ("Experience of a booking system".to_string(), d, vec![a, c]),
+                ("A warm and clear phone manner".to_string(), e, vec![t, i]),
+            ]
+        );
+        // "You'll need a full driving licence" is a sentence, not a lead-in.
+        assert_eq!(
+            requirement_heading("You'll need:"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(
+            requirement_heading("You'll need a full driving licence"),
+            None
+        );
+    }
+
+    #[test]
+    fn cell_lines_without_bullets_are_criteria() {
+        let b = super::super::blocks::BREAK;
+        assert_eq!(
+            line_pieces(&format!("Calm under pressure{b}Good spoken English")),
+            vec!["Calm under pressure", "Good spoken English"]
+        );
+        // A line closing on a joining word, or one word alone, continues.
+        assert_eq!(
+            line_pieces(&format!("Degree in{b}Nursing Studies")),
+            vec!["Degree in Nursing Studies"]
+        );
+        assert_eq!(
+            line_pieces(&format!("Degree in Nursing{b}Studies")),
+            vec!["Degree in Nursing Studies"]
+        );
+    }
+
+    #[test]
+    fn ordinals_give_one_criterion_of_a_group_its_methods() {
+        let l = "you will sit a short drafting test (the first technical skill) and give \
+                 a talk with slides, a presentation (the second technical skill).";
+        assert_eq!(
+            ordinal_methods(l),
+            vec![
+                (("technical", 1), vec![Method::Test]),
+                (("technical", 2), vec![Method::Presentation]),
+            ]
+        );
+        assert!(ordinal_methods("an interview (the first of two)").is_empty());
+    }
+
+    #[test]
+    fn selection_prose_by_stage_labels_counts_and_names() {
+        // A stop heading among the category headings sets aside its own section only;
+        // stage labels, "the three behaviours" (all of them), behaviours named one by one
+        // and "will be tested … before interview" say which criteria each stage assesses.
+        let text = "## Person specification\n\n\
+            ### Experience\n\n- Experience of running a public counter service\n\n\
+            ### Behaviours\n\n- Working Together\n- Delivering at Pace\n- Seeing the Big Picture\n\n\
+            ### Strengths\n\nWe will ask about strengths at interview.\n\n\
+            ### Technical\n\n- Accurate data entry\n\n\
+            ## Selection process\n\n\
+            Sift: you will send a CV and a statement on Working Together.\n\n\
+            Interview: your experience and the three behaviours will be assessed at interview.\n\n\
+            The technical skills will be tested by a short online test before interview.\n";
+        let found = read(text);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        let got: Vec<(String, Vec<Method>)> = found
+            .into_iter()
+            .map(|(_, description, _, m)| (description, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Experience of running a public counter service".to_string(),
+                    vec![a, i]
+                ),
+                ("Working Together".to_string(), vec![a, i]),
+                ("Delivering at Pace".to_string(), vec![i]),
+                ("Seeing the Big Picture".to_string(), vec![i]),
+                ("Accurate data entry".to_string(), vec![t]),
+            ]
         );
     }
 }
