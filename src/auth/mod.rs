@@ -1,9 +1,11 @@
 //! Bearer-token authentication: JWT decoding with the one configured algorithm, and the
 //! [`Caller`] extractor that every protected handler takes, so none can skip the check.
 
+use std::collections::HashMap;
 use std::future::{ready, Ready};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -91,6 +93,12 @@ pub const DEFAULT_MAX_LIFETIME_SECS: i64 = 24 * 3600;
 /// Seconds of clock difference tolerated between the token's issuer and this server.
 const LEEWAY_SECS: i64 = 30;
 
+/// The time checks `jsonwebtoken` makes with [`LEEWAY_SECS`] (see `validation`), for a
+/// remembered token: not expired, and not before its `nbf`.
+fn in_time(claims: &Claims, now: i64) -> bool {
+    claims.exp >= now - LEEWAY_SECS && claims.nbf.is_none_or(|nbf| nbf <= now + LEEWAY_SECS)
+}
+
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -139,7 +147,15 @@ pub struct JwtKeys {
     max_lifetime_secs: i64,
     /// Signature verifications made, for the tests that check a request costs one.
     verifications: AtomicU64,
+    /// Tokens these keys accepted, and their claims: see [`JwtKeys::verify`].
+    accepted: Mutex<HashMap<String, Claims>>,
 }
+
+/// How many accepted tokens [`JwtKeys`] remembers before it starts afresh. A portal or a
+/// dashboard reuses one token for its whole life, so a few thousand cover every
+/// client of a process; the bound keeps a flood of distinct valid tokens from
+/// growing the map.
+const ACCEPTED_TOKENS_KEPT: usize = 4096;
 
 impl JwtKeys {
     pub fn hs256(secret: &[u8], issuer: Option<&str>, audience: Option<&str>) -> JwtKeys {
@@ -150,6 +166,7 @@ impl JwtKeys {
             algorithm: Algorithm::HS256,
             max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS,
             verifications: AtomicU64::new(0),
+            accepted: Mutex::new(HashMap::new()),
         }
     }
 
@@ -202,6 +219,7 @@ impl JwtKeys {
             algorithm,
             max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS,
             verifications: AtomicU64::new(0),
+            accepted: Mutex::new(HashMap::new()),
         })
     }
 
@@ -214,7 +232,39 @@ impl JwtKeys {
     /// issuer and audience when configured, and that no critical header extension is
     /// asked for. Prefer [`verified_claims`] in request handling: it verifies once per
     /// request.
+    ///
+    /// A token accepted once is remembered with its claims, and on its next use only
+    /// the checks that depend on the time (`exp`, `nbf`) are made again: everything
+    /// else about a given token string (signature, algorithm, issuer, audience,
+    /// lifetime, claims present) cannot change. The signature check was a tenth of the
+    /// server's CPU on a by-id read (BENCHMARKS.md, scenario 4 profile). Refusals are
+    /// not remembered, so a flood of bad tokens costs its verifications, not memory.
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        let now = chrono::Utc::now().timestamp();
+        if let Some(claims) = self.remembered(token) {
+            if in_time(&claims, now) {
+                return Ok(claims);
+            }
+            return Err(AppError::Unauthorized(
+                "the bearer token is invalid or expired".into(),
+            ));
+        }
+        let claims = self.verify_signed(token)?;
+        let mut accepted = self.accepted.lock().unwrap_or_else(|p| p.into_inner());
+        if accepted.len() >= ACCEPTED_TOKENS_KEPT {
+            accepted.clear();
+        }
+        accepted.insert(token.to_string(), claims.clone());
+        Ok(claims)
+    }
+
+    fn remembered(&self, token: &str) -> Option<Claims> {
+        let accepted = self.accepted.lock().unwrap_or_else(|p| p.into_inner());
+        accepted.get(token).cloned()
+    }
+
+    /// [`JwtKeys::verify`] without the memory: every check, signature included.
+    fn verify_signed(&self, token: &str) -> Result<Claims, AppError> {
         self.verifications.fetch_add(1, Ordering::Relaxed);
         let refused = || AppError::Unauthorized("the bearer token is invalid or expired".into());
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
@@ -310,7 +360,7 @@ fn validation(algorithm: Algorithm, issuer: Option<&str>, audience: Option<&str>
     // Validation::new lists exactly one algorithm, so a token signed with any other
     // (including `none`) is refused.
     let mut v = Validation::new(algorithm);
-    v.leeway = 30;
+    v.leeway = LEEWAY_SECS as u64;
     v.validate_nbf = true;
     v.set_required_spec_claims(&["exp", "sub"]);
     match issuer {
@@ -606,6 +656,60 @@ mod tests {
         // With no audience configured, either form is accepted.
         let open = JwtKeys::hs256(SECRET, None, None);
         assert!(open.verify(&with_aud(serde_json::json!(["hr"]))).is_ok());
+    }
+
+    #[test]
+    fn an_accepted_token_is_remembered_by_its_keys_only() {
+        let keys = JwtKeys::hs256(SECRET, None, None);
+        let token = signed(Header::new(Algorithm::HS256), claims_expiring_in(60));
+        assert_eq!(keys.verify(&token).unwrap().sub, "a");
+        assert_eq!(keys.verify(&token).unwrap().sub, "a");
+        assert_eq!(keys.verifications(), 1, "the second use is remembered");
+        // Other keys (another secret) verify it themselves, and refuse it.
+        let other = JwtKeys::hs256(b"another-secret-of-32-bytes-long!", None, None);
+        assert!(other.verify(&token).is_err());
+        // A token that differs in one character is a new token: checked in full.
+        let mut forged = token.clone();
+        let last = forged.pop().unwrap();
+        forged.push(if last == 'A' { 'B' } else { 'A' });
+        assert!(keys.verify(&forged).is_err());
+        assert_eq!(keys.verifications(), 2);
+        // Refusals are not remembered: each costs a verification.
+        assert!(keys.verify(&forged).is_err());
+        assert_eq!(keys.verifications(), 3);
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let now = 1_000_000;
+        let claims = |exp: i64, nbf: Option<i64>| Claims {
+            sub: "a".into(),
+            org: "o".into(),
+            roles: vec![Role::Viewer],
+            exp,
+            iat: None,
+            nbf,
+            iss: None,
+            aud: None,
+        };
+        // The same leeway as the first verification (jsonwebtoken's `exp < now - leeway`).
+        assert!(in_time(&claims(now - LEEWAY_SECS, None), now));
+        assert!(!in_time(&claims(now - LEEWAY_SECS - 1, None), now));
+        assert!(in_time(&claims(now + 60, Some(now + LEEWAY_SECS)), now));
+        assert!(!in_time(
+            &claims(now + 60, Some(now + LEEWAY_SECS + 1)),
+            now
+        ));
+        // Through `verify`: a token accepted while in time is refused once it expires.
+        let keys = JwtKeys::hs256(SECRET, None, None);
+        let token = signed(
+            Header::new(Algorithm::HS256),
+            claims_expiring_in(-LEEWAY_SECS + 1),
+        );
+        assert!(keys.verify(&token).is_ok());
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert!(keys.verify(&token).is_err(), "expired while remembered");
+        assert_eq!(keys.verifications(), 1, "refused from memory, by the clock");
     }
 
     #[test]

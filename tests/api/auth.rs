@@ -202,6 +202,13 @@ async fn one_request_verifies_its_token_once() {
     let before = keys.verifications();
     app.get("/api/v1/vacancies", &token).await.expect(200);
     assert_eq!(keys.verifications() - before, 1);
+    // The next request with the same token is let in from memory (only its time
+    // claims are checked again); a tampered copy is verified, and refused.
+    app.get("/api/v1/vacancies", &token).await.expect(200);
+    assert_eq!(keys.verifications() - before, 1);
+    let tampered = format!("{}x", token);
+    app.get("/api/v1/vacancies", &tampered).await.expect(401);
+    assert_eq!(keys.verifications() - before, 2);
 }
 
 #[test]
