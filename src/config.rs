@@ -31,6 +31,9 @@ pub struct Settings {
     /// true); set false behind PgBouncer in transaction mode without
     /// `max_prepared_statements` (e.g. Debian bookworm's 1.18).
     pub db_statement_cache: bool,
+    /// Short by-id reads on the HTTP worker's own thread when a connection is idle
+    /// (`SHORTLIST_DB_INLINE_READS`, default true): see `Db::read_short`.
+    pub db_inline_reads: bool,
     pub body_limit_bytes: usize,
     /// How long a client may take to send a request's head (`client_request_timeout`).
     pub header_timeout: Duration,
@@ -119,6 +122,7 @@ impl Settings {
                 3000,
             )?),
             db_statement_cache: parsed("SHORTLIST_DB_STATEMENT_CACHE", true)?,
+            db_inline_reads: parsed("SHORTLIST_DB_INLINE_READS", true)?,
             body_limit_bytes: parsed("SHORTLIST_BODY_LIMIT_BYTES", 256 * 1024)?,
             header_timeout: Duration::from_secs(parsed("SHORTLIST_HEADER_TIMEOUT_SECS", 5)?),
             body_timeout: Duration::from_secs(parsed("SHORTLIST_BODY_TIMEOUT_SECS", 30)?),

@@ -28,6 +28,7 @@ fn open_db(settings: &Settings) -> Result<Db, String> {
         settings.db_connect_timeout,
         settings.db_statement_cache,
     )
+    .map(|db| db.with_inline_reads(settings.db_inline_reads))
 }
 
 /// The read replica's pool when `SHORTLIST_READ_DATABASE_URL` is set, checked before the

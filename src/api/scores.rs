@@ -214,7 +214,7 @@ pub async fn list_scores(
     caller.require(&[Role::Admin, Role::Recruiter, Role::Viewer, Role::Panel])?;
     let id = path.into_inner();
     let scored = db
-        .read(move |conn| scoring::load_scored(conn, &caller, &id))
+        .read_short(move |conn| scoring::load_scored(conn, &caller, &id))
         .await?;
     Ok(HttpResponse::Ok().json(ApplicationScores {
         application_id: scored.visible.application.id.clone(),

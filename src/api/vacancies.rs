@@ -586,7 +586,7 @@ pub async fn get_vacancy(
     caller.require(READERS)?;
     let id = path.into_inner();
     let row = db
-        .read(move |conn| load_visible(conn, &caller, &id))
+        .read_short(move |conn| load_visible(conn, &caller, &id))
         .await?;
     Ok(vacancy_response(
         actix_web::http::StatusCode::OK,

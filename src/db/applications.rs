@@ -66,11 +66,11 @@ pub struct IdempotencyRow {
 
 pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<ApplicationRow> {
     use super::schema::applications::dsl;
-    dsl::applications
+    crate::on_backend!(conn, |c| dsl::applications
         .filter(dsl::id.eq(id))
         .filter(dsl::org.eq(org))
         .select(ApplicationRow::as_select())
-        .first(conn)
+        .first(c))
 }
 
 /// The application `id` of `org`, locked for update until the transaction ends
@@ -285,13 +285,11 @@ pub fn some_of_vacancy(
     use super::schema::applications::dsl;
     let mut all = Vec::new();
     for chunk in ids.chunks(500) {
-        all.extend(
-            dsl::applications
-                .filter(dsl::vacancy_id.eq(vacancy_id))
-                .filter(dsl::id.eq_any(chunk))
-                .select(ApplicationRow::as_select())
-                .load(conn)?,
-        );
+        all.extend(crate::on_backend!(&mut *conn, |c| dsl::applications
+            .filter(dsl::vacancy_id.eq(vacancy_id))
+            .filter(dsl::id.eq_any(chunk))
+            .select(ApplicationRow::as_select())
+            .load(c))?);
     }
     all.sort_by(|a, b| (&a.submitted_at, &a.id).cmp(&(&b.submitted_at, &b.id)));
     Ok(all)
@@ -302,11 +300,11 @@ pub fn all_for_vacancy(
     vacancy_id: &str,
 ) -> QueryResult<Vec<ApplicationRow>> {
     use super::schema::applications::dsl;
-    dsl::applications
+    crate::on_backend!(&mut *conn, |c| dsl::applications
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(ApplicationRow::as_select())
         .order((dsl::submitted_at.asc(), dsl::id.asc()))
-        .load(conn)
+        .load(c))
 }
 
 /// How many applications of `vacancy_id` are in `status`.

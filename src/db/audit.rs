@@ -77,14 +77,16 @@ pub fn record<B: serde::Serialize, A: serde::Serialize>(
         hash: String::new(),
     };
     row.hash = audit_chain::hash(&row.chain_event(), &row.prev_hash);
-    diesel::insert_into(audit_events::table)
+    crate::on_backend!(&mut *conn, |c| diesel::insert_into(audit_events::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     {
         use super::schema::audit_chain_heads::dsl;
-        diesel::update(dsl::audit_chain_heads.filter(dsl::org.eq(&row.org)))
-            .set(dsl::last_hash.eq(&row.hash))
-            .execute(conn)?;
+        crate::on_backend!(&mut *conn, |c| diesel::update(
+            dsl::audit_chain_heads.filter(dsl::org.eq(&row.org))
+        )
+        .set(dsl::last_hash.eq(&row.hash))
+        .execute(c))?;
     }
     Ok(())
 }
@@ -106,11 +108,12 @@ fn next_link(conn: &mut DbConnection, org: &str) -> QueryResult<(i64, String)> {
     .values(head)
     .on_conflict_do_nothing()
     .execute(c))?;
-    let (seq, last_hash): (i64, String) =
-        diesel::update(dsl::audit_chain_heads.filter(dsl::org.eq(org)))
-            .set(dsl::seq.eq(dsl::seq + 1))
-            .returning((dsl::seq, dsl::last_hash))
-            .get_result(conn)?;
+    let (seq, last_hash): (i64, String) = crate::on_backend!(&mut *conn, |c| diesel::update(
+        dsl::audit_chain_heads.filter(dsl::org.eq(org))
+    )
+    .set(dsl::seq.eq(dsl::seq + 1))
+    .returning((dsl::seq, dsl::last_hash))
+    .get_result(c))?;
     Ok((seq, last_hash))
 }
 

@@ -67,27 +67,27 @@ pub fn for_application(
     application_id: &str,
 ) -> QueryResult<Vec<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
-    dsl::pre_employment_checks
+    crate::on_backend!(conn, |c| dsl::pre_employment_checks
         .filter(dsl::application_id.eq(application_id))
         .select(CheckRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
-    dsl::pre_employment_checks
+    crate::on_backend!(&mut *conn, |c| dsl::pre_employment_checks
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(CheckRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// The recorded checks of these applications (a page of a shortlist).
 pub fn for_applications(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CheckRow>> {
     use super::schema::pre_employment_checks::dsl;
-    dsl::pre_employment_checks
+    crate::on_backend!(&mut *conn, |c| dsl::pre_employment_checks
         .filter(dsl::application_id.eq_any(ids))
         .select(CheckRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// Replaces the record of one check; returns what it replaced.

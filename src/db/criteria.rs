@@ -24,11 +24,11 @@ pub struct CriterionRow {
 }
 
 pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<CriterionRow>> {
-    dsl::criteria
+    crate::on_backend!(conn, |c| dsl::criteria
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(CriterionRow::as_select())
         .order((dsl::position.asc(), dsl::id.asc()))
-        .load(conn)
+        .load(c))
 }
 
 pub fn insert_many(conn: &mut DbConnection, rows: &[CriterionRow]) -> QueryResult<()> {

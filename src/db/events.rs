@@ -122,9 +122,9 @@ pub fn flush(conn: &mut DbConnection) -> QueryResult<()> {
             public_to_portals: event.public_to_portals,
             data: event.data.to_string(),
         };
-        diesel::insert_into(events::table)
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(events::table)
             .values(&row)
-            .execute(conn)?;
+            .execute(c))?;
         let subs = match subscriptions.iter().position(|(org, _)| *org == row.org) {
             Some(i) => &subscriptions[i].1,
             None => {
@@ -166,10 +166,12 @@ fn next_seq(conn: &mut DbConnection, org: &str) -> QueryResult<i64> {
         ))
         .on_conflict_do_nothing()
         .execute(c))?;
-    diesel::update(dsl::event_streams.filter(dsl::org.eq(org)))
-        .set(dsl::seq.eq(dsl::seq + 1))
-        .returning(dsl::seq)
-        .get_result(conn)
+    crate::on_backend!(conn, |c| diesel::update(
+        dsl::event_streams.filter(dsl::org.eq(org))
+    )
+    .set(dsl::seq.eq(dsl::seq + 1))
+    .returning(dsl::seq)
+    .get_result(c))
 }
 
 /// Which events a feed reader sees.

@@ -30,8 +30,16 @@ use crate::error::AppError;
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
-/// Runs `$body` with `$c` bound to the backend's own connection: for statements the
-/// multi-backend cannot express (multi-row inserts, upserts), written once for both.
+/// Runs `$body` with `$c` bound to the backend's own connection, compiled once per
+/// backend: for statements the multi-backend cannot express (multi-row inserts,
+/// upserts), and for the queries on hot paths.
+///
+/// Why the hot paths: the `MultiConnection` derive wraps each query in a
+/// `SerializedQuery` whose `walk_ast` renders the whole SQL text again on every one of
+/// diesel's passes (cache check, binds, cache key), and quoting those identifiers took
+/// a third of the server's CPU on `GET /vacancies/{id}` (BENCHMARKS.md, scenario 4
+/// profile, 3 December). On the backend's own connection a statically typed query is
+/// prepared once and found again by its type, with no SQL rendered.
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
@@ -195,6 +203,8 @@ pub struct Db {
     // writers that both read first can deadlock into SQLITE_BUSY. Serialising writes in
     // the process avoids that; PostgreSQL needs no such lock.
     sqlite_write_lock: Arc<Mutex<()>>,
+    // See [`Db::read_short`]; off by `SHORTLIST_DB_INLINE_READS=false`.
+    inline_reads: bool,
 }
 
 impl Db {
@@ -237,7 +247,14 @@ impl Db {
             pool,
             backend,
             sqlite_write_lock: Arc::new(Mutex::new(())),
+            inline_reads: true,
         })
+    }
+
+    /// Whether [`Db::read_short`] may run on the calling thread.
+    pub fn with_inline_reads(mut self, inline: bool) -> Db {
+        self.inline_reads = inline;
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -276,6 +293,31 @@ impl Db {
         })
         .await
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Runs a short read (a few indexed lookups by id) on the calling worker thread
+    /// when a pooled connection is idle, and on a blocking thread otherwise.
+    ///
+    /// Handing each request to the blocking pool and back costs two thread wake-ups
+    /// and context switches; for a by-id read that is most of the request (half the
+    /// server's CPU was in the kernel, BENCHMARKS.md scenario 4 profile). Running it
+    /// here blocks this worker's other connections for the read's round trips, so only
+    /// reads bounded by an index lookup may use it: lists, reports and shortlists go
+    /// through [`Db::read`]. `try_get` never waits: with every connection busy the read
+    /// queues on the blocking pool as before, so a worker never sleeps on the pool.
+    pub async fn read_short<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.inline_reads {
+            if let Some(mut pooled) = self.pool.try_get() {
+                let result = f(&mut pooled.conn);
+                pooled.broken |= matches!(result, Err(AppError::Unavailable));
+                return result;
+            }
+        }
+        self.read(f).await
     }
 
     /// Runs `f` in one transaction on a blocking thread: everything it writes commits

@@ -17,11 +17,11 @@ pub struct PanelMemberRow {
 }
 
 pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<PanelMemberRow>> {
-    dsl::panel_members
+    crate::on_backend!(conn, |c| dsl::panel_members
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(PanelMemberRow::as_select())
         .order(dsl::user_id.asc())
-        .load(conn)
+        .load(c))
 }
 
 /// The caller's seat on a vacancy's panel, if any.
@@ -30,12 +30,12 @@ pub fn seat(
     vacancy_id: &str,
     user_id: &str,
 ) -> QueryResult<Option<PanelMemberRow>> {
-    dsl::panel_members
+    crate::on_backend!(conn, |c| dsl::panel_members
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .filter(dsl::user_id.eq(user_id))
         .select(PanelMemberRow::as_select())
-        .first(conn)
-        .optional()
+        .first(c))
+    .optional()
 }
 
 pub fn replace(

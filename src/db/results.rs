@@ -114,13 +114,14 @@ pub fn replace(
 ) -> QueryResult<()> {
     use step_results::dsl;
     match scope {
-        Scope::Vacancy(id) => {
-            diesel::delete(dsl::step_results.filter(dsl::vacancy_id.eq(id))).execute(conn)?
-        }
-        Scope::Applications(ids) => {
-            diesel::delete(dsl::step_results.filter(dsl::application_id.eq_any(ids)))
-                .execute(conn)?
-        }
+        Scope::Vacancy(id) => crate::on_backend!(&mut *conn, |c| diesel::delete(
+            dsl::step_results.filter(dsl::vacancy_id.eq(id))
+        )
+        .execute(c))?,
+        Scope::Applications(ids) => crate::on_backend!(&mut *conn, |c| diesel::delete(
+            dsl::step_results.filter(dsl::application_id.eq_any(ids))
+        )
+        .execute(c))?,
     };
     // Chunked multi-row inserts: SQLite caps bound parameters per statement.
     for chunk in rows.chunks(200) {
@@ -138,11 +139,11 @@ pub fn for_step(
     step_key: &str,
 ) -> QueryResult<Vec<(String, String)>> {
     use step_results::dsl;
-    dsl::step_results
+    crate::on_backend!(&mut *conn, |c| dsl::step_results
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .filter(dsl::step_key.eq(step_key))
         .select((dsl::application_id, dsl::result))
-        .load(conn)
+        .load(c))
 }
 
 /// Every result of the vacancy (the differential test compares them all).

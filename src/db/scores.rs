@@ -42,7 +42,7 @@ pub fn for_application(
     application_id: &str,
 ) -> QueryResult<Vec<ScoreRow>> {
     use super::schema::scores::dsl;
-    dsl::scores
+    crate::on_backend!(conn, |c| dsl::scores
         .filter(dsl::application_id.eq(application_id))
         .select(ScoreRow::as_select())
         .order((
@@ -50,7 +50,7 @@ pub fn for_application(
             dsl::method.asc(),
             dsl::assessor.asc(),
         ))
-        .load(conn)
+        .load(c))
 }
 
 /// The agreed scores of these applications (ids in chunks under SQLite's bound-parameter
@@ -62,12 +62,10 @@ pub fn agreed_for_applications(
     use super::schema::agreed_scores::dsl;
     let mut all = Vec::new();
     for ids in application_ids.chunks(500) {
-        all.extend(
-            dsl::agreed_scores
-                .filter(dsl::application_id.eq_any(ids))
-                .select(AgreedScoreRow::as_select())
-                .load(conn)?,
-        );
+        all.extend(crate::on_backend!(&mut *conn, |c| dsl::agreed_scores
+            .filter(dsl::application_id.eq_any(ids))
+            .select(AgreedScoreRow::as_select())
+            .load(c))?);
     }
     Ok(all)
 }
@@ -77,11 +75,11 @@ pub fn agreed_for_application(
     application_id: &str,
 ) -> QueryResult<Vec<AgreedScoreRow>> {
     use super::schema::agreed_scores::dsl;
-    dsl::agreed_scores
+    crate::on_backend!(conn, |c| dsl::agreed_scores
         .filter(dsl::application_id.eq(application_id))
         .select(AgreedScoreRow::as_select())
         .order((dsl::criterion_id.asc(), dsl::method.asc()))
-        .load(conn)
+        .load(c))
 }
 
 /// Replaces one assessor's scores for these criteria under one method; returns the rows
@@ -100,8 +98,11 @@ pub fn replace_assessor_scores(
         .filter(dsl::method.eq(method))
         .filter(dsl::assessor.eq(assessor))
         .filter(dsl::criterion_id.eq_any(criterion_ids));
-    let before: Vec<ScoreRow> = scope.clone().select(ScoreRow::as_select()).load(conn)?;
-    diesel::delete(scope).execute(conn)?;
+    let before: Vec<ScoreRow> = crate::on_backend!(&mut *conn, |c| scope
+        .clone()
+        .select(ScoreRow::as_select())
+        .load(c))?;
+    crate::on_backend!(&mut *conn, |c| diesel::delete(scope.clone()).execute(c))?;
     // Multi-row inserts, in chunks under SQLite's bound-parameter limit.
     for chunk in rows.chunks(INSERT_CHUNK) {
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(scores::table)
@@ -179,10 +180,10 @@ pub fn agreed_for_vacancy(
     vacancy_id: &str,
 ) -> QueryResult<Vec<AgreedScoreRow>> {
     use super::schema::agreed_scores::dsl;
-    dsl::agreed_scores
+    crate::on_backend!(&mut *conn, |c| dsl::agreed_scores
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(AgreedScoreRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// One (application, criterion, method) pair's assessor scores, aggregated by the

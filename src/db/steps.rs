@@ -92,11 +92,11 @@ pub struct LoggedDecision {
 
 pub fn plan_for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<StepRow>> {
     use assessment_steps::dsl;
-    dsl::assessment_steps
+    crate::on_backend!(conn, |c| dsl::assessment_steps
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(StepRow::as_select())
         .order(dsl::position.asc())
-        .load(conn)
+        .load(c))
 }
 
 pub fn replace_plan(
@@ -143,11 +143,11 @@ pub fn conflicts_for_application(
     application_id: &str,
 ) -> QueryResult<Vec<ConflictRow>> {
     use conflicts_of_interest::dsl;
-    dsl::conflicts_of_interest
+    crate::on_backend!(conn, |c| dsl::conflicts_of_interest
         .filter(dsl::application_id.eq(application_id))
         .select(ConflictRow::as_select())
         .order(dsl::declared_at.asc())
-        .load(conn)
+        .load(c))
 }
 
 pub fn conflicts_for_vacancy(
@@ -155,10 +155,10 @@ pub fn conflicts_for_vacancy(
     vacancy_id: &str,
 ) -> QueryResult<Vec<ConflictRow>> {
     use conflicts_of_interest::dsl;
-    dsl::conflicts_of_interest
+    crate::on_backend!(&mut *conn, |c| dsl::conflicts_of_interest
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(ConflictRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 pub fn insert_conflict(conn: &mut DbConnection, row: &ConflictRow) -> QueryResult<()> {
@@ -182,10 +182,10 @@ pub fn outcomes_for_vacancy(
     vacancy_id: &str,
 ) -> QueryResult<Vec<OutcomeRow>> {
     use step_outcomes::dsl;
-    dsl::step_outcomes
+    crate::on_backend!(&mut *conn, |c| dsl::step_outcomes
         .filter(dsl::vacancy_id.eq(vacancy_id))
         .select(OutcomeRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 pub fn outcomes_for_application(
@@ -193,10 +193,10 @@ pub fn outcomes_for_application(
     application_id: &str,
 ) -> QueryResult<Vec<OutcomeRow>> {
     use step_outcomes::dsl;
-    dsl::step_outcomes
+    crate::on_backend!(&mut *conn, |c| dsl::step_outcomes
         .filter(dsl::application_id.eq(application_id))
         .select(OutcomeRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// Sets the current outcome of one step (delete then insert: both backends, no upsert).
@@ -300,10 +300,10 @@ pub fn outcomes_for_applications(
     if application_ids.is_empty() {
         return Ok(Vec::new());
     }
-    dsl::step_outcomes
+    crate::on_backend!(&mut *conn, |c| dsl::step_outcomes
         .filter(dsl::application_id.eq_any(application_ids))
         .select(OutcomeRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 /// The stored plans of several vacancies, in one query (each in position order).

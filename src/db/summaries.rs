@@ -40,19 +40,19 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope<'_>) -> QueryResult<()> {
     use diesel::dsl::{count_star, exists, max, min, not, sum};
     use scores::dsl as s;
     match scope {
-        Scope::Application(id) => {
-            diesel::delete(pair_summaries::table.filter(pair_summaries::application_id.eq(id)))
-                .execute(conn)?
-        }
-        Scope::Vacancy(id) => {
-            diesel::delete(pair_summaries::table.filter(pair_summaries::vacancy_id.eq(id)))
-                .execute(conn)?
-        }
+        Scope::Application(id) => crate::on_backend!(&mut *conn, |c| diesel::delete(
+            pair_summaries::table.filter(pair_summaries::application_id.eq(id))
+        )
+        .execute(c))?,
+        Scope::Vacancy(id) => crate::on_backend!(&mut *conn, |c| diesel::delete(
+            pair_summaries::table.filter(pair_summaries::vacancy_id.eq(id))
+        )
+        .execute(c))?,
     };
     // The same statement for either scope, written once: only the filter differs.
     macro_rules! insert_counting {
         ($filter:expr) => {
-            diesel::insert_into(pair_summaries::table)
+            crate::on_backend!(&mut *conn, |c| diesel::insert_into(pair_summaries::table)
                 .values(
                     s::scores
                         .inner_join(
@@ -89,7 +89,7 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope<'_>) -> QueryResult<()> {
                     pair_summaries::lowest,
                     pair_summaries::highest,
                 ))
-                .execute(conn)?
+                .execute(c))?
         };
     }
     match scope {
@@ -127,12 +127,10 @@ pub fn for_applications(
     use pair_summaries::dsl as p;
     let mut all = Vec::new();
     for ids in application_ids.chunks(500) {
-        all.extend(
-            p::pair_summaries
-                .filter(p::application_id.eq_any(ids))
-                .select(SUMMARY_COLUMNS)
-                .load::<PairAggregateRow>(conn)?,
-        );
+        all.extend(crate::on_backend!(&mut *conn, |c| p::pair_summaries
+            .filter(p::application_id.eq_any(ids))
+            .select(SUMMARY_COLUMNS)
+            .load::<PairAggregateRow>(c))?);
     }
     Ok(all)
 }
@@ -143,10 +141,10 @@ pub fn for_vacancy(
     vacancy_id: &str,
 ) -> QueryResult<Vec<PairAggregateRow>> {
     use pair_summaries::dsl as p;
-    p::pair_summaries
+    crate::on_backend!(&mut *conn, |c| p::pair_summaries
         .filter(p::vacancy_id.eq(vacancy_id))
         .select(SUMMARY_COLUMNS)
-        .load(conn)
+        .load(c))
 }
 
 /// Every vacancy id that has applications (and so summaries or step results): what

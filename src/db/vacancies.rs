@@ -61,11 +61,11 @@ pub fn insert(conn: &mut DbConnection, row: &VacancyRow) -> QueryResult<()> {
 
 /// The vacancy `id` of `org`; another org's vacancy is simply not found.
 pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<VacancyRow> {
-    dsl::vacancies
+    crate::on_backend!(conn, |c| dsl::vacancies
         .filter(dsl::id.eq(id))
         .filter(dsl::org.eq(org))
         .select(VacancyRow::as_select())
-        .first(conn)
+        .first(c))
 }
 
 /// The org of vacancy `id`, whatever it is: for maintenance commands, which act for
@@ -73,11 +73,11 @@ pub fn find(conn: &mut DbConnection, org: &str, id: &str) -> QueryResult<Vacancy
 /// The vacancy `id`, whatever its org: for maintenance inside a transaction that has
 /// already authorised the write (`service::results`).
 pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<VacancyRow>> {
-    dsl::vacancies
+    crate::on_backend!(conn, |c| dsl::vacancies
         .filter(dsl::id.eq(id))
         .select(VacancyRow::as_select())
-        .first(conn)
-        .optional()
+        .first(c))
+    .optional()
 }
 
 pub fn org_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
