@@ -144,13 +144,20 @@ def pgbench_vacancy(vid):
 
 
 def pgbench_evaluation(k, vid):
-    """GET /applications/{id}/evaluation as a recruiter (src/api/scores.rs get_evaluation)."""
+    """GET /applications/{id}/evaluation as a recruiter: the nine statements
+    `service::scoring::load_scored` runs, in its order (the application and its
+    vacancy, the plan, the panel, the recusals, the scores, the agreed scores, the
+    checks, the criteria). Until 3 December this script ran six of them (no plan, panel
+    or recusals), so the ratios before that compare the API with less work than it did."""
     app = _app(k)
     return f"""\\set i random(1, :n)
 SELECT * FROM applications WHERE id = {app} AND org = '{ORG}' LIMIT 1;
 SELECT * FROM vacancies WHERE id = '{vid}' AND org = '{ORG}' LIMIT 1;
-SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
+SELECT * FROM assessment_steps WHERE vacancy_id = '{vid}' ORDER BY position;
+SELECT * FROM panel_members WHERE vacancy_id = '{vid}' ORDER BY user_id;
+SELECT * FROM conflicts_of_interest WHERE application_id = {app} ORDER BY declared_at;
 SELECT * FROM scores WHERE application_id = {app} ORDER BY criterion_id, method, assessor;
 SELECT * FROM agreed_scores WHERE application_id = {app} ORDER BY criterion_id, method;
 SELECT * FROM pre_employment_checks WHERE application_id = {app};
+SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
 """
