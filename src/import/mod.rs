@@ -304,6 +304,10 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
         .filter(|c| c.methods_stated)
         .map(|c| (key(&c.description), c))
         .collect();
+    let none_stated = old
+        .iter()
+        .flat_map(|s| s.criteria.iter())
+        .all(|c| !c.methods_stated);
     for criterion in old.iter_mut().flat_map(|s| s.criteria.iter_mut()) {
         if criterion.methods_stated {
             continue;
@@ -316,8 +320,13 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
             .filter(|t| !t.is_empty());
         // Only where the codes were left in the text: a criterion the recognisers read
         // clean has no method of its own (prose may name some, which the recognisers
-        // weigh themselves).
-        let partner = bare.as_ref().and_then(|b| stated.get(b));
+        // weigh themselves) – unless they read no method anywhere, when the methods the
+        // reading by meaning found for the same criterion (a blanket sentence under the
+        // table) are the document's only word on them.
+        let partner = bare
+            .as_ref()
+            .and_then(|b| stated.get(b))
+            .or_else(|| none_stated.then(|| stated.get(&text)).flatten());
         if let Some(partner) = partner {
             criterion.methods = partner.methods.clone();
             criterion.methods_stated = true;
@@ -501,6 +510,27 @@ mod tests {
                 ("Good telephone manner", &[Method::Application][..], false),
             ]
         );
+        // Recognisers that read no method anywhere take those read by meaning (a blanket
+        // sentence under the table) for the same criteria.
+        let old = vec![spec(vec![
+            criterion("Tidy handwriting", vec![Method::Application], false),
+            criterion("Good telephone manner", vec![Method::Application], false),
+        ])];
+        let found = spec(vec![
+            criterion(
+                "Tidy handwriting",
+                vec![Method::Application, Method::Interview],
+                true,
+            ),
+            criterion("Good telephone manner", vec![Method::Application], false),
+        ]);
+        let merged = with_methods(old, &found);
+        assert_eq!(
+            merged[0].criteria[0].methods,
+            vec![Method::Application, Method::Interview]
+        );
+        assert!(merged[0].criteria[0].methods_stated);
+        assert!(!merged[0].criteria[1].methods_stated);
     }
 
     #[test]
