@@ -20,6 +20,7 @@ mod methods;
 mod pdf;
 mod roles;
 mod spec;
+mod starred;
 mod text;
 
 use crate::domain::{Method, Requirement};
@@ -186,7 +187,13 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
             text::MAX_MARKS
         )));
     }
-    let blocks = text::blocks(&text);
+    let specs = read(format, &text)?;
+    Ok(starred::apply(specs, &text))
+}
+
+/// The specifications of a document's text form.
+fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
+    let blocks = text::blocks(text);
     // The seed conversions (tab-separated rows holding HTML) are read by their own
     // recognisers; every other document by meaning, with the recognisers as a fallback.
     let converted = format == Format::Text && text.contains('\t');
@@ -196,7 +203,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         // that found none takes those the reading by meaning found (after the table too)
         // when both read the same criteria.
         if old.len() == 1 && old[0].conditions.is_empty() {
-            let model = text::blocks(&bold_to_html(&text));
+            let model = text::blocks(&bold_to_html(text));
             if let Some(found) = roles::find(&model).filter(|found| agree(&old, found)) {
                 return Ok(with_methods(with_conditions(old, &found), &found));
             }
@@ -204,11 +211,10 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         return Ok(old);
     }
     let model = if format == Format::Text {
-        text::blocks(&bold_to_html(&text))
+        text::blocks(&bold_to_html(text))
     } else {
         blocks
     };
-    drop(text);
     match (roles::find(&model), old.is_empty()) {
         (None, true) => Err(ImportError::NoSpecification),
         (None, false) => Ok(old),
