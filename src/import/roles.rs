@@ -531,9 +531,14 @@ fn header_role_of(text: &str) -> Role {
     // cells may carry codes after the letter).
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let mark_first = ["e/d", "eord", "e&d"].iter().any(|m| {
-        compact
-            .strip_prefix(m)
-            .is_some_and(|rest| rest.is_empty() || t.contains(" and ") || t.contains(" & "))
+        compact.strip_prefix(m).is_some_and(|rest| {
+            rest.is_empty()
+                || rest.starts_with("and")
+                || rest.starts_with(|c: char| !c.is_alphanumeric())
+                || ["assess", "method", "evidence"]
+                    .iter()
+                    .any(|w| rest.contains(w))
+        })
     });
     if (t.contains("essential") && t.contains("desirable"))
         || mark_first
@@ -588,6 +593,10 @@ fn header_role_of(text: &str) -> Role {
         "you'll bring",
         "you will bring",
         "you bring",
+        "you'll need",
+        "you will need",
+        "what you need",
+        "what we need",
     ]) {
         return Role::Criterion;
     }
@@ -693,7 +702,8 @@ fn letter_clause(text: &str, codes: &Codes) -> Option<(Requirement, Vec<Method>)
         _ => return None,
     };
     let after = &t[1..];
-    if !after.trim_start().starts_with(['–', '—', '-', ':']) {
+    // "E – AF/I", "D: AF, Q", "E (AF, I)".
+    if !after.trim_start().starts_with(['–', '—', '-', ':', '(']) {
         return None;
     }
     let (requirement, found) = mark_clause(&format!("{full}{after}"), codes)?;
@@ -766,6 +776,13 @@ fn is_tick(text: &str) -> bool {
         )
 }
 
+/// Whether the block after `index` is a competency's level line.
+fn level_line_follows(blocks: &[Block], index: usize) -> bool {
+    blocks.get(index + 1).is_some_and(|next| {
+        matches!(next.kind, BlockKind::Paragraph(_)) && level_line(&block_text(next)).is_some()
+    })
+}
+
 /// The requirement a competency's level line or cell states: "Level 2 (desirable)",
 /// "Required on appointment" (essential), "Can be developed in post" (desirable).
 fn level_mark(text: &str) -> Option<Requirement> {
@@ -774,12 +791,15 @@ fn level_mark(text: &str) -> Option<Requirement> {
         || l.contains("developed in post")
         || l.contains("developed in the post")
         || l.contains("developed in role")
+        || l.contains("can be developed")
+        || l.contains("to be developed")
     {
         Some(Requirement::Desirable)
     } else if l.contains("(essential)")
-        || l.contains("required on appointment")
-        || l.contains("needed on appointment")
-        || l.contains("required from day one")
+        || l.contains("on appointment")
+        || l.contains("at appointment")
+        || l.contains("from day one")
+        || l.contains("from the start")
     {
         Some(Requirement::Essential)
     } else {
@@ -1819,11 +1839,15 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         // "Our values" followed by a table of criteria and how each is assessed is an area
         // of the specification too.
         let criteria_follow = started && inside && criteria_table_follows(blocks, index);
+        // A competency's name over its level line ("Safeguarding" / "Level 3 …") is a
+        // criterion, however it reads.
+        let names_competency = level > 0 && started && level_line_follows(blocks, index);
         if level > 0
             && is_stop(&text)
             && !walk.key_blocks.contains(&index)
             && !area_follows
             && !criteria_follow
+            && !names_competency
         {
             // A stop heading below the specification's own, at the level of its category
             // headings ("### Strengths" among "### Behaviours" and "### Technical" under
@@ -1873,6 +1897,64 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 }
                 index = end;
                 continue;
+            }
+            BlockKind::Paragraph(_) if started && level_line(&text).is_some() => {
+                // A competency: its name on the line before, then its level line, then
+                // its indicators (not criteria).
+                let here = index;
+                let (req, mut found) = level_line(&text).unwrap_or_default();
+                // "Assessed by: …" on a line of its own under the level line.
+                if found.is_empty() {
+                    if let Some(next) = blocks
+                        .get(index + 1)
+                        .filter(|b| matches!(b.kind, BlockKind::Paragraph(_)))
+                    {
+                        let l = lower(&block_text(next));
+                        let assessed = ["assessed", "assessment", "how we'll assess", "method"]
+                            .iter()
+                            .any(|w| l.trim_start().starts_with(w));
+                        if assessed && words_count(&l) <= 20 {
+                            found = methods::words(&l);
+                            if !found.is_empty() {
+                                walk.used.insert(index + 1);
+                                index += 1;
+                            }
+                        }
+                    }
+                }
+                let prev = here.checked_sub(1).map(|p| (p, &blocks[p]));
+                let last_is_prev =
+                    prev.is_some_and(|(_, b)| walk.cands.last().is_some_and(|c| c.line == b.line));
+                if last_is_prev {
+                    if let Some(last) = walk.cands.last_mut() {
+                        last.requirement = req.or(last.requirement);
+                        if !found.is_empty() {
+                            last.methods = methods::sort(found);
+                            last.coded = true;
+                            last.prose = false;
+                        }
+                    }
+                } else if let Some((p, b)) = prev.filter(|(p, b)| {
+                    matches!(b.kind, BlockKind::Paragraph(_) | BlockKind::Heading(_))
+                        && (heading_level(blocks, *p) == 0 || level_line_follows(blocks, *p))
+                        && !walk.used.contains(p)
+                }) {
+                    let name = category_name(&strip_enumerator(&block_text(b)));
+                    if (1..=10).contains(&words_count(&name)) && !name.ends_with(['.', ':']) {
+                        let inline = Inline {
+                            description: name.clone(),
+                            requirement: req,
+                            methods: found,
+                        };
+                        walk.push(&mut ctx, b.line, &name, inline, Vec::new());
+                        walk.used.insert(p);
+                    }
+                }
+                ctx.indicators = true;
+                walk.used.insert(here);
+            }
+            _ if names_competency => {
+                // Read with the level line after it.
             }
             _ if level > 0 => {
                 // A flat list ends at the next heading; a sub-heading straight under the
@@ -1939,41 +2021,6 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 let inline = parse_inline(&text, walk.codes);
                 walk.push(&mut ctx, block.line, &text, inline, Vec::new());
                 start_line.get_or_insert(block.line);
-                walk.used.insert(index);
-            }
-            BlockKind::Paragraph(_) if started && level_line(&text).is_some() => {
-                // A competency: its name on the line before, then its level line, then
-                // its indicators (not criteria).
-                let (req, found) = level_line(&text).unwrap_or_default();
-                let prev = index.checked_sub(1).map(|p| (p, &blocks[p]));
-                let last_is_prev =
-                    prev.is_some_and(|(_, b)| walk.cands.last().is_some_and(|c| c.line == b.line));
-                if last_is_prev {
-                    if let Some(last) = walk.cands.last_mut() {
-                        last.requirement = req.or(last.requirement);
-                        if !found.is_empty() {
-                            last.methods = methods::sort(found);
-                            last.coded = true;
-                            last.prose = false;
-                        }
-                    }
-                } else if let Some((p, b)) = prev.filter(|(p, b)| {
-                    matches!(b.kind, BlockKind::Paragraph(_))
-                        && heading_level(blocks, *p) == 0
-                        && !walk.used.contains(p)
-                }) {
-                    let name = strip_enumerator(&block_text(b));
-                    if (1..=10).contains(&words_count(&name)) && !name.ends_with(['.', ':']) {
-                        let inline = Inline {
-                            description: name.clone(),
-                            requirement: req,
-                            methods: found,
-                        };
-                        walk.push(&mut ctx, b.line, &name, inline, Vec::new());
-                        walk.used.insert(p);
-                    }
-                }
-                ctx.indicators = true;
                 walk.used.insert(index);
             }
             BlockKind::Paragraph(cell) => {
@@ -3488,6 +3535,16 @@ mod tests {
         assert_eq!(header_role("E / D & evidence"), Role::Mark);
         assert_eq!(header_role("E/D"), Role::Mark);
         assert_eq!(header_role("You'll bring"), Role::Criterion);
+        assert_eq!(header_role("E/D – how assessed"), Role::Mark);
+        assert_eq!(header_role("E/D method"), Role::Mark);
+        assert_eq!(header_role("What you'll need"), Role::Criterion);
+        assert_eq!(
+            letter_clause("E (AF, I)", &Codes::default()),
+            Some((
+                Requirement::Essential,
+                vec![Method::Application, Method::Interview]
+            ))
+        );
         // "E – AF/I", "D: AF, Q": the letter and the key's codes in one cell.
         let text = "PERSON SPECIFICATION\n\n\
             Key: E = Essential, D = Desirable; AF = Application form, I = Interview, \
@@ -3553,6 +3610,41 @@ mod tests {
         );
         assert_eq!(level_line("Level 4"), Some((None, Vec::new())));
         assert_eq!(level_line("Levels of service vary"), None);
+        assert_eq!(
+            level_mark("Level 3 – needed from day one"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(level_mark("Can be developed"), Some(Requirement::Desirable));
+        assert_eq!(level_mark("Level 2 – Practitioner"), None);
+        // Names as headings, the methods on a line of their own.
+        let text = "## Competency framework\n\n\
+            ## Technical competencies\n\n\
+            ### Safeguarding\n\n\
+            Level 3 – required on appointment\n\n\
+            Assessed by: interview\n\n\
+            - Recognises risk and makes referrals\n\n\
+            ### Digital skills\n\n\
+            Level 2 (desirable)\n\n\
+            Assessed by: application form\n\n\
+            - Uses Excel for simple reports\n";
+        let technical = "Technical competencies".to_string();
+        assert_eq!(
+            read(text),
+            vec![
+                (
+                    technical.clone(),
+                    "Safeguarding".to_string(),
+                    Requirement::Essential,
+                    vec![Method::Interview]
+                ),
+                (
+                    technical,
+                    "Digital skills".to_string(),
+                    Requirement::Desirable,
+                    vec![Method::Application]
+                ),
+            ]
+        );
         assert_eq!(
             level_mark("Level 2 (desirable)"),
             Some(Requirement::Desirable)

@@ -22,6 +22,9 @@ struct Note {
     starred: Vec<Method>,
     /// The methods of every criterion ("All criteria will be assessed at interview").
     all: Vec<Method>,
+    /// The methods of the criteria without an asterisk ("all other criteria will be
+    /// assessed at interview").
+    unstarred: Vec<Method>,
     /// Criteria named by number (1-based) and the methods they also take.
     numbered: Vec<(Vec<usize>, Vec<Method>)>,
 }
@@ -75,11 +78,21 @@ fn explains_asterisk(l: &str) -> bool {
     .any(|p| l.contains(p))
 }
 
-/// "Criteria 4 and 7 will also be …", "Criterion 3 is also …": the numbers named.
+/// Whether a clause says how criteria are assessed.
+fn assessing(l: &str) -> bool {
+    [
+        "assess", "explore", "tested", "test", "evaluat", "examine", "consider", "covered",
+    ]
+    .iter()
+    .any(|v| l.contains(v))
+}
+
+/// "Criteria 4 and 7 will also be …", "Criterion 3 is also …", "Items 2 and 5 …": the
+/// numbers named.
 fn criterion_numbers(l: &str) -> Option<Vec<usize>> {
-    let rest = l
-        .strip_prefix("criteria ")
-        .or_else(|| l.strip_prefix("criterion "))?;
+    let rest = ["criteria ", "criterion ", "items ", "item "]
+        .iter()
+        .find_map(|p| l.strip_prefix(p))?;
     let mut numbers = Vec::new();
     for word in rest.split_whitespace() {
         let w = word.trim_matches(|c: char| matches!(c, ',' | '.' | ';'));
@@ -101,20 +114,40 @@ fn criterion_numbers(l: &str) -> Option<Vec<usize>> {
 fn note(text: &str) -> Option<Note> {
     let mut found: Option<Note> = None;
     let mut all = Vec::new();
+    let mut unstarred = Vec::new();
     let mut numbered = Vec::new();
     for line in text.lines().take(20_000) {
         let plain = collapse(&untagged(line));
         if plain.len() > 2_000 {
             continue;
         }
-        for sentence in conditions::sentences(&plain) {
+        let clauses = conditions::sentences(&plain)
+            .into_iter()
+            .flat_map(|s| s.split("; ").map(str::to_string).collect::<Vec<_>>());
+        for sentence in clauses {
             let l = sentence.to_lowercase();
-            if explains_asterisk(&l) {
+            let others = [
+                "all other criteria",
+                "other criteria",
+                "remaining criteria",
+                "unstarred",
+                "not starred",
+                "without an asterisk",
+                "without a star",
+                "not marked",
+            ]
+            .iter()
+            .any(|p| l.contains(p));
+            if others && assessing(&l) {
+                if unstarred.is_empty() {
+                    unstarred = named(&sentence);
+                }
+            } else if explains_asterisk(&l) {
                 // "* = essential" is a requirement key, not a shortlisting mark.
-                if l.contains("essential") || l.contains("desirable") {
+                let m = named(&sentence);
+                if m.is_empty() && (l.contains("essential") || l.contains("desirable")) {
                     return None;
                 }
-                let m = named(&sentence);
                 if !m.is_empty() && found.is_none() {
                     found = Some(Note {
                         starred: m,
@@ -125,7 +158,7 @@ fn note(text: &str) -> Option<Note> {
                 || l.contains("all the criteria")
                 || l.contains("all of the criteria")
                 || l.contains("every criterion"))
-                && l.contains("assess")
+                && assessing(&l)
             {
                 if all.is_empty() {
                     all = named(&sentence);
@@ -140,6 +173,7 @@ fn note(text: &str) -> Option<Note> {
     }
     let mut note = found?;
     note.all = all;
+    note.unstarred = unstarred;
     note.numbered = numbered;
     Some(note)
 }
@@ -171,7 +205,7 @@ fn starred_at(lines: &[&str], first: usize, description: &str) -> bool {
     }
     joined.match_indices(&want).any(|(at, _)| {
         let after = joined[at + want.len()..].trim_start();
-        after.starts_with('*') && !after.starts_with("**")
+        after.starts_with('*') && !after.starts_with("**") || after.starts_with("(*)")
     })
 }
 
@@ -196,7 +230,8 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
             .criteria
             .iter()
             .map(|c| {
-                is_starred(&lines, c.line, &c.description)
+                c.description.trim_end().ends_with('*')
+                    || is_starred(&lines, c.line, &c.description)
                     || search && (0..lines.len()).any(|at| starred_at(&lines, at, &c.description))
             })
             .collect();
@@ -204,9 +239,23 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
             continue;
         }
         for (n, (criterion, star)) in spec.criteria.iter_mut().zip(starred).enumerate() {
+            // The mark is not part of the description: "… *", "… (*)".
+            let bare = criterion
+                .description
+                .trim_end()
+                .trim_end_matches("(*)")
+                .trim_end_matches('*')
+                .trim_end()
+                .to_string();
+            let star = star || bare.len() < criterion.description.len();
+            if !bare.is_empty() {
+                criterion.description = bare;
+            }
             let mut found = note.all.clone();
             if star {
                 found.extend(note.starred.iter().copied());
+            } else {
+                found.extend(note.unstarred.iter().copied());
             }
             for (numbers, m) in &note.numbered {
                 if numbers.contains(&(n + 1)) {
@@ -241,6 +290,18 @@ mod tests {
     }
 
     #[test]
+    fn a_note_on_the_other_criteria_gives_the_unstarred_their_methods() {
+        let text = "Criteria marked with an asterisk will be assessed from your supporting \
+                    statement and at interview; all other criteria will be explored at \
+                    interview. Items 2 and 3 will also be tested by a short exercise.";
+        let found = note(text).expect("a note");
+        assert_eq!(found.starred, vec![Method::Application, Method::Interview]);
+        assert_eq!(found.unstarred, vec![Method::Interview]);
+        assert!(found.all.is_empty());
+        assert_eq!(found.numbered, vec![(vec![2, 3], vec![Method::Test])]);
+    }
+
+    #[test]
     fn a_symbol_key_is_not_a_shortlisting_note() {
         assert_eq!(
             note("Key: criteria marked * are essential, + desirable."),
@@ -261,6 +322,7 @@ mod tests {
         assert!(!is_starred(&lines, 3, "Teaching qualification"));
         assert!(is_starred(&lines, 4, "Good written skills"));
         assert!(!is_starred(&lines, 5, "Experience"));
+        assert!(is_starred(&["Good IT skills (*)"], 1, "Good IT skills"));
     }
 
     #[test]
