@@ -2463,6 +2463,23 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 }
                 continue;
             }
+            // A paragraph introducing an area, alone on its row in a table whose criteria
+            // carry marks or methods ("Young carers often take on a lot at home. You'll
+            // know how to build trust."): prose, not a criterion.
+            let plain = cell.plain();
+            let marked_table = method.is_some()
+                || mark.is_some()
+                || essential.is_some()
+                || desirable.is_some()
+                || !tick_methods.is_empty();
+            if !nhs
+                && marked_table
+                && Some(at) == criterion_col
+                && words_count(&plain) >= 12
+                && split_sentences(&plain).len() >= 2
+            {
+                continue;
+            }
         }
         if let Some(c) = category_col {
             if let Some(text) = texts.get(c).filter(|t| !t.is_empty()) {
@@ -3601,6 +3618,22 @@ mod tests {
     }
 
     #[test]
+    fn an_area_paragraph_alone_on_its_row_is_not_a_criterion() {
+        let text = "PERSON SPECIFICATION\n\n\
+            What we're looking for\tHow we'll assess it\n\
+            <b>Working with people</b>\t\n\
+            The hubs only work because of our volunteers. You'll be the person who makes everyone feel welcome.\t\n\
+            Experience of recruiting, supporting or leading volunteers\tApplication and interview\n";
+        assert_eq!(
+            described(text),
+            vec![(
+                "Working with people".to_string(),
+                "Experience of recruiting, supporting or leading volunteers".to_string()
+            )]
+        );
+    }
+
+    #[test]
     fn competencies_with_level_lines_and_indicators() {
         assert_eq!(
             level_line(
@@ -3717,12 +3750,8 @@ mod tests {
             Commitment to equity, diversity and inclusion\tInterview\n\n\
             ### Benefits\n\n\
             - Free parking\n";
-        let got: Vec<(String, String)> = read(text)
-            .into_iter()
-            .map(|(category, description, _, _)| (category, description))
-            .collect();
         assert_eq!(
-            got,
+            described(text),
             vec![
                 (
                     "Working with people".to_string(),
@@ -3756,6 +3785,14 @@ mod tests {
                 ("Skills and abilities".to_string(), e),
             ]
         );
+    }
+
+    /// (category, description) of what `find` reads from a text form.
+    fn described(text: &str) -> Vec<(String, String)> {
+        read(text)
+            .into_iter()
+            .map(|(category, description, _, _)| (category, description))
+            .collect()
     }
 
     /// (category, requirement) of what `find` reads from a text form.
