@@ -219,8 +219,15 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
-        || t.contains("competency profile")
-        || t.contains("competency framework")
+        || competency_start(&t)
+}
+
+/// A competency framework profile's opening heading: a start only where the document has
+/// no other (an "Our competency framework" section elsewhere in a pack that heads its
+/// person specification as such is not one).
+fn competency_start(text: &str) -> bool {
+    let t = lower(text);
+    t.contains("competency profile") || t.contains("competency framework")
 }
 
 fn is_stop(text: &str) -> bool {
@@ -793,9 +800,11 @@ fn level_mark(text: &str) -> Option<Requirement> {
         || l.contains("developed in role")
         || l.contains("can be developed")
         || l.contains("to be developed")
+        || contains_phrase(&l, "desirable")
     {
         Some(Requirement::Desirable)
     } else if l.contains("(essential)")
+        || contains_phrase(&l, "essential")
         || l.contains("on appointment")
         || l.contains("at appointment")
         || l.contains("from day one")
@@ -1790,6 +1799,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         .iter()
         .enumerate()
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
+    let other_start = blocks.iter().enumerate().any(|(i, b)| {
+        let text = block_text(b);
+        heading_level(blocks, i) > 0 && is_start(&text) && !competency_start(&text)
+    });
     // Paragraphs opening with a criterion reference ("E1", "D2"): criteria when the
     // document has several.
     let references = blocks
@@ -1811,7 +1824,8 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         let text = block_text(block);
         // Inside the specification, "Essential criteria" heads a list, not a new start.
         let requirement_inside = started && inside && requirement_heading(&text).is_some();
-        if level > 0 && is_start(&text) && !requirement_inside {
+        let start = is_start(&text) && !(other_start && competency_start(&text));
+        if level > 0 && start && !requirement_inside {
             inside = true;
             started = true;
             ctx = Ctx {
@@ -3649,6 +3663,26 @@ mod tests {
         );
         assert_eq!(level_mark("Can be developed"), Some(Requirement::Desirable));
         assert_eq!(level_mark("Level 2 – Practitioner"), None);
+        assert_eq!(
+            level_line("Level 3 · Desirable · Assessed by: interview"),
+            Some((Some(Requirement::Desirable), vec![Method::Interview]))
+        );
+        // A pack that heads its person specification as such: an earlier "Our
+        // competency framework" section is not it.
+        let text = "## Our competency framework\n\n\
+            We use four values:\n\n\
+            - Be kind\n\
+            - Be curious\n\n\
+            ## Person specification\n\n\
+            ### Essential\n\n\
+            - Good IT skills\n";
+        assert_eq!(
+            described(text)
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect::<Vec<_>>(),
+            vec!["Good IT skills".to_string()]
+        );
         // Names as headings, the methods on a line of their own.
         let text = "## Competency framework\n\n\
             ## Technical competencies\n\n\
