@@ -88,7 +88,13 @@ pub fn kind(text: &str) -> Option<Kind> {
     {
         return Some(Kind::RightToWork);
     }
-    if has("pre-employment check") || has("occupational health clearance") {
+    // A declaration under the Childcare (Disqualification) Regulations (early years).
+    if has("pre-employment check")
+        || has("occupational health clearance")
+        || has("disqualification) regulations")
+        || has("disqualification regulations")
+        || has("disqualification by association")
+    {
         return Some(Kind::PreEmployment);
     }
     if is_registration(&t) {
@@ -413,7 +419,18 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
     let mut s = SuggestedSettings::default();
     let mut dbs_rank = 0;
     for text in texts {
-        let t = lower(text);
+        // "Enhanced DBS check (child workforce) without barred list check": no list.
+        let t = [
+            "without a check of the barred list",
+            "without a barred list check",
+            "without barred list check",
+            "without a barred list",
+            "without barred list",
+            "without barred lists",
+            "no barred list check",
+        ]
+        .iter()
+        .fold(lower(text), |t, phrase| t.replace(phrase, ""));
         let has = |w: &str| t.contains(w);
         // DBS: the strongest level any text asks for.
         // Scotland's PVG Scheme is membership for regulated work with the groups named.
@@ -473,6 +490,11 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("pool car")
                 || has("pool vehicle")
                 || has("fleet vehicle")
+                // "A full UK driving licence (Board vehicle provided)".
+                || has("vehicle provided")
+                || has("vehicle is provided")
+                || has("vehicle will be provided")
+                || has("van provided")
                 || (has("drive") || has("driving")) && has("vehicles") && !has("own")
                 // "driving one of our vans": a van is the employer's, not one's own car.
                 || (has("drive") || has("driving"))
@@ -645,6 +667,27 @@ mod tests {
         assert_ne!(
             car("A driving licence and your own van for work").as_deref(),
             Some("required")
+        );
+        assert_eq!(
+            car("A full UK driving licence (Board vehicle provided)").as_deref(),
+            Some("required")
+        );
+    }
+
+    #[test]
+    fn a_check_without_the_barred_list_and_an_early_years_declaration() {
+        let s =
+            settings(&["Enhanced DBS check (child workforce) without barred list check".into()]);
+        assert_eq!(s.dbs_level.as_deref(), Some("enhanced"));
+        let s =
+            settings(&["An enhanced DBS check with a check of the children's barred list".into()]);
+        assert_eq!(s.dbs_level.as_deref(), Some("enhanced_barred_children"));
+        let declaration = "Staff working in the Early Years must complete a declaration under \
+                           the Childcare (Disqualification) Regulations 2018.";
+        assert!(sentence_is_condition(declaration));
+        assert_eq!(
+            settings(&[declaration.into()]),
+            SuggestedSettings::default()
         );
     }
 

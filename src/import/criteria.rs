@@ -222,7 +222,16 @@ pub fn assessment_methods(text: &str) -> Option<Vec<Method>> {
     let words: [(&[&str], Method); 5] = [
         (&["application", "cv", "shortlist"], Method::Application),
         (
-            &["test", "exercise", "written", "assessment centre"],
+            &[
+                "test",
+                "exercise",
+                "written",
+                "assessment centre",
+                "observation",
+                "observed",
+                "practical",
+                "task",
+            ],
             Method::Test,
         ),
         (&["interview"], Method::Interview),
@@ -725,6 +734,18 @@ mod tests {
         assert_eq!(describe(".Able to prioritise").0, "Able to prioritise");
         assert_eq!(describe("3. Numbered").0, "Numbered");
         assert_eq!(describe("Practice (A & I).").0, "Practice.");
+    }
+
+    #[test]
+    fn observation_and_practical_tasks_are_tests() {
+        assert_eq!(
+            assessment_methods("Teaching observation"),
+            Some(vec![Method::Test])
+        );
+        assert_eq!(
+            assessment_methods("Interview / practical task"),
+            Some(vec![Method::Test, Method::Interview])
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod methods;
 mod pdf;
 mod roles;
 mod spec;
+mod starred;
 mod text;
 
 use crate::domain::{Method, Requirement};
@@ -186,7 +187,13 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
             text::MAX_MARKS
         )));
     }
-    let blocks = text::blocks(&text);
+    let specs = read(format, &text)?;
+    Ok(starred::apply(specs, &text))
+}
+
+/// The specifications of a document's text form.
+fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
+    let blocks = text::blocks(text);
     // The seed conversions (tab-separated rows holding HTML) are read by their own
     // recognisers; every other document by meaning, with the recognisers as a fallback.
     let converted = format == Format::Text && text.contains('\t');
@@ -196,7 +203,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         // that found none takes those the reading by meaning found (after the table too)
         // when both read the same criteria.
         if old.len() == 1 && old[0].conditions.is_empty() {
-            let model = text::blocks(&bold_to_html(&text));
+            let model = text::blocks(&bold_to_html(text));
             if let Some(found) = roles::find(&model).filter(|found| agree(&old, found)) {
                 return Ok(with_methods(with_conditions(old, &found), &found));
             }
@@ -204,11 +211,10 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         return Ok(old);
     }
     let model = if format == Format::Text {
-        text::blocks(&bold_to_html(&text))
+        text::blocks(&bold_to_html(text))
     } else {
         blocks
     };
-    drop(text);
     match (roles::find(&model), old.is_empty()) {
         (None, true) => Err(ImportError::NoSpecification),
         (None, false) => Ok(old),
@@ -304,6 +310,10 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
         .filter(|c| c.methods_stated)
         .map(|c| (key(&c.description), c))
         .collect();
+    let none_stated = old
+        .iter()
+        .flat_map(|s| s.criteria.iter())
+        .all(|c| !c.methods_stated);
     for criterion in old.iter_mut().flat_map(|s| s.criteria.iter_mut()) {
         if criterion.methods_stated {
             continue;
@@ -316,8 +326,13 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
             .filter(|t| !t.is_empty());
         // Only where the codes were left in the text: a criterion the recognisers read
         // clean has no method of its own (prose may name some, which the recognisers
-        // weigh themselves).
-        let partner = bare.as_ref().and_then(|b| stated.get(b));
+        // weigh themselves) – unless they read no method anywhere, when the methods the
+        // reading by meaning found for the same criterion (a blanket sentence under the
+        // table) are the document's only word on them.
+        let partner = bare
+            .as_ref()
+            .and_then(|b| stated.get(b))
+            .or_else(|| none_stated.then(|| stated.get(&text)).flatten());
         if let Some(partner) = partner {
             criterion.methods = partner.methods.clone();
             criterion.methods_stated = true;
@@ -501,6 +516,27 @@ mod tests {
                 ("Good telephone manner", &[Method::Application][..], false),
             ]
         );
+        // Recognisers that read no method anywhere take those read by meaning (a blanket
+        // sentence under the table) for the same criteria.
+        let old = vec![spec(vec![
+            criterion("Tidy handwriting", vec![Method::Application], false),
+            criterion("Good telephone manner", vec![Method::Application], false),
+        ])];
+        let found = spec(vec![
+            criterion(
+                "Tidy handwriting",
+                vec![Method::Application, Method::Interview],
+                true,
+            ),
+            criterion("Good telephone manner", vec![Method::Application], false),
+        ]);
+        let merged = with_methods(old, &found);
+        assert_eq!(
+            merged[0].criteria[0].methods,
+            vec![Method::Application, Method::Interview]
+        );
+        assert!(merged[0].criteria[0].methods_stated);
+        assert!(!merged[0].criteria[1].methods_stated);
     }
 
     #[test]

@@ -56,6 +56,9 @@ struct Ctx {
     /// The level of the heading that named the category (`###` = 3), 0 when not a
     /// heading: a requirement heading below it (`#### Essential criteria`) keeps it.
     category_level: usize,
+    /// A competency's level line was read: the bullets after it are its behavioural
+    /// indicators, not criteria.
+    indicators: bool,
 }
 
 /// The methods of an area statement: "How we'll assess this: your application form and
@@ -173,6 +176,14 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
                     && words_count(&next.plain()) <= 25
             );
             let opens_list = opens(index + 1) || lead_in && opens(index + 2);
+            // A short line over an "Essential" / "Desirable" line names the area the two
+            // lists divide (a PDF's category line without its type size).
+            let over_levels = matches!(
+                blocks.get(index + 1).map(|b| &b.kind),
+                Some(BlockKind::Paragraph(next)) if words_count(&next.plain()) <= 3
+                    && requirement_heading(&next.plain()).is_some()
+            ) && requirement_heading(&text).is_none()
+                && !text.ends_with(':');
             if stage_heading(&text).is_some() && lower(&text).starts_with("stage ") {
                 return 2;
             }
@@ -183,6 +194,9 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             }
             if opens_list && starts_upper && words_count(&text) <= 6 && !text.ends_with(':') {
                 return 1;
+            }
+            if over_levels && starts_upper && words_count(&text) <= 6 {
+                return 2;
             }
             0
         }
@@ -205,6 +219,15 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
+        || competency_start(&t)
+}
+
+/// A competency framework profile's opening heading: a start only where the document has
+/// no other (an "Our competency framework" section elsewhere in a pack that heads its
+/// person specification as such is not one).
+fn competency_start(text: &str) -> bool {
+    let t = lower(text);
+    t.contains("competency profile") || t.contains("competency framework")
 }
 
 fn is_stop(text: &str) -> bool {
@@ -511,11 +534,22 @@ fn header_role_of(text: &str) -> Role {
         return Role::Unknown;
     }
     let any = |ws: &[&str]| ws.iter().any(|w| t.contains(w));
+    // "E/D and assessment": the mark and the methods in one column (a mark column whose
+    // cells may carry codes after the letter).
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let mark_first = ["e/d", "eord", "e&d"].iter().any(|m| {
+        compact.strip_prefix(m).is_some_and(|rest| {
+            rest.is_empty()
+                || rest.starts_with("and")
+                || rest.starts_with(|c: char| !c.is_alphanumeric())
+                || ["assess", "method", "evidence"]
+                    .iter()
+                    .any(|w| rest.contains(w))
+        })
+    });
     if (t.contains("essential") && t.contains("desirable"))
-        || matches!(
-            t,
-            "e/d" | "e or d" | "e / d" | "ed" | "e/ d" | "e /d" | "e d"
-        )
+        || mark_first
+        || matches!(t, "ed" | "e d")
         || t.contains("requirement level")
     {
         return Role::Mark;
@@ -563,6 +597,13 @@ fn header_role_of(text: &str) -> Role {
         "competenc",
         "qualities",
         "skills",
+        "you'll bring",
+        "you will bring",
+        "you bring",
+        "you'll need",
+        "you will need",
+        "what you need",
+        "what we need",
     ]) {
         return Role::Criterion;
     }
@@ -668,7 +709,8 @@ fn letter_clause(text: &str, codes: &Codes) -> Option<(Requirement, Vec<Method>)
         _ => return None,
     };
     let after = &t[1..];
-    if !after.trim_start().starts_with(['–', '—', '-', ':']) {
+    // "E – AF/I", "D: AF, Q", "E (AF, I)".
+    if !after.trim_start().starts_with(['–', '—', '-', ':', '(']) {
         return None;
     }
     let (requirement, found) = mark_clause(&format!("{full}{after}"), codes)?;
@@ -739,6 +781,57 @@ fn is_tick(text: &str) -> bool {
                 | "☐"
                 | "□"
         )
+}
+
+/// Whether the block after `index` is a competency's level line.
+fn level_line_follows(blocks: &[Block], index: usize) -> bool {
+    blocks.get(index + 1).is_some_and(|next| {
+        matches!(next.kind, BlockKind::Paragraph(_)) && level_line(&block_text(next)).is_some()
+    })
+}
+
+/// The requirement a competency's level line or cell states: "Level 2 (desirable)",
+/// "Required on appointment" (essential), "Can be developed in post" (desirable).
+fn level_mark(text: &str) -> Option<Requirement> {
+    let l = lower(&collapse(text));
+    if l.contains("(desirable)")
+        || l.contains("developed in post")
+        || l.contains("developed in the post")
+        || l.contains("developed in role")
+        || l.contains("can be developed")
+        || l.contains("to be developed")
+        || contains_phrase(&l, "desirable")
+    {
+        Some(Requirement::Desirable)
+    } else if l.contains("(essential)")
+        || contains_phrase(&l, "essential")
+        || l.contains("on appointment")
+        || l.contains("at appointment")
+        || l.contains("from day one")
+        || l.contains("from the start")
+    {
+        Some(Requirement::Essential)
+    } else {
+        None
+    }
+}
+
+/// A competency's level line, under its name in a competency-framework profile:
+/// "Level: 3 – Team Leader · Required on appointment · Assessed by: application form and
+/// interview", "Level 4 (desirable) – assessed at interview". The requirement it states
+/// (if any) and the methods after "assessed".
+fn level_line(text: &str) -> Option<(Option<Requirement>, Vec<Method>)> {
+    let l = lower(&collapse(text));
+    let rest = l.trim().strip_prefix("level")?;
+    let rest = rest.trim_start_matches([':', ' ']);
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) || words_count(&l) > 30 {
+        return None;
+    }
+    let found = l
+        .find("assess")
+        .map(|at| methods::words(&l[at..]))
+        .unwrap_or_default();
+    Some((level_mark(&l), found))
 }
 
 fn blank(text: &str) -> bool {
@@ -1617,6 +1710,27 @@ impl Walk<'_> {
     }
 }
 
+/// Whether the section under the heading at `index` (up to the next heading) holds a
+/// table headed by a criteria column and a mark or method column.
+fn criteria_table_follows(blocks: &[Block], index: usize) -> bool {
+    for (j, block) in blocks.iter().enumerate().skip(index + 1).take(8) {
+        if heading_level(blocks, j) > 0 {
+            return false;
+        }
+        if let BlockKind::Row(cells) = &block.kind {
+            let roles: Vec<Role> = cells.iter().map(|c| header_role(&c.plain())).collect();
+            return roles.contains(&Role::Criterion)
+                && roles.iter().any(|r| {
+                    matches!(
+                        r,
+                        Role::Method | Role::Mark | Role::Essential | Role::Desirable
+                    )
+                });
+        }
+    }
+    false
+}
+
 /// How many headings open a person specification ("Person specification", "Selection
 /// criteria"; not "Essential criteria", which heads a list).
 pub fn specification_headings(blocks: &[Block]) -> usize {
@@ -1685,6 +1799,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         .iter()
         .enumerate()
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
+    let other_start = blocks.iter().enumerate().any(|(i, b)| {
+        let text = block_text(b);
+        heading_level(blocks, i) > 0 && is_start(&text) && !competency_start(&text)
+    });
     // Paragraphs opening with a criterion reference ("E1", "D2"): criteria when the
     // document has several.
     let references = blocks
@@ -1706,7 +1824,8 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         let text = block_text(block);
         // Inside the specification, "Essential criteria" heads a list, not a new start.
         let requirement_inside = started && inside && requirement_heading(&text).is_some();
-        if level > 0 && is_start(&text) && !requirement_inside {
+        let start = is_start(&text) && !(other_start && competency_start(&text));
+        if level > 0 && start && !requirement_inside {
             inside = true;
             started = true;
             ctx = Ctx {
@@ -1731,7 +1850,19 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         let area_follows = blocks.get(index + 1).is_some_and(|next| {
             heading_level(blocks, index + 1) > 0 && requirement_heading(&block_text(next)).is_some()
         });
-        if level > 0 && is_stop(&text) && !walk.key_blocks.contains(&index) && !area_follows {
+        // "Our values" followed by a table of criteria and how each is assessed is an area
+        // of the specification too.
+        let criteria_follow = started && inside && criteria_table_follows(blocks, index);
+        // A competency's name over its level line ("Safeguarding" / "Level 3 …") is a
+        // criterion, however it reads.
+        let names_competency = level > 0 && started && level_line_follows(blocks, index);
+        if level > 0
+            && is_stop(&text)
+            && !walk.key_blocks.contains(&index)
+            && !area_follows
+            && !criteria_follow
+            && !names_competency
+        {
             // A stop heading below the specification's own, at the level of its category
             // headings ("### Strengths" among "### Behaviours" and "### Technical" under
             // "## Person specification"), sets aside its section only: a sibling heading
@@ -1781,6 +1912,64 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 index = end;
                 continue;
             }
+            BlockKind::Paragraph(_) if started && level_line(&text).is_some() => {
+                // A competency: its name on the line before, then its level line, then
+                // its indicators (not criteria).
+                let here = index;
+                let (req, mut found) = level_line(&text).unwrap_or_default();
+                // "Assessed by: …" on a line of its own under the level line.
+                if found.is_empty() {
+                    if let Some(next) = blocks
+                        .get(index + 1)
+                        .filter(|b| matches!(b.kind, BlockKind::Paragraph(_)))
+                    {
+                        let l = lower(&block_text(next));
+                        let assessed = ["assessed", "assessment", "how we'll assess", "method"]
+                            .iter()
+                            .any(|w| l.trim_start().starts_with(w));
+                        if assessed && words_count(&l) <= 20 {
+                            found = methods::words(&l);
+                            if !found.is_empty() {
+                                walk.used.insert(index + 1);
+                                index += 1;
+                            }
+                        }
+                    }
+                }
+                let prev = here.checked_sub(1).map(|p| (p, &blocks[p]));
+                let last_is_prev =
+                    prev.is_some_and(|(_, b)| walk.cands.last().is_some_and(|c| c.line == b.line));
+                if last_is_prev {
+                    if let Some(last) = walk.cands.last_mut() {
+                        last.requirement = req.or(last.requirement);
+                        if !found.is_empty() {
+                            last.methods = methods::sort(found);
+                            last.coded = true;
+                            last.prose = false;
+                        }
+                    }
+                } else if let Some((p, b)) = prev.filter(|(p, b)| {
+                    matches!(b.kind, BlockKind::Paragraph(_) | BlockKind::Heading(_))
+                        && (heading_level(blocks, *p) == 0 || level_line_follows(blocks, *p))
+                        && !walk.used.contains(p)
+                }) {
+                    let name = category_name(&strip_enumerator(&block_text(b)));
+                    if (1..=10).contains(&words_count(&name)) && !name.ends_with(['.', ':']) {
+                        let inline = Inline {
+                            description: name.clone(),
+                            requirement: req,
+                            methods: found,
+                        };
+                        walk.push(&mut ctx, b.line, &name, inline, Vec::new());
+                        walk.used.insert(p);
+                    }
+                }
+                ctx.indicators = true;
+                walk.used.insert(here);
+            }
+            _ if names_competency => {
+                // Read with the level line after it.
+            }
             _ if level > 0 => {
                 // A flat list ends at the next heading; a sub-heading straight under the
                 // requirement heading ("Minimum requirements" / "Experience") divides it.
@@ -1793,6 +1982,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     None => (text, None),
                 };
                 ctx.heading_methods = None;
+                ctx.indicators = false;
                 if requirement_heading(&text).is_none() {
                     ctx.area_start = walk.cands.len();
                 }
@@ -1848,6 +2038,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 walk.used.insert(index);
             }
             BlockKind::Paragraph(cell) => {
+                if !text.trim_end().ends_with(':') {
+                    ctx.indicators = false;
+                }
                 // "Essential: x; y; and z. Desirable: a; b." – one criterion an item.
                 let labelled = labelled_paragraph(cell)
                     .filter(|_| has_start || ctx.requirement.is_some() || ctx.category.is_some());
@@ -1952,7 +2145,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     walk.used.insert(index);
                 }
             }
+            BlockKind::ListItem { .. }
+                if ctx.indicators
+                    && blocks
+                        .get(index + 1)
+                        .is_none_or(|next| level_line(&block_text(next)).is_none()) =>
+            {
+                // A competency's behavioural indicators.
+                walk.used.insert(index);
+            }
             BlockKind::ListItem { depth, text: raw } => {
+                ctx.indicators = false;
                 let continues = *depth > 0
                     && walk
                         .cands
@@ -2195,6 +2398,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             .is_some_and(|e| collapse(e) == only.plain()))
     });
     let before = walk.cands.len();
+    // A requirement row after some criteria of a category ("Nice to have" inside an area)
+    // divides that category only: the next category row restores the level before it.
+    let mut category_from = walk.cands.len();
+    let mut divided: Option<Option<Requirement>> = None;
     for (line, row) in body {
         // A row missing leading cells (a row-spanning category above it).
         let mut row: Vec<Cell> = row.clone();
@@ -2249,13 +2456,42 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             if is_category_row {
                 // "Essential criteria" across the row: the requirement of the rows below.
                 if let Some(req) = requirement_heading(&name) {
+                    // "Nice to have" inside an area; not "Desirable criteria", which heads
+                    // the rest of the table.
+                    let l = lower(&name);
+                    let names_criteria = ["criteri", "requirement"].iter().any(|w| l.contains(w));
+                    if ctx.category.is_some() && walk.cands.len() > category_from && !names_criteria
+                    {
+                        divided.get_or_insert(ctx.requirement);
+                    }
                     ctx.requirement = Some(req);
                     continue;
                 }
+                if let Some(level) = divided.take() {
+                    ctx.requirement = level;
+                }
+                category_from = walk.cands.len();
                 ctx.category = Some(category_name(&name));
                 if let Some(stage) = stage_heading(&name) {
                     ctx.stage = Some(stage);
                 }
+                continue;
+            }
+            // A paragraph introducing an area, alone on its row in a table whose criteria
+            // carry marks or methods ("Young carers often take on a lot at home. You'll
+            // know how to build trust."): prose, not a criterion.
+            let plain = cell.plain();
+            let marked_table = method.is_some()
+                || mark.is_some()
+                || essential.is_some()
+                || desirable.is_some()
+                || !tick_methods.is_empty();
+            if !nhs
+                && marked_table
+                && Some(at) == criterion_col
+                && words_count(&plain) >= 12
+                && split_sentences(&plain).len() >= 2
+            {
                 continue;
             }
         }
@@ -2331,10 +2567,32 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         // "Essential – application form and interview": the mark and the methods in one
         // cell, when no column of its own gives the methods.
         let mut row_methods = row_methods;
+        let mark_text = mark.and_then(|c| texts.get(c));
+        // "E – AF/I", "D: AF, Q", "Essential – AF/C": the letter or word and the codes
+        // of the document's key in one cell.
+        let coded = mark_text
+            .and_then(|t| letter_clause(t, walk.codes).or_else(|| mark_clause(t, walk.codes)));
+        if let Some((req, named)) = &coded {
+            requirement = requirement.or(Some(*req));
+            if row_methods.is_empty() {
+                row_methods = named.clone();
+            }
+        }
         if row_methods.is_empty() {
-            if let Some((_, named)) = mark.and_then(|c| texts.get(c)).and_then(|t| lead_mark(t)) {
+            if let Some((_, named)) = mark_text.and_then(|t| lead_mark(t)) {
                 row_methods = named;
             }
+        }
+        // A level column that says which are essential: "Level 2 (desirable)",
+        // "Required on appointment", "Can be developed in post".
+        if requirement.is_none() {
+            requirement = roles
+                .iter()
+                .enumerate()
+                .filter(|(c, r)| **r == Role::Unknown && Some(*c) != criterion_col)
+                .filter_map(|(c, _)| texts.get(c))
+                .filter(|t| words_count(t) <= 8)
+                .find_map(|t| level_mark(t));
         }
         if requirement.is_none() {
             let e = essential
@@ -2813,9 +3071,13 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         let (essential, desirable, level_named) = levels_named(l);
         let all =
             ["all ", "every ", "each "].iter().any(|w| l.contains(w)) || essential && desirable;
+        // "These will be …", or "… assessed against these criteria" after a table.
         let these = ["these ", "they ", "this ", "both "]
             .iter()
-            .any(|w| l.starts_with(w));
+            .any(|w| l.starts_with(w))
+            || ["these criteria", "the criteria above", "the above criteria"]
+                .iter()
+                .any(|w| l.contains(w));
         for (i, cand) in walk.cands.iter().enumerate() {
             if cand.coded {
                 continue;
@@ -3296,6 +3558,283 @@ mod tests {
         assert_eq!(header_role("Area"), Role::Category);
         assert_eq!(header_role("Criteria"), Role::Criterion);
         assert_eq!(header_role("No."), Role::Number);
+    }
+
+    #[test]
+    fn a_mark_column_that_also_holds_methods() {
+        assert_eq!(header_role("E/D and assessment"), Role::Mark);
+        assert_eq!(header_role("E / D & evidence"), Role::Mark);
+        assert_eq!(header_role("E/D"), Role::Mark);
+        assert_eq!(header_role("You'll bring"), Role::Criterion);
+        assert_eq!(header_role("E/D – how assessed"), Role::Mark);
+        assert_eq!(header_role("E/D method"), Role::Mark);
+        assert_eq!(header_role("What you'll need"), Role::Criterion);
+        assert_eq!(
+            letter_clause("E (AF, I)", &Codes::default()),
+            Some((
+                Requirement::Essential,
+                vec![Method::Application, Method::Interview]
+            ))
+        );
+        // "E – AF/I", "D: AF, Q": the letter and the key's codes in one cell.
+        let text = "PERSON SPECIFICATION\n\n\
+            Key: E = Essential, D = Desirable; AF = Application form, I = Interview, \
+            T = Technical exercise, Q = Qualification certificates\n\n\
+            Criteria\tE/D and assessment\n\
+            Qualifications\t\n\
+            HNC in civil engineering\tE – AF/Q\n\
+            NRSWA supervisor card\tD – AF\n\
+            Knowledge\t\n\
+            Understanding of open channel flow\tE: I, T\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        let got: Vec<(String, Requirement, Vec<Method>)> = read(text)
+            .into_iter()
+            .map(|(_, description, r, m)| (description, r, m))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "HNC in civil engineering".to_string(),
+                    e,
+                    vec![a, Method::Documents]
+                ),
+                ("NRSWA supervisor card".to_string(), d, vec![a]),
+                (
+                    "Understanding of open channel flow".to_string(),
+                    e,
+                    vec![t, i]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nice_to_have_row_divides_its_area_only() {
+        let text = "PERSON SPECIFICATION\n\n\
+            You'll bring\tEvidence\n\
+            Working with families\t\n\
+            Experience of direct work with children\tApplication form, interview\n\
+            Nice to have\t\n\
+            A Level 3 qualification in youth work\tApplication form\n\
+            Safeguarding and recording\t\n\
+            Able to keep clear, factual records\tApplication form, written exercise\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        assert_eq!(
+            levels(text),
+            vec![
+                ("Working with families".to_string(), e),
+                ("Working with families".to_string(), d),
+                ("Safeguarding and recording".to_string(), e),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_area_paragraph_alone_on_its_row_is_not_a_criterion() {
+        let text = "PERSON SPECIFICATION\n\n\
+            What we're looking for\tHow we'll assess it\n\
+            <b>Working with people</b>\t\n\
+            The hubs only work because of our volunteers. You'll be the person who makes everyone feel welcome.\t\n\
+            Experience of recruiting, supporting or leading volunteers\tApplication and interview\n";
+        assert_eq!(
+            described(text),
+            vec![(
+                "Working with people".to_string(),
+                "Experience of recruiting, supporting or leading volunteers".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn competencies_with_level_lines_and_indicators() {
+        assert_eq!(
+            level_line(
+                "Level: 3 – Team Leader · Can be developed in post · Assessed by: interview"
+            ),
+            Some((Some(Requirement::Desirable), vec![Method::Interview]))
+        );
+        assert_eq!(level_line("Level 4"), Some((None, Vec::new())));
+        assert_eq!(level_line("Levels of service vary"), None);
+        assert_eq!(
+            level_mark("Level 3 – needed from day one"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(level_mark("Can be developed"), Some(Requirement::Desirable));
+        assert_eq!(level_mark("Level 2 – Practitioner"), None);
+        assert_eq!(
+            level_line("Level 3 · Desirable · Assessed by: interview"),
+            Some((Some(Requirement::Desirable), vec![Method::Interview]))
+        );
+        // A pack that heads its person specification as such: an earlier "Our
+        // competency framework" section is not it.
+        let text = "## Our competency framework\n\n\
+            We use four values:\n\n\
+            - Be kind\n\
+            - Be curious\n\n\
+            ## Person specification\n\n\
+            ### Essential\n\n\
+            - Good IT skills\n";
+        assert_eq!(
+            described(text)
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect::<Vec<_>>(),
+            vec!["Good IT skills".to_string()]
+        );
+        // Names as headings, the methods on a line of their own.
+        let text = "## Competency framework\n\n\
+            ## Technical competencies\n\n\
+            ### Safeguarding\n\n\
+            Level 3 – required on appointment\n\n\
+            Assessed by: interview\n\n\
+            - Recognises risk and makes referrals\n\n\
+            ### Digital skills\n\n\
+            Level 2 (desirable)\n\n\
+            Assessed by: application form\n\n\
+            - Uses Excel for simple reports\n";
+        let technical = "Technical competencies".to_string();
+        assert_eq!(
+            read(text),
+            vec![
+                (
+                    technical.clone(),
+                    "Safeguarding".to_string(),
+                    Requirement::Essential,
+                    vec![Method::Interview]
+                ),
+                (
+                    technical,
+                    "Digital skills".to_string(),
+                    Requirement::Desirable,
+                    vec![Method::Application]
+                ),
+            ]
+        );
+        assert_eq!(
+            level_mark("Level 2 (desirable)"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            level_mark("Required on appointment"),
+            Some(Requirement::Essential)
+        );
+        // The competency's name is the criterion; its level and indicators are not.
+        let text = "## Competency profile\n\n\
+            ## Core competencies\n\n\
+            Customer focus\n\n\
+            Level: 3 – Team Leader · Required on appointment · Assessed by: application form and interview\n\n\
+            Indicators at this level:\n\n\
+            - Sets clear service standards for the team\n\
+            - Uses complaints to change the way the team works\n\n\
+            Improving services\n\n\
+            Level: 3 – Team Leader · Can be developed in post · Assessed by: interview and in-tray exercise\n\n\
+            Indicators at this level:\n\n\
+            - Leads small improvement projects\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
+        let core = "Core competencies".to_string();
+        assert_eq!(
+            read(text),
+            vec![
+                (core.clone(), "Customer focus".to_string(), e, vec![a, i]),
+                (core, "Improving services".to_string(), d, vec![t, i]),
+            ]
+        );
+        // In a table: the level column says which are desirable.
+        let text = "OUR COMPETENCY FRAMEWORK\n\n\
+            Competency\tLevel needed\tWhat good looks like\tHow we'll assess it\n\
+            Our behaviours\t\t\t\n\
+            Residents first\tLevel 4\tDesigns services around residents\tInterview, scenario exercise\n\
+            Making it better\tLevel 2 (desirable)\tSuggests improvements\tInterview\n";
+        let ours = "Our behaviours".to_string();
+        assert_eq!(
+            read(text),
+            vec![
+                (ours.clone(), "Residents first".to_string(), e, vec![t, i]),
+                (ours, "Making it better".to_string(), d, vec![i]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sentence_on_these_criteria_under_the_table() {
+        let text = "PERSON SPECIFICATION\n\n\
+            Criteria\tE/D\n\
+            Skills\t\n\
+            Able to manage a caseload\tE\n\
+            Able to use EMIS Web\tD\n\n\
+            Candidates will be assessed against these criteria from the application form and at interview.\n";
+        let methods: Vec<Vec<Method>> = read(text).into_iter().map(|(_, _, _, m)| m).collect();
+        let both = vec![Method::Application, Method::Interview];
+        assert_eq!(methods, vec![both.clone(), both]);
+    }
+
+    #[test]
+    fn an_area_named_like_a_stop_heading_over_a_criteria_table() {
+        let text = "## Who we're looking for\n\n\
+            ### Working with people\n\n\
+            You'll make everyone feel welcome.\n\n\
+            What we're looking for\tHow we'll assess it\n\
+            Experience of recruiting volunteers\tApplication and interview\n\n\
+            ### Our values\n\n\
+            We are a small, member-led charity.\n\n\
+            What we're looking for\tHow we'll assess it\n\
+            Commitment to equity, diversity and inclusion\tInterview\n\n\
+            ### Benefits\n\n\
+            - Free parking\n";
+        assert_eq!(
+            described(text),
+            vec![
+                (
+                    "Working with people".to_string(),
+                    "Experience of recruiting volunteers".to_string()
+                ),
+                (
+                    "Our values".to_string(),
+                    "Commitment to equity, diversity and inclusion".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_category_line_over_essential_and_desirable_lines() {
+        let text = "## Person specification\n\n\
+            Qualifications\n\n\
+            Essential\n\n\
+            - Degree or equivalent experience\n\n\
+            Desirable\n\n\
+            - Teaching qualification\n\n\
+            Skills and abilities\n\n\
+            Essential\n\n\
+            - Able to analyse data\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        assert_eq!(
+            levels(text),
+            vec![
+                ("Qualifications".to_string(), e),
+                ("Qualifications".to_string(), d),
+                ("Skills and abilities".to_string(), e),
+            ]
+        );
+    }
+
+    /// (category, description) of what `find` reads from a text form.
+    fn described(text: &str) -> Vec<(String, String)> {
+        read(text)
+            .into_iter()
+            .map(|(category, description, _, _)| (category, description))
+            .collect()
+    }
+
+    /// (category, requirement) of what `find` reads from a text form.
+    fn levels(text: &str) -> Vec<(String, Requirement)> {
+        read(text)
+            .into_iter()
+            .map(|(category, _, r, _)| (category, r))
+            .collect()
     }
 
     /// (category, description, requirement, methods) of what `find` reads from a text form.

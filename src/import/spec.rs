@@ -882,6 +882,7 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
                     .contains(&Some(*i))
                         && !columns.method_ticks.iter().any(|(column, _)| column == i)
                         && !cell.is_empty()
+                        && !is_row_number(&cell.plain())
                 })
                 .map(|(_, cell)| cell)
                 .collect();
@@ -951,6 +952,16 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
         index += 1;
     }
     (spec, index)
+}
+
+/// A row's reference number ("1", "12", "3.2", "E4"): not a category, not a criterion.
+fn is_row_number(text: &str) -> bool {
+    let t = text.trim().trim_end_matches('.');
+    let digits = t.trim_start_matches(['E', 'D', 'e', 'd']);
+    !digits.is_empty()
+        && digits.len() <= 5
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// The pieces of a criteria cell with no marks column: list items, or the whole cell when
@@ -1383,6 +1394,33 @@ mod tests {
 
     fn specs(text: &str) -> Vec<ImportedSpec> {
         find_specs(&blocks(text), true).expect("a readable document")
+    }
+
+    #[test]
+    fn a_reference_number_column_is_not_the_category() {
+        assert!(is_row_number("12"));
+        assert!(is_row_number("3.2"));
+        assert!(is_row_number("E4"));
+        assert!(!is_row_number("Experience"));
+        assert!(!is_row_number("E"));
+        let text = "Person specification\n\n\
+            Ref\tCriteria\tEssential\tDesirable\tHow assessed\n\
+            <b>Qualifications</b>\t\t\t\t\n\
+            1\tLevel 3 qualification in carpentry\tX\t\tApplication / Certificates\n\
+            2\tAssessor qualification\t\tX\tApplication\n";
+        let found = specs(text);
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .flat_map(|s| s.criteria.iter())
+            .map(|c| (c.category.as_str(), c.description.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Qualifications", "Level 3 qualification in carpentry"),
+                ("Qualifications", "Assessor qualification"),
+            ]
+        );
     }
 
     /// (category, description, requirement, methods) of each criterion.
