@@ -18,6 +18,7 @@ mod docx;
 mod html;
 mod methods;
 mod pdf;
+mod records;
 mod roles;
 mod spec;
 mod starred;
