@@ -208,7 +208,16 @@ impl FragmentParser {
 
     fn flush(&mut self) {
         let text = std::mem::take(&mut self.current);
-        if !text.trim().is_empty() {
+        let trimmed = text.trim();
+        let mut glyphs = trimmed.chars();
+        if glyphs.next().is_some_and(is_bullet_glyph) && glyphs.next().is_none() {
+            // A glyph alone is a mark (a tick column's "●"), not an empty bullet.
+            self.items.push(Item {
+                bullet: false,
+                depth: 0,
+                text: trimmed.to_string(),
+            });
+        } else if !trimmed.is_empty() {
             split_glyphs(&text, self.bullet, self.depth, &mut self.items);
         }
         self.bullet = false;
@@ -396,6 +405,14 @@ mod tests {
                 (true, 0, "Health & Safety's".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_glyph_alone_in_a_cell_is_its_mark() {
+        let cell = parse_fragment(" ● ", Spaces::Significant);
+        assert_eq!(texts(&cell), vec![(false, 0, "●".to_string())]);
+        // Two glyphs and no text are still empty bullets.
+        assert!(parse_fragment("• •", Spaces::Significant).is_empty());
     }
 
     #[test]

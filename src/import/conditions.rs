@@ -115,6 +115,9 @@ fn is_registration(t: &str) -> bool {
         || t.contains("must register with")
         || t.contains("required to register with")
         || t.contains("must have current") && t.contains("registration")
+        // "Registration as a social worker with Social Work England": a body named.
+        || (t.starts_with("registration") || t.starts_with("registered"))
+            && registration_body(t).is_some()
 }
 
 /// A registration that applies on one route only ("HCPC registration if Social Work
@@ -672,6 +675,15 @@ mod tests {
             car("A full UK driving licence (Board vehicle provided)").as_deref(),
             Some("required")
         );
+    }
+
+    #[test]
+    fn a_registration_naming_its_body_is_a_registration() {
+        let text = "Registration as a social worker with Social Work England";
+        assert_eq!(kind(text), Some(Kind::Registration));
+        assert!(criterion_is_condition(text, "Conditions of appointment"));
+        assert!(!criterion_is_condition(text, "Qualifications"));
+        assert_eq!(kind("Registration of births and deaths"), None);
     }
 
     #[test]

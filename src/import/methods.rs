@@ -171,6 +171,12 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("language assessment")
         || has("role play")
         || has("role-play")
+        // A taught session watched by the panel, and an assessment sat online or on paper.
+        || has("micro-teach")
+        || has("microteach")
+        || has("micro teach")
+        || has("online assessment")
+        || has("written assessment")
         || lower.trim() == "assessment"
     {
         out.push(Method::Test);
@@ -312,5 +318,15 @@ mod tests {
             vec![Application, Interview]
         );
         assert_eq!(cell("—", &codes), Vec::<Method>::new());
+    }
+
+    #[test]
+    fn a_micro_teach_and_an_online_assessment_are_tests() {
+        assert_eq!(words("Micro-teach"), vec![Test]);
+        assert_eq!(
+            words("Online assessment / Interview"),
+            vec![Test, Interview]
+        );
+        assert_eq!(words("Method of assessment"), Vec::<Method>::new());
     }
 }

@@ -18,6 +18,7 @@ mod docx;
 mod html;
 mod methods;
 mod pdf;
+mod records;
 mod roles;
 mod spec;
 mod starred;
@@ -196,7 +197,11 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
     let blocks = text::blocks(text);
     // The seed conversions (tab-separated rows holding HTML) are read by their own
     // recognisers; every other document by meaning, with the recognisers as a fallback.
-    let converted = format == Format::Text && text.contains('\t');
+    // Rows pasted as plain text (tab-separated words, no markup) are read by meaning.
+    let converted = format == Format::Text
+        && text
+            .lines()
+            .any(|line| line.contains('\t') && line.contains('<'));
     let old = spec::find_specs(&blocks, converted)?;
     if converted && !old.is_empty() {
         // The recognisers look for conditions before the table only: one specification
@@ -227,9 +232,11 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
             let split = old.len() >= 2
                 && roles::specification_headings(&model) < 2
                 && roles::nested_requirement_headings(&model);
-            if agree(&old, &found) && !split {
+            if agree(&old, &found) && !split && !prefixed(&old, &found) {
                 // The seed recognisers read the same criteria, and know their layouts'
-                // alternatives and sub-items: theirs, with the conditions found.
+                // alternatives and sub-items: theirs, less the conditions the reading by
+                // meaning set apart, with the conditions found.
+                let old = with_categories(without_conditions(old, &found), &found);
                 Ok(with_methods(with_conditions(old, &found), &found))
             } else {
                 Ok(vec![found])
@@ -297,6 +304,100 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
     let old_in_new = old.iter().filter(|o| close(o, &new)).count();
     new_in_old as f64 >= new_share * new.len() as f64
         && old_in_new as f64 >= old_share * old.len() as f64
+}
+
+/// The seed recognisers' specifications less the criteria the reading by meaning set
+/// apart as conditions (a driving licence in an NHS row's Essential cell, a DBS check in a
+/// ticked "Other" row): those it read as conditions and not as criteria.
+fn without_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
+    let conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
+    let criteria: Vec<Vec<String>> = found
+        .criteria
+        .iter()
+        .map(|c| tokens(&c.description))
+        .collect();
+    let close = |t: &[String], side: &[Vec<String>]| side.iter().any(|o| dice(t, o) >= 0.8);
+    for spec in &mut old {
+        if spec.criteria.len() > 400 || conditions.len() > 400 {
+            continue;
+        }
+        let kept: Vec<ImportedCriterion> = spec
+            .criteria
+            .iter()
+            .filter(|c| {
+                let t = tokens(&c.description);
+                !close(&t, &conditions) || close(&t, &criteria)
+            })
+            .cloned()
+            .collect();
+        if !kept.is_empty() {
+            spec.criteria = kept;
+        }
+    }
+    old
+}
+
+/// The seed recognisers' criteria under a row they set aside as form guidance that the
+/// reading by meaning read as their category ("Core Code of Ethics" over the values): that
+/// category, for the criteria both read alike.
+fn with_categories(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
+    let key = |text: &str| blocks::collapse(text).to_lowercase();
+    let partners: std::collections::HashMap<String, &str> = found
+        .criteria
+        .iter()
+        .map(|c| (key(&c.description), c.category.as_str()))
+        .collect();
+    for spec in &mut old {
+        let dismissed: std::collections::HashSet<String> = spec
+            .warnings
+            .iter()
+            .filter(|w| w.reason.ends_with("not a criterion"))
+            .map(|w| key(&w.text))
+            .collect();
+        if dismissed.is_empty() {
+            continue;
+        }
+        for criterion in &mut spec.criteria {
+            if let Some(category) = partners.get(&key(&criterion.description)) {
+                if dismissed.contains(&key(category)) {
+                    criterion.category = category.to_string();
+                }
+            }
+        }
+    }
+    old
+}
+
+/// Whether the seed recognisers left a label at the head of most criteria that the
+/// reading by meaning read as their category ("SKILLS: Able to …" where it read "Able to
+/// …" in SKILLS): its reading is the closer.
+fn prefixed(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
+    let key = |text: &str| blocks::collapse(text).to_lowercase();
+    let read: std::collections::HashSet<String> =
+        found.criteria.iter().map(|c| key(&c.description)).collect();
+    let all: Vec<&ImportedCriterion> = old.iter().flat_map(|s| s.criteria.iter()).collect();
+    let labelled = all
+        .iter()
+        .filter(|c| {
+            let text = key(&c.description);
+            let Some((head, rest)) = text
+                .split_once(": ")
+                .or_else(|| text.split_once(" – "))
+                .or_else(|| text.split_once(" - "))
+            else {
+                return false;
+            };
+            // The codes the recognisers left at the end: "… [A, C]".
+            let rest = rest.trim();
+            let bare = rest
+                .strip_suffix(']')
+                .and_then(|r| r.rfind('[').map(|at| r[..at].trim_end()))
+                .unwrap_or(rest);
+            (1..=3).contains(&head.split_whitespace().count())
+                && (read.contains(rest) || read.contains(bare))
+        })
+        .count();
+    !all.is_empty() && labelled * 2 > all.len()
 }
 
 /// The seed recognisers' criteria that state no method to them because they left a
@@ -540,6 +641,69 @@ mod tests {
     }
 
     #[test]
+    fn recognised_criteria_the_reading_by_meaning_set_apart_or_labelled() {
+        let criterion = |description: &str| ImportedCriterion {
+            category: "Other".into(),
+            description: description.into(),
+            requirement: Requirement::Essential,
+            methods: vec![Method::Application],
+            alternative_group: None,
+            line: 1,
+            source: description.into(),
+            confidence: 1.0,
+            methods_stated: true,
+        };
+        let spec = |criteria: Vec<ImportedCriterion>, conditions: Vec<String>| ImportedSpec {
+            title: None,
+            line: 1,
+            criteria,
+            warnings: Vec::new(),
+            conditions,
+            settings: SuggestedSettings::default(),
+        };
+        let licence = "Full UK driving licence and access to a car for work purposes";
+        let old = vec![spec(
+            vec![criterion("Good IT skills"), criterion(licence)],
+            Vec::new(),
+        )];
+        let found = spec(vec![criterion("Good IT skills")], vec![licence.into()]);
+        let merged = with_conditions(without_conditions(old, &found), &found);
+        assert_eq!(merged[0].criteria.len(), 1);
+        assert_eq!(merged[0].conditions, vec![licence.to_string()]);
+        // "SKILLS: Good IT skills" where the reading by meaning read "Good IT skills" in
+        // SKILLS: its reading is the closer.
+        let old = vec![spec(
+            vec![
+                criterion("SKILLS: Good IT skills"),
+                criterion("EXPERIENCE: Experience of filing [A, I]"),
+            ],
+            Vec::new(),
+        )];
+        let found = spec(
+            vec![
+                criterion("Good IT skills"),
+                criterion("Experience of filing"),
+            ],
+            Vec::new(),
+        );
+        assert!(prefixed(&old, &found));
+        // A category row the recognisers set aside as guidance names the category.
+        let mut old = vec![spec(vec![criterion("Integrity")], Vec::new())];
+        old[0].warnings.push(ImportWarning {
+            line: 1,
+            text: "Core Code of Ethics".into(),
+            reason: "form guidance, not a criterion".into(),
+        });
+        let mut found = spec(vec![criterion("Integrity")], Vec::new());
+        found.criteria[0].category = "Core Code of Ethics".into();
+        assert_eq!(
+            with_categories(old, &found)[0].criteria[0].category,
+            "Core Code of Ethics"
+        );
+        assert!(!prefixed(&[found.clone()], &found));
+    }
+
+    #[test]
     fn html_documents_import() {
         let html = "<html><head><title>x</title></head><body><h1>Person specification</h1>\
 <p><b>Job Title:</b> Support Worker</p>\
@@ -573,10 +737,12 @@ mod tests {
             .iter()
             .map(|c| c.description.as_str())
             .collect();
-        assert_eq!(
-            second,
-            vec!["Full driving licence; or access to transport", "First aid"]
-        );
+        // The driving licence under "Essential" is a condition, not a criterion.
+        assert_eq!(second, vec!["First aid"]);
+        assert!(specs[1]
+            .conditions
+            .iter()
+            .any(|c| c.starts_with("Full driving licence")));
     }
 
     #[test]

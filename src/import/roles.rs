@@ -86,7 +86,7 @@ fn area_methods(text: &str) -> Option<Vec<Method>> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Role {
+pub(super) enum Role {
     Criterion,
     Category,
     Essential,
@@ -509,7 +509,7 @@ fn category_name(text: &str) -> String {
     text.to_string()
 }
 
-fn header_role(text: &str) -> Role {
+pub(super) fn header_role(text: &str) -> Role {
     let role = header_role_of(text);
     if role != Role::Unknown {
         return role;
@@ -559,6 +559,12 @@ fn header_role_of(text: &str) -> Role {
     }
     if t.contains("desirable") || t == "d" {
         return Role::Desirable;
+    }
+    // "Required at appointment" against "To be developed during your first year", "Can be
+    // achieved in post (within 12 months)": what is needed on the first day is essential,
+    // what may come later desirable.
+    if let Some(level) = appointment_level(t) {
+        return level;
     }
     if any(&[
         "assess",
@@ -613,7 +619,41 @@ fn header_role_of(text: &str) -> Role {
     Role::Unknown
 }
 
-fn is_mark_word(text: &str) -> Option<Requirement> {
+/// A column heading naming when a criterion must be met: at appointment (the essential
+/// column) or later, in post (the desirable one). `None` for any other heading.
+fn appointment_level(t: &str) -> Option<Role> {
+    if words_count(t) > 10 {
+        return None;
+    }
+    let later = [
+        "to be developed",
+        "can be developed",
+        "developed in post",
+        "developed during",
+        "achieved in post",
+        "can be achieved",
+        "to be achieved",
+        "within 12 months",
+        "within the first year",
+    ]
+    .iter()
+    .any(|p| t.contains(p));
+    if later {
+        return Some(Role::Desirable);
+    }
+    let first_day = [
+        "at appointment",
+        "on appointment",
+        "when you start",
+        "on day one",
+        "from day one",
+    ]
+    .iter()
+    .any(|p| t.contains(p));
+    first_day.then_some(Role::Essential)
+}
+
+pub(super) fn is_mark_word(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_matches(|c: char| !c.is_alphanumeric());
     match t {
@@ -1061,6 +1101,10 @@ struct Scoped {
     /// The criteria read under the current heading when it was met (for "These will be
     /// assessed …").
     area: Option<(usize, usize)>,
+    /// The requirement heading the sentence was read under ("Essential" / "Qualifications
+    /// will also be checked against your certificates"): a category it names is that
+    /// level's criteria of the category.
+    level: Option<Requirement>,
 }
 
 /// Where a sentence ends in running text: after a full stop followed by a capital, not
@@ -1633,6 +1677,8 @@ struct Walk<'a> {
     blanket_methods: Option<Vec<Method>>,
     blanket_essential: bool,
     scoped: Vec<Scoped>,
+    /// The category printed at the head of the item being pushed ("SKILLS: …").
+    item_category: Option<String>,
 }
 
 impl Walk<'_> {
@@ -1659,6 +1705,7 @@ impl Walk<'_> {
                 sentence: lower(sentence),
                 methods: found,
                 area,
+                level: ctx.requirement.filter(|_| ctx.category.is_none()),
             });
         }
     }
@@ -1669,7 +1716,13 @@ impl Walk<'_> {
             ctx.flat = ctx.requirement.is_some();
         }
         ctx.items = true;
+        let item_category = self.item_category.take();
         if self.cands.len() >= MAX_CRITERIA || inline.description.is_empty() {
+            return;
+        }
+        // A line explaining the marks ("● shows whether a criterion is essential or
+        // desirable") is the table's key.
+        if explains_marks(&inline.description) {
             return;
         }
         // A line that only holds codes or marks is not a criterion.
@@ -1699,7 +1752,7 @@ impl Walk<'_> {
         self.cands.push(Cand {
             line,
             source: collapse(raw).chars().take(200).collect(),
-            category: ctx.category.clone(),
+            category: item_category.or_else(|| ctx.category.clone()),
             group: ctx.group.clone(),
             description: inline.description,
             requirement: inline.requirement.or(ctx.requirement),
@@ -1770,11 +1823,91 @@ pub fn nested_requirement_headings(blocks: &[Block]) -> bool {
     false
 }
 
+/// The heading of a section that lists criteria stage by stage ("Our selection process"
+/// over "### Sift – application form", "### Written exercise", "### Interview"): one of
+/// two or more stage headings, each followed by criteria (a list or a table). The
+/// innermost such heading (not the page's title above it).
+fn stage_sections(blocks: &[Block]) -> Option<usize> {
+    (0..blocks.len()).rev().find(|&i| {
+        if !matches!(blocks[i].kind, BlockKind::Heading(_)) {
+            return false;
+        }
+        let level = blocks[i].level;
+        let mut stages = 0;
+        for (j, block) in blocks.iter().enumerate().skip(i + 1).take(400) {
+            if matches!(block.kind, BlockKind::Heading(_)) && block.level <= level {
+                break;
+            }
+            let opens = blocks[j + 1..]
+                .iter()
+                .take(4)
+                .any(|b| matches!(b.kind, BlockKind::ListItem { .. } | BlockKind::Row(_)));
+            if heading_level(blocks, j) > 0 && opens && stage_heading(&block_text(block)).is_some()
+            {
+                stages += 1;
+            }
+        }
+        stages >= 2
+    })
+}
+
+/// A category printed at the head of a bullet, "SKILLS: Able to …", "Experience –
+/// Experience of …": the category as printed and the criterion.
+fn category_prefix(text: &str) -> Option<(String, String)> {
+    let t = collapse(text);
+    let (head, rest) = [": ", " – ", " — ", " - "]
+        .iter()
+        .filter_map(|sep| t.split_once(sep))
+        .min_by_key(|(head, _)| head.len())?;
+    let (head, rest) = (head.trim(), rest.trim());
+    let label = (1..=3).contains(&words_count(head))
+        && head.len() <= 30
+        && head.starts_with(char::is_uppercase)
+        && head
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '&'))
+        && is_mark_word(head).is_none()
+        && requirement_heading(head).is_none();
+    let criterion = words_count(rest) >= 2 && rest.starts_with(char::is_uppercase);
+    (label && criterion).then(|| (head.to_string(), rest.to_string()))
+}
+
+/// Whether the document's bullets open with their category (see [`category_prefix`]):
+/// four or more do, and two or more categories head several each.
+fn prefixed_items(blocks: &[Block]) -> bool {
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    let mut items = 0;
+    for block in blocks {
+        if let BlockKind::ListItem { text, .. } = &block.kind {
+            if let Some((head, _)) = category_prefix(text) {
+                items += 1;
+                *counts.entry(lower(&head)).or_insert(0) += 1;
+            }
+        }
+    }
+    items >= 4 && counts.values().filter(|n| **n >= 2).count() >= 2
+}
+
+/// A line explaining what the marks of a table mean: it names both levels and the
+/// columns or what a mark shows ("● shows whether a criterion is essential or desirable.
+/// The final column shows how it will be identified").
+fn explains_marks(text: &str) -> bool {
+    let l = lower(text);
+    l.contains("essential")
+        && l.contains("desirable")
+        && ["column", "shows whether", "indicates whether", "denotes"]
+            .iter()
+            .any(|w| l.contains(w))
+}
+
 /// Deeper than any marked-up heading (`######`).
 const MAX_HEADING_DEPTH: usize = 7;
 
 /// The person specification read by meaning, or `None` when the document holds none.
 pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
+    // Criteria printed as labelled records are read as the table they amount to.
+    let rewritten = super::records::as_tables(blocks);
+    let blocks = rewritten.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
@@ -1794,11 +1927,18 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         blanket_methods: None,
         blanket_essential: false,
         scoped: Vec::new(),
+        item_category: None,
     };
+    // Bullets that each open with their category ("EXPERIENCE: …", "Skills – …").
+    let prefixed = prefixed_items(blocks);
     let has_start = blocks
         .iter()
         .enumerate()
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)));
+    // Without a specification heading, the selection process that lists the criteria
+    // stage by stage opens it.
+    let stage_start = (!has_start).then(|| stage_sections(blocks)).flatten();
+    let has_start = has_start || stage_start.is_some();
     let other_start = blocks.iter().enumerate().any(|(i, b)| {
         let text = block_text(b);
         heading_level(blocks, i) > 0 && is_start(&text) && !competency_start(&text)
@@ -1824,7 +1964,8 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         let text = block_text(block);
         // Inside the specification, "Essential criteria" heads a list, not a new start.
         let requirement_inside = started && inside && requirement_heading(&text).is_some();
-        let start = is_start(&text) && !(other_start && competency_start(&text));
+        let start = (is_start(&text) || stage_start == Some(index))
+            && !(other_start && competency_start(&text));
         if level > 0 && start && !requirement_inside {
             inside = true;
             started = true;
@@ -2004,8 +2145,13 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     }
                 } else if let Some(stage) = stage_heading(&text) {
                     ctx.stage = Some(stage);
-                    ctx.category = None;
                     ctx.requirement = None;
+                    // The stage names its criteria's group ("Stage 2: Written exercise"),
+                    // unless it divides a category's own.
+                    if !under_category {
+                        ctx.category = Some(category_name(&text));
+                        ctx.category_level = block.level;
+                    }
                 } else if level == 2 {
                     ctx.category = Some(category_name(&text));
                     ctx.category_level = block.level;
@@ -2171,7 +2317,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 } else if has_start || ctx.requirement.is_some() {
                     // Without a specification heading, only lists under an Essential or
                     // Desirable heading are criteria.
-                    let inline = parse_inline(raw, walk.codes);
+                    let (category, text) = match prefixed.then(|| category_prefix(raw)).flatten() {
+                        Some((category, rest)) => (Some(category), rest),
+                        None => (None, raw.clone()),
+                    };
+                    let inline = parse_inline(&text, walk.codes);
+                    walk.item_category = category;
                     walk.push(&mut ctx, block.line, raw, inline, Vec::new());
                     start_line.get_or_insert(block.line);
                 }
@@ -3043,6 +3194,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 sentence: lower(&part),
                 methods: found,
                 area: None,
+                level: None,
             });
         }
     }
@@ -3092,7 +3244,8 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 let level = match (essential, desirable) {
                     (true, false) => cand.requirement != Some(Requirement::Desirable),
                     (false, true) => cand.requirement == Some(Requirement::Desirable),
-                    _ => true,
+                    // Read under a requirement heading, it speaks of that level.
+                    _ => scoped.level.is_none_or(|l| cand.requirement == Some(l)),
                 };
                 let in_named = cand
                     .category
@@ -3154,11 +3307,22 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     let mut criteria_texts: Vec<String> = Vec::new();
     cands.retain(|c| {
         let category = c.category.clone().unwrap_or_default();
-        if conditions::criterion_is_condition(&c.description, &category) {
+        // A licence or a registration the post would only welcome is a criterion (a
+        // condition of appointment is required).
+        let welcome = c.requirement == Some(Requirement::Desirable)
+            && matches!(
+                conditions::kind(&c.description),
+                Some(conditions::Kind::Driving | conditions::Kind::Registration)
+            );
+        if conditions::criterion_is_condition(&c.description, &category) && !welcome {
             conditions_found.push(c.description.clone());
             false
         } else {
-            if conditions::kind(&c.description) == Some(conditions::Kind::Registration) {
+            // A registration the post requires (not one it would welcome) gives the
+            // setting.
+            if conditions::kind(&c.description) == Some(conditions::Kind::Registration)
+                && c.requirement != Some(Requirement::Desirable)
+            {
                 criteria_texts.push(c.description.clone());
             }
             true
@@ -3196,7 +3360,12 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     if settings.professional_registration.is_none() {
         settings.professional_registration = criteria_texts
             .iter()
-            .chain(cands.iter().map(|c| &c.description))
+            .chain(
+                cands
+                    .iter()
+                    .filter(|c| c.requirement != Some(Requirement::Desirable))
+                    .map(|c| &c.description),
+            )
             .find_map(|t| conditions::registration_body(t));
     }
     let any_marked = cands.iter().any(|c| c.requirement.is_some());
@@ -3588,10 +3757,7 @@ mod tests {
             Understanding of open channel flow\tE: I, T\n";
         let (e, d) = (Requirement::Essential, Requirement::Desirable);
         let (a, i, t) = (Method::Application, Method::Interview, Method::Test);
-        let got: Vec<(String, Requirement, Vec<Method>)> = read(text)
-            .into_iter()
-            .map(|(_, description, r, m)| (description, r, m))
-            .collect();
+        let got = read_levels(text);
         assert_eq!(
             got,
             vec![
@@ -3834,6 +4000,14 @@ mod tests {
         read(text)
             .into_iter()
             .map(|(category, _, r, _)| (category, r))
+            .collect()
+    }
+
+    /// (description, requirement, methods) of what `find` reads from a text form.
+    fn read_levels(text: &str) -> Vec<(String, Requirement, Vec<Method>)> {
+        read(text)
+            .into_iter()
+            .map(|(_, description, r, m)| (description, r, m))
             .collect()
     }
 
@@ -4272,5 +4446,125 @@ mod tests {
                 ("Accurate data entry".to_string(), vec![t]),
             ]
         );
+    }
+
+    #[test]
+    fn columns_for_appointment_and_for_later_give_the_requirement() {
+        let text = "PERSON SPECIFICATION\n\n\
+            Criterion\tNeeded at appointment\tCan be achieved in post (within 12 months)\tEvidence\n\
+            Experience of stock control in a warehouse\t✓\t\tApplication form\n\
+            Counterbalance forklift licence\t\t✓\tCertificates\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let got = read_levels(text);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Experience of stock control in a warehouse".to_string(),
+                    e,
+                    vec![Method::Application]
+                ),
+                (
+                    "Counterbalance forklift licence".to_string(),
+                    d,
+                    vec![Method::Documents]
+                ),
+            ]
+        );
+        assert_eq!(
+            header_role("To be developed during your first year"),
+            Role::Desirable
+        );
+        assert_eq!(header_role("Required at appointment"), Role::Essential);
+    }
+
+    #[test]
+    fn criteria_listed_stage_by_stage_under_the_selection_process() {
+        let text = "# Caseworker\n\n## Our selection process\n\n\
+            Each stage looks at different criteria.\n\n\
+            ### Sift – application form\n\n\
+            - Experience of casework\n- Experience of housing law\n\n\
+            ### Written exercise\n\n- Clear written English\n\n\
+            ## Security\n\n\
+            You must meet the Baseline Personnel Security Standard (BPSS) before you start.\n";
+        let blocks = super::super::text::blocks(text);
+        let spec = find(&blocks).expect("criteria");
+        let got: Vec<(&str, &str, Vec<Method>)> = spec
+            .criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.category.as_str(),
+                    c.description.as_str(),
+                    c.methods.clone(),
+                )
+            })
+            .collect();
+        let sift = "Sift – application form";
+        assert_eq!(
+            got,
+            vec![
+                (sift, "Experience of casework", vec![Method::Application]),
+                (sift, "Experience of housing law", vec![Method::Application]),
+                (
+                    "Written exercise",
+                    "Clear written English",
+                    vec![Method::Test]
+                ),
+            ]
+        );
+        assert_eq!(spec.settings.bpss_required, Some(true));
+    }
+
+    #[test]
+    fn bullets_opening_with_their_category() {
+        let text = "## Person specification\n\n### Essential\n\n\
+            - SKILLS: Able to drive a forklift truck\n\
+            - SKILLS: Good numeracy and accuracy\n\
+            - EXPERIENCE: Experience of warehouse work\n\
+            - EXPERIENCE: Experience of stock checks\n\
+            - OTHER: Enhanced DBS check with the adults' barred list\n\n\
+            ### Desirable\n\n\
+            - Qualifications – Registration with the Health and Care Professions Council\n";
+        let blocks = super::super::text::blocks(text);
+        let spec = find(&blocks).expect("criteria");
+        let got: Vec<(&str, &str)> = spec
+            .criteria
+            .iter()
+            .map(|c| (c.category.as_str(), c.description.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("SKILLS", "Able to drive a forklift truck"),
+                ("SKILLS", "Good numeracy and accuracy"),
+                ("EXPERIENCE", "Experience of warehouse work"),
+                ("EXPERIENCE", "Experience of stock checks"),
+                (
+                    "Qualifications",
+                    "Registration with the Health and Care Professions Council"
+                ),
+            ]
+        );
+        assert_eq!(
+            spec.settings.dbs_level.as_deref(),
+            Some("enhanced_barred_adults")
+        );
+        // A registration the post would only welcome is no required registration.
+        assert_eq!(spec.settings.professional_registration, None);
+        // One label here and there is part of the criterion.
+        assert!(!prefixed_items(&super::super::text::blocks(
+            "- Leadership – able to lead a team\n- Good IT skills\n"
+        )));
+    }
+
+    #[test]
+    fn a_line_explaining_the_marks_is_no_criterion() {
+        assert!(explains_marks(
+            "shows whether a criterion is essential or desirable. The final column shows how it will be identified."
+        ));
+        assert!(!explains_marks(
+            "Understanding of the essential and desirable standards"
+        ));
     }
 }

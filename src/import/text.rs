@@ -30,6 +30,8 @@ pub fn blocks(text: &str) -> Vec<Block> {
     let in_table = |i: usize| {
         aligned[i] && (i > 0 && aligned[i - 1] || aligned.get(i + 1).copied().unwrap_or(false))
     };
+    // Lines of a labelled record ("Requirement: …" / "Essential/Desirable: …"): rows.
+    let fields = record_fields(&lines);
     // The last block is a list item whose indented next lines continue it.
     let mut item_open = false;
     for (index, raw) in lines.iter().enumerate() {
@@ -38,13 +40,21 @@ pub fn blocks(text: &str) -> Vec<Block> {
         let was_item_open = std::mem::take(&mut item_open);
         let pipe_row =
             pipe_cells(raw).or_else(|| in_table(index).then(|| spaced_cells(raw)).flatten());
-        if raw.contains('\t') || pipe_row.is_some() {
+        // A record's `Label: value` line is a row of two cells.
+        let field = fields[index].then(|| field_line(raw)).flatten();
+        if raw.contains('\t') || pipe_row.is_some() || field.is_some() {
             paragraph.flush(&mut out);
             if !is_separator(raw) {
-                let cells = pipe_row
-                    .unwrap_or_else(|| raw.split('\t').collect())
+                let (cells, spaces) = match field {
+                    Some((label, value)) => (vec![label, value], Spaces::Collapse),
+                    None => (
+                        pipe_row.unwrap_or_else(|| raw.split('\t').collect()),
+                        Spaces::Significant,
+                    ),
+                };
+                let cells = cells
                     .into_iter()
-                    .map(|cell| parse_fragment(&strip_markdown(cell), Spaces::Significant))
+                    .map(|cell| parse_fragment(&strip_markdown(cell), spaces))
                     .collect();
                 out.push(Block {
                     line,
@@ -304,6 +314,56 @@ fn section_heading<'a>(raw: &'a str, next: &[&str]) -> Option<&'a str> {
     let sub = following.strip_prefix(number)?.strip_prefix('.')?;
     sub.starts_with(|c: char| c.is_ascii_digit())
         .then_some(title)
+}
+
+/// A line of a labelled field, `Requirement: Ability to …`, `Essential/Desirable:
+/// Essential`: the label (a few words) and the value.
+fn field_line(line: &str) -> Option<(&str, &str)> {
+    let (label, value) = line.trim().split_once(':')?;
+    let value = value.trim();
+    let label_words = label.split_whitespace().count();
+    let plain_label = label
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '/' | '-' | '(' | ')'));
+    let capital = label.chars().next().is_some_and(char::is_uppercase);
+    ((1..=4).contains(&label_words) && plain_label && capital && !value.is_empty())
+        .then_some((label.trim(), value))
+}
+
+/// Which lines belong to labelled records: runs of two or more field lines (see
+/// [`field_line`]) that hold a criterion and its requirement ("Requirement: …" and
+/// "Essential/Desirable: Essential", "Criterion: …" and "Type: Desirable"), as a
+/// document prints each criterion as a small record.
+fn record_fields(lines: &[&str]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        let run = lines[start..]
+            .iter()
+            .take_while(|l| !l.contains('\t') && list_item(l).is_none() && field_line(l).is_some())
+            .count();
+        if run >= 2 {
+            let pairs: Vec<(&str, &str)> = lines[start..start + run]
+                .iter()
+                .filter_map(|l| field_line(l))
+                .collect();
+            let names_criterion = pairs.iter().any(|(label, _)| {
+                let l = label.to_lowercase();
+                l.starts_with("criteri") || l.starts_with("requirement")
+            });
+            let gives_level = pairs.iter().any(|(_, value)| {
+                matches!(
+                    value.trim_end_matches('.').to_lowercase().as_str(),
+                    "essential" | "desirable"
+                )
+            });
+            if names_criterion && gives_level {
+                out[start..start + run].fill(true);
+            }
+        }
+        start += run.max(1);
+    }
+    out
 }
 
 /// Removes markdown emphasis (`**bold**`, `*italic*`); the words are what count.

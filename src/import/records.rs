@@ -1,0 +1,241 @@
+//! Criteria printed as labelled records, one small two-column table (or group of
+//! `Label: value` lines) a criterion: `Criterion | …`, `Type | Essential`, `How assessed |
+//! Application form and interview`. Each run of records becomes one table with a header
+//! row (criterion, requirement, methods) and a row a record, which the reading by meaning
+//! reads like any criteria table.
+
+use std::collections::HashMap;
+
+use super::blocks::{Block, BlockKind, Cell, Item};
+use super::roles::{header_role, is_mark_word, Role};
+
+/// The most fields a record holds besides its criterion.
+const MAX_FIELDS: usize = 3;
+
+/// One record: the criterion's cell, its requirement's and its methods'.
+struct Record {
+    line: usize,
+    criterion: Cell,
+    mark: Cell,
+    method: Option<Cell>,
+    /// The labels of its criterion and its requirement, lower case: records of one
+    /// document share them.
+    labels: Vec<String>,
+}
+
+/// A two-cell row: its label (collapsed) and its value.
+fn field(block: &Block) -> Option<(String, &Cell)> {
+    match &block.kind {
+        BlockKind::Row(cells) if cells.len() == 2 => {
+            let label = cells[0].plain();
+            let words = label.split_whitespace().count();
+            ((1..=4).contains(&words) && !cells[1].plain().is_empty()).then(|| (label, &cells[1]))
+        }
+        _ => None,
+    }
+}
+
+/// The record starting at `index` and the number of rows it spans.
+fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
+    let (label, criterion) = field(&blocks[index])?;
+    // The header of a two-column table ("Criteria | Essential/Desirable") is no record.
+    let value = criterion.plain();
+    let heading = value.split_whitespace().count() <= 4
+        && matches!(
+            header_role(&value),
+            Role::Mark | Role::Essential | Role::Desirable | Role::Method
+        );
+    if header_role(&label) != Role::Criterion || heading || is_mark_word(&value).is_some() {
+        return None;
+    }
+    let mut labels = vec![label.to_lowercase()];
+    let mut mark = None;
+    let mut method = None;
+    let mut span = 1;
+    for block in blocks.iter().skip(index + 1).take(MAX_FIELDS) {
+        let Some((label, value)) = field(block) else {
+            break;
+        };
+        let role = header_role(&label);
+        if role == Role::Criterion {
+            break;
+        }
+        if mark.is_none()
+            && (matches!(role, Role::Mark | Role::Essential | Role::Desirable)
+                || is_mark_word(&value.plain()).is_some())
+        {
+            labels.push(label.to_lowercase());
+            mark = Some(value.clone());
+        } else if method.is_none() && role == Role::Method {
+            method = Some(value.clone());
+        }
+        span += 1;
+    }
+    let record = Record {
+        line: blocks[index].line,
+        criterion: criterion.clone(),
+        mark: mark?,
+        method,
+        labels,
+    };
+    Some((record, span))
+}
+
+fn text_cell(text: &str) -> Cell {
+    Cell {
+        items: vec![Item {
+            bullet: false,
+            depth: 0,
+            text: text.to_string(),
+        }],
+        emphasis: None,
+    }
+}
+
+/// The blocks with every run of records rewritten as one table; `None` when the document
+/// has no two records labelled alike (nothing to rewrite).
+pub fn as_tables(blocks: &[Block]) -> Option<Vec<Block>> {
+    // The records' labels, and how many records carry each set: a document prints all its
+    // records alike, so a set met once is not a record's.
+    let mut found: Vec<(usize, Record, usize)> = Vec::new();
+    let mut index = 0;
+    while index < blocks.len() {
+        match record_at(blocks, index) {
+            Some((record, span)) => {
+                found.push((index, record, span));
+                index += span;
+            }
+            None => index += 1,
+        }
+    }
+    let mut shared: HashMap<Vec<String>, usize> = HashMap::new();
+    for (_, record, _) in &found {
+        *shared.entry(record.labels.clone()).or_insert(0) += 1;
+    }
+    let mut records: HashMap<usize, (Record, usize)> = HashMap::new();
+    for (at, record, span) in found {
+        if shared.get(&record.labels).is_some_and(|n| *n >= 2) {
+            records.insert(at, (record, span));
+        }
+    }
+    if records.is_empty() {
+        return None;
+    }
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut index = 0;
+    while index < blocks.len() {
+        let mut run: Vec<Record> = Vec::new();
+        let mut at = index;
+        while let Some((record, span)) = records.remove(&at) {
+            run.push(record);
+            at += span;
+        }
+        if run.is_empty() {
+            out.push(blocks[index].clone());
+            index += 1;
+            continue;
+        }
+        let header = ["Criterion", "Essential or desirable", "How assessed"];
+        out.push(Block {
+            line: run[0].line,
+            kind: BlockKind::Row(header.iter().map(|h| text_cell(h)).collect()),
+            level: 0,
+        });
+        for record in run {
+            out.push(Block {
+                line: record.line,
+                kind: BlockKind::Row(vec![
+                    record.criterion,
+                    record.mark,
+                    record.method.unwrap_or_default(),
+                ]),
+                level: 0,
+            });
+        }
+        index = at;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text;
+
+    fn rows(blocks: &[Block]) -> Vec<Vec<String>> {
+        blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Row(cells) => Some(cells.iter().map(Cell::plain).collect()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_of_label_rows_become_one_table() {
+        let text = "### Experience\n\n\
+            Criterion\tExperience of supporting older people\n\
+            Type\tEssential\n\
+            How assessed\tApplication form and interview\n\n\
+            Criterion\tExperience of work where accuracy is essential\n\
+            Type\tEssential\n\n\
+            Criterion\tExperience of sheltered housing\n\
+            Type\tDesirable\n\
+            How assessed\tApplication form\n";
+        let blocks = text::blocks(text);
+        let rewritten = as_tables(&blocks).expect("two records");
+        assert_eq!(
+            rows(&rewritten),
+            vec![
+                vec!["Criterion", "Essential or desirable", "How assessed"],
+                vec![
+                    "Experience of supporting older people",
+                    "Essential",
+                    "Application form and interview"
+                ],
+                vec![
+                    "Experience of work where accuracy is essential",
+                    "Essential",
+                    ""
+                ],
+                vec![
+                    "Experience of sheltered housing",
+                    "Desirable",
+                    "Application form"
+                ],
+            ]
+        );
+        // The heading stays before the table.
+        assert!(matches!(rewritten[0].kind, BlockKind::Heading(_)));
+    }
+
+    #[test]
+    fn labelled_lines_of_plain_text_are_records_too() {
+        let text = "EXPERIENCE\n\n\
+            Requirement: Experience of working with the public\n\
+            Essential/Desirable: Essential\n\
+            Assessment: Application form; interview\n\n\
+            Requirement: Experience of speaking in public\n\
+            Essential/Desirable: Desirable\n\
+            Assessment: Interview\n";
+        let rewritten = as_tables(&text::blocks(text)).expect("two records");
+        assert_eq!(
+            rows(&rewritten)[2],
+            vec!["Experience of speaking in public", "Desirable", "Interview"]
+        );
+    }
+
+    #[test]
+    fn a_details_table_is_not_a_record() {
+        let text = "Grade\tBand 5\nHours\t37.5\nCriterion\tSee below\nLocation\tLeeds\n";
+        assert!(as_tables(&text::blocks(text)).is_none());
+        // Nor is the header of a two-column criteria table.
+        let text =
+            "Criteria\tEssential/Desirable\nGood IT skills\tEssential\nA degree\tDesirable\n";
+        assert!(as_tables(&text::blocks(text)).is_none());
+        // Label lines without a requirement stay a paragraph.
+        let text = "Requirement: A degree\nLocation: Leeds\n";
+        assert!(rows(&text::blocks(text)).is_empty());
+    }
+}
