@@ -364,7 +364,13 @@ both_backends! {
         println!("differential test: {writes} writes, accepted by kind: {accepted:?}");
         // The sequence must have exercised what it claims to: scores that count and
         // scores that stopped counting.
-        assert!(accepted.get("scoresheet").copied().unwrap_or(0) >= 5, "{accepted:?}");
+        // Most scoresheets are refused on purpose (frozen steps, members off the panel),
+        // so the floor is on scores that were written at all: seed 1796289061772270728
+        // accepted 4 scoresheets and 2 agreed sheets in 100 writes, and a floor of 5
+        // scoresheets alone failed it with nothing wrong.
+        let scoresheets = accepted.get("scoresheet").copied().unwrap_or(0);
+        let agreed = accepted.get("agreed").copied().unwrap_or(0);
+        assert!(scoresheets >= 3 && scoresheets + agreed >= 5, "{accepted:?}");
     }
 }
 
