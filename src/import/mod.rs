@@ -234,9 +234,11 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
                 && roles::nested_requirement_headings(&model);
             if agree(&old, &found) && !split && !prefixed(&old, &found) {
                 // The seed recognisers read the same criteria, and know their layouts'
-                // alternatives and sub-items: theirs, less the conditions the reading by
-                // meaning set apart, with the conditions found.
-                let old = with_categories(without_conditions(old, &found), &found);
+                // alternatives and sub-items: theirs, with the conditions found. What they
+                // read as a criterion stays one even where the reading by meaning also
+                // found it as a condition: the hand-checked seed 000 keeps "Full driving
+                // licence" in its Qualifications row as a criterion, in every format.
+                let old = with_categories(old, &found);
                 Ok(with_methods(with_conditions(old, &found), &found))
             } else {
                 Ok(vec![found])
@@ -304,37 +306,6 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
     let old_in_new = old.iter().filter(|o| close(o, &new)).count();
     new_in_old as f64 >= new_share * new.len() as f64
         && old_in_new as f64 >= old_share * old.len() as f64
-}
-
-/// The seed recognisers' specifications less the criteria the reading by meaning set
-/// apart as conditions (a driving licence in an NHS row's Essential cell, a DBS check in a
-/// ticked "Other" row): those it read as conditions and not as criteria.
-fn without_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
-    let conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
-    let criteria: Vec<Vec<String>> = found
-        .criteria
-        .iter()
-        .map(|c| tokens(&c.description))
-        .collect();
-    let close = |t: &[String], side: &[Vec<String>]| side.iter().any(|o| dice(t, o) >= 0.8);
-    for spec in &mut old {
-        if spec.criteria.len() > 400 || conditions.len() > 400 {
-            continue;
-        }
-        let kept: Vec<ImportedCriterion> = spec
-            .criteria
-            .iter()
-            .filter(|c| {
-                let t = tokens(&c.description);
-                !close(&t, &conditions) || close(&t, &criteria)
-            })
-            .cloned()
-            .collect();
-        if !kept.is_empty() {
-            spec.criteria = kept;
-        }
-    }
-    old
 }
 
 /// The seed recognisers' criteria under a row they set aside as form guidance that the
@@ -641,7 +612,7 @@ mod tests {
     }
 
     #[test]
-    fn recognised_criteria_the_reading_by_meaning_set_apart_or_labelled() {
+    fn recognised_criteria_the_reading_by_meaning_labelled() {
         let criterion = |description: &str| ImportedCriterion {
             category: "Other".into(),
             description: description.into(),
@@ -661,15 +632,6 @@ mod tests {
             conditions,
             settings: SuggestedSettings::default(),
         };
-        let licence = "Full UK driving licence and access to a car for work purposes";
-        let old = vec![spec(
-            vec![criterion("Good IT skills"), criterion(licence)],
-            Vec::new(),
-        )];
-        let found = spec(vec![criterion("Good IT skills")], vec![licence.into()]);
-        let merged = with_conditions(without_conditions(old, &found), &found);
-        assert_eq!(merged[0].criteria.len(), 1);
-        assert_eq!(merged[0].conditions, vec![licence.to_string()]);
         // "SKILLS: Good IT skills" where the reading by meaning read "Good IT skills" in
         // SKILLS: its reading is the closer.
         let old = vec![spec(
@@ -737,12 +699,10 @@ mod tests {
             .iter()
             .map(|c| c.description.as_str())
             .collect();
-        // The driving licence under "Essential" is a condition, not a criterion.
-        assert_eq!(second, vec!["First aid"]);
-        assert!(specs[1]
-            .conditions
-            .iter()
-            .any(|c| c.starts_with("Full driving licence")));
+        assert_eq!(
+            second,
+            vec!["Full driving licence; or access to transport", "First aid"]
+        );
     }
 
     #[test]
