@@ -93,6 +93,12 @@ pub const DEFAULT_MAX_LIFETIME_SECS: i64 = 24 * 3600;
 /// Seconds of clock difference tolerated between the token's issuer and this server.
 const LEEWAY_SECS: i64 = 30;
 
+/// The one answer to a token that fails a check of its own (signature, time, `crit`):
+/// the caller learns no more than that.
+fn refused() -> AppError {
+    AppError::Unauthorized("the bearer token is invalid or expired".into())
+}
+
 /// The time checks `jsonwebtoken` makes with [`LEEWAY_SECS`] (see `validation`), for a
 /// remembered token: not expired, and not before its `nbf`.
 fn in_time(claims: &Claims, now: i64) -> bool {
@@ -245,9 +251,7 @@ impl JwtKeys {
             if in_time(&claims, now) {
                 return Ok(claims);
             }
-            return Err(AppError::Unauthorized(
-                "the bearer token is invalid or expired".into(),
-            ));
+            return Err(refused());
         }
         let claims = self.verify_signed(token)?;
         let mut accepted = self.accepted.lock().unwrap_or_else(|p| p.into_inner());
@@ -266,7 +270,6 @@ impl JwtKeys {
     /// [`JwtKeys::verify`] without the memory: every check, signature included.
     fn verify_signed(&self, token: &str) -> Result<Claims, AppError> {
         self.verifications.fetch_add(1, Ordering::Relaxed);
-        let refused = || AppError::Unauthorized("the bearer token is invalid or expired".into());
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| {
                 tracing::debug!(error = %e, "token refused");
