@@ -499,20 +499,9 @@ fn read_page(
             .map(|a| (a.id.clone(), a))
             .collect();
     let required = crate::service::rules::required_checks_of(&vacancy)?;
-    let mut recorded: HashMap<String, Vec<_>> = HashMap::new();
-    for c in crate::db::checks::for_applications(conn, &page_ids)? {
-        let kind =
-            crate::service::rules::stored(CheckKind::parse(&c.kind), "checks.kind", &c.kind)?;
-        let status = crate::service::rules::stored(
-            crate::domain::checks::CheckStatus::parse(&c.status),
-            "checks.status",
-            &c.status,
-        )?;
-        recorded
-            .entry(c.application_id)
-            .or_default()
-            .push((kind, status));
-    }
+    let recorded = crate::service::board::recorded_checks(
+        crate::db::checks::statuses_for_applications(conn, &page_ids)?,
+    )?;
     let outcome_rows = crate::db::steps::outcomes_for_applications(conn, &page_ids)?;
     let outcomes = crate::service::plan::outcomes_by_application(&plan, &outcome_rows)?;
     let described: HashMap<&str, &str> = criteria

@@ -73,20 +73,29 @@ pub fn for_application(
         .load(c))
 }
 
-pub fn for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<CheckRow>> {
+/// Each recorded check of the vacancy's applications as (application, kind, status):
+/// all that a shortlist reads of them. The whole rows (details JSON, who and when) were
+/// a fifth of a 5,000-application shortlist's time, for columns it never reads.
+pub fn statuses_for_vacancy(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> QueryResult<Vec<(String, String, String)>> {
     use super::schema::pre_employment_checks::dsl;
     crate::on_backend!(&mut *conn, |c| dsl::pre_employment_checks
         .filter(dsl::vacancy_id.eq(vacancy_id))
-        .select(CheckRow::as_select())
+        .select((dsl::application_id, dsl::kind, dsl::status))
         .load(c))
 }
 
-/// The recorded checks of these applications (a page of a shortlist).
-pub fn for_applications(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CheckRow>> {
+/// The same of these applications only (a page of a shortlist).
+pub fn statuses_for_applications(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
     use super::schema::pre_employment_checks::dsl;
     crate::on_backend!(&mut *conn, |c| dsl::pre_employment_checks
         .filter(dsl::application_id.eq_any(ids))
-        .select(CheckRow::as_select())
+        .select((dsl::application_id, dsl::kind, dsl::status))
         .load(c))
 }
 

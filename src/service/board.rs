@@ -15,7 +15,7 @@ use crate::db::scores::{self as score_store, AgreedScoreRow, PairAggregateRow, S
 use crate::db::steps as step_store;
 use crate::db::vacancies::VacancyRow;
 use crate::db::DbConnection;
-use crate::domain::checks::{outstanding, CheckKind};
+use crate::domain::checks::{outstanding, CheckKind, CheckStatus};
 use crate::domain::evaluation::{
     evaluate, evaluate_summaries, AgreedScoreInput, CriterionInput, Evaluation, PairSummary,
     ScoreInput, VacancyRules,
@@ -71,7 +71,24 @@ pub struct Board {
     /// Each application's recorded checks, grouped once at load: a shortlist asks for
     /// every application's, and scanning all the vacancy's check rows per application
     /// made it quadratic (3 rows per application: 75 million comparisons at 5,000).
-    recorded_checks: HashMap<String, Vec<(CheckKind, crate::domain::checks::CheckStatus)>>,
+    recorded_checks: HashMap<String, Vec<(CheckKind, CheckStatus)>>,
+}
+
+/// Recorded check statuses, (application, kind, status) as `db::checks` reads them,
+/// grouped by application and read loudly.
+pub fn recorded_checks(
+    rows: Vec<(String, String, String)>,
+) -> Result<HashMap<String, Vec<(CheckKind, CheckStatus)>>, AppError> {
+    let mut recorded: HashMap<String, Vec<_>> = HashMap::new();
+    for (application_id, kind, status) in rows {
+        let kind = rules::stored(CheckKind::parse(&kind), "checks.kind", &kind)?;
+        let status = rules::stored(CheckStatus::parse(&status), "checks.status", &status)?;
+        recorded
+            .entry(application_id)
+            .or_default()
+            .push((kind, status));
+    }
+    Ok(recorded)
 }
 
 impl Board {
@@ -192,7 +209,7 @@ impl Board {
         let (checks, outcome_rows) = match &source {
             Source::Applications(_) => (Vec::new(), Vec::new()),
             _ => (
-                check_store::for_vacancy(conn, &vacancy.id)?,
+                check_store::statuses_for_vacancy(conn, &vacancy.id)?,
                 step_store::outcomes_for_vacancy(conn, &vacancy.id)?,
             ),
         };
@@ -236,19 +253,7 @@ impl Board {
         for s in &agreed {
             rules::method("agreed_scores.method", &s.method)?;
         }
-        let mut recorded_checks: HashMap<String, Vec<_>> = HashMap::new();
-        for c in &checks {
-            let kind = rules::stored(CheckKind::parse(&c.kind), "checks.kind", &c.kind)?;
-            let status = rules::stored(
-                crate::domain::checks::CheckStatus::parse(&c.status),
-                "checks.status",
-                &c.status,
-            )?;
-            recorded_checks
-                .entry(c.application_id.clone())
-                .or_default()
-                .push((kind, status));
-        }
+        let recorded_checks = recorded_checks(checks)?;
         Ok(Board {
             rules: rules::vacancy_rules(&vacancy)?,
             criterion_inputs: rules::criterion_inputs(&criteria)?,
