@@ -62,6 +62,12 @@ fn parse_role(text: &str) -> Result<Role, String> {
     })
 }
 
+// mimalloc rather than glibc's malloc: building and dropping a 5,000-entry shortlist is
+// millions of small allocations, where glibc's free lists and consolidation were a third
+// of the request's time (BENCHMARKS.md, run 10's profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
