@@ -474,11 +474,6 @@ fn read_page(
     let criteria = crate::db::criteria::for_vacancy(conn, &vacancy.id)?;
     let ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
     let fits = crate::domain::results::criteria_fingerprint(&ids);
-    if kept::count_for_step(conn, &vacancy.id, &step.key)?
-        != crate::db::applications::count_for_vacancy(conn, &vacancy.id)?
-    {
-        return Ok(None);
-    }
     let scope = kept::ListScope {
         vacancy_id: &vacancy.id,
         step_key: &step.key,
@@ -488,8 +483,11 @@ fn read_page(
     // The fingerprint is read before the page: if the list changes in between, the
     // cursor carries the older fingerprint and the next page is refused (409), never
     // shifted.
-    let (count, sum) = kept::list_fingerprint(conn, &scope)?;
-    let fingerprint = domain_fingerprint(count, sum);
+    let census = kept::census(conn, &scope)?;
+    if census.results != census.applications {
+        return Ok(None);
+    }
+    let fingerprint = domain_fingerprint(census.listed, census.hash_sum);
     let (start, after) = match &page.after {
         None => (0, None),
         Some(cursor) => {

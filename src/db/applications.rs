@@ -377,12 +377,3 @@ pub fn list_for_org(
         .limit(f.limit)
         .load(conn)
 }
-
-/// How many applications `vacancy_id` has.
-pub fn count_for_vacancy(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<i64> {
-    use super::schema::applications::dsl;
-    dsl::applications
-        .filter(dsl::vacancy_id.eq(vacancy_id))
-        .count()
-        .get_result(conn)
-}
