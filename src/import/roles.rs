@@ -856,6 +856,37 @@ fn level_mark(text: &str) -> Option<Requirement> {
     }
 }
 
+/// Whether a column heading names a MoSCoW priority: `Some(true)` when its cells may be
+/// the bare letters M / S / C ("MoSCoW", "MoSCoW priority"), `Some(false)` for a
+/// "Priority" column of words.
+fn priority_header(text: &str) -> Option<bool> {
+    let l = lower(&collapse(text));
+    let l = l.trim().trim_end_matches(':');
+    if l.contains("moscow") {
+        Some(true)
+    } else if words_count(l) <= 3 && l.contains("priority") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The requirement a MoSCoW priority cell states: "Must have" is essential, "Should have"
+/// and "Could have" desirable (they choose between candidates who meet the musts); with
+/// `letters`, M, S and C too. "Won't have" and anything else state nothing.
+fn priority_mark(text: &str, letters: bool) -> Option<Requirement> {
+    let l = lower(&collapse(text));
+    let l = l.trim().trim_end_matches(['.', '*']);
+    let first = l.split_whitespace().next()?;
+    match first.trim_end_matches([',', ';', ':']) {
+        "must" => Some(Requirement::Essential),
+        "should" | "could" => Some(Requirement::Desirable),
+        "m" if letters && words_count(l) == 1 => Some(Requirement::Essential),
+        "s" | "c" if letters && words_count(l) == 1 => Some(Requirement::Desirable),
+        _ => None,
+    }
+}
+
 /// A competency's level line, under its name in a competency-framework profile:
 /// "Level: 3 – Team Leader · Required on appointment · Assessed by: application form and
 /// interview", "Level 4 (desirable) – assessed at interview". The requirement it states
@@ -2480,6 +2511,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             roles[c] = Role::Criterion;
         }
     }
+    // A MoSCoW priority column ("Priority": Must have / Should have / Could have, or
+    // "MoSCoW": M / S / C): must is essential, should and could desirable.
+    let priority: Option<(usize, bool)> = header_texts.as_ref().and_then(|names| {
+        (0..ncols)
+            .filter(|&c| roles[c] == Role::Unknown)
+            .find_map(|c| priority_header(names.get(c)?).map(|letters| (c, letters)))
+    });
     // Columns headed by a method alone ("Application", "Interview", "Assessment") whose
     // cells hold only ticks ("Y", "✓"): a tick marks the criterion assessed that way.
     let tick_methods: Vec<(usize, Vec<Method>)> = match &header_texts {
@@ -2732,6 +2770,11 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         if row_methods.is_empty() {
             if let Some((_, named)) = mark_text.and_then(|t| lead_mark(t)) {
                 row_methods = named;
+            }
+        }
+        if requirement.is_none() {
+            if let Some((c, letters)) = priority {
+                requirement = texts.get(c).and_then(|t| priority_mark(t, letters));
             }
         }
         // A level column that says which are essential: "Level 2 (desirable)",
@@ -4022,6 +4065,51 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn moscow_priorities_must_is_essential_should_and_could_desirable() {
+        assert_eq!(priority_header("Priority"), Some(false));
+        assert_eq!(priority_header("MoSCoW rating"), Some(true));
+        assert_eq!(priority_header("Criteria"), None);
+        assert_eq!(
+            priority_mark("Must have", false),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(priority_mark("Could", false), Some(Requirement::Desirable));
+        assert_eq!(priority_mark("S", false), None);
+        assert_eq!(priority_mark("S", true), Some(Requirement::Desirable));
+        assert_eq!(priority_mark("Won't have", true), None);
+        let text = "## Person specification\n\n\
+            What we are looking for\tPriority\tAssessment\n\
+            Able to build accessible web forms\tMust have\tPortfolio review and interview\n\
+            Experience of user research sessions\tShould have\tInterview\n\
+            Knowledge of service standards\tCould have\tInterview\n\n\
+            ### Data\n\n\
+            Criterion\tMoSCoW\tAssessment\n\
+            Able to write SQL queries\tM\tTechnical test\n\
+            Experience of dashboards\tC\tApplication\n";
+        let got: Vec<(String, Requirement)> =
+            read(text).into_iter().map(|(_, d, r, _)| (d, r)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Able to build accessible web forms".into(),
+                    Requirement::Essential
+                ),
+                (
+                    "Experience of user research sessions".into(),
+                    Requirement::Desirable
+                ),
+                (
+                    "Knowledge of service standards".into(),
+                    Requirement::Desirable
+                ),
+                ("Able to write SQL queries".into(), Requirement::Essential),
+                ("Experience of dashboards".into(), Requirement::Desirable),
+            ]
+        );
     }
 
     #[test]
