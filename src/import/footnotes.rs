@@ -50,20 +50,7 @@ fn key_line(line: &str) -> Option<Key> {
         let meaning = &after[..end];
         // "Practical task (with a small group on the interview day)": an aside names no
         // method of its own.
-        let plain: String = {
-            let mut out = String::with_capacity(meaning.len());
-            let mut depth = 0usize;
-            for c in meaning.chars() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth = depth.saturating_sub(1),
-                    _ if depth == 0 => out.push(c),
-                    _ => {}
-                }
-            }
-            out
-        };
-        let found = methods::phrase(&plain);
+        let found = methods::phrase(&methods::without_asides(meaning));
         if found.is_empty() || key.iter().any(|(m, _)| *m == mark) {
             return None;
         }

@@ -50,7 +50,10 @@ impl Codes {
     /// Reads a key line; true when it defined at least two codes (the line is a key, not
     /// a criterion).
     pub fn read_key(&mut self, line: &str) -> bool {
-        let pairs = key_pairs(line);
+        let mut pairs = key_pairs(line);
+        if pairs.len() < 2 {
+            pairs = listed_pairs(line);
+        }
         if pairs.len() < 2 {
             return false;
         }
@@ -58,17 +61,7 @@ impl Codes {
         for (code, meaning) in &pairs {
             // "C = certificates (originals to be brought to interview)", "T = practical
             // task on the interview day": asides and timings name no method.
-            let mut plain = String::with_capacity(meaning.len());
-            let mut depth = 0usize;
-            for c in meaning.chars() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth = depth.saturating_sub(1),
-                    _ if depth == 0 => plain.push(c),
-                    _ => {}
-                }
-            }
-            let methods = phrase(&plain);
+            let methods = phrase(&without_asides(meaning));
             let lower = meaning.to_lowercase();
             if lower.starts_with("essential") || lower.starts_with("desirable") {
                 defined += 1;
@@ -81,6 +74,22 @@ impl Codes {
         }
         defined >= 2
     }
+}
+
+/// Text less its bracketed asides (nested): what a key's meaning says without "(originals
+/// to be brought to interview)".
+pub fn without_asides(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
 }
 
 /// `(CODE, meaning)` pairs of a key line: `A = Application form, I = Interview`,
@@ -133,6 +142,32 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
             .trim_end_matches([',', ';', '.', '|'])
             .trim();
         pairs.push((code.clone(), meaning.to_string()));
+    }
+    pairs
+}
+
+/// `(CODE, meaning)` pairs of a key that lists its codes without a sign between code and
+/// meaning, the entries set apart by a middle dot, bullet, semicolon, comma or bar: "Key to
+/// assessment: AF Application form · IV Interview · TT Technical test". A label before a
+/// colon is not an entry. Every entry must be a code (one to four capitals) and a meaning
+/// in words; otherwise the line is no key (`[]`).
+fn listed_pairs(line: &str) -> Vec<(String, String)> {
+    let body = line.rsplit_once(':').map_or(line, |(_, rest)| rest);
+    let mut pairs = Vec::new();
+    for entry in body.split(['·', '•', ';', ',', '|']) {
+        let entry = entry.trim().trim_end_matches('.');
+        if entry.is_empty() {
+            continue;
+        }
+        let Some((code, meaning)) = entry.split_once(' ') else {
+            return Vec::new();
+        };
+        let meaning = meaning.trim();
+        let is_code = (1..=4).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase());
+        if !is_code || !meaning.starts_with(|c: char| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        pairs.push((code.to_string(), meaning.to_string()));
     }
     pairs
 }
@@ -279,6 +314,14 @@ mod tests {
         ));
         assert_eq!(codes.lookup("C"), Some(vec![Documents]));
         assert!(!Codes::default().read_key("Experience of A-level teaching"));
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "Assessed by: AF Application form · IV Panel interview · WE Written exercise"
+        ));
+        assert_eq!(codes.lookup("IV"), Some(vec![Interview]));
+        assert_eq!(codes.lookup("WE"), Some(vec![Test]));
+        assert!(!Codes::default().read_key("Good IT skills, including Excel; MS Office"));
+        assert!(!Codes::default().read_key("UK driving licence · DBS check"));
     }
 
     #[test]
