@@ -1210,6 +1210,21 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// Whether a lower-case sentence speaks of all the criteria ("All of the criteria below
+/// are essential", "Every criterion is …").
+fn names_all_criteria(l: &str) -> bool {
+    (l.contains("all ") && (l.contains("criteria") || l.contains("requirements")))
+        || l.contains("every criterion")
+        || l.contains("each criterion")
+}
+
+/// Whether a lower-case sentence refers back to what the sentence before named ("We will
+/// assess them …", "These will be tested …", "They are assessed …").
+fn refers_back(l: &str) -> bool {
+    l.split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "them" | "they" | "these" | "each"))
+}
+
 /// The methods named in a lower-case sentence, less the words that say who is assessed
 /// or when.
 fn named_methods(l: &str) -> Vec<Method> {
@@ -2252,6 +2267,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     // "Stage 2 – Interview. The interview will assess …": the stage's
                     // methods for what the sentences after it name.
                     let mut stage: Option<Vec<Method>> = None;
+                    let mut previous: Option<String> = None;
                     for part in &parts {
                         let title = part.trim_end_matches('.');
                         if words_count(title) <= 6 {
@@ -2267,6 +2283,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                             && !l.contains("desirable")
                         {
                             walk.blanket_essential = true;
+                        }
+                        // "All of the criteria below are essential. We will assess them
+                        // from your application form and at interview.": a sentence that
+                        // refers back to all the criteria gives every criterion's methods.
+                        let all_before = previous.as_deref().is_some_and(names_all_criteria);
+                        previous = Some(l.clone());
+                        if all_before && refers_back(&l) && walk.blanket_methods.is_none() {
+                            if let Some(found) = sentence_methods(part) {
+                                walk.blanket_methods = Some(found);
+                                continue;
+                            }
                         }
                         if !walk.method_sentence(&ctx, part) {
                             if let Some(found) = &stage {
@@ -4065,6 +4092,27 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_sentence_referring_back_to_all_criteria_gives_their_methods() {
+        assert!(names_all_criteria("all the criteria listed are essential."));
+        assert!(refers_back("we test them through a written exercise."));
+        assert!(!refers_back("we offer flexible working."));
+        let text = "## Person specification\n\n\
+            All the criteria listed are essential. We will assess them through a written exercise \
+            and a panel interview.\n\n\
+            ### Skills\n\n\
+            - Able to drive a forklift truck safely\n\
+            - Good numeracy and attention to detail\n";
+        let got: Vec<Vec<Method>> = read(text).into_iter().map(|(_, _, _, m)| m).collect();
+        assert_eq!(
+            got,
+            vec![
+                vec![Method::Test, Method::Interview],
+                vec![Method::Test, Method::Interview]
+            ]
+        );
     }
 
     #[test]
