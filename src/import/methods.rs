@@ -193,6 +193,8 @@ pub fn words(text: &str) -> Vec<Method> {
     }
     if has("test")
         || has("exercise")
+        || has("situational judgement")
+        || has("situational judgment")
         || has("task")
         || has("observation")
         || has("observed")
@@ -235,13 +237,27 @@ pub fn words(text: &str) -> Vec<Method> {
     sort(out)
 }
 
-/// The methods a phrase names, less an interview that only says when documents are
-/// seen: "C – certificate to be produced at interview", "Application – please bring
-/// certificates to interview" (application and documents).
+/// The methods a phrase names, less an interview that only says when documents are seen
+/// or a test or presentation is done: "C – certificate to be produced at interview",
+/// "Application – please bring certificates to interview" (application and documents),
+/// "SJ – situational judgement questionnaire completed at interview" (test).
 pub fn phrase(text: &str) -> Vec<Method> {
-    let mut plain = text.to_lowercase().replace("interview day", "day");
-    if words(&plain).contains(&Method::Documents) {
+    // "Presentation to the interview panel": the panel says who watches, not how.
+    let mut plain = text
+        .to_lowercase()
+        .replace("interview day", "day")
+        .replace("interview panel", "panel");
+    // "Situational judgement questionnaire completed at interview", "certificates seen at
+    // interview": a test, a presentation or documents say how; the interview only when.
+    let named = words(&plain);
+    if [Method::Documents, Method::Test, Method::Presentation]
+        .iter()
+        .any(|m| named.contains(m))
+    {
         for when in [
+            "completed at the interview",
+            "completed at interview",
+            "during the interview",
             "at the interview",
             "at interview",
             "to the interview",
@@ -335,6 +351,15 @@ mod tests {
             vec![Application, Documents]
         );
         assert_eq!(phrase("Interview and work sample"), vec![Interview]);
+        assert_eq!(
+            phrase("Situational judgement questions completed at interview"),
+            vec![Test]
+        );
+        assert_eq!(
+            phrase("Presentation to the interview panel"),
+            vec![Presentation]
+        );
+        assert_eq!(phrase("Interview"), vec![Interview]);
         assert_eq!(
             phrase("Sight of your licence or registration"),
             vec![Documents]
