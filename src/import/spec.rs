@@ -577,7 +577,7 @@ impl MarksTable {
                 let before_is_marks = content.len() >= 2
                     && nonempty_marks(&content[content.len() - 2].plain()).is_some();
                 (before_is_marks && nonempty_marks(&text).is_none())
-                    .then(|| assessment_methods(&text))
+                    .then(|| assessment_methods(&text).or_else(|| code_cell(&text)))
                     .flatten()
             })
         }) {
@@ -952,6 +952,30 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
         index += 1;
     }
     (spec, index)
+}
+
+/// A cell of a document's own method codes ("AF / Q", "INT, PX") after a mark cell: the
+/// methods of the codes the usual legends know. A code only the document's key defines
+/// does not make the cell a criterion; `None` unless every token is a code of one to four
+/// capitals and one of them is known.
+fn code_cell(text: &str) -> Option<Vec<Method>> {
+    let tokens: Vec<&str> = text
+        .split(|c: char| matches!(c, '&' | '/' | ',' | '+' | ';') || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let codes = !tokens.is_empty()
+        && tokens
+            .iter()
+            .all(|t| (1..=4).contains(&t.len()) && t.chars().all(|c| c.is_ascii_uppercase()));
+    if !codes {
+        return None;
+    }
+    let known: Vec<Method> = tokens
+        .iter()
+        .filter_map(|t| assessment_methods(t))
+        .flatten()
+        .collect();
+    (!known.is_empty()).then(|| sort_methods(known))
 }
 
 /// A row's reference number ("1", "12", "3.2", "E4"): not a category, not a criterion.
@@ -1394,6 +1418,13 @@ mod tests {
 
     fn specs(text: &str) -> Vec<ImportedSpec> {
         find_specs(&blocks(text), true).expect("a readable document")
+    }
+
+    #[test]
+    fn a_cell_of_codes_after_the_mark_is_the_methods_cell() {
+        assert_eq!(code_cell("AF / QX"), Some(vec![Method::Application]));
+        assert_eq!(code_cell("QX / ZZ"), None);
+        assert_eq!(code_cell("Good IT"), None);
     }
 
     #[test]
