@@ -59,6 +59,21 @@ struct Ctx {
     /// A competency's level line was read: the bullets after it are its behavioural
     /// indicators, not criteria.
     indicators: bool,
+    /// Under a screening-questions heading: the next heading ends its requirement and
+    /// method.
+    screening: bool,
+}
+
+impl Ctx {
+    /// Opens the section of screening questions under `heading`: each an essential
+    /// criterion assessed on the application, in the heading's category.
+    fn screening_section(&mut self, heading: &str, level: usize) {
+        self.screening = true;
+        self.stage = Some(vec![Method::Application]);
+        self.requirement = Some(Requirement::Essential);
+        self.category = Some(category_name(heading));
+        self.category_level = level;
+    }
 }
 
 /// The methods of an area statement: "How we'll assess this: your application form and
@@ -219,6 +234,7 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
+        || screening_heading(&t)
         || competency_start(&t)
 }
 
@@ -228,6 +244,32 @@ fn is_start(text: &str) -> bool {
 fn competency_start(text: &str) -> bool {
     let t = lower(text);
     t.contains("competency profile") || t.contains("competency framework")
+}
+
+/// A heading over an online application's screening questions ("Step 1: Screening
+/// questions"): yes/no questions every applicant must answer as required to go on, so
+/// each is an essential criterion assessed on the application.
+fn screening_heading(text: &str) -> bool {
+    let t = lower(text);
+    words_count(&t) <= 8 && (t.contains("screening question") || t.contains("eligibility question"))
+}
+
+/// A screening question less the answers offered after it: "Do you hold a degree? Yes /
+/// No" → "Do you hold a degree?". Other text is returned as it is.
+fn without_answer_options(text: &str) -> &str {
+    let Some(at) = text.rfind('?') else {
+        return text;
+    };
+    let rest = lower(&text[at + 1..]);
+    let options = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| matches!(w, "yes" | "no" | "y" | "n"));
+    if options {
+        &text[..=at]
+    } else {
+        text
+    }
 }
 
 fn is_stop(text: &str) -> bool {
@@ -610,6 +652,7 @@ fn header_role_of(text: &str) -> Role {
         "you will need",
         "what you need",
         "what we need",
+        "question",
     ]) {
         return Role::Criterion;
     }
@@ -1198,6 +1241,7 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         "measured",
         "examined",
         "sight of",
+        "scored",
     ]
     .iter()
     .any(|v| l.contains(v));
@@ -1285,6 +1329,7 @@ fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         "shortlist",
         "judged",
         "measured",
+        "scored",
     ]
     .iter()
     .any(|v| l.contains(v));
@@ -1763,6 +1808,10 @@ impl Walk<'_> {
         }
         ctx.items = true;
         let item_category = self.item_category.take();
+        let mut inline = inline;
+        if ctx.screening {
+            inline.description = without_answer_options(&inline.description).to_string();
+        }
         if self.cands.len() >= MAX_CRITERIA || inline.description.is_empty() {
             return;
         }
@@ -2029,6 +2078,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             if let Some(req) = requirement_heading(&text) {
                 ctx.requirement = Some(req);
             }
+            if screening_heading(&text) {
+                ctx.screening_section(&text, start_level);
+            }
             index += 1;
             continue;
         }
@@ -2170,6 +2222,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 };
                 ctx.heading_methods = None;
                 ctx.indicators = false;
+                if std::mem::take(&mut ctx.screening) {
+                    ctx.stage = None;
+                    ctx.requirement = None;
+                }
                 if requirement_heading(&text).is_none() {
                     ctx.area_start = walk.cands.len();
                 }
@@ -2177,7 +2233,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 let under_category = ctx.category.is_some()
                     && ctx.category_level > 0
                     && block.level > ctx.category_level;
-                if let Some(req) = requirement_heading(&text) {
+                if screening_heading(&text) {
+                    ctx.screening_section(&text, block.level);
+                } else if let Some(req) = requirement_heading(&text) {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
                     if level == 2 && !under_category {
@@ -4112,6 +4170,55 @@ mod tests {
                 vec![Method::Test, Method::Interview],
                 vec![Method::Test, Method::Interview]
             ]
+        );
+    }
+
+    #[test]
+    fn screening_questions_are_essential_application_criteria() {
+        assert_eq!(
+            without_answer_options("Do you hold a forklift licence? Yes / No"),
+            "Do you hold a forklift licence?"
+        );
+        assert_eq!(without_answer_options("Why? Because"), "Why? Because");
+        let text = "## Part A: Screening questions\n\n\
+            - Can you lift 20kg safely? Yes / No\n\
+            - Are you aged 18 or over? Yes / No\n\n\
+            ### Part B: Your statement\n\n\
+            Essential criteria are scored at the sift and at interview; desirable criteria \
+            are scored at the sift only.\n\n\
+            Criterion\tE/D\n\
+            Experience of stock control systems\tE\n\
+            Knowledge of food hygiene rules\tD\n";
+        let blocks = super::super::text::blocks(text);
+        let spec = find(&blocks).expect("criteria");
+        let got: Vec<(&str, Requirement, Vec<Method>)> = spec
+            .criteria
+            .iter()
+            .map(|c| (c.description.as_str(), c.requirement, c.methods.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Can you lift 20kg safely?",
+                    Requirement::Essential,
+                    vec![Method::Application]
+                ),
+                (
+                    "Experience of stock control systems",
+                    Requirement::Essential,
+                    vec![Method::Application, Method::Interview]
+                ),
+                (
+                    "Knowledge of food hygiene rules",
+                    Requirement::Desirable,
+                    vec![Method::Application]
+                ),
+            ]
+        );
+        assert_eq!(
+            spec.conditions,
+            vec!["Are you aged 18 or over?".to_string()]
         );
     }
 
