@@ -85,6 +85,11 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has(" nationals")
         || has("nationality")
         || has("resident in the uk")
+        // A residency period ("lived in the UK continuously for the last three years"),
+        // which vetting needs: a condition with no setting, like the right to work.
+        || has("lived in the uk")
+        || has("living in the uk")
+        || has("resided in the uk")
     {
         return Some(Kind::RightToWork);
     }
@@ -401,6 +406,8 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "you need",
         " needs an",
         " needs a ",
+        " need an ",
+        " need a ",
         "need to",
         "needs to",
         "open to",
@@ -701,6 +708,18 @@ mod tests {
             settings(&[declaration.into()]),
             SuggestedSettings::default()
         );
+    }
+
+    #[test]
+    fn a_residency_period_and_a_check_staff_need_are_conditions() {
+        assert_eq!(
+            kind("Have you been living in the UK for the past five years?"),
+            Some(Kind::RightToWork)
+        );
+        assert!(sentence_is_condition(
+            "All our drivers need a standard DBS check."
+        ));
+        assert!(!sentence_is_condition("We need a team player."));
     }
 
     #[test]

@@ -50,7 +50,10 @@ impl Codes {
     /// Reads a key line; true when it defined at least two codes (the line is a key, not
     /// a criterion).
     pub fn read_key(&mut self, line: &str) -> bool {
-        let pairs = key_pairs(line);
+        let mut pairs = key_pairs(line);
+        if pairs.len() < 2 {
+            pairs = listed_pairs(line);
+        }
         if pairs.len() < 2 {
             return false;
         }
@@ -58,17 +61,7 @@ impl Codes {
         for (code, meaning) in &pairs {
             // "C = certificates (originals to be brought to interview)", "T = practical
             // task on the interview day": asides and timings name no method.
-            let mut plain = String::with_capacity(meaning.len());
-            let mut depth = 0usize;
-            for c in meaning.chars() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth = depth.saturating_sub(1),
-                    _ if depth == 0 => plain.push(c),
-                    _ => {}
-                }
-            }
-            let methods = phrase(&plain);
+            let methods = phrase(&without_asides(meaning));
             let lower = meaning.to_lowercase();
             if lower.starts_with("essential") || lower.starts_with("desirable") {
                 defined += 1;
@@ -81,6 +74,22 @@ impl Codes {
         }
         defined >= 2
     }
+}
+
+/// Text less its bracketed asides (nested): what a key's meaning says without "(originals
+/// to be brought to interview)".
+pub fn without_asides(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
 }
 
 /// `(CODE, meaning)` pairs of a key line: `A = Application form, I = Interview`,
@@ -137,6 +146,32 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
     pairs
 }
 
+/// `(CODE, meaning)` pairs of a key that lists its codes without a sign between code and
+/// meaning, the entries set apart by a middle dot, bullet, semicolon, comma or bar: "Key to
+/// assessment: AF Application form · IV Interview · TT Technical test". A label before a
+/// colon is not an entry. Every entry must be a code (one to four capitals) and a meaning
+/// in words; otherwise the line is no key (`[]`).
+fn listed_pairs(line: &str) -> Vec<(String, String)> {
+    let body = line.rsplit_once(':').map_or(line, |(_, rest)| rest);
+    let mut pairs = Vec::new();
+    for entry in body.split(['·', '•', ';', ',', '|']) {
+        let entry = entry.trim().trim_end_matches('.');
+        if entry.is_empty() {
+            continue;
+        }
+        let Some((code, meaning)) = entry.split_once(' ') else {
+            return Vec::new();
+        };
+        let meaning = meaning.trim();
+        let is_code = (1..=4).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase());
+        if !is_code || !meaning.starts_with(|c: char| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        pairs.push((code.to_string(), meaning.to_string()));
+    }
+    pairs
+}
+
 /// The methods named in words: application form / CV / statement / shortlisting / sift →
 /// application; interview; test / exercise / task / observation / assessment → test;
 /// presentation; certificates / documents / registration check / references → documents.
@@ -158,6 +193,8 @@ pub fn words(text: &str) -> Vec<Method> {
     }
     if has("test")
         || has("exercise")
+        || has("situational judgement")
+        || has("situational judgment")
         || has("task")
         || has("observation")
         || has("observed")
@@ -200,13 +237,27 @@ pub fn words(text: &str) -> Vec<Method> {
     sort(out)
 }
 
-/// The methods a phrase names, less an interview that only says when documents are
-/// seen: "C – certificate to be produced at interview", "Application – please bring
-/// certificates to interview" (application and documents).
+/// The methods a phrase names, less an interview that only says when documents are seen
+/// or a test or presentation is done: "C – certificate to be produced at interview",
+/// "Application – please bring certificates to interview" (application and documents),
+/// "SJ – situational judgement questionnaire completed at interview" (test).
 pub fn phrase(text: &str) -> Vec<Method> {
-    let mut plain = text.to_lowercase().replace("interview day", "day");
-    if words(&plain).contains(&Method::Documents) {
+    // "Presentation to the interview panel": the panel says who watches, not how.
+    let mut plain = text
+        .to_lowercase()
+        .replace("interview day", "day")
+        .replace("interview panel", "panel");
+    // "Situational judgement questionnaire completed at interview", "certificates seen at
+    // interview": a test, a presentation or documents say how; the interview only when.
+    let named = words(&plain);
+    if [Method::Documents, Method::Test, Method::Presentation]
+        .iter()
+        .any(|m| named.contains(m))
+    {
         for when in [
+            "completed at the interview",
+            "completed at interview",
+            "during the interview",
             "at the interview",
             "at interview",
             "to the interview",
@@ -279,6 +330,14 @@ mod tests {
         ));
         assert_eq!(codes.lookup("C"), Some(vec![Documents]));
         assert!(!Codes::default().read_key("Experience of A-level teaching"));
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "Assessed by: AF Application form · IV Panel interview · WE Written exercise"
+        ));
+        assert_eq!(codes.lookup("IV"), Some(vec![Interview]));
+        assert_eq!(codes.lookup("WE"), Some(vec![Test]));
+        assert!(!Codes::default().read_key("Good IT skills, including Excel; MS Office"));
+        assert!(!Codes::default().read_key("UK driving licence · DBS check"));
     }
 
     #[test]
@@ -292,6 +351,15 @@ mod tests {
             vec![Application, Documents]
         );
         assert_eq!(phrase("Interview and work sample"), vec![Interview]);
+        assert_eq!(
+            phrase("Situational judgement questions completed at interview"),
+            vec![Test]
+        );
+        assert_eq!(
+            phrase("Presentation to the interview panel"),
+            vec![Presentation]
+        );
+        assert_eq!(phrase("Interview"), vec![Interview]);
         assert_eq!(
             phrase("Sight of your licence or registration"),
             vec![Documents]

@@ -15,6 +15,7 @@ mod blocks;
 mod conditions;
 mod criteria;
 mod docx;
+mod footnotes;
 mod html;
 mod methods;
 mod pdf;
@@ -189,7 +190,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         )));
     }
     let specs = read(format, &text)?;
-    Ok(starred::apply(specs, &text))
+    Ok(footnotes::apply(starred::apply(specs, &text), &text))
 }
 
 /// The specifications of a document's text form.

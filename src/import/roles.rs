@@ -59,6 +59,21 @@ struct Ctx {
     /// A competency's level line was read: the bullets after it are its behavioural
     /// indicators, not criteria.
     indicators: bool,
+    /// Under a screening-questions heading: the next heading ends its requirement and
+    /// method.
+    screening: bool,
+}
+
+impl Ctx {
+    /// Opens the section of screening questions under `heading`: each an essential
+    /// criterion assessed on the application, in the heading's category.
+    fn screening_section(&mut self, heading: &str, level: usize) {
+        self.screening = true;
+        self.stage = Some(vec![Method::Application]);
+        self.requirement = Some(Requirement::Essential);
+        self.category = Some(category_name(heading));
+        self.category_level = level;
+    }
 }
 
 /// The methods of an area statement: "How we'll assess this: your application form and
@@ -219,6 +234,7 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
+        || screening_heading(&t)
         || competency_start(&t)
 }
 
@@ -228,6 +244,32 @@ fn is_start(text: &str) -> bool {
 fn competency_start(text: &str) -> bool {
     let t = lower(text);
     t.contains("competency profile") || t.contains("competency framework")
+}
+
+/// A heading over an online application's screening questions ("Step 1: Screening
+/// questions"): yes/no questions every applicant must answer as required to go on, so
+/// each is an essential criterion assessed on the application.
+fn screening_heading(text: &str) -> bool {
+    let t = lower(text);
+    words_count(&t) <= 8 && (t.contains("screening question") || t.contains("eligibility question"))
+}
+
+/// A screening question less the answers offered after it: "Do you hold a degree? Yes /
+/// No" → "Do you hold a degree?". Other text is returned as it is.
+fn without_answer_options(text: &str) -> &str {
+    let Some(at) = text.rfind('?') else {
+        return text;
+    };
+    let rest = lower(&text[at + 1..]);
+    let options = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| matches!(w, "yes" | "no" | "y" | "n"));
+    if options {
+        &text[..=at]
+    } else {
+        text
+    }
 }
 
 fn is_stop(text: &str) -> bool {
@@ -610,6 +652,7 @@ fn header_role_of(text: &str) -> Role {
         "you will need",
         "what you need",
         "what we need",
+        "question",
     ]) {
         return Role::Criterion;
     }
@@ -853,6 +896,37 @@ fn level_mark(text: &str) -> Option<Requirement> {
         Some(Requirement::Essential)
     } else {
         None
+    }
+}
+
+/// Whether a column heading names a MoSCoW priority: `Some(true)` when its cells may be
+/// the bare letters M / S / C ("MoSCoW", "MoSCoW priority"), `Some(false)` for a
+/// "Priority" column of words.
+fn priority_header(text: &str) -> Option<bool> {
+    let l = lower(&collapse(text));
+    let l = l.trim().trim_end_matches(':');
+    if l.contains("moscow") {
+        Some(true)
+    } else if words_count(l) <= 3 && l.contains("priority") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The requirement a MoSCoW priority cell states: "Must have" is essential, "Should have"
+/// and "Could have" desirable (they choose between candidates who meet the musts); with
+/// `letters`, M, S and C too. "Won't have" and anything else state nothing.
+fn priority_mark(text: &str, letters: bool) -> Option<Requirement> {
+    let l = lower(&collapse(text));
+    let l = l.trim().trim_end_matches(['.', '*']);
+    let first = l.split_whitespace().next()?;
+    match first.trim_end_matches([',', ';', ':']) {
+        "must" => Some(Requirement::Essential),
+        "should" | "could" => Some(Requirement::Desirable),
+        "m" if letters && words_count(l) == 1 => Some(Requirement::Essential),
+        "s" | "c" if letters && words_count(l) == 1 => Some(Requirement::Desirable),
+        _ => None,
     }
 }
 
@@ -1167,6 +1241,7 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         "measured",
         "examined",
         "sight of",
+        "scored",
     ]
     .iter()
     .any(|v| l.contains(v));
@@ -1177,6 +1252,21 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     }
     let found = named_methods(&l);
     (!found.is_empty()).then_some(found)
+}
+
+/// Whether a lower-case sentence speaks of all the criteria ("All of the criteria below
+/// are essential", "Every criterion is …").
+fn names_all_criteria(l: &str) -> bool {
+    (l.contains("all ") && (l.contains("criteria") || l.contains("requirements")))
+        || l.contains("every criterion")
+        || l.contains("each criterion")
+}
+
+/// Whether a lower-case sentence refers back to what the sentence before named ("We will
+/// assess them …", "These will be tested …", "They are assessed …").
+fn refers_back(l: &str) -> bool {
+    l.split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "them" | "they" | "these" | "each"))
 }
 
 /// The methods named in a lower-case sentence, less the words that say who is assessed
@@ -1239,6 +1329,7 @@ fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         "shortlist",
         "judged",
         "measured",
+        "scored",
     ]
     .iter()
     .any(|v| l.contains(v));
@@ -1717,6 +1808,10 @@ impl Walk<'_> {
         }
         ctx.items = true;
         let item_category = self.item_category.take();
+        let mut inline = inline;
+        if ctx.screening {
+            inline.description = without_answer_options(&inline.description).to_string();
+        }
         if self.cands.len() >= MAX_CRITERIA || inline.description.is_empty() {
             return;
         }
@@ -1983,6 +2078,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             if let Some(req) = requirement_heading(&text) {
                 ctx.requirement = Some(req);
             }
+            if screening_heading(&text) {
+                ctx.screening_section(&text, start_level);
+            }
             index += 1;
             continue;
         }
@@ -2124,6 +2222,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 };
                 ctx.heading_methods = None;
                 ctx.indicators = false;
+                if std::mem::take(&mut ctx.screening) {
+                    ctx.stage = None;
+                    ctx.requirement = None;
+                }
                 if requirement_heading(&text).is_none() {
                     ctx.area_start = walk.cands.len();
                 }
@@ -2131,7 +2233,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 let under_category = ctx.category.is_some()
                     && ctx.category_level > 0
                     && block.level > ctx.category_level;
-                if let Some(req) = requirement_heading(&text) {
+                if screening_heading(&text) {
+                    ctx.screening_section(&text, block.level);
+                } else if let Some(req) = requirement_heading(&text) {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
                     if level == 2 && !under_category {
@@ -2221,6 +2325,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     // "Stage 2 – Interview. The interview will assess …": the stage's
                     // methods for what the sentences after it name.
                     let mut stage: Option<Vec<Method>> = None;
+                    let mut previous: Option<String> = None;
                     for part in &parts {
                         let title = part.trim_end_matches('.');
                         if words_count(title) <= 6 {
@@ -2236,6 +2341,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                             && !l.contains("desirable")
                         {
                             walk.blanket_essential = true;
+                        }
+                        // "All of the criteria below are essential. We will assess them
+                        // from your application form and at interview.": a sentence that
+                        // refers back to all the criteria gives every criterion's methods.
+                        let all_before = previous.as_deref().is_some_and(names_all_criteria);
+                        previous = Some(l.clone());
+                        if all_before && refers_back(&l) && walk.blanket_methods.is_none() {
+                            if let Some(found) = sentence_methods(part) {
+                                walk.blanket_methods = Some(found);
+                                continue;
+                            }
                         }
                         if !walk.method_sentence(&ctx, part) {
                             if let Some(found) = &stage {
@@ -2480,6 +2596,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             roles[c] = Role::Criterion;
         }
     }
+    // A MoSCoW priority column ("Priority": Must have / Should have / Could have, or
+    // "MoSCoW": M / S / C): must is essential, should and could desirable.
+    let priority: Option<(usize, bool)> = header_texts.as_ref().and_then(|names| {
+        (0..ncols)
+            .filter(|&c| roles[c] == Role::Unknown)
+            .find_map(|c| priority_header(names.get(c)?).map(|letters| (c, letters)))
+    });
     // Columns headed by a method alone ("Application", "Interview", "Assessment") whose
     // cells hold only ticks ("Y", "✓"): a tick marks the criterion assessed that way.
     let tick_methods: Vec<(usize, Vec<Method>)> = match &header_texts {
@@ -2732,6 +2855,11 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         if row_methods.is_empty() {
             if let Some((_, named)) = mark_text.and_then(|t| lead_mark(t)) {
                 row_methods = named;
+            }
+        }
+        if requirement.is_none() {
+            if let Some((c, letters)) = priority {
+                requirement = texts.get(c).and_then(|t| priority_mark(t, letters));
             }
         }
         // A level column that says which are essential: "Level 2 (desirable)",
@@ -4022,6 +4150,121 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_sentence_referring_back_to_all_criteria_gives_their_methods() {
+        assert!(names_all_criteria("all the criteria listed are essential."));
+        assert!(refers_back("we test them through a written exercise."));
+        assert!(!refers_back("we offer flexible working."));
+        let text = "## Person specification\n\n\
+            All the criteria listed are essential. We will assess them through a written exercise \
+            and a panel interview.\n\n\
+            ### Skills\n\n\
+            - Able to drive a forklift truck safely\n\
+            - Good numeracy and attention to detail\n";
+        let got: Vec<Vec<Method>> = read(text).into_iter().map(|(_, _, _, m)| m).collect();
+        assert_eq!(
+            got,
+            vec![
+                vec![Method::Test, Method::Interview],
+                vec![Method::Test, Method::Interview]
+            ]
+        );
+    }
+
+    #[test]
+    fn screening_questions_are_essential_application_criteria() {
+        assert_eq!(
+            without_answer_options("Do you hold a forklift licence? Yes / No"),
+            "Do you hold a forklift licence?"
+        );
+        assert_eq!(without_answer_options("Why? Because"), "Why? Because");
+        let text = "## Part A: Screening questions\n\n\
+            - Can you lift 20kg safely? Yes / No\n\
+            - Are you aged 18 or over? Yes / No\n\n\
+            ### Part B: Your statement\n\n\
+            Essential criteria are scored at the sift and at interview; desirable criteria \
+            are scored at the sift only.\n\n\
+            Criterion\tE/D\n\
+            Experience of stock control systems\tE\n\
+            Knowledge of food hygiene rules\tD\n";
+        let blocks = super::super::text::blocks(text);
+        let spec = find(&blocks).expect("criteria");
+        let got: Vec<(&str, Requirement, Vec<Method>)> = spec
+            .criteria
+            .iter()
+            .map(|c| (c.description.as_str(), c.requirement, c.methods.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Can you lift 20kg safely?",
+                    Requirement::Essential,
+                    vec![Method::Application]
+                ),
+                (
+                    "Experience of stock control systems",
+                    Requirement::Essential,
+                    vec![Method::Application, Method::Interview]
+                ),
+                (
+                    "Knowledge of food hygiene rules",
+                    Requirement::Desirable,
+                    vec![Method::Application]
+                ),
+            ]
+        );
+        assert_eq!(
+            spec.conditions,
+            vec!["Are you aged 18 or over?".to_string()]
+        );
+    }
+
+    #[test]
+    fn moscow_priorities_must_is_essential_should_and_could_desirable() {
+        assert_eq!(priority_header("Priority"), Some(false));
+        assert_eq!(priority_header("MoSCoW rating"), Some(true));
+        assert_eq!(priority_header("Criteria"), None);
+        assert_eq!(
+            priority_mark("Must have", false),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(priority_mark("Could", false), Some(Requirement::Desirable));
+        assert_eq!(priority_mark("S", false), None);
+        assert_eq!(priority_mark("S", true), Some(Requirement::Desirable));
+        assert_eq!(priority_mark("Won't have", true), None);
+        let text = "## Person specification\n\n\
+            What we are looking for\tPriority\tAssessment\n\
+            Able to build accessible web forms\tMust have\tPortfolio review and interview\n\
+            Experience of user research sessions\tShould have\tInterview\n\
+            Knowledge of service standards\tCould have\tInterview\n\n\
+            ### Data\n\n\
+            Criterion\tMoSCoW\tAssessment\n\
+            Able to write SQL queries\tM\tTechnical test\n\
+            Experience of dashboards\tC\tApplication\n";
+        let got: Vec<(String, Requirement)> =
+            read(text).into_iter().map(|(_, d, r, _)| (d, r)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Able to build accessible web forms".into(),
+                    Requirement::Essential
+                ),
+                (
+                    "Experience of user research sessions".into(),
+                    Requirement::Desirable
+                ),
+                (
+                    "Knowledge of service standards".into(),
+                    Requirement::Desirable
+                ),
+                ("Able to write SQL queries".into(), Requirement::Essential),
+                ("Experience of dashboards".into(), Requirement::Desirable),
+            ]
+        );
     }
 
     #[test]

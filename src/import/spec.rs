@@ -547,7 +547,8 @@ impl MarksTable {
                 [marks, methods] => {
                     nonempty_marks(&marks.plain()).is_some()
                         && nonempty_marks(&methods.plain()).is_none()
-                        && assessment_methods(&methods.plain()).is_some()
+                        && (assessment_methods(&methods.plain()).is_some()
+                            || is_code_cell(&methods.plain()))
                 }
                 _ => false,
             };
@@ -570,15 +571,25 @@ impl MarksTable {
             filled
         };
         let mut methods = Vec::new();
+        // A cell of the document's own codes, some of which no usual legend knows
+        // ("AF / Q"): left after the criterion in brackets, for the reading by meaning
+        // (which reads the document's key) to give their methods.
+        let mut unread_codes: Option<String> = None;
         if let Some(found) = content.last().and_then(|cell| {
             let text = cell.plain();
             // Measurement numbers, or (after a marks cell) the legend's letters or words.
             measurement_methods(&text).or_else(|| {
                 let before_is_marks = content.len() >= 2
                     && nonempty_marks(&content[content.len() - 2].plain()).is_some();
-                (before_is_marks && nonempty_marks(&text).is_none())
-                    .then(|| assessment_methods(&text))
-                    .flatten()
+                if !before_is_marks || nonempty_marks(&text).is_some() {
+                    return None;
+                }
+                assessment_methods(&text).or_else(|| {
+                    is_code_cell(&text).then(|| {
+                        unread_codes = Some(collapse(&text));
+                        Vec::new()
+                    })
+                })
             })
         }) {
             methods = found;
@@ -680,7 +691,10 @@ impl MarksTable {
                 ),
             );
         }
-        for (piece, requirement) in assigned {
+        for (mut piece, requirement) in assigned {
+            if let Some(codes) = &unread_codes {
+                piece.text = format!("{} ({codes})", piece.text.trim_end());
+            }
             let index = self.spec.add(&self.category, &piece, requirement);
             if let Some(draft) = self.spec.drafts.get_mut(index) {
                 draft.methods = methods.clone();
@@ -952,6 +966,16 @@ fn column_table(blocks: &[Block], start: usize, columns: Columns) -> (Builder, u
         index += 1;
     }
     (spec, index)
+}
+
+/// Whether a cell holds only method codes of one to four capitals ("AF / Q", "INT, PX").
+fn is_code_cell(text: &str) -> bool {
+    let mut tokens = text
+        .split(|c: char| matches!(c, '&' | '/' | ',' | '+' | ';') || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .peekable();
+    tokens.peek().is_some()
+        && tokens.all(|t| (1..=4).contains(&t.len()) && t.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 /// A row's reference number ("1", "12", "3.2", "E4"): not a category, not a criterion.
@@ -1394,6 +1418,24 @@ mod tests {
 
     fn specs(text: &str) -> Vec<ImportedSpec> {
         find_specs(&blocks(text), true).expect("a readable document")
+    }
+
+    #[test]
+    fn a_cell_of_codes_after_the_mark_is_the_methods_cell() {
+        assert!(is_code_cell("AF / QX"));
+        assert!(!is_code_cell("Good IT"));
+        assert!(!is_code_cell(""));
+        let text = "Person specification\n\n\
+            Criteria\tE/D\tAssessed by\n\
+            Forklift licence\tE\tAF / QX\n\
+            Good numeracy\tD\tAF\n";
+        let found = specs(text);
+        let got: Vec<&str> = found
+            .iter()
+            .flat_map(|s| s.criteria.iter())
+            .map(|c| c.description.as_str())
+            .collect();
+        assert_eq!(got, vec!["Forklift licence (AF / QX)", "Good numeracy"]);
     }
 
     #[test]
