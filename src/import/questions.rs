@@ -32,6 +32,8 @@ struct Draft {
     category: Option<String>,
     requirement: Option<Requirement>,
     methods: Vec<Method>,
+    /// The paragraphs explaining the question (not part of the criterion).
+    explanation: String,
     line: usize,
 }
 
@@ -108,6 +110,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 category: category.as_ref().map(|(_, c)| c.clone()),
                 requirement,
                 methods: Vec::new(),
+                explanation: String::new(),
                 line: block.line,
             });
             continue;
@@ -140,6 +143,8 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 }
             }
             // The explanation under the question.
+            draft.explanation.push(' ');
+            draft.explanation.push_str(text);
             continue;
         }
         prose.push(i);
@@ -150,6 +155,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         return None;
     }
     let mut found_conditions: Vec<String> = Vec::new();
+    // What a condition question's explanation adds ("You will drive our van"), read for
+    // the settings only.
+    let mut context: Vec<String> = Vec::new();
     let mut criteria = Vec::with_capacity(drafts.len());
     for draft in drafts {
         // A question about a licence or a check the post requires is a condition of
@@ -157,6 +165,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         if draft.requirement == Some(Requirement::Essential)
             && conditions::kind(&draft.question).is_some()
         {
+            context.push(format!("{}{}", draft.question, draft.explanation));
             found_conditions.push(draft.question);
             continue;
         }
@@ -192,7 +201,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             }
         }
     }
-    let settings = conditions::settings(&found_conditions);
+    let settings = conditions::settings(&[found_conditions.clone(), context].concat());
     Some(ImportedSpec {
         title: None,
         line: criteria[0].line,
@@ -310,6 +319,22 @@ mod tests {
                 "Do you hold a full driving licence?".to_string(),
                 "The post is subject to a basic DBS check.".to_string()
             ]
+        );
+    }
+
+    #[test]
+    fn a_licence_question_s_explanation_sets_how_much_driving() {
+        let blocks = vec![
+            para("Can you lift heavy boxes? – Essential"),
+            para("Do you have a forklift ticket? – Desirable"),
+            para("Do you hold a full driving licence? – Essential"),
+            para("You will drive the depot's van between sites."),
+        ];
+        let spec = find(&blocks).expect("a specification");
+        assert_eq!(spec.criteria.len(), 2);
+        assert_eq!(
+            spec.settings.driving_requirement.as_deref(),
+            Some("required")
         );
     }
 
