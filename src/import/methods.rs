@@ -208,6 +208,8 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("language assessment")
         || has("role play")
         || has("role-play")
+        // A written scenario worked through for the panel is a test of the skill.
+        || has("case study")
         // A taught session watched by the panel, and an assessment sat online or on paper.
         || has("micro-teach")
         || has("microteach")
@@ -396,5 +398,13 @@ mod tests {
             vec![Test, Interview]
         );
         assert_eq!(words("Method of assessment"), Vec::<Method>::new());
+    }
+
+    #[test]
+    fn a_case_study_is_a_test() {
+        assert_eq!(
+            words("Interview and a short case study"),
+            vec![Test, Interview]
+        );
     }
 }

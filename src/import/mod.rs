@@ -19,6 +19,7 @@ mod footnotes;
 mod html;
 mod methods;
 mod pdf;
+mod questions;
 mod records;
 mod roles;
 mod spec;
@@ -222,7 +223,11 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
         blocks
     };
     match (roles::find(&model), old.is_empty()) {
-        (None, true) => Err(ImportError::NoSpecification),
+        // Criteria asked as questions only when nothing else was found: every other
+        // reader's documents read as before.
+        (None, true) => questions::find(&model)
+            .map(|found| vec![found])
+            .ok_or(ImportError::NoSpecification),
         (None, false) => Ok(old),
         (Some(found), true) => Ok(vec![found]),
         (Some(found), false) => {

@@ -329,7 +329,7 @@ fn is_stop(text: &str) -> bool {
 }
 
 /// `Essential criteria`, `Desirable`, `Nice to have`.
-fn requirement_heading(text: &str) -> Option<Requirement> {
+pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_end_matches(':').trim();
     // "What you must have", "What would be nice to have", "Good to have".
