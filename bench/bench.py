@@ -221,7 +221,8 @@ def wrk(server, mode, token, k, n, vid, criteria, seconds, connections):
         "BENCH_VACANCY": vid, "BENCH_CRITERIA": ",".join(criteria),
     })
     out = run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-               "-s", os.path.join(HERE, "wrk.lua"), server.base], env=env)
+               "-s", os.environ.get("BENCH_WRK_LUA", os.path.join(HERE, "wrk.lua")),
+               server.base], env=env)
     m = re.search(r"WRK_JSON (\{.*\})", out.stdout)
     if not m:
         raise Failed(f"wrk printed no summary: {out.stdout[-1000:]} {out.stderr[-1000:]}")
@@ -598,6 +599,18 @@ def main():
                 s4[mode]["pgbench_tps"] = b["tps"]
                 s4[mode]["ratio"] = w["rps"] / b["tps"]
             log(f"  {w['rps']:.0f} req/s" + (f" vs pgbench {s4[mode]['pgbench_tps']:.0f} tps" if pg else ""))
+        # The HTTP stack alone on the same cores: wrk against /health/live (no token, no
+        # database). A by-id read costs at least this plus the query, so
+        # 1 / (1/live + 1/pgbench) is a ceiling for its rate when the two costs add
+        # (one CPU pool shared by wrk, the server and PostgreSQL).
+        log(f"scenario 4: GET /health/live (HTTP alone), {args.connections} connections, {seconds} s")
+        w = wrk(server, "live", recruiter, k, n, vid, [], seconds, args.connections)
+        s4["live"] = {"rps": w["rps"], "p50_ms": w["p50_us"] / 1000, "p99_ms": w["p99_us"] / 1000,
+                      "requests": w["requests"]}
+        if "pgbench_tps" in s4.get("vacancy", {}):
+            tps = s4["vacancy"]["pgbench_tps"]
+            s4["live"]["ceiling_ratio"] = (1 / (1 / w["rps"] + 1 / tps)) / tps
+        log(f"  {w['rps']:.0f} req/s")
         results["s4"] = s4
 
         # --- scenario 3: scoresheet submission (writes last: it changes the data) ------
@@ -736,6 +749,12 @@ def render(r):
         v = verdict(x["ratio"] >= 0.6) if "ratio" in x else "n/a"
         lines.append(f"| 4 | {label}, {r['connections']} conn. | {x['rps']:.0f} req/s "
                      f"(p50 {x['p50_ms']:.2f} ms, p99 {x['p99_ms']:.2f} ms) | {base} | {ratio} | ≥ 0.6 | {v} |")
+    if "live" in s4:
+        x = s4["live"]
+        ceiling = (f"ceiling for a by-id read: {x['ceiling_ratio']:.2f} of pgbench"
+                   if "ceiling_ratio" in x else "")
+        lines.append(f"| 4 | GET /health/live (HTTP alone, no token or database), {r['connections']} conn. "
+                     f"| {x['rps']:.0f} req/s (p50 {x['p50_ms']:.2f} ms) | {ceiling} | | | |")
     if "s6" in r:
         s6 = r["s6"]
         lines.append(f"| 6 | GET /checks worklist ({s6['rows']:,} check rows, {len(s6['per_query'])} queries "
