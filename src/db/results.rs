@@ -222,37 +222,61 @@ pub struct ListCensus {
 /// The census of `scope`'s list ([`ListCensus`]).
 pub fn census(conn: &mut DbConnection, scope: &ListScope<'_>) -> QueryResult<ListCensus> {
     use diesel::dsl::sql;
-    use diesel::sql_types::{BigInt, Nullable, Text};
+    use diesel::sql_types::{BigInt, Text};
     use step_results::dsl;
-    // `aggregate` over the rows of the scope (the same rows as `in_scope!`), the
+    // The list's rows (the same rows as `in_scope!`) counted and summed with FILTER, the
     // step's other rows counted by the plain COUNT(*) beside it.
     let withdrawn = if scope.include_withdrawn {
         ""
     } else {
         " AND status <> 'withdrawn'"
     };
-    let in_list = |aggregate: &str, after: &str| {
-        sql::<BigInt>(aggregate)
-            .sql(" FILTER (WHERE recommendation = COALESCE(")
-            .bind::<Nullable<Text>, _>(scope.recommendation)
-            .sql(", recommendation)")
-            .sql(withdrawn)
+    let applications = || {
+        sql::<BigInt>("(SELECT COUNT(*) FROM applications WHERE vacancy_id = ")
+            .bind::<Text, _>(scope.vacancy_id)
             .sql(")")
-            .sql(after)
     };
-    let (results, applications, listed, hash_sum) = dsl::step_results
+    let step = dsl::step_results
         .filter(dsl::vacancy_id.eq(scope.vacancy_id))
-        .filter(dsl::step_key.eq(scope.step_key))
-        .select((
-            diesel::dsl::count_star(),
-            sql::<BigInt>("(SELECT COUNT(*) FROM applications WHERE vacancy_id = ")
-                .bind::<Text, _>(scope.vacancy_id)
-                .sql(")"),
-            in_list("COUNT(*)", ""),
-            // A plain SUM of BIGINT is NUMERIC on PostgreSQL; the sum fits (40-bit terms).
-            in_list("CAST(COALESCE(SUM(rank_hash)", ", 0) AS BIGINT)"),
-        ))
-        .get_result::<(i64, i64, i64, i64)>(conn)?;
+        .filter(dsl::step_key.eq(scope.step_key));
+    // Only the scope's own conditions are written into the FILTER: a
+    // `recommendation = COALESCE(NULL, recommendation)` that every row passes cost a
+    // fifth of the scan at N = 20,000 (pgbench, 13.8 -> 11.1 ms). A plain SUM of BIGINT
+    // is NUMERIC on PostgreSQL, hence the CAST; the sum fits (40-bit terms).
+    let (results, applications, listed, hash_sum) = match scope.recommendation {
+        Some(recommendation) => step
+            .select((
+                diesel::dsl::count_star(),
+                applications(),
+                sql::<BigInt>("COUNT(*) FILTER (WHERE recommendation = ")
+                    .bind::<Text, _>(recommendation)
+                    .sql(withdrawn)
+                    .sql(")"),
+                sql::<BigInt>("CAST(COALESCE(SUM(rank_hash) FILTER (WHERE recommendation = ")
+                    .bind::<Text, _>(recommendation)
+                    .sql(withdrawn)
+                    .sql("), 0) AS BIGINT)"),
+            ))
+            .get_result::<(i64, i64, i64, i64)>(conn)?,
+        None if scope.include_withdrawn => step
+            .select((
+                diesel::dsl::count_star(),
+                applications(),
+                sql::<BigInt>("COUNT(*)"),
+                sql::<BigInt>("CAST(COALESCE(SUM(rank_hash), 0) AS BIGINT)"),
+            ))
+            .get_result::<(i64, i64, i64, i64)>(conn)?,
+        None => step
+            .select((
+                diesel::dsl::count_star(),
+                applications(),
+                sql::<BigInt>("COUNT(*) FILTER (WHERE status <> 'withdrawn')"),
+                sql::<BigInt>(
+                    "CAST(COALESCE(SUM(rank_hash) FILTER (WHERE status <> 'withdrawn'), 0) AS BIGINT)",
+                ),
+            ))
+            .get_result::<(i64, i64, i64, i64)>(conn)?,
+    };
     Ok(ListCensus {
         results,
         applications,
