@@ -899,6 +899,44 @@ fn level_mark(text: &str) -> Option<Requirement> {
     }
 }
 
+/// A requirement column's phrase, written instead of a mark: "Essential on appointment",
+/// "Essential at shortlisting", "Desirable", "Advantageous", and what may come after
+/// appointment ("Needed within 12 months (training provided)", "To be achieved within 6
+/// months of starting"), which is desirable: not needed when the candidate applies.
+fn requirement_phrase(text: &str) -> Option<Requirement> {
+    let l = lower(&collapse(text));
+    let l = l.trim().trim_end_matches(['.', '*']);
+    if l.is_empty() || words_count(l) > 10 {
+        return None;
+    }
+    let first = l
+        .split_whitespace()
+        .next()?
+        .trim_end_matches([',', ';', ':']);
+    if let Some(req) = mark_word_in_full(first) {
+        return Some(req);
+    }
+    if matches!(first, "advantageous" | "preferred" | "preferable") {
+        return Some(Requirement::Desirable);
+    }
+    let within_months = l
+        .find("within")
+        .is_some_and(|at| l[at..].contains("month") || l[at..].contains("year"));
+    if within_months
+        || [
+            "to be achieved",
+            "to be developed",
+            "can be developed",
+            "training provided",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+    {
+        return Some(Requirement::Desirable);
+    }
+    None
+}
+
 /// Whether a column heading names a MoSCoW priority: `Some(true)` when its cells may be
 /// the bare letters M / S / C ("MoSCoW", "MoSCoW priority"), `Some(false)` for a
 /// "Priority" column of words.
@@ -2828,9 +2866,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         if cell.plain().is_empty() {
             continue;
         }
-        let mut requirement = mark
-            .and_then(|c| texts.get(c))
-            .and_then(|t| is_mark_word(t.split_whitespace().next().unwrap_or("")));
+        let mut requirement = mark.and_then(|c| texts.get(c)).and_then(|t| {
+            is_mark_word(t.split_whitespace().next().unwrap_or(""))
+                .or_else(|| requirement_phrase(t))
+        });
         // A number column of "E1", "D2".
         if requirement.is_none() {
             requirement = col(&roles, Role::Number)
@@ -3043,6 +3082,12 @@ fn correct_roles_by_content(
             continue;
         }
         let marks = texts.iter().filter(|t| is_mark_word(t).is_some()).count();
+        // A column of requirement phrases ("Essential on appointment", "Advantageous",
+        // "To be achieved within 6 months of starting") beside the criteria.
+        let phrases = texts
+            .iter()
+            .filter(|t| requirement_phrase(t).is_some())
+            .count();
         let methods_named = texts
             .iter()
             .filter(|t| words_count(t) <= 6 && !methods::cell(t, codes).is_empty())
@@ -3051,7 +3096,13 @@ fn correct_roles_by_content(
             .iter()
             .enumerate()
             .any(|(o, r)| o != c && matches!(r, Role::Criterion | Role::Unknown));
-        if marks * 5 >= texts.len() * 4
+        let phrase_column = roles[c] == Role::Criterion
+            && phrases == texts.len()
+            && roles
+                .iter()
+                .enumerate()
+                .any(|(o, r)| o != c && *r == Role::Criterion);
+        if (marks * 5 >= texts.len() * 4 || phrase_column)
             && others_hold_criteria
             && !has(roles, Role::Mark)
             && !has(roles, Role::Essential)
@@ -4809,5 +4860,28 @@ mod tests {
         assert!(!explains_marks(
             "Understanding of the essential and desirable standards"
         ));
+    }
+
+    #[test]
+    fn requirement_phrases_in_a_requirement_column() {
+        let e = Some(Requirement::Essential);
+        let d = Some(Requirement::Desirable);
+        assert_eq!(requirement_phrase("Essential on appointment"), e);
+        assert_eq!(requirement_phrase("Essential at shortlisting"), e);
+        assert_eq!(requirement_phrase("Desirable"), d);
+        assert_eq!(requirement_phrase("Advantageous"), d);
+        assert_eq!(
+            requirement_phrase("Needed within 12 months (training provided)"),
+            d
+        );
+        assert_eq!(
+            requirement_phrase("To be achieved within 6 months of starting"),
+            d
+        );
+        assert_eq!(
+            requirement_phrase("Experience of working in a care role"),
+            None
+        );
+        assert_eq!(requirement_phrase("Care Certificate"), None);
     }
 }
