@@ -2573,6 +2573,16 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             break;
         }
     }
+    // A two-row header: "Criteria | Assessed at" above "Criteria | Application form |
+    // Interview | …", the stages under a spanning heading.
+    if let Some((i, _)) = header {
+        if let Some(next) = cells.get(i + 1) {
+            let texts: Vec<String> = next.iter().map(Cell::plain).collect();
+            if stage_header_row(&texts) {
+                header = Some((i + 1, texts.iter().map(|t| header_role(t)).collect()));
+            }
+        }
+    }
     let (header_row, mut roles) = match header {
         Some(found) => found,
         None => {
@@ -2604,10 +2614,30 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             }
         }
     }
-    correct_roles_by_content(&mut roles, &cells, header_row, walk.codes);
-    let ncols = roles.len();
     let header_texts: Option<Vec<String>> =
         (header_row != usize::MAX).then(|| cells[header_row].iter().map(Cell::plain).collect());
+    // Columns headed by assessment stages whose cells hold E or D: the letter is the
+    // criterion's requirement and each stage holding one a method.
+    let stage_marks: Vec<(usize, Vec<Method>)> = header_texts
+        .as_ref()
+        .map(|names| {
+            let columns: Vec<Vec<String>> = (0..roles.len())
+                .map(|c| {
+                    cells
+                        .iter()
+                        .skip(header_row + 1)
+                        .map(|row| row.get(c).map(Cell::plain).unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            stage_mark_columns(names, &roles, &columns)
+        })
+        .unwrap_or_default();
+    for (c, _) in &stage_marks {
+        roles[*c] = Role::Notes;
+    }
+    correct_roles_by_content(&mut roles, &cells, header_row, walk.codes);
+    let ncols = roles.len();
     let body: Vec<(usize, &Vec<Cell>)> = cells
         .iter()
         .enumerate()
@@ -2667,6 +2697,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     for (c, _) in &tick_methods {
         roles[*c] = Role::Notes;
     }
+    let tick_methods: Vec<(usize, Vec<Method>)> = tick_methods
+        .into_iter()
+        .chain(stage_marks.clone())
+        .collect();
     let essential = col(&roles, Role::Essential);
     let desirable = col(&roles, Role::Desirable);
     let mark = col(&roles, Role::Mark);
@@ -2896,6 +2930,17 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 row_methods = named;
             }
         }
+        if requirement.is_none() && !stage_marks.is_empty() {
+            let found: Vec<Requirement> = stage_marks
+                .iter()
+                .filter_map(|(c, _)| texts.get(*c).and_then(|t| is_mark_word(t)))
+                .collect();
+            requirement = found
+                .iter()
+                .find(|r| **r == Requirement::Essential)
+                .or(found.first())
+                .copied();
+        }
         if requirement.is_none() {
             if let Some((c, letters)) = priority {
                 requirement = texts.get(c).and_then(|t| priority_mark(t, letters));
@@ -3019,6 +3064,49 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
         found
     };
     (!found.is_empty()).then_some(found)
+}
+
+/// A header row naming the assessment stages, under a spanning "Assessed at" above:
+/// two or more cells naming methods ("Application form", "Interview", "Certificates"),
+/// every other filled cell a column role ("Criteria").
+fn stage_header_row(texts: &[String]) -> bool {
+    let mut stages = 0;
+    for t in texts.iter().filter(|t| !t.is_empty()) {
+        if header_methods(t).is_some() && header_role(t) != Role::Criterion {
+            stages += 1;
+        } else if header_role(t) == Role::Unknown {
+            return false;
+        }
+    }
+    stages >= 2
+}
+
+/// The columns headed by an assessment stage ("Application form", "Interview",
+/// "Shortlisting", "Exercise") whose filled cells are all requirement letters or words,
+/// when there are two or more: the E or D under a stage marks the criterion assessed there.
+/// `columns[c]` holds column `c`'s body cells.
+fn stage_mark_columns(
+    names: &[String],
+    roles: &[Role],
+    columns: &[Vec<String>],
+) -> Vec<(usize, Vec<Method>)> {
+    let found: Vec<(usize, Vec<Method>)> = (0..roles.len())
+        .filter(|&c| matches!(roles[c], Role::Unknown | Role::Method))
+        .filter_map(|c| {
+            let named = header_methods(names.get(c)?)?;
+            let filled: Vec<&String> = columns.get(c)?.iter().filter(|t| !t.is_empty()).collect();
+            let all_marks = !filled.is_empty()
+                && filled
+                    .iter()
+                    .all(|t| words_count(t) == 1 && is_mark_word(t).is_some());
+            all_marks.then_some((c, named))
+        })
+        .collect();
+    if found.len() >= 2 {
+        found
+    } else {
+        Vec::new()
+    }
 }
 
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
@@ -4883,5 +4971,37 @@ mod tests {
             None
         );
         assert_eq!(requirement_phrase("Care Certificate"), None);
+    }
+
+    #[test]
+    fn requirement_letters_under_assessment_stages() {
+        let names: Vec<String> = ["Criteria", "Application form", "Interview", "Certificates"]
+            .map(String::from)
+            .to_vec();
+        assert!(stage_header_row(&names));
+        assert!(!stage_header_row(
+            &["Criteria", "Essential", "Desirable"].map(String::from)
+        ));
+        let roles = vec![Role::Criterion, Role::Unknown, Role::Unknown, Role::Unknown];
+        let col = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let columns = vec![
+            col(&["Experience of letting homes", "Knowledge of tenancies"]),
+            col(&["E", ""]),
+            col(&["E", "D"]),
+            col(&["", ""]),
+        ];
+        let found = stage_mark_columns(&names, &roles, &columns);
+        assert_eq!(
+            found,
+            vec![(1, vec![Method::Application]), (2, vec![Method::Interview])]
+        );
+        // A single stage column of letters is a mark column, not stages.
+        let columns = vec![
+            col(&["A", "B"]),
+            col(&["E", "D"]),
+            col(&["", ""]),
+            col(&["", ""]),
+        ];
+        assert!(stage_mark_columns(&names, &roles, &columns).is_empty());
     }
 }
