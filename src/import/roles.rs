@@ -456,6 +456,32 @@ fn requirement_area(text: &str) -> Option<String> {
     Some(head.to_uppercase().chain(chars).collect())
 }
 
+/// A heading joining a category and a requirement, either way round: "Experience –
+/// essential", "Skills - desirable", "Desirable: Qualifications and training". The
+/// category as printed and the requirement.
+fn category_requirement(text: &str) -> Option<(String, Requirement)> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(':').trim();
+    let (a, b) = [" – ", " — ", " - ", ": "]
+        .iter()
+        .find_map(|sep| t.split_once(sep))?;
+    let (a, b) = (a.trim(), b.trim());
+    let (category, req) = match (mark_word_in_full(a), mark_word_in_full(b)) {
+        (Some(req), None) => (b, req),
+        (None, Some(req)) => (a, req),
+        _ => return None,
+    };
+    let l = lower(category);
+    let generic = ["criteri", "requirement"].iter().any(|w| l.starts_with(w));
+    let name = (1..=5).contains(&words_count(category))
+        && category.starts_with(char::is_uppercase)
+        && category
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '&' | ',' | '\'' | '’'))
+        && !generic;
+    name.then(|| (category.to_string(), req))
+}
+
 /// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
 fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
@@ -2273,7 +2299,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     && block.level > ctx.category_level;
                 if screening_heading(&text) {
                     ctx.screening_section(&text, block.level);
-                } else if let Some(req) = requirement_heading(&text) {
+                } else if let Some(req) = requirement_heading(&text)
+                    .or_else(|| category_requirement(&text).map(|(_, req)| req))
+                {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
                     if level == 2 && !under_category {
@@ -2281,7 +2309,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         ctx.stage = None;
                     }
                     // "Essential experience", "Desirable skills": the category too.
-                    if let Some(area) = requirement_area(&text) {
+                    // "Experience – essential", "Desirable: Qualifications and training".
+                    if let Some(area) = category_requirement(&text)
+                        .map(|(area, _)| area)
+                        .or_else(|| requirement_area(&text))
+                    {
                         ctx.category = Some(area);
                         ctx.category_level = 0;
                     }
@@ -5003,5 +5035,29 @@ mod tests {
             col(&["", ""]),
         ];
         assert!(stage_mark_columns(&names, &roles, &columns).is_empty());
+    }
+
+    #[test]
+    fn headings_joining_a_category_and_a_requirement() {
+        assert_eq!(
+            category_requirement("Experience – essential"),
+            Some(("Experience".to_string(), Requirement::Essential))
+        );
+        assert_eq!(
+            category_requirement("Desirable: Qualifications and training"),
+            Some((
+                "Qualifications and training".to_string(),
+                Requirement::Desirable
+            ))
+        );
+        assert_eq!(category_requirement("Essential: criteria"), None);
+        assert_eq!(
+            category_requirement("Experience – working with families"),
+            None
+        );
+        assert_eq!(
+            category_requirement("Essential – application and interview"),
+            None
+        );
     }
 }
