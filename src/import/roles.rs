@@ -2760,7 +2760,8 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     }
     let category_col = col(&roles, Role::Category).or_else(|| {
         if nhs {
-            (0..ncols).find(|&i| Some(i) != essential && Some(i) != desirable && Some(i) != method)
+            (0..ncols)
+                .find(|&i| Some(i) != essential && Some(i) != desirable && roles[i] != Role::Method)
         } else {
             None
         }
@@ -2895,6 +2896,15 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             ] {
                 let Some(cell) = c.and_then(|c| row.get(c)) else {
                     continue;
+                };
+                // "Essential | Evidence | Desirable | Evidence": each requirement's cell
+                // takes the methods of the evidence column beside it.
+                let row_methods = match c.and_then(|c| paired_method_column(&roles, c)) {
+                    Some(m) => methods::sort(methods::cell(
+                        &row.get(m).map(Cell::plain).unwrap_or_default(),
+                        walk.codes,
+                    )),
+                    None => row_methods.clone(),
                 };
                 let mut texts: Vec<String> = Vec::new();
                 let top = cell.items.iter().map(|i| i.depth).min().unwrap_or(0);
@@ -3096,6 +3106,14 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
         found
     };
     (!found.is_empty()).then_some(found)
+}
+
+/// The method column paired with a requirement column when the table has one for each
+/// ("Essential | Evidence | Desirable | Evidence"): the method column right after it.
+fn paired_method_column(roles: &[Role], requirement: usize) -> Option<usize> {
+    let methods = roles.iter().filter(|r| **r == Role::Method).count();
+    let next = requirement + 1;
+    (methods >= 2 && roles.get(next) == Some(&Role::Method)).then_some(next)
 }
 
 /// A header row naming the assessment stages, under a spanning "Assessed at" above:
@@ -5059,5 +5077,19 @@ mod tests {
             category_requirement("Essential – application and interview"),
             None
         );
+    }
+
+    #[test]
+    fn evidence_columns_paired_with_requirement_columns() {
+        let roles = [Role::Essential, Role::Method, Role::Desirable, Role::Method];
+        assert_eq!(paired_method_column(&roles, 0), Some(1));
+        assert_eq!(paired_method_column(&roles, 2), Some(3));
+        let roles = [
+            Role::Category,
+            Role::Essential,
+            Role::Desirable,
+            Role::Method,
+        ];
+        assert_eq!(paired_method_column(&roles, 2), None);
     }
 }
