@@ -3108,6 +3108,22 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// Whether a group's word ("behaviour", "technical", "experience") comes after an
+/// assessing verb in the sentence: "we will assess the behaviours", "an exercise that
+/// assesses the technical skills".
+fn assessed_after(l: &str, group: &str) -> bool {
+    let verb = [
+        " assess the ",
+        " assess your ",
+        " assesses the ",
+        " assesses your ",
+    ]
+    .iter()
+    .filter_map(|v| l.find(v))
+    .min();
+    verb.is_some_and(|at| l[at..].contains(group))
+}
+
 /// The method column paired with a requirement column when the table has one for each
 /// ("Essential | Evidence | Desirable | Evidence"): the method column right after it.
 fn paired_method_column(roles: &[Role], requirement: usize) -> Option<usize> {
@@ -3360,6 +3376,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             "after interview",
             "ahead of the interview",
             "ahead of interview",
+            // Who, not how: "Shortlisted candidates will be invited to an interview".
+            "shortlisted candidates",
+            "shortlisted applicants",
         ]
         .iter()
         .fold(l, |l, when| l.replace(when, ""));
@@ -3464,6 +3483,18 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 {
                     add = Some(stage.clone());
                 }
+            }
+            // "… an interview, where we will assess the behaviours, the technical skills
+            // and your experience", "a written exercise that assesses the technical
+            // skills": the groups named after the verb.
+            if add.is_none()
+                && subject.is_none()
+                && at_stage.is_none()
+                && !group_word.is_empty()
+                && mentions(group_word)
+                && assessed_after(&l, group_word)
+            {
+                add = Some(found.clone());
             }
             if let Some((_, m)) = ordinals
                 .iter()
@@ -5091,5 +5122,21 @@ mod tests {
             Role::Method,
         ];
         assert_eq!(paired_method_column(&roles, 2), None);
+    }
+
+    #[test]
+    fn groups_named_after_an_assessing_verb() {
+        let l = "an interview, where we will assess the behaviours and your experience.";
+        assert!(assessed_after(l, "behaviour"));
+        assert!(assessed_after(l, "experience"));
+        assert!(!assessed_after(l, "technical"));
+        assert!(assessed_after(
+            "you will complete a written exercise that assesses the technical skills.",
+            "technical"
+        ));
+        assert!(!assessed_after(
+            "your experience will help you.",
+            "experience"
+        ));
     }
 }
