@@ -99,6 +99,9 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("disqualification) regulations")
         || has("disqualification regulations")
         || has("disqualification by association")
+        // A teacher's prohibition order (checked for every teaching post).
+        || has("prohibition order")
+        || has("prohibited from teaching")
     {
         return Some(Kind::PreEmployment);
     }
@@ -417,6 +420,10 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "involves driving",
         "needed",
         "will be carried out",
+        // "Proof of your right to work will be checked", "A check will be made that …".
+        "will be checked",
+        "will be verified",
+        "check will",
         "undergo",
         "level of security",
     ]
@@ -720,6 +727,19 @@ mod tests {
             "All our drivers need a standard DBS check."
         ));
         assert!(!sentence_is_condition("We need a team player."));
+    }
+
+    #[test]
+    fn checks_stated_as_future_checks_are_conditions() {
+        assert!(sentence_is_condition(
+            "Proof of your right to work in the UK will be checked at interview."
+        ));
+        assert!(sentence_is_condition(
+            "A check will also be made that you are not subject to a prohibition order from teaching."
+        ));
+        assert!(!sentence_is_condition(
+            "References will be checked before interview."
+        ));
     }
 
     #[test]

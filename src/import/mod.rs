@@ -190,8 +190,22 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
             text::MAX_MARKS
         )));
     }
-    let specs = read(format, &text)?;
+    let specs = without_placeholders(read(format, &text)?);
     Ok(footnotes::apply(starred::apply(specs, &text), &text))
+}
+
+/// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
+/// a description holding no letter or digit states nothing. Dropped after the readers
+/// have been compared, so which reader's criteria are kept does not change.
+fn without_placeholders(mut specs: Vec<ImportedSpec>) -> Vec<ImportedSpec> {
+    for spec in &mut specs {
+        spec.criteria.retain(|c| !is_placeholder(&c.description));
+    }
+    specs
+}
+
+fn is_placeholder(description: &str) -> bool {
+    !description.chars().any(char::is_alphanumeric)
 }
 
 /// The specifications of a document's text form.
@@ -424,6 +438,16 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
 /// meaning found besides their own (those not imported as criteria).
 fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
     for spec in &mut old {
+        // In a catch-all row ("Other", "Additional requirements"), what the reading by
+        // meaning found as a condition is one, not a criterion (a licence in a
+        // Qualifications row stays a criterion, as the seeds keep it).
+        let conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
+        spec.criteria.retain(|c| {
+            !(catch_all_category(&c.category)
+                && conditions
+                    .iter()
+                    .any(|t| dice(&tokens(&c.description), t) >= 0.8))
+        });
         let criteria: Vec<Vec<String>> = spec
             .criteria
             .iter()
@@ -458,6 +482,24 @@ fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
             .or(theirs.politically_restricted);
     }
     old
+}
+
+/// A category that gathers what fits no other: "Other", "Other requirements",
+/// "Additional requirements", "Special requirements", "Work-related requirements".
+fn catch_all_category(category: &str) -> bool {
+    let l = category.trim().to_lowercase();
+    let words: Vec<&str> = l
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.as_slice() {
+        ["other"] => true,
+        [first, "requirements" | "requirement" | "factors" | "conditions"] => matches!(
+            *first,
+            "other" | "additional" | "special" | "work-related" | "job-related"
+        ),
+        _ => false,
+    }
 }
 
 /// Markdown bold (`**Experience**`) as HTML, so that the document model keeps it as
@@ -822,6 +864,23 @@ ADDITIONAL INFORMATION\n\nThe post is subject to a basic DBS check.\n";
             "{:?}",
             start.elapsed()
         );
+    }
+
+    #[test]
+    fn catch_all_categories() {
+        assert!(catch_all_category("Other"));
+        assert!(catch_all_category("Additional requirements"));
+        assert!(catch_all_category("Work-related requirements"));
+        assert!(!catch_all_category("Qualifications"));
+        assert!(!catch_all_category("Other skills"));
+    }
+
+    #[test]
+    fn a_dash_for_an_empty_cell_is_no_criterion() {
+        assert!(is_placeholder("—"));
+        assert!(is_placeholder(" - "));
+        assert!(!is_placeholder("GCSE English"));
+        assert!(!is_placeholder("5"));
     }
 
     #[test]

@@ -456,6 +456,32 @@ fn requirement_area(text: &str) -> Option<String> {
     Some(head.to_uppercase().chain(chars).collect())
 }
 
+/// A heading joining a category and a requirement, either way round: "Experience –
+/// essential", "Skills - desirable", "Desirable: Qualifications and training". The
+/// category as printed and the requirement.
+fn category_requirement(text: &str) -> Option<(String, Requirement)> {
+    let t = collapse(text);
+    let t = t.trim().trim_end_matches(':').trim();
+    let (a, b) = [" – ", " — ", " - ", ": "]
+        .iter()
+        .find_map(|sep| t.split_once(sep))?;
+    let (a, b) = (a.trim(), b.trim());
+    let (category, req) = match (mark_word_in_full(a), mark_word_in_full(b)) {
+        (Some(req), None) => (b, req),
+        (None, Some(req)) => (a, req),
+        _ => return None,
+    };
+    let l = lower(category);
+    let generic = ["criteri", "requirement"].iter().any(|w| l.starts_with(w));
+    let name = (1..=5).contains(&words_count(category))
+        && category.starts_with(char::is_uppercase)
+        && category
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '&' | ',' | '\'' | '’'))
+        && !generic;
+    name.then(|| (category.to_string(), req))
+}
+
 /// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
 fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
@@ -897,6 +923,44 @@ fn level_mark(text: &str) -> Option<Requirement> {
     } else {
         None
     }
+}
+
+/// A requirement column's phrase, written instead of a mark: "Essential on appointment",
+/// "Essential at shortlisting", "Desirable", "Advantageous", and what may come after
+/// appointment ("Needed within 12 months (training provided)", "To be achieved within 6
+/// months of starting"), which is desirable: not needed when the candidate applies.
+fn requirement_phrase(text: &str) -> Option<Requirement> {
+    let l = lower(&collapse(text));
+    let l = l.trim().trim_end_matches(['.', '*']);
+    if l.is_empty() || words_count(l) > 10 {
+        return None;
+    }
+    let first = l
+        .split_whitespace()
+        .next()?
+        .trim_end_matches([',', ';', ':']);
+    if let Some(req) = mark_word_in_full(first) {
+        return Some(req);
+    }
+    if matches!(first, "advantageous" | "preferred" | "preferable") {
+        return Some(Requirement::Desirable);
+    }
+    let within_months = l
+        .find("within")
+        .is_some_and(|at| l[at..].contains("month") || l[at..].contains("year"));
+    if within_months
+        || [
+            "to be achieved",
+            "to be developed",
+            "can be developed",
+            "training provided",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+    {
+        return Some(Requirement::Desirable);
+    }
+    None
 }
 
 /// Whether a column heading names a MoSCoW priority: `Some(true)` when its cells may be
@@ -2235,7 +2299,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     && block.level > ctx.category_level;
                 if screening_heading(&text) {
                     ctx.screening_section(&text, block.level);
-                } else if let Some(req) = requirement_heading(&text) {
+                } else if let Some(req) = requirement_heading(&text)
+                    .or_else(|| category_requirement(&text).map(|(_, req)| req))
+                {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
                     if level == 2 && !under_category {
@@ -2243,7 +2309,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         ctx.stage = None;
                     }
                     // "Essential experience", "Desirable skills": the category too.
-                    if let Some(area) = requirement_area(&text) {
+                    // "Experience – essential", "Desirable: Qualifications and training".
+                    if let Some(area) = category_requirement(&text)
+                        .map(|(area, _)| area)
+                        .or_else(|| requirement_area(&text))
+                    {
                         ctx.category = Some(area);
                         ctx.category_level = 0;
                     }
@@ -2535,6 +2605,16 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             break;
         }
     }
+    // A two-row header: "Criteria | Assessed at" above "Criteria | Application form |
+    // Interview | …", the stages under a spanning heading.
+    if let Some((i, _)) = header {
+        if let Some(next) = cells.get(i + 1) {
+            let texts: Vec<String> = next.iter().map(Cell::plain).collect();
+            if stage_header_row(&texts) {
+                header = Some((i + 1, texts.iter().map(|t| header_role(t)).collect()));
+            }
+        }
+    }
     let (header_row, mut roles) = match header {
         Some(found) => found,
         None => {
@@ -2566,10 +2646,30 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             }
         }
     }
-    correct_roles_by_content(&mut roles, &cells, header_row, walk.codes);
-    let ncols = roles.len();
     let header_texts: Option<Vec<String>> =
         (header_row != usize::MAX).then(|| cells[header_row].iter().map(Cell::plain).collect());
+    // Columns headed by assessment stages whose cells hold E or D: the letter is the
+    // criterion's requirement and each stage holding one a method.
+    let stage_marks: Vec<(usize, Vec<Method>)> = header_texts
+        .as_ref()
+        .map(|names| {
+            let columns: Vec<Vec<String>> = (0..roles.len())
+                .map(|c| {
+                    cells
+                        .iter()
+                        .skip(header_row + 1)
+                        .map(|row| row.get(c).map(Cell::plain).unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            stage_mark_columns(names, &roles, &columns)
+        })
+        .unwrap_or_default();
+    for (c, _) in &stage_marks {
+        roles[*c] = Role::Notes;
+    }
+    correct_roles_by_content(&mut roles, &cells, header_row, walk.codes);
+    let ncols = roles.len();
     let body: Vec<(usize, &Vec<Cell>)> = cells
         .iter()
         .enumerate()
@@ -2629,6 +2729,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     for (c, _) in &tick_methods {
         roles[*c] = Role::Notes;
     }
+    let tick_methods: Vec<(usize, Vec<Method>)> = tick_methods
+        .into_iter()
+        .chain(stage_marks.clone())
+        .collect();
     let essential = col(&roles, Role::Essential);
     let desirable = col(&roles, Role::Desirable);
     let mark = col(&roles, Role::Mark);
@@ -2656,7 +2760,8 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     }
     let category_col = col(&roles, Role::Category).or_else(|| {
         if nhs {
-            (0..ncols).find(|&i| Some(i) != essential && Some(i) != desirable && Some(i) != method)
+            (0..ncols)
+                .find(|&i| Some(i) != essential && Some(i) != desirable && roles[i] != Role::Method)
         } else {
             None
         }
@@ -2792,6 +2897,15 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 let Some(cell) = c.and_then(|c| row.get(c)) else {
                     continue;
                 };
+                // "Essential | Evidence | Desirable | Evidence": each requirement's cell
+                // takes the methods of the evidence column beside it.
+                let row_methods = match c.and_then(|c| paired_method_column(&roles, c)) {
+                    Some(m) => methods::sort(methods::cell(
+                        &row.get(m).map(Cell::plain).unwrap_or_default(),
+                        walk.codes,
+                    )),
+                    None => row_methods.clone(),
+                };
                 let mut texts: Vec<String> = Vec::new();
                 let top = cell.items.iter().map(|i| i.depth).min().unwrap_or(0);
                 for item in &cell.items {
@@ -2828,9 +2942,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         if cell.plain().is_empty() {
             continue;
         }
-        let mut requirement = mark
-            .and_then(|c| texts.get(c))
-            .and_then(|t| is_mark_word(t.split_whitespace().next().unwrap_or("")));
+        let mut requirement = mark.and_then(|c| texts.get(c)).and_then(|t| {
+            is_mark_word(t.split_whitespace().next().unwrap_or(""))
+                .or_else(|| requirement_phrase(t))
+        });
         // A number column of "E1", "D2".
         if requirement.is_none() {
             requirement = col(&roles, Role::Number)
@@ -2856,6 +2971,17 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             if let Some((_, named)) = mark_text.and_then(|t| lead_mark(t)) {
                 row_methods = named;
             }
+        }
+        if requirement.is_none() && !stage_marks.is_empty() {
+            let found: Vec<Requirement> = stage_marks
+                .iter()
+                .filter_map(|(c, _)| texts.get(*c).and_then(|t| is_mark_word(t)))
+                .collect();
+            requirement = found
+                .iter()
+                .find(|r| **r == Requirement::Essential)
+                .or(found.first())
+                .copied();
         }
         if requirement.is_none() {
             if let Some((c, letters)) = priority {
@@ -2982,6 +3108,73 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// Whether a group's word ("behaviour", "technical", "experience") comes after an
+/// assessing verb in the sentence: "we will assess the behaviours", "an exercise that
+/// assesses the technical skills".
+fn assessed_after(l: &str, group: &str) -> bool {
+    let verb = [
+        " assess the ",
+        " assess your ",
+        " assesses the ",
+        " assesses your ",
+    ]
+    .iter()
+    .filter_map(|v| l.find(v))
+    .min();
+    verb.is_some_and(|at| l[at..].contains(group))
+}
+
+/// The method column paired with a requirement column when the table has one for each
+/// ("Essential | Evidence | Desirable | Evidence"): the method column right after it.
+fn paired_method_column(roles: &[Role], requirement: usize) -> Option<usize> {
+    let methods = roles.iter().filter(|r| **r == Role::Method).count();
+    let next = requirement + 1;
+    (methods >= 2 && roles.get(next) == Some(&Role::Method)).then_some(next)
+}
+
+/// A header row naming the assessment stages, under a spanning "Assessed at" above:
+/// two or more cells naming methods ("Application form", "Interview", "Certificates"),
+/// every other filled cell a column role ("Criteria").
+fn stage_header_row(texts: &[String]) -> bool {
+    let mut stages = 0;
+    for t in texts.iter().filter(|t| !t.is_empty()) {
+        if header_methods(t).is_some() && header_role(t) != Role::Criterion {
+            stages += 1;
+        } else if header_role(t) == Role::Unknown {
+            return false;
+        }
+    }
+    stages >= 2
+}
+
+/// The columns headed by an assessment stage ("Application form", "Interview",
+/// "Shortlisting", "Exercise") whose filled cells are all requirement letters or words,
+/// when there are two or more: the E or D under a stage marks the criterion assessed there.
+/// `columns[c]` holds column `c`'s body cells.
+fn stage_mark_columns(
+    names: &[String],
+    roles: &[Role],
+    columns: &[Vec<String>],
+) -> Vec<(usize, Vec<Method>)> {
+    let found: Vec<(usize, Vec<Method>)> = (0..roles.len())
+        .filter(|&c| matches!(roles[c], Role::Unknown | Role::Method))
+        .filter_map(|c| {
+            let named = header_methods(names.get(c)?)?;
+            let filled: Vec<&String> = columns.get(c)?.iter().filter(|t| !t.is_empty()).collect();
+            let all_marks = !filled.is_empty()
+                && filled
+                    .iter()
+                    .all(|t| words_count(t) == 1 && is_mark_word(t).is_some());
+            all_marks.then_some((c, named))
+        })
+        .collect();
+    if found.len() >= 2 {
+        found
+    } else {
+        Vec::new()
+    }
+}
+
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
 /// cells hold the most words on average: the criteria. `None` for fewer than two.
 fn longer_category_column(
@@ -3043,6 +3236,12 @@ fn correct_roles_by_content(
             continue;
         }
         let marks = texts.iter().filter(|t| is_mark_word(t).is_some()).count();
+        // A column of requirement phrases ("Essential on appointment", "Advantageous",
+        // "To be achieved within 6 months of starting") beside the criteria.
+        let phrases = texts
+            .iter()
+            .filter(|t| requirement_phrase(t).is_some())
+            .count();
         let methods_named = texts
             .iter()
             .filter(|t| words_count(t) <= 6 && !methods::cell(t, codes).is_empty())
@@ -3051,7 +3250,13 @@ fn correct_roles_by_content(
             .iter()
             .enumerate()
             .any(|(o, r)| o != c && matches!(r, Role::Criterion | Role::Unknown));
-        if marks * 5 >= texts.len() * 4
+        let phrase_column = roles[c] == Role::Criterion
+            && phrases == texts.len()
+            && roles
+                .iter()
+                .enumerate()
+                .any(|(o, r)| o != c && *r == Role::Criterion);
+        if (marks * 5 >= texts.len() * 4 || phrase_column)
             && others_hold_criteria
             && !has(roles, Role::Mark)
             && !has(roles, Role::Essential)
@@ -3171,6 +3376,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             "after interview",
             "ahead of the interview",
             "ahead of interview",
+            // Who, not how: "Shortlisted candidates will be invited to an interview".
+            "shortlisted candidates",
+            "shortlisted applicants",
         ]
         .iter()
         .fold(l, |l, when| l.replace(when, ""));
@@ -3275,6 +3483,18 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 {
                     add = Some(stage.clone());
                 }
+            }
+            // "… an interview, where we will assess the behaviours, the technical skills
+            // and your experience", "a written exercise that assesses the technical
+            // skills": the groups named after the verb.
+            if add.is_none()
+                && subject.is_none()
+                && at_stage.is_none()
+                && !group_word.is_empty()
+                && mentions(group_word)
+                && assessed_after(&l, group_word)
+            {
+                add = Some(found.clone());
             }
             if let Some((_, m)) = ordinals
                 .iter()
@@ -4808,6 +5028,115 @@ mod tests {
         ));
         assert!(!explains_marks(
             "Understanding of the essential and desirable standards"
+        ));
+    }
+
+    #[test]
+    fn requirement_phrases_in_a_requirement_column() {
+        let e = Some(Requirement::Essential);
+        let d = Some(Requirement::Desirable);
+        assert_eq!(requirement_phrase("Essential on appointment"), e);
+        assert_eq!(requirement_phrase("Essential at shortlisting"), e);
+        assert_eq!(requirement_phrase("Desirable"), d);
+        assert_eq!(requirement_phrase("Advantageous"), d);
+        assert_eq!(
+            requirement_phrase("Needed within 12 months (training provided)"),
+            d
+        );
+        assert_eq!(
+            requirement_phrase("To be achieved within 6 months of starting"),
+            d
+        );
+        assert_eq!(
+            requirement_phrase("Experience of working in a care role"),
+            None
+        );
+        assert_eq!(requirement_phrase("Care Certificate"), None);
+    }
+
+    #[test]
+    fn requirement_letters_under_assessment_stages() {
+        let names: Vec<String> = ["Criteria", "Application form", "Interview", "Certificates"]
+            .map(String::from)
+            .to_vec();
+        assert!(stage_header_row(&names));
+        assert!(!stage_header_row(
+            &["Criteria", "Essential", "Desirable"].map(String::from)
+        ));
+        let roles = vec![Role::Criterion, Role::Unknown, Role::Unknown, Role::Unknown];
+        let col = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let columns = vec![
+            col(&["Experience of letting homes", "Knowledge of tenancies"]),
+            col(&["E", ""]),
+            col(&["E", "D"]),
+            col(&["", ""]),
+        ];
+        let found = stage_mark_columns(&names, &roles, &columns);
+        assert_eq!(
+            found,
+            vec![(1, vec![Method::Application]), (2, vec![Method::Interview])]
+        );
+        // A single stage column of letters is a mark column, not stages.
+        let columns = vec![
+            col(&["A", "B"]),
+            col(&["E", "D"]),
+            col(&["", ""]),
+            col(&["", ""]),
+        ];
+        assert!(stage_mark_columns(&names, &roles, &columns).is_empty());
+    }
+
+    #[test]
+    fn headings_joining_a_category_and_a_requirement() {
+        assert_eq!(
+            category_requirement("Experience – essential"),
+            Some(("Experience".to_string(), Requirement::Essential))
+        );
+        assert_eq!(
+            category_requirement("Desirable: Qualifications and training"),
+            Some((
+                "Qualifications and training".to_string(),
+                Requirement::Desirable
+            ))
+        );
+        assert_eq!(category_requirement("Essential: criteria"), None);
+        assert_eq!(
+            category_requirement("Experience – working with families"),
+            None
+        );
+        assert_eq!(
+            category_requirement("Essential – application and interview"),
+            None
+        );
+    }
+
+    #[test]
+    fn evidence_columns_paired_with_requirement_columns() {
+        let roles = [Role::Essential, Role::Method, Role::Desirable, Role::Method];
+        assert_eq!(paired_method_column(&roles, 0), Some(1));
+        assert_eq!(paired_method_column(&roles, 2), Some(3));
+        let roles = [
+            Role::Category,
+            Role::Essential,
+            Role::Desirable,
+            Role::Method,
+        ];
+        assert_eq!(paired_method_column(&roles, 2), None);
+    }
+
+    #[test]
+    fn groups_named_after_an_assessing_verb() {
+        let l = "an interview, where we will assess the behaviours and your experience.";
+        assert!(assessed_after(l, "behaviour"));
+        assert!(assessed_after(l, "experience"));
+        assert!(!assessed_after(l, "technical"));
+        assert!(assessed_after(
+            "you will complete a written exercise that assesses the technical skills.",
+            "technical"
+        ));
+        assert!(!assessed_after(
+            "your experience will help you.",
+            "experience"
         ));
     }
 }
