@@ -437,16 +437,17 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
 /// The seed recognisers' specifications with the conditions and settings the reading by
 /// meaning found besides their own (those not imported as criteria).
 fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
+    // In a catch-all row ("Other", "Additional requirements"), what the reading by
+    // meaning found as a condition is one, not a criterion (a licence in a
+    // Qualifications row stays a criterion, as the seeds keep it).
+    let found_conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
     for spec in &mut old {
-        // In a catch-all row ("Other", "Additional requirements"), what the reading by
-        // meaning found as a condition is one, not a criterion (a licence in a
-        // Qualifications row stays a criterion, as the seeds keep it).
-        let conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
         spec.criteria.retain(|c| {
-            !(catch_all_category(&c.category)
-                && conditions
-                    .iter()
-                    .any(|t| dice(&tokens(&c.description), t) >= 0.8))
+            if !catch_all_category(&c.category) {
+                return true;
+            }
+            let words = tokens(&c.description);
+            !found_conditions.iter().any(|t| dice(&words, t) >= 0.8)
         });
         let criteria: Vec<Vec<String>> = spec
             .criteria
