@@ -128,8 +128,10 @@ SELECT * FROM criteria WHERE vacancy_id = '{vid}' ORDER BY position, id;
 SELECT * FROM applications WHERE vacancy_id = '{vid}' AND id IN ({app});
 SELECT application_id, criterion_id, method, assessors, total, lowest, highest FROM pair_summaries WHERE application_id IN ({app});
 SELECT * FROM agreed_scores WHERE application_id IN ({app});
+SELECT vacancy_id, step_key, recommendation, status, rank_hash FROM step_results WHERE application_id IN ({app});
 DELETE FROM step_results WHERE application_id IN ({app});
 INSERT INTO step_results (application_id, step_key, vacancy_id, result) VALUES ({app}, 'shortlisting', '{vid}', '{result}'), ({app}, 'final', '{vid}', '{result}');
+INSERT INTO step_result_counts (vacancy_id, step_key, recommendation, withdrawn, shard, listed, hash_sum) VALUES ('{vid}', 'shortlisting', 'shortlist', 0, 1, 0, 5), ('{vid}', 'shortlisting', 'shortlist', 0, 2, 0, -5) ON CONFLICT (vacancy_id, step_key, recommendation, withdrawn, shard) DO UPDATE SET listed = step_result_counts.listed + excluded.listed, hash_sum = step_result_counts.hash_sum + excluded.hash_sum;
 INSERT INTO audit_chain_heads (org, seq, last_hash) VALUES ('{ORG}', 0, '{'0' * 64}') ON CONFLICT DO NOTHING;
 UPDATE audit_chain_heads SET seq = seq + 1 WHERE org = '{ORG}' RETURNING seq, last_hash \\gset
 INSERT INTO audit_events (id, org, actor, action, entity_type, entity_id, before_state, after_state, request_id, occurred_at, seq, prev_hash, hash) VALUES (gen_random_uuid()::text, '{ORG}', '{PGBENCH_ASSESSOR}', 'scoresheet.submitted', 'application', {app}, '[]', '{filler}', gen_random_uuid()::text, {now}, :seq, :last_hash, md5(random()::text) || md5(random()::text));

@@ -484,7 +484,7 @@ fn read_page(
     // cursor carries the older fingerprint and the next page is refused (409), never
     // shifted.
     let census = kept::census(conn, &scope)?;
-    if census.results != census.applications {
+    if !census.covered {
         return Ok(None);
     }
     let fingerprint = domain_fingerprint(census.listed, census.hash_sum);

@@ -14,8 +14,9 @@ use std::cell::RefCell;
 
 use diesel::prelude::*;
 
-use super::schema::step_results;
+use super::schema::{step_result_counts, step_results};
 use super::DbConnection;
+use crate::domain::results::{census_deltas, CensusKey};
 
 /// The version of the migration that creates `step_results` (see `Db::migrate`).
 pub const MIGRATION: &str = "2026-12-02-000014";
@@ -24,13 +25,23 @@ pub const MIGRATION: &str = "2026-12-02-000014";
 pub const RANKING_MIGRATION: &str = "2026-12-03-000015";
 
 /// Keeps the status beside an application's results in step with the application
-/// (`db::applications::update`, through which every status change goes).
+/// (`db::applications::update`, through which every status change goes), and the
+/// census with it when the application is withdrawn or comes back.
 pub fn set_status(conn: &mut DbConnection, application_id: &str, status: &str) -> QueryResult<()> {
     use step_results::dsl;
+    let before = counted(conn, CountedScope::Application(application_id))?;
+    let after: Vec<(CensusKey, i64)> = before
+        .iter()
+        .map(|(key, hash)| {
+            let mut key = key.clone();
+            key.withdrawn = status == "withdrawn";
+            (key, *hash)
+        })
+        .collect();
     diesel::update(dsl::step_results.filter(dsl::application_id.eq(application_id)))
         .set(dsl::status.eq(status))
         .execute(conn)?;
-    Ok(())
+    apply_census(conn, &census_deltas(&before, &after))
 }
 
 /// What a write made stale.
@@ -106,22 +117,36 @@ pub enum Scope<'a> {
     Applications(&'a [String]),
 }
 
-/// Replaces the results of `scope` with `rows` (delete, then insert).
+/// Replaces the results of `scope` with `rows` (delete, then insert), and their counts
+/// in the census: rewritten for a whole vacancy (its writers hold it exclusively),
+/// changed by the difference for some applications (their writers share the vacancy).
 pub fn replace(
     conn: &mut DbConnection,
     scope: Scope<'_>,
     rows: &[StepResultRow],
 ) -> QueryResult<()> {
     use step_results::dsl;
-    match scope {
-        Scope::Vacancy(id) => crate::on_backend!(&mut *conn, |c| diesel::delete(
-            dsl::step_results.filter(dsl::vacancy_id.eq(id))
-        )
-        .execute(c))?,
-        Scope::Applications(ids) => crate::on_backend!(&mut *conn, |c| diesel::delete(
-            dsl::step_results.filter(dsl::application_id.eq_any(ids))
-        )
-        .execute(c))?,
+    let after: Vec<(CensusKey, i64)> = rows.iter().map(counted_row).collect();
+    let deltas = match scope {
+        Scope::Vacancy(id) => {
+            crate::on_backend!(&mut *conn, |c| diesel::delete(
+                dsl::step_results.filter(dsl::vacancy_id.eq(id))
+            )
+            .execute(c))?;
+            crate::on_backend!(&mut *conn, |c| diesel::delete(
+                step_result_counts::table.filter(step_result_counts::vacancy_id.eq(id))
+            )
+            .execute(c))?;
+            census_deltas(&[], &after)
+        }
+        Scope::Applications(ids) => {
+            let before = counted(conn, CountedScope::Applications(ids))?;
+            crate::on_backend!(&mut *conn, |c| diesel::delete(
+                dsl::step_results.filter(dsl::application_id.eq_any(ids))
+            )
+            .execute(c))?;
+            census_deltas(&before, &after)
+        }
     };
     // Chunked multi-row inserts: SQLite caps bound parameters per statement.
     for chunk in rows.chunks(200) {
@@ -129,7 +154,156 @@ pub fn replace(
             .values(chunk)
             .execute(c))?;
     }
+    apply_census(conn, &deltas)
+}
+
+/// One census row's change (`apply_census`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = step_result_counts)]
+struct CensusChange<'a> {
+    vacancy_id: &'a str,
+    step_key: &'a str,
+    recommendation: &'a str,
+    withdrawn: i32,
+    shard: i32,
+    listed: i64,
+    hash_sum: i64,
+}
+
+/// Adds `deltas` to the census, creating the rows it lacks, in the deltas' key order
+/// (one order for every writer, so two of them cannot deadlock on shared rows).
+fn apply_census(conn: &mut DbConnection, deltas: &[(CensusKey, i64, i64)]) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    use step_result_counts::dsl;
+    let changes: Vec<CensusChange<'_>> = deltas
+        .iter()
+        .map(|(key, listed, hash_sum)| CensusChange {
+            vacancy_id: &key.vacancy_id,
+            step_key: &key.step_key,
+            recommendation: &key.recommendation,
+            withdrawn: i32::from(key.withdrawn),
+            shard: key.shard,
+            listed: *listed,
+            hash_sum: *hash_sum,
+        })
+        .collect();
+    // Chunks of several rows on PostgreSQL (one round trip for a scoresheet's few);
+    // diesel has no multi-row upsert for SQLite, where each row is an in-process call.
+    let chunk_size = match conn {
+        DbConnection::Postgres(_) => 100,
+        DbConnection::Sqlite(_) => 1,
+    };
+    for chunk in changes.chunks(chunk_size) {
+        let conflict = (
+            dsl::vacancy_id,
+            dsl::step_key,
+            dsl::recommendation,
+            dsl::withdrawn,
+            dsl::shard,
+        );
+        let add = (
+            dsl::listed.eq(dsl::listed + excluded(dsl::listed)),
+            dsl::hash_sum.eq(dsl::hash_sum + excluded(dsl::hash_sum)),
+        );
+        match &mut *conn {
+            DbConnection::Postgres(c) => diesel::insert_into(step_result_counts::table)
+                .values(chunk)
+                .on_conflict(conflict)
+                .do_update()
+                .set(add)
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(step_result_counts::table)
+                .values(&chunk[0])
+                .on_conflict(conflict)
+                .do_update()
+                .set(add)
+                .execute(c)?,
+        };
+    }
     Ok(())
+}
+
+/// The census key and hash of a result about to be stored.
+fn counted_row(row: &StepResultRow) -> (CensusKey, i64) {
+    (
+        CensusKey::of(
+            &row.vacancy_id,
+            &row.step_key,
+            &row.recommendation,
+            &row.status,
+            row.rank_hash,
+        ),
+        row.rank_hash,
+    )
+}
+
+/// Whose stored results [`counted`] reads.
+enum CountedScope<'a> {
+    Application(&'a str),
+    Applications(&'a [String]),
+}
+
+/// The census keys and hashes of stored results (what a replacement takes out).
+fn counted(conn: &mut DbConnection, scope: CountedScope<'_>) -> QueryResult<Vec<(CensusKey, i64)>> {
+    use step_results::dsl;
+    let q = dsl::step_results
+        .select((
+            dsl::vacancy_id,
+            dsl::step_key,
+            dsl::recommendation,
+            dsl::status,
+            dsl::rank_hash,
+        ))
+        .into_boxed();
+    let q = match scope {
+        CountedScope::Application(id) => q.filter(dsl::application_id.eq(id)),
+        CountedScope::Applications(ids) => q.filter(dsl::application_id.eq_any(ids)),
+    };
+    let rows: Vec<(String, String, String, String, i64)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(v, step, rec, status, hash)| (CensusKey::of(&v, &step, &rec, &status, hash), hash))
+        .collect())
+}
+
+/// The vacancy's census rows as stored, the empty ones left out: (key, listed, hash sum).
+/// The differential test compares them with a count of the stored results.
+pub fn census_rows(
+    conn: &mut DbConnection,
+    vacancy_id: &str,
+) -> QueryResult<Vec<(CensusKey, i64, i64)>> {
+    use step_result_counts::dsl;
+    let rows: Vec<(String, String, String, i32, i32, i64, i64)> = dsl::step_result_counts
+        .filter(dsl::vacancy_id.eq(vacancy_id))
+        .filter(dsl::listed.ne(0).or(dsl::hash_sum.ne(0)))
+        .select((
+            dsl::vacancy_id,
+            dsl::step_key,
+            dsl::recommendation,
+            dsl::withdrawn,
+            dsl::shard,
+            dsl::listed,
+            dsl::hash_sum,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(vacancy_id, step_key, recommendation, withdrawn, shard, listed, hash_sum)| {
+                (
+                    CensusKey {
+                        vacancy_id,
+                        step_key,
+                        recommendation,
+                        withdrawn: withdrawn != 0,
+                        shard,
+                    },
+                    listed,
+                    hash_sum,
+                )
+            },
+        )
+        .collect())
 }
 
 /// The vacancy's results at `step_key`: (application id, result JSON).
@@ -204,18 +378,19 @@ macro_rules! in_scope {
     }};
 }
 
-/// What a page of a step's list checks before reading it, in one index-only scan of
-/// the step's results (three scans of 20,000 rows were most of a first page's time).
+/// What a page of a step's list checks before reading it, from the step's census
+/// (`step_result_counts`, a few rows) instead of its results (an index-only scan of
+/// every result of the step was half of a first page's time at N = 20,000).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCensus {
-    /// The step's results, whatever the scope.
-    pub results: i64,
-    /// The vacancy's applications: the results cover it when the two are equal.
-    pub applications: i64,
+    /// Whether the step's results cover the vacancy's applications: false only before
+    /// they are filled (after the migration that creates them), when a page must be
+    /// evaluated instead.
+    pub covered: bool,
     /// The length of the list (the rows of the scope).
     pub listed: i64,
     /// The sum of the list's `rank_hash`: with `listed`, its ranking's fingerprint
-    /// (`domain::results::ranking_fingerprint`), summed by the database.
+    /// (`domain::results::ranking_fingerprint`).
     pub hash_sum: i64,
 }
 
@@ -223,63 +398,58 @@ pub struct ListCensus {
 pub fn census(conn: &mut DbConnection, scope: &ListScope<'_>) -> QueryResult<ListCensus> {
     use diesel::dsl::sql;
     use diesel::sql_types::{BigInt, Text};
-    use step_results::dsl;
-    // The list's rows (the same rows as `in_scope!`) counted and summed with FILTER, the
-    // step's other rows counted by the plain COUNT(*) beside it.
-    let withdrawn = if scope.include_withdrawn {
-        ""
-    } else {
-        " AND status <> 'withdrawn'"
-    };
-    let applications = || {
-        sql::<BigInt>("(SELECT COUNT(*) FROM applications WHERE vacancy_id = ")
-            .bind::<Text, _>(scope.vacancy_id)
-            .sql(")")
-    };
-    let step = dsl::step_results
+    use step_result_counts::dsl;
+    let step = dsl::step_result_counts
         .filter(dsl::vacancy_id.eq(scope.vacancy_id))
         .filter(dsl::step_key.eq(scope.step_key));
-    // Only the scope's own conditions are written into the FILTER: a
-    // `recommendation = COALESCE(NULL, recommendation)` that every row passes cost a
-    // fifth of the scan at N = 20,000 (pgbench, 13.8 -> 11.1 ms). A plain SUM of BIGINT
-    // is NUMERIC on PostgreSQL, hence the CAST; the sum fits (40-bit terms).
-    let (results, applications, listed, hash_sum) = match scope.recommendation {
+    // A plain SUM of BIGINT is NUMERIC on PostgreSQL, hence the CASTs.
+    let total = || sql::<BigInt>("CAST(COALESCE(SUM(listed), 0) AS BIGINT)");
+    let withdrawn = if scope.include_withdrawn {
+        "1 = 1"
+    } else {
+        "withdrawn = 0"
+    };
+    let (results, listed, hash_sum) = match scope.recommendation {
         Some(recommendation) => step
             .select((
-                diesel::dsl::count_star(),
-                applications(),
-                sql::<BigInt>("COUNT(*) FILTER (WHERE recommendation = ")
+                total(),
+                sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN recommendation = ")
                     .bind::<Text, _>(recommendation)
+                    .sql(" AND ")
                     .sql(withdrawn)
-                    .sql(")"),
-                sql::<BigInt>("CAST(COALESCE(SUM(rank_hash) FILTER (WHERE recommendation = ")
+                    .sql(" THEN listed ELSE 0 END), 0) AS BIGINT)"),
+                sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN recommendation = ")
                     .bind::<Text, _>(recommendation)
+                    .sql(" AND ")
                     .sql(withdrawn)
-                    .sql("), 0) AS BIGINT)"),
+                    .sql(" THEN hash_sum ELSE 0 END), 0) AS BIGINT)"),
             ))
-            .get_result::<(i64, i64, i64, i64)>(conn)?,
-        None if scope.include_withdrawn => step
-            .select((
-                diesel::dsl::count_star(),
-                applications(),
-                sql::<BigInt>("COUNT(*)"),
-                sql::<BigInt>("CAST(COALESCE(SUM(rank_hash), 0) AS BIGINT)"),
-            ))
-            .get_result::<(i64, i64, i64, i64)>(conn)?,
+            .get_result::<(i64, i64, i64)>(conn)?,
         None => step
             .select((
-                diesel::dsl::count_star(),
-                applications(),
-                sql::<BigInt>("COUNT(*) FILTER (WHERE status <> 'withdrawn')"),
-                sql::<BigInt>(
-                    "CAST(COALESCE(SUM(rank_hash) FILTER (WHERE status <> 'withdrawn'), 0) AS BIGINT)",
-                ),
+                total(),
+                sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN ")
+                    .sql(withdrawn)
+                    .sql(" THEN listed ELSE 0 END), 0) AS BIGINT)"),
+                sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN ")
+                    .sql(withdrawn)
+                    .sql(" THEN hash_sum ELSE 0 END), 0) AS BIGINT)"),
             ))
-            .get_result::<(i64, i64, i64, i64)>(conn)?,
+            .get_result::<(i64, i64, i64)>(conn)?,
+    };
+    // Every write keeps an application's results in its transaction, so the results
+    // cover every application or, before they are first filled, none.
+    let covered = results > 0 || {
+        use super::schema::applications::dsl as a;
+        a::applications
+            .filter(a::vacancy_id.eq(scope.vacancy_id))
+            .select(a::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_none()
     };
     Ok(ListCensus {
-        results,
-        applications,
+        covered,
         listed,
         hash_sum,
     })

@@ -396,6 +396,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    step_result_counts (vacancy_id, step_key, recommendation, withdrawn, shard) {
+        vacancy_id -> Text,
+        step_key -> Text,
+        recommendation -> Text,
+        withdrawn -> Integer,
+        shard -> Integer,
+        listed -> BigInt,
+        hash_sum -> BigInt,
+    }
+}
+
 diesel::joinable!(criteria -> vacancies (vacancy_id));
 diesel::joinable!(panel_members -> vacancies (vacancy_id));
 diesel::joinable!(applications -> vacancies (vacancy_id));
@@ -431,4 +443,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     scoring_tallies,
     pair_summaries,
     step_results,
+    step_result_counts,
 );

@@ -137,6 +137,76 @@ pub fn ranking_fingerprint(count: i64, hash_sum: i64) -> String {
     format!("{count:016x}{hash_sum:016x}")
 }
 
+/// How many rows of `step_result_counts` share each (vacancy, step, recommendation,
+/// withdrawn) census: a result is counted in the row its [`rank_hash`] picks. Writers
+/// of different applications then rarely wait for the same row (a single row per step
+/// would serialise every scoresheet of a vacancy), while a page still reads at most
+/// `CENSUS_SHARDS` rows per list instead of every result of the step.
+pub const CENSUS_SHARDS: i64 = 64;
+
+/// The census row one kept result is counted in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CensusKey {
+    pub vacancy_id: String,
+    pub step_key: String,
+    pub recommendation: String,
+    pub withdrawn: bool,
+    pub shard: i32,
+}
+
+impl CensusKey {
+    pub fn of(
+        vacancy_id: &str,
+        step_key: &str,
+        recommendation: &str,
+        status: &str,
+        rank_hash: i64,
+    ) -> CensusKey {
+        CensusKey {
+            vacancy_id: vacancy_id.to_string(),
+            step_key: step_key.to_string(),
+            recommendation: recommendation.to_string(),
+            withdrawn: status == "withdrawn",
+            shard: rank_hash.rem_euclid(CENSUS_SHARDS) as i32,
+        }
+    }
+}
+
+/// Counted results (each its census key and [`rank_hash`]) added up per key: the count
+/// and the hash sum a census row holds.
+pub fn census_totals<'a>(
+    rows: impl IntoIterator<Item = &'a (CensusKey, i64)>,
+) -> std::collections::BTreeMap<CensusKey, (i64, i64)> {
+    let mut totals = std::collections::BTreeMap::new();
+    for (key, hash) in rows {
+        let t: &mut (i64, i64) = totals.entry(key.clone()).or_insert((0, 0));
+        t.0 += 1;
+        t.1 += hash;
+    }
+    totals
+}
+
+/// What replacing the counted results `before` with `after` changes in the census: per
+/// key, the change of its count and of its hash sum, zero changes left out, in key
+/// order. Writers apply them in that order, so two of them lock shared rows in the same
+/// order and cannot deadlock.
+pub fn census_deltas(
+    before: &[(CensusKey, i64)],
+    after: &[(CensusKey, i64)],
+) -> Vec<(CensusKey, i64, i64)> {
+    let mut change = census_totals(after);
+    for (key, (count, sum)) in census_totals(before) {
+        let t = change.entry(key).or_insert((0, 0));
+        t.0 -= count;
+        t.1 -= sum;
+    }
+    change
+        .into_iter()
+        .filter(|(_, (count, sum))| *count != 0 || *sum != 0)
+        .map(|(key, (count, sum))| (key, count, sum))
+        .collect()
+}
+
 /// One row of a page of a ranked list, in list order: whether it is ranked and its
 /// score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -447,7 +517,73 @@ mod tests {
         assert_eq!(ranking_fingerprint(3, 255).len(), 32);
     }
 
+    fn counted(
+        vacancy: &str,
+        step: &str,
+        rec: &str,
+        status: &str,
+        id: &str,
+        score: f64,
+    ) -> (CensusKey, i64) {
+        let hash = rank_hash(id, rec == "shortlist", score);
+        (CensusKey::of(vacancy, step, rec, status, hash), hash)
+    }
+
+    #[test]
+    fn census_deltas_move_a_rescored_result_and_leave_the_unchanged_out() {
+        let before = vec![
+            counted("v", "sift", "shortlist", "submitted", "a1", 2.0),
+            counted("v", "final", "incomplete", "submitted", "a1", 0.0),
+        ];
+        let after = vec![
+            counted("v", "sift", "shortlist", "submitted", "a1", 3.0),
+            counted("v", "final", "incomplete", "submitted", "a1", 0.0),
+        ];
+        let deltas = census_deltas(&before, &after);
+        // The final step's row is unchanged; the sift row's hash moved (maybe its shard).
+        assert!(deltas.iter().all(|(k, _, _)| k.step_key == "sift"));
+        let count: i64 = deltas.iter().map(|d| d.1).sum();
+        let sum: i64 = deltas.iter().map(|d| d.2).sum();
+        assert_eq!(count, 0);
+        assert_eq!(sum, after[0].1 - before[0].1);
+        // Withdrawing moves the counts to the withdrawn census, count and all.
+        let withdrawn = vec![counted("v", "sift", "shortlist", "withdrawn", "a1", 3.0)];
+        let deltas = census_deltas(&after[..1], &withdrawn);
+        assert_eq!(deltas.len(), 2);
+        assert!(!deltas[0].0.withdrawn);
+        assert_eq!((deltas[0].1, deltas[1].1), (-1, 1));
+        assert!(deltas.windows(2).all(|w| w[0].0 < w[1].0), "in key order");
+        assert!(census_deltas(&after, &after).is_empty());
+    }
+
     proptest::proptest! {
+        /// The census of the rows before, changed by the deltas, is the census of the
+        /// rows after: what a writer applies keeps the maintained counts equal to a
+        /// fresh count, whatever it replaced.
+        #[test]
+        fn census_deltas_turn_the_census_before_into_the_census_after(
+            before in proptest::collection::vec((0..3u8, 0..2u8, 0..3u8, proptest::bool::ANY, 0..6u8), 0..30),
+            after in proptest::collection::vec((0..3u8, 0..2u8, 0..3u8, proptest::bool::ANY, 0..6u8), 0..30),
+        ) {
+            let rows = |v: &[(u8, u8, u8, bool, u8)]| -> Vec<(CensusKey, i64)> {
+                v.iter()
+                    .map(|(app, step, rec, withdrawn, score)| {
+                        let rec = ["shortlist", "reject", "incomplete"][*rec as usize];
+                        let status = if *withdrawn { "withdrawn" } else { "submitted" };
+                        counted("v", ["sift", "final"][*step as usize], rec, status, &format!("a{app}"), f64::from(*score))
+                    })
+                    .collect()
+            };
+            let (before, after) = (rows(&before), rows(&after));
+            let mut census = census_totals(&before);
+            for (key, count, sum) in census_deltas(&before, &after) {
+                let t = census.entry(key).or_insert((0, 0));
+                t.0 += count;
+                t.1 += sum;
+            }
+            census.retain(|_, t| *t != (0, 0));
+            proptest::prop_assert_eq!(census, census_totals(&after));
+        }
         /// A page ranked from its own rows and three facts about its neighbours (what
         /// the database gives) equals the same slice of the whole list's ranking.
         #[test]

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
-use shortlist::domain::results::StepResult;
+use shortlist::domain::results::{census_totals, CensusKey, StepResult};
 use shortlist::service::board::Board;
 
 use crate::both_backends;
@@ -200,6 +200,24 @@ async fn assert_maintained(app: &TestApp, vacancy_id: &str, after: &str) {
                 }
             }
             assert_eq!(stored, fresh, "step results after {after}");
+            // The census kept on write (what a page's length and ranking fingerprint are
+            // read from) against the results just checked, counted here.
+            let counted: Vec<(CensusKey, i64)> = fresh
+                .iter()
+                .map(|((_, step), kept)| {
+                    let (status, recommendation, hash) = (&kept.1, &kept.3, kept.6);
+                    (
+                        CensusKey::of(&vid, step, recommendation, status, hash),
+                        hash,
+                    )
+                })
+                .collect();
+            let census: BTreeMap<CensusKey, (i64, i64)> =
+                shortlist::db::results::census_rows(conn, &vid)?
+                    .into_iter()
+                    .map(|(key, listed, hash_sum)| (key, (listed, hash_sum)))
+                    .collect();
+            assert_eq!(census, census_totals(&counted), "census after {after}");
             Ok(())
         })
         .await
@@ -398,6 +416,9 @@ both_backends! {
         // Step results lost (a restore of an older dump): the shortlist evaluates from
         // the summaries instead, and is still right.
         run("DELETE FROM step_results").await.unwrap();
+        run("DELETE FROM step_result_counts").await.unwrap();
+        let page = app.get(&format!("/api/v1/vacancies/{vid}/shortlist?limit=1"), &app.recruiter()).await.expect(200).body;
+        assert_eq!(page["entries"][0]["weighted_score"], 2.0, "a page evaluated from the summaries");
         assert_eq!(shortlist_score().await, 2.0, "evaluated from the summaries");
         // A restore or a bulk load that wrote scores but neither summaries nor results.
         run("DELETE FROM pair_summaries").await.unwrap();
