@@ -18,6 +18,7 @@ mod docx;
 mod footnotes;
 mod html;
 mod methods;
+mod numbergrid;
 mod pdf;
 mod questions;
 mod records;
@@ -191,7 +192,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         )));
     }
     let specs = without_placeholders(read(format, &text)?);
-    Ok(footnotes::apply(starred::apply(specs, &text), &text))
+    let specs = footnotes::apply(starred::apply(specs, &text), &text);
+    Ok(numbergrid::apply(specs, &text))
 }
 
 /// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
