@@ -145,7 +145,9 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
         }
         BlockKind::Paragraph(cell) => {
             let text = cell.plain();
+            // A bold "How we'll assess this: interview" says how an area is assessed.
             if text.is_empty()
+                || area_methods(&text).is_some()
                 || cell.items.len() > 1
                 || words_count(&text) > 9
                 || text.ends_with(['.', ',', ';'])
@@ -325,6 +327,8 @@ fn is_stop(text: &str) -> bool {
         "interview date",
         "recruitment",
     ];
+    // "Your values" heads the candidate's values, criteria; "Our values" the employer's.
+    let t = t.replace("your values", "");
     STOPS.iter().any(|s| t.contains(s))
 }
 
@@ -963,6 +967,40 @@ fn requirement_phrase(text: &str) -> Option<Requirement> {
     None
 }
 
+/// The requirement an unmarked bullet's own wording gives: "… would be an advantage",
+/// "… would be helpful", "… would be useful but isn't essential", "… would be a bonus",
+/// "Ideally, you will also …", "It would be great if …" are desirable; anything else
+/// (including "You will have …", "You must …", "You'll need …") states no preference.
+fn modal_desirable(text: &str) -> bool {
+    let l = lower(&collapse(text)).replace('\u{2019}', "'");
+    let l = l.trim().trim_end_matches(['.', ';', ',']);
+    let after = [
+        "would be an advantage",
+        "would be advantageous",
+        "would be helpful",
+        "would be useful",
+        "would be a bonus",
+        "would be a plus",
+        "would be beneficial",
+        "would be welcome",
+        "would be desirable",
+        "is desirable but not essential",
+        "but isn't essential",
+        "but is not essential",
+        "but not essential",
+    ];
+    let before = [
+        "ideally",
+        "it would be great",
+        "it would be good",
+        "it would be nice",
+        "it would be helpful",
+        "it would be an advantage",
+        "preferably",
+    ];
+    after.iter().any(|p| l.contains(p)) || before.iter().any(|p| l.starts_with(p))
+}
+
 /// Whether a column heading names a MoSCoW priority: `Some(true)` when its cells may be
 /// the bare letters M / S / C ("MoSCoW", "MoSCoW priority"), `Some(false)` for a
 /// "Priority" column of words.
@@ -1324,6 +1362,21 @@ fn names_all_criteria(l: &str) -> bool {
     (l.contains("all ") && (l.contains("criteria") || l.contains("requirements")))
         || l.contains("every criterion")
         || l.contains("each criterion")
+}
+
+/// Whether a lower-case sentence speaks of the whole specification without "all":
+/// "Candidates will be assessed against the person specification through …", "… then
+/// assess everything above at interview".
+fn speaks_of_whole_specification(l: &str) -> bool {
+    [
+        "against the person specification",
+        "against the job specification",
+        "everything above",
+        "everything listed above",
+        "everything in the person specification",
+    ]
+    .iter()
+    .any(|p| l.contains(p))
 }
 
 /// Whether a lower-case sentence refers back to what the sentence before named ("We will
@@ -3569,8 +3622,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             })
             .collect();
         let (essential, desirable, level_named) = levels_named(l);
-        let all =
-            ["all ", "every ", "each "].iter().any(|w| l.contains(w)) || essential && desirable;
+        let all = ["all ", "every ", "each "].iter().any(|w| l.contains(w))
+            || essential && desirable
+            || speaks_of_whole_specification(l);
         // "These will be …", or "… assessed against these criteria" after a table.
         let these = ["these ", "they ", "this ", "both "]
             .iter()
@@ -3733,6 +3787,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         let mut reasons: Vec<&str> = Vec::new();
         let requirement = match cand.requirement {
             Some(r) => r,
+            // Unmarked bullets whose wording gives the level ("… would be an
+            // advantage", "Ideally, …"), where the specification marks nothing.
+            None if all_unmarked && modal_desirable(&cand.description) => Requirement::Desirable,
             None => {
                 if any_marked {
                     confidence -= 0.45;
@@ -4440,6 +4497,56 @@ mod tests {
             spec.conditions,
             vec!["Are you aged 18 or over?".to_string()]
         );
+    }
+
+    #[test]
+    fn sentences_on_the_whole_specification() {
+        assert!(speaks_of_whole_specification(
+            "candidates will be assessed against the person specification through the application form and interview."
+        ));
+        assert!(speaks_of_whole_specification(
+            "we'll use your application to draw up a shortlist, and then assess everything above at interview."
+        ));
+        assert!(!speaks_of_whole_specification(
+            "the requirements listed under 'skills' will also be tested."
+        ));
+    }
+
+    #[test]
+    fn your_values_are_no_stop_and_a_bold_area_statement_is_no_heading() {
+        assert!(is_stop("Our values"));
+        assert!(!is_stop("Your values"));
+        let blocks = super::super::text::blocks(
+            "### Your knowledge\n\n- You will understand the law\n\n<b>How we'll assess this: interview</b>\n",
+        );
+        let at = blocks
+            .iter()
+            .position(|b| block_text(b).starts_with("How we"))
+            .expect("the statement");
+        assert_eq!(heading_level(&blocks, at), 0);
+    }
+
+    #[test]
+    fn modal_wording_gives_unmarked_bullets_their_level() {
+        for desirable in [
+            "Experience of working in the NHS would be an advantage",
+            "Skills in photography would be helpful",
+            "Ideally, you will also have experience of running events",
+            "It would be great if you had experience of the rail sector",
+            "Experience of applying for grants would be useful but isn\u{2019}t essential",
+            "Photography or design skills would be a bonus.",
+        ] {
+            assert!(modal_desirable(desirable), "{desirable}");
+        }
+        for essential in [
+            "You will have experience of writing content for websites",
+            "You'll need good IT skills",
+            "You must be able to write clearly",
+            "Ability to work to deadlines",
+            "Knowledge of the advantages of plain English",
+        ] {
+            assert!(!modal_desirable(essential), "{essential}");
+        }
     }
 
     #[test]
