@@ -67,19 +67,13 @@ pub fn blocks(text: &str) -> Vec<Block> {
         let trimmed = raw.trim();
         if trimmed.is_empty() || is_separator(trimmed) {
             paragraph.flush(&mut out);
-        } else if let Some(level) = lines
+        } else if let Some((level, heading)) = lines
             .get(index + 1)
             .and_then(|next| underline(trimmed, next))
-        {
             // A setext heading: a title underlined with `===` or `---`.
-            paragraph.flush(&mut out);
-            let text = parse_fragment(&strip_markdown(trimmed), Spaces::Collapse).plain();
-            out.push(Block {
-                line,
-                kind: BlockKind::Heading(text),
-                level,
-            });
-        } else if let Some((level, heading)) = heading(trimmed) {
+            .map(|level| (level, trimmed))
+            .or_else(|| heading(trimmed))
+        {
             paragraph.flush(&mut out);
             let text = parse_fragment(&strip_markdown(heading), Spaces::Collapse).plain();
             out.push(Block {
