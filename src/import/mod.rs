@@ -251,9 +251,14 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
             // specifications where the document heads only one, with those headings
             // under its category headings (`### Skills` / `#### Essential criteria`), are
             // one.
+            // So are the recognisers' specifications of one headed specification that the
+            // reading by meaning read whole (stage by stage, one small table each): all
+            // their criteria but the conditions it set apart.
+            let total: usize = old.iter().map(|s| s.criteria.len()).sum();
             let split = old.len() >= 2
                 && roles::specification_headings(&model) < 2
-                && roles::nested_requirement_headings(&model);
+                && (roles::nested_requirement_headings(&model)
+                    || found.criteria.len() * 10 >= total * 9);
             if agree(&old, &found) && !split && !prefixed(&old, &found) {
                 // The seed recognisers read the same criteria, and know their layouts'
                 // alternatives and sub-items: theirs, with the conditions found. What they
@@ -753,6 +758,65 @@ mod tests {
         assert_eq!(
             second,
             vec!["Full driving licence; or access to transport", "First aid"]
+        );
+    }
+
+    #[test]
+    fn one_specification_listed_stage_by_stage_in_small_tables_is_one() {
+        let table = |rows: &[(&str, &str, &str)]| {
+            let mut out = String::from(
+                "<table><tr><td><b>Area</b></td><td><b>Criteria</b></td><td><b>E or D</b></td></tr>",
+            );
+            for (area, criterion, mark) in rows {
+                out.push_str(&format!(
+                    "<tr><td><b>{area}</b></td><td>{criterion}</td><td>{mark}</td></tr>"
+                ));
+            }
+            out + "</table>"
+        };
+        let html = format!(
+            "<h1>Officer</h1><h2>Person specification</h2><p>Our selection has two stages.</p>\
+<h2>Stage 1 – Application sift</h2><p>Shortlisting uses your form.</p>{}\
+<h2>Stage 2 – Interview and presentation</h2><p>You will present.</p>{}\
+<h2>How to apply</h2><p>Online.</p>",
+            table(&[
+                ("Qualifications", "Degree in planning or business", "E"),
+                ("Experience", "Experience of delivering projects", "E"),
+                ("Experience", "Experience of managing budgets", "D"),
+            ]),
+            table(&[
+                (
+                    "Skills",
+                    "Ability to build relationships with businesses",
+                    "E"
+                ),
+                ("Knowledge", "Knowledge of the planning use classes", "D"),
+                ("Personal qualities", "Enthusiasm for the district", "E"),
+            ]),
+        );
+        let specs = import(Format::Html, html.as_bytes()).expect("specifications");
+        assert_eq!(specs.len(), 1);
+        let read: Vec<(&str, Requirement, &[Method])> = specs[0]
+            .criteria
+            .iter()
+            .map(|c| (c.category.as_str(), c.requirement, c.methods.as_slice()))
+            .collect();
+        assert_eq!(read.len(), 6);
+        assert_eq!(
+            read[2],
+            (
+                "Experience",
+                Requirement::Desirable,
+                &[Method::Application][..]
+            )
+        );
+        assert_eq!(
+            read[4],
+            (
+                "Knowledge",
+                Requirement::Desirable,
+                &[Method::Interview, Method::Presentation][..]
+            )
         );
     }
 
