@@ -335,6 +335,14 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
         && old_in_new as f64 >= old_share * old.len() as f64
 }
 
+/// A text without a closing bracketed group: "Experience of … (AF, INT)" → "Experience
+/// of …"; `None` when it has none (or nothing before it).
+fn without_closing_group(text: &str) -> Option<String> {
+    text.strip_suffix(')')
+        .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
+        .filter(|t| !t.is_empty())
+}
+
 /// The seed recognisers' criteria under a row they set aside as form guidance that the
 /// reading by meaning read as their category ("Core Code of Ethics" over the values): that
 /// category, for the criteria both read alike.
@@ -345,6 +353,7 @@ fn with_categories(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
         .iter()
         .map(|c| (key(&c.description), c.category.as_str()))
         .collect();
+    let found_conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
     for spec in &mut old {
         let dismissed: std::collections::HashSet<String> = spec
             .warnings
@@ -355,8 +364,23 @@ fn with_categories(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
         if dismissed.is_empty() {
             continue;
         }
+        // Where the recognisers set the category rows aside, the category of a row is
+        // their guess: what the reading by meaning set apart as a condition (and did not
+        // read as a criterion) is one, whatever category they guessed for it.
+        spec.criteria.retain(|c| {
+            let text = key(&c.description);
+            let read = partners.contains_key(&text)
+                || without_closing_group(&text).is_some_and(|b| partners.contains_key(&b));
+            let words = tokens(&c.description);
+            read || !found_conditions.iter().any(|t| dice(&words, t) >= 0.8)
+        });
         for criterion in &mut spec.criteria {
-            if let Some(category) = partners.get(&key(&criterion.description)) {
+            // The recognisers may have left the document's codes at the end: "… (AF, CQ)".
+            let text = key(&criterion.description);
+            let partner = partners
+                .get(&text)
+                .or_else(|| partners.get(&without_closing_group(&text)?));
+            if let Some(category) = partner {
                 if dismissed.contains(&key(category)) {
                     criterion.category = category.to_string();
                 }
@@ -418,11 +442,7 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
             continue;
         }
         let text = key(&criterion.description);
-        // Without a closing bracketed group: "Experience of … (AF, INT)".
-        let bare = text
-            .strip_suffix(')')
-            .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
-            .filter(|t| !t.is_empty());
+        let bare = without_closing_group(&text);
         // Only where the codes were left in the text: a criterion the recognisers read
         // clean has no method of its own (prose may name some, which the recognisers
         // weigh themselves) – unless they read no method anywhere, when the methods the
@@ -719,6 +739,29 @@ mod tests {
             "Core Code of Ethics"
         );
         assert!(!prefixed(&[found.clone()], &found));
+        // The codes the recognisers left at the end do not hide the partner, and what
+        // the reading by meaning set apart as a condition is no criterion where the
+        // recognisers set the category rows aside.
+        let mut old = vec![spec(
+            vec![
+                criterion("HNC in building studies (AF, CQ)"),
+                criterion("Full driving licence and use of a vehicle for work"),
+            ],
+            Vec::new(),
+        )];
+        old[0].warnings.push(ImportWarning {
+            line: 1,
+            text: "Qualifications".into(),
+            reason: "form guidance, not a criterion".into(),
+        });
+        let mut found = spec(
+            vec![criterion("HNC in building studies")],
+            vec!["Full driving licence and use of a vehicle for work".into()],
+        );
+        found.criteria[0].category = "Qualifications".into();
+        let kept = with_categories(old, &found);
+        assert_eq!(kept[0].criteria.len(), 1);
+        assert_eq!(kept[0].criteria[0].category, "Qualifications");
     }
 
     #[test]
