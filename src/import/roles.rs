@@ -236,6 +236,9 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
+        // "The job and what you'll need to do it": the duties beside what each needs.
+        || (t.contains("what you'll need") || t.contains("what you will need"))
+            && words_count(&t) >= 5
         || screening_heading(&t)
         || competency_start(&t)
 }
@@ -658,6 +661,8 @@ fn header_role_of(text: &str) -> Role {
         "area",
         "factor",
         "category",
+        // "Key responsibility" / "Main responsibility": a duty's label over what it needs.
+        "responsibility",
         "attribute",
         "heading",
         "section",
@@ -2929,7 +2934,8 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
         if let Some(c) = category_col {
             if let Some(text) = texts.get(c).filter(|t| !t.is_empty()) {
-                ctx.category = Some(category_name(text));
+                let label = row.get(c).and_then(bold_label);
+                ctx.category = Some(category_name(label.as_deref().unwrap_or(text)));
             }
         }
         let mut row_methods = method
@@ -3226,6 +3232,15 @@ fn stage_mark_columns(
     } else {
         Vec::new()
     }
+}
+
+/// The bold label at the head of a cell that says more after it ("**Home energy
+/// visits**" over the sentence describing that duty): the label. `None` for a cell of one
+/// item or one that does not open with its bold run.
+fn bold_label(cell: &Cell) -> Option<String> {
+    let label = collapse(cell.emphasis.as_deref()?);
+    let first = collapse(&cell.items.first()?.text);
+    (cell.items.len() >= 2 && !label.is_empty() && first == label).then_some(label)
 }
 
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
@@ -4524,6 +4539,23 @@ mod tests {
             .position(|b| block_text(b).starts_with("How we"))
             .expect("the statement");
         assert_eq!(heading_level(&blocks, at), 0);
+    }
+
+    #[test]
+    fn a_duty_cell_names_its_category_by_its_bold_label() {
+        let cell = super::super::blocks::parse_fragment(
+            "<p><b>Home energy visits</b></p><p>Visit households and give advice.</p>",
+            super::super::blocks::Spaces::Collapse,
+        );
+        assert_eq!(bold_label(&cell).as_deref(), Some("Home energy visits"));
+        let alone = super::super::blocks::parse_fragment(
+            "<p><b>Experience</b></p>",
+            super::super::blocks::Spaces::Collapse,
+        );
+        assert_eq!(bold_label(&alone), None);
+        assert_eq!(header_role_of("Key responsibility"), Role::Category);
+        assert!(is_start("The job and what you'll need to do it"));
+        assert!(!is_start("What you'll need"));
     }
 
     #[test]
