@@ -236,6 +236,8 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
+        // A "Role profile" heading alone, over the responsibilities and what each needs.
+        || t.trim() == "role profile"
         // "The job and what you'll need to do it": the duties beside what each needs.
         || (t.contains("what you'll need") || t.contains("what you will need"))
             && words_count(&t) >= 5
@@ -3238,9 +3240,21 @@ fn stage_mark_columns(
 /// visits**" over the sentence describing that duty): the label. `None` for a cell of one
 /// item or one that does not open with its bold run.
 fn bold_label(cell: &Cell) -> Option<String> {
-    let label = collapse(cell.emphasis.as_deref()?);
-    let first = collapse(&cell.items.first()?.text);
-    (cell.items.len() >= 2 && !label.is_empty() && first == label).then_some(label)
+    if let Some(label) = cell.emphasis.as_deref().map(collapse) {
+        let first = collapse(&cell.items.first()?.text);
+        if cell.items.len() >= 2 && !label.is_empty() && first == label {
+            return Some(label);
+        }
+    }
+    // Without type (a PDF's text): a short first line, no sentence, over a sentence.
+    let text = cell.text();
+    let (first, rest) = text.split_once(super::blocks::BREAK)?;
+    let (first, rest) = (collapse(first), collapse(rest));
+    let label = (1..=6).contains(&words_count(&first))
+        && !first.ends_with(['.', ',', ';', ':'])
+        && first.starts_with(char::is_uppercase);
+    let sentence = words_count(&rest) >= 6 && rest.ends_with('.');
+    (label && sentence).then_some(first)
 }
 
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
@@ -4553,6 +4567,12 @@ mod tests {
             super::super::blocks::Spaces::Collapse,
         );
         assert_eq!(bold_label(&alone), None);
+        let typeless = super::super::blocks::parse_fragment(
+            "Ship sanitation<br>Inspect ships and issue certificates under the regulations.",
+            super::super::blocks::Spaces::Collapse,
+        );
+        assert_eq!(bold_label(&typeless).as_deref(), Some("Ship sanitation"));
+        assert!(is_start("Role profile"));
         assert_eq!(header_role_of("Key responsibility"), Role::Category);
         assert!(is_start("The job and what you'll need to do it"));
         assert!(!is_start("What you'll need"));
