@@ -18,6 +18,7 @@ mod docx;
 mod footnotes;
 mod html;
 mod methods;
+mod numbergrid;
 mod pdf;
 mod questions;
 mod records;
@@ -191,7 +192,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         )));
     }
     let specs = without_placeholders(read(format, &text)?);
-    Ok(footnotes::apply(starred::apply(specs, &text), &text))
+    let specs = footnotes::apply(starred::apply(specs, &text), &text);
+    Ok(numbergrid::apply(specs, &text))
 }
 
 /// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
@@ -249,9 +251,14 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
             // specifications where the document heads only one, with those headings
             // under its category headings (`### Skills` / `#### Essential criteria`), are
             // one.
+            // So are the recognisers' specifications of one headed specification that the
+            // reading by meaning read whole (stage by stage, one small table each): all
+            // their criteria but the conditions it set apart.
+            let total: usize = old.iter().map(|s| s.criteria.len()).sum();
             let split = old.len() >= 2
                 && roles::specification_headings(&model) < 2
-                && roles::nested_requirement_headings(&model);
+                && (roles::nested_requirement_headings(&model)
+                    || found.criteria.len() * 10 >= total * 9);
             if agree(&old, &found) && !split && !prefixed(&old, &found) {
                 // The seed recognisers read the same criteria, and know their layouts'
                 // alternatives and sub-items: theirs, with the conditions found. What they
@@ -328,6 +335,14 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
         && old_in_new as f64 >= old_share * old.len() as f64
 }
 
+/// A text without a closing bracketed group: "Experience of … (AF, INT)" → "Experience
+/// of …"; `None` when it has none (or nothing before it).
+fn without_closing_group(text: &str) -> Option<String> {
+    text.strip_suffix(')')
+        .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
+        .filter(|t| !t.is_empty())
+}
+
 /// The seed recognisers' criteria under a row they set aside as form guidance that the
 /// reading by meaning read as their category ("Core Code of Ethics" over the values): that
 /// category, for the criteria both read alike.
@@ -338,6 +353,7 @@ fn with_categories(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
         .iter()
         .map(|c| (key(&c.description), c.category.as_str()))
         .collect();
+    let found_conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
     for spec in &mut old {
         let dismissed: std::collections::HashSet<String> = spec
             .warnings
@@ -348,8 +364,23 @@ fn with_categories(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
         if dismissed.is_empty() {
             continue;
         }
+        // Where the recognisers set the category rows aside, the category of a row is
+        // their guess: what the reading by meaning set apart as a condition (and did not
+        // read as a criterion) is one, whatever category they guessed for it.
+        spec.criteria.retain(|c| {
+            let text = key(&c.description);
+            let read = partners.contains_key(&text)
+                || without_closing_group(&text).is_some_and(|b| partners.contains_key(&b));
+            let words = tokens(&c.description);
+            read || !found_conditions.iter().any(|t| dice(&words, t) >= 0.8)
+        });
         for criterion in &mut spec.criteria {
-            if let Some(category) = partners.get(&key(&criterion.description)) {
+            // The recognisers may have left the document's codes at the end: "… (AF, CQ)".
+            let text = key(&criterion.description);
+            let partner = partners
+                .get(&text)
+                .or_else(|| partners.get(&without_closing_group(&text)?));
+            if let Some(category) = partner {
                 if dismissed.contains(&key(category)) {
                     criterion.category = category.to_string();
                 }
@@ -411,11 +442,7 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
             continue;
         }
         let text = key(&criterion.description);
-        // Without a closing bracketed group: "Experience of … (AF, INT)".
-        let bare = text
-            .strip_suffix(')')
-            .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
-            .filter(|t| !t.is_empty());
+        let bare = without_closing_group(&text);
         // Only where the codes were left in the text: a criterion the recognisers read
         // clean has no method of its own (prose may name some, which the recognisers
         // weigh themselves) – unless they read no method anywhere, when the methods the
@@ -712,6 +739,29 @@ mod tests {
             "Core Code of Ethics"
         );
         assert!(!prefixed(&[found.clone()], &found));
+        // The codes the recognisers left at the end do not hide the partner, and what
+        // the reading by meaning set apart as a condition is no criterion where the
+        // recognisers set the category rows aside.
+        let mut old = vec![spec(
+            vec![
+                criterion("HNC in building studies (AF, CQ)"),
+                criterion("Full driving licence and use of a vehicle for work"),
+            ],
+            Vec::new(),
+        )];
+        old[0].warnings.push(ImportWarning {
+            line: 1,
+            text: "Qualifications".into(),
+            reason: "form guidance, not a criterion".into(),
+        });
+        let mut found = spec(
+            vec![criterion("HNC in building studies")],
+            vec!["Full driving licence and use of a vehicle for work".into()],
+        );
+        found.criteria[0].category = "Qualifications".into();
+        let kept = with_categories(old, &found);
+        assert_eq!(kept[0].criteria.len(), 1);
+        assert_eq!(kept[0].criteria[0].category, "Qualifications");
     }
 
     #[test]
@@ -751,6 +801,65 @@ mod tests {
         assert_eq!(
             second,
             vec!["Full driving licence; or access to transport", "First aid"]
+        );
+    }
+
+    #[test]
+    fn one_specification_listed_stage_by_stage_in_small_tables_is_one() {
+        let table = |rows: &[(&str, &str, &str)]| {
+            let mut out = String::from(
+                "<table><tr><td><b>Area</b></td><td><b>Criteria</b></td><td><b>E or D</b></td></tr>",
+            );
+            for (area, criterion, mark) in rows {
+                out.push_str(&format!(
+                    "<tr><td><b>{area}</b></td><td>{criterion}</td><td>{mark}</td></tr>"
+                ));
+            }
+            out + "</table>"
+        };
+        let html = format!(
+            "<h1>Officer</h1><h2>Person specification</h2><p>Our selection has two stages.</p>\
+<h2>Stage 1 – Application sift</h2><p>Shortlisting uses your form.</p>{}\
+<h2>Stage 2 – Interview and presentation</h2><p>You will present.</p>{}\
+<h2>How to apply</h2><p>Online.</p>",
+            table(&[
+                ("Qualifications", "Degree in planning or business", "E"),
+                ("Experience", "Experience of delivering projects", "E"),
+                ("Experience", "Experience of managing budgets", "D"),
+            ]),
+            table(&[
+                (
+                    "Skills",
+                    "Ability to build relationships with businesses",
+                    "E"
+                ),
+                ("Knowledge", "Knowledge of the planning use classes", "D"),
+                ("Personal qualities", "Enthusiasm for the district", "E"),
+            ]),
+        );
+        let specs = import(Format::Html, html.as_bytes()).expect("specifications");
+        assert_eq!(specs.len(), 1);
+        let read: Vec<(&str, Requirement, &[Method])> = specs[0]
+            .criteria
+            .iter()
+            .map(|c| (c.category.as_str(), c.requirement, c.methods.as_slice()))
+            .collect();
+        assert_eq!(read.len(), 6);
+        assert_eq!(
+            read[2],
+            (
+                "Experience",
+                Requirement::Desirable,
+                &[Method::Application][..]
+            )
+        );
+        assert_eq!(
+            read[4],
+            (
+                "Knowledge",
+                Requirement::Desirable,
+                &[Method::Interview, Method::Presentation][..]
+            )
         );
     }
 

@@ -145,7 +145,9 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
         }
         BlockKind::Paragraph(cell) => {
             let text = cell.plain();
+            // A bold "How we'll assess this: interview" says how an area is assessed.
             if text.is_empty()
+                || area_methods(&text).is_some()
                 || cell.items.len() > 1
                 || words_count(&text) > 9
                 || text.ends_with(['.', ',', ';'])
@@ -234,6 +236,11 @@ fn is_start(text: &str) -> bool {
         || t.contains("job requirements")
         || t.contains("requirements of the post")
         || t.contains("role requirements")
+        // A "Role profile" heading alone, over the responsibilities and what each needs.
+        || t.trim() == "role profile"
+        // "The job and what you'll need to do it": the duties beside what each needs.
+        || (t.contains("what you'll need") || t.contains("what you will need"))
+            && words_count(&t) >= 5
         || screening_heading(&t)
         || competency_start(&t)
 }
@@ -325,6 +332,8 @@ fn is_stop(text: &str) -> bool {
         "interview date",
         "recruitment",
     ];
+    // "Your values" heads the candidate's values, criteria; "Our values" the employer's.
+    let t = t.replace("your values", "");
     STOPS.iter().any(|s| t.contains(s))
 }
 
@@ -654,6 +663,8 @@ fn header_role_of(text: &str) -> Role {
         "area",
         "factor",
         "category",
+        // "Key responsibility" / "Main responsibility": a duty's label over what it needs.
+        "responsibility",
         "attribute",
         "heading",
         "section",
@@ -961,6 +972,40 @@ fn requirement_phrase(text: &str) -> Option<Requirement> {
         return Some(Requirement::Desirable);
     }
     None
+}
+
+/// The requirement an unmarked bullet's own wording gives: "… would be an advantage",
+/// "… would be helpful", "… would be useful but isn't essential", "… would be a bonus",
+/// "Ideally, you will also …", "It would be great if …" are desirable; anything else
+/// (including "You will have …", "You must …", "You'll need …") states no preference.
+fn modal_desirable(text: &str) -> bool {
+    let l = lower(&collapse(text)).replace('\u{2019}', "'");
+    let l = l.trim().trim_end_matches(['.', ';', ',']);
+    let after = [
+        "would be an advantage",
+        "would be advantageous",
+        "would be helpful",
+        "would be useful",
+        "would be a bonus",
+        "would be a plus",
+        "would be beneficial",
+        "would be welcome",
+        "would be desirable",
+        "is desirable but not essential",
+        "but isn't essential",
+        "but is not essential",
+        "but not essential",
+    ];
+    let before = [
+        "ideally",
+        "it would be great",
+        "it would be good",
+        "it would be nice",
+        "it would be helpful",
+        "it would be an advantage",
+        "preferably",
+    ];
+    after.iter().any(|p| l.contains(p)) || before.iter().any(|p| l.starts_with(p))
 }
 
 /// Whether a column heading names a MoSCoW priority: `Some(true)` when its cells may be
@@ -1324,6 +1369,21 @@ fn names_all_criteria(l: &str) -> bool {
     (l.contains("all ") && (l.contains("criteria") || l.contains("requirements")))
         || l.contains("every criterion")
         || l.contains("each criterion")
+}
+
+/// Whether a lower-case sentence speaks of the whole specification without "all":
+/// "Candidates will be assessed against the person specification through …", "… then
+/// assess everything above at interview".
+fn speaks_of_whole_specification(l: &str) -> bool {
+    [
+        "against the person specification",
+        "against the job specification",
+        "everything above",
+        "everything listed above",
+        "everything in the person specification",
+    ]
+    .iter()
+    .any(|p| l.contains(p))
 }
 
 /// Whether a lower-case sentence refers back to what the sentence before named ("We will
@@ -2876,7 +2936,8 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         }
         if let Some(c) = category_col {
             if let Some(text) = texts.get(c).filter(|t| !t.is_empty()) {
-                ctx.category = Some(category_name(text));
+                let label = row.get(c).and_then(bold_label);
+                ctx.category = Some(category_name(label.as_deref().unwrap_or(text)));
             }
         }
         let mut row_methods = method
@@ -3173,6 +3234,27 @@ fn stage_mark_columns(
     } else {
         Vec::new()
     }
+}
+
+/// The bold label at the head of a cell that says more after it ("**Home energy
+/// visits**" over the sentence describing that duty): the label. `None` for a cell of one
+/// item or one that does not open with its bold run.
+fn bold_label(cell: &Cell) -> Option<String> {
+    if let Some(label) = cell.emphasis.as_deref().map(collapse) {
+        let first = collapse(&cell.items.first()?.text);
+        if cell.items.len() >= 2 && !label.is_empty() && first == label {
+            return Some(label);
+        }
+    }
+    // Without type (a PDF's text): a short first line, no sentence, over a sentence.
+    let text = cell.text();
+    let (first, rest) = text.split_once(super::blocks::BREAK)?;
+    let (first, rest) = (collapse(first), collapse(rest));
+    let label = (1..=6).contains(&words_count(&first))
+        && !first.ends_with(['.', ',', ';', ':'])
+        && first.starts_with(char::is_uppercase);
+    let sentence = words_count(&rest) >= 6 && rest.ends_with('.');
+    (label && sentence).then_some(first)
 }
 
 /// Of two or more columns headed as categories ("Area", "Attribute"), the one whose body
@@ -3569,8 +3651,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             })
             .collect();
         let (essential, desirable, level_named) = levels_named(l);
-        let all =
-            ["all ", "every ", "each "].iter().any(|w| l.contains(w)) || essential && desirable;
+        let all = ["all ", "every ", "each "].iter().any(|w| l.contains(w))
+            || essential && desirable
+            || speaks_of_whole_specification(l);
         // "These will be …", or "… assessed against these criteria" after a table.
         let these = ["these ", "they ", "this ", "both "]
             .iter()
@@ -3733,6 +3816,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         let mut reasons: Vec<&str> = Vec::new();
         let requirement = match cand.requirement {
             Some(r) => r,
+            // Unmarked bullets whose wording gives the level ("… would be an
+            // advantage", "Ideally, …"), where the specification marks nothing.
+            None if all_unmarked && modal_desirable(&cand.description) => Requirement::Desirable,
             None => {
                 if any_marked {
                     confidence -= 0.45;
@@ -4440,6 +4526,79 @@ mod tests {
             spec.conditions,
             vec!["Are you aged 18 or over?".to_string()]
         );
+    }
+
+    #[test]
+    fn sentences_on_the_whole_specification() {
+        assert!(speaks_of_whole_specification(
+            "candidates will be assessed against the person specification through the application form and interview."
+        ));
+        assert!(speaks_of_whole_specification(
+            "we'll use your application to draw up a shortlist, and then assess everything above at interview."
+        ));
+        assert!(!speaks_of_whole_specification(
+            "the requirements listed under 'skills' will also be tested."
+        ));
+    }
+
+    #[test]
+    fn your_values_are_no_stop_and_a_bold_area_statement_is_no_heading() {
+        assert!(is_stop("Our values"));
+        assert!(!is_stop("Your values"));
+        let blocks = super::super::text::blocks(
+            "### Your knowledge\n\n- You will understand the law\n\n<b>How we'll assess this: interview</b>\n",
+        );
+        let at = blocks
+            .iter()
+            .position(|b| block_text(b).starts_with("How we"))
+            .expect("the statement");
+        assert_eq!(heading_level(&blocks, at), 0);
+    }
+
+    #[test]
+    fn a_duty_cell_names_its_category_by_its_bold_label() {
+        let cell = super::super::blocks::parse_fragment(
+            "<p><b>Home energy visits</b></p><p>Visit households and give advice.</p>",
+            super::super::blocks::Spaces::Collapse,
+        );
+        assert_eq!(bold_label(&cell).as_deref(), Some("Home energy visits"));
+        let alone = super::super::blocks::parse_fragment(
+            "<p><b>Experience</b></p>",
+            super::super::blocks::Spaces::Collapse,
+        );
+        assert_eq!(bold_label(&alone), None);
+        let typeless = super::super::blocks::parse_fragment(
+            "Ship sanitation<br>Inspect ships and issue certificates under the regulations.",
+            super::super::blocks::Spaces::Collapse,
+        );
+        assert_eq!(bold_label(&typeless).as_deref(), Some("Ship sanitation"));
+        assert!(is_start("Role profile"));
+        assert_eq!(header_role_of("Key responsibility"), Role::Category);
+        assert!(is_start("The job and what you'll need to do it"));
+        assert!(!is_start("What you'll need"));
+    }
+
+    #[test]
+    fn modal_wording_gives_unmarked_bullets_their_level() {
+        for desirable in [
+            "Experience of working in the NHS would be an advantage",
+            "Skills in photography would be helpful",
+            "Ideally, you will also have experience of running events",
+            "It would be great if you had experience of the rail sector",
+            "Experience of applying for grants would be useful but isn\u{2019}t essential",
+            "Photography or design skills would be a bonus.",
+        ] {
+            assert!(modal_desirable(desirable), "{desirable}");
+        }
+        for essential in [
+            "You will have experience of writing content for websites",
+            "You'll need good IT skills",
+            "You must be able to write clearly",
+            "Ability to work to deadlines",
+            "Knowledge of the advantages of plain English",
+        ] {
+            assert!(!modal_desirable(essential), "{essential}");
+        }
     }
 
     #[test]

@@ -67,7 +67,13 @@ pub fn blocks(text: &str) -> Vec<Block> {
         let trimmed = raw.trim();
         if trimmed.is_empty() || is_separator(trimmed) {
             paragraph.flush(&mut out);
-        } else if let Some((level, heading)) = heading(trimmed) {
+        } else if let Some((level, heading)) = lines
+            .get(index + 1)
+            .and_then(|next| underline(trimmed, next))
+            // A setext heading: a title underlined with `===` or `---`.
+            .map(|level| (level, trimmed))
+            .or_else(|| heading(trimmed))
+        {
             paragraph.flush(&mut out);
             let text = parse_fragment(&strip_markdown(heading), Spaces::Collapse).plain();
             out.push(Block {
@@ -173,6 +179,24 @@ fn is_separator(line: &str) -> bool {
     dashes
 }
 
+/// The level of a setext heading (1 under `===`, 2 under `---`) when `next` underlines
+/// `line`: three or more of one of those characters and nothing else, under a short line
+/// that is no list item and no sentence.
+fn underline(line: &str, next: &str) -> Option<usize> {
+    let rule = next.trim();
+    let first = rule.chars().next()?;
+    if !matches!(first, '=' | '-') || rule.len() < 3 || rule.chars().any(|c| c != first) {
+        return None;
+    }
+    let words = line.split_whitespace().count();
+    let title = (1..=10).contains(&words)
+        && !line.ends_with(['.', ',', ';', ':'])
+        && !line.contains('\t')
+        && !line.starts_with('|')
+        && list_item(line).is_none();
+    title.then_some(if first == '=' { 1 } else { 2 })
+}
+
 /// A markdown heading: its level and text.
 fn heading(line: &str) -> Option<(usize, &str)> {
     let text = line.trim_start_matches('#');
@@ -213,7 +237,8 @@ fn list_item(line: &str) -> Option<(usize, &str)> {
     let body = line.trim_start();
     let indent = line.len() - body.len();
     let depth = indent / 2;
-    for marker in ["- ", "* ", "+ "] {
+    // "o " is the bullet of a list typed in plain text (Word's second-level glyph).
+    for marker in ["- ", "* ", "+ ", "o "] {
         if let Some(item) = body.strip_prefix(marker) {
             return Some((depth, item.trim()));
         }
@@ -374,6 +399,24 @@ fn strip_markdown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn underlined_titles_are_headings_and_o_opens_a_bullet() {
+        let text = "PERSON SPECIFICATION\n\nQualifications and training\n---------------------------\n\no A qualification in horticulture\no RHS Level 2 Certificate\n\nTITLE\n=====\n";
+        let found = blocks(text);
+        let kinds: Vec<&BlockKind> = found.iter().map(|b| &b.kind).collect();
+        assert!(matches!(kinds[1], BlockKind::Heading(t) if t == "Qualifications and training"));
+        assert_eq!(found[1].level, 2);
+        assert!(
+            matches!(kinds[2], BlockKind::ListItem { text, .. } if text == "A qualification in horticulture")
+        );
+        assert!(matches!(kinds[4], BlockKind::Heading(t) if t == "TITLE"));
+        assert_eq!(found[4].level, 1);
+        // A sentence over a rule, and a rule of mixed characters, are not headings.
+        assert_eq!(underline("This is a sentence.", "-----"), None);
+        assert_eq!(underline("Skills", "-=-=-"), None);
+        assert_eq!(underline("Skills", "--"), None);
+    }
 
     #[test]
     fn a_symbol_key_gives_bullets_their_requirement() {
