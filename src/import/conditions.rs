@@ -493,8 +493,8 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 s.dbs_level = Some(name.to_string());
             }
         }
-        if kind(text) == Some(Kind::Driving) {
-            let value = if has("drive council")
+        // The employer's vehicle: the post drives it, so a licence is required.
+        let employer_vehicle = has("drive council")
                 || has("driving police")
                 || has("drive police")
                 || has("you will drive")
@@ -516,9 +516,13 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 // "driving one of our vans": a van is the employer's, not one's own car.
                 || (has("drive") || has("driving"))
                     && t.split(|c: char| !c.is_alphanumeric())
-                        .any(|w| w == "van" || w == "vans")
-                    && !has("own")
-            {
+                        .any(|w| matches!(w, "van" | "vans" | "minibus" | "minibuses"))
+                    && !has("own");
+        // Another condition may give the reason it is asked for: "Aged 21 or over (for
+        // insurance when driving the minibus)" asks for a driver too.
+        let drives = has("driving the") || has("drive the");
+        if kind(text) == Some(Kind::Driving) || drives && employer_vehicle {
+            let value = if employer_vehicle {
                 "required"
             } else if has("access to a car")
                 || has("car available")
@@ -529,6 +533,8 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("car user")
                 || has("own car")
                 || has("own vehicle")
+                // "Full driving licence and own transport": a car of one's own.
+                || has("own transport")
                 // "a full licence and a car you can use for work".
                 || [" car ", " car.", " car,", " vehicle "]
                     .iter()
@@ -774,6 +780,18 @@ mod tests {
         assert_eq!(s.dbs_level.as_deref(), Some("enhanced_barred_adults"));
         assert_eq!(s.driving_requirement.as_deref(), Some("required"));
         assert_eq!(s.politically_restricted, Some(true));
+    }
+
+    #[test]
+    fn driving_settings_read_own_transport_and_the_employers_minibus() {
+        let s = settings(&["Full driving licence and own transport".into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("regular"));
+        // An age asked for because the post drives the employer's minibus.
+        let s = settings(&["Aged 21 or over (for insurance when driving the minibus)".into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("required"));
+        // An age alone asks for no driver.
+        let s = settings(&["Aged 18 or over".into()]);
+        assert_eq!(s.driving_requirement, None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod criteria;
 mod docx;
 mod footnotes;
 mod html;
+mod leaders;
 mod methods;
 mod numbergrid;
 mod pdf;

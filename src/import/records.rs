@@ -81,7 +81,8 @@ fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
     Some((record, span))
 }
 
-fn text_cell(text: &str) -> Cell {
+/// A cell of one paragraph holding `text`.
+pub(super) fn text_cell(text: &str) -> Cell {
     Cell {
         items: vec![Item {
             bullet: false,
@@ -160,17 +161,8 @@ pub fn as_tables(blocks: &[Block]) -> Option<Vec<Block>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::blocks::row_texts as rows;
     use crate::import::text;
-
-    fn rows(blocks: &[Block]) -> Vec<Vec<String>> {
-        blocks
-            .iter()
-            .filter_map(|b| match &b.kind {
-                BlockKind::Row(cells) => Some(cells.iter().map(Cell::plain).collect()),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn records_of_label_rows_become_one_table() {

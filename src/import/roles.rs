@@ -2127,6 +2127,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Criteria printed as labelled records are read as the table they amount to.
     let rewritten = super::records::as_tables(blocks);
     let blocks = rewritten.as_deref().unwrap_or(blocks);
+    // So are criteria typed as dot-leader lines ("Excellent written English .... E  AF").
+    let leadered = super::leaders::as_tables(blocks);
+    let blocks = leadered.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
