@@ -18,6 +18,7 @@ mod docx;
 mod footnotes;
 mod html;
 mod leaders;
+mod legend;
 mod methods;
 mod numbergrid;
 mod pdf;

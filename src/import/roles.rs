@@ -2130,6 +2130,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // So are criteria typed as dot-leader lines ("Excellent written English .... E  AF").
     let leadered = super::leaders::as_tables(blocks);
     let blocks = leadered.as_deref().unwrap_or(blocks);
+    // Levels under a legend's own words ("Core" / "Additional") are read as the levels.
+    let levelled = super::legend::apply(blocks);
+    let blocks = levelled.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
