@@ -291,9 +291,14 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         return sort(out);
     }
     let mut out = words(text);
-    // Codes mixed with words ("A, I and scenario exercise").
-    for t in tokens {
-        if t.len() <= 4 && t.chars().all(|c| c.is_ascii_uppercase()) {
+    // Codes mixed with words ("A, I and scenario exercise"); "A" before a word in lower
+    // case is the article ("A case study exercise").
+    for (i, t) in tokens.iter().enumerate() {
+        let article = *t == "A"
+            && tokens
+                .get(i + 1)
+                .is_some_and(|next| next.starts_with(|c: char| c.is_lowercase()));
+        if !article && t.len() <= 4 && t.chars().all(|c| c.is_ascii_uppercase()) {
             if let Some(found) = codes.lookup(t) {
                 out.extend(found);
             }
@@ -315,6 +320,16 @@ pub fn sort(methods: Vec<Method>) -> Vec<Method> {
 mod tests {
     use super::*;
     use Method::*;
+
+    #[test]
+    fn an_article_is_no_code() {
+        let codes = Codes::default();
+        assert_eq!(cell("A case study exercise", &codes), vec![Test]);
+        assert_eq!(
+            cell("A, I and scenario exercise", &codes),
+            vec![Application, Test, Interview]
+        );
+    }
 
     #[test]
     fn key_lines_define_codes() {

@@ -231,6 +231,9 @@ fn is_start(text: &str) -> bool {
         || t.contains("what we are looking for")
         || t.contains("who we're looking for")
         || t.contains("who we are looking for")
+        // A charity's "What you'll bring": what the post needs, area by area.
+        || t.contains("what you'll bring")
+        || t.contains("what you will bring")
         || t.contains("selection criteria")
         || t.contains("essential criteria")
         || t.contains("job requirements")
@@ -4582,6 +4585,8 @@ mod tests {
         assert_eq!(header_role_of("Key responsibility"), Role::Category);
         assert!(is_start("The job and what you'll need to do it"));
         assert!(!is_start("What you'll need"));
+        // A charity's heading over what the post needs.
+        assert!(is_start("What you'll bring"));
     }
 
     #[test]
