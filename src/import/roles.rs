@@ -571,7 +571,7 @@ fn titled_methods(text: &str) -> Option<(String, Vec<Method>)> {
 /// A heading as a category name: `A. Skills:` → `Skills`.
 fn category_name(text: &str) -> String {
     let text = collapse(text);
-    let text = text.trim().trim_end_matches(':').trim();
+    let text = without_continued(text.trim().trim_end_matches(':').trim());
     let bytes = text.as_bytes();
     if bytes.len() > 3 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.' && bytes[2] == b' ' {
         return text[3..].trim().to_string();
@@ -587,6 +587,33 @@ fn category_name(text: &str) -> String {
         }
     }
     text.to_string()
+}
+
+/// A category re-printed after a page break, less the word saying so: "Experience and
+/// knowledge (continued)", "Skills (cont.)", "Skills – continued" → the category itself.
+fn without_continued(text: &str) -> &str {
+    for tail in [
+        "(continued)",
+        "(cont.)",
+        "(cont)",
+        "(cont'd)",
+        "(contd)",
+        "(contd.)",
+        "– continued",
+        "- continued",
+        ", continued",
+    ] {
+        let Some(at) = text.len().checked_sub(tail.len()) else {
+            continue;
+        };
+        if text.is_char_boundary(at) && text[at..].eq_ignore_ascii_case(tail) {
+            let rest = text[..at].trim_end();
+            if rest.chars().any(char::is_alphabetic) {
+                return rest;
+            }
+        }
+    }
+    text
 }
 
 pub(super) fn header_role(text: &str) -> Role {
@@ -4684,6 +4711,13 @@ mod tests {
         assert_eq!(header_role_of("Key responsibility"), Role::Category);
         assert!(is_start("The job and what you'll need to do it"));
         assert!(!is_start("What you'll need"));
+        // A category re-printed after a page break is the same category.
+        assert_eq!(
+            category_name("Experience and knowledge (continued)"),
+            "Experience and knowledge"
+        );
+        assert_eq!(category_name("Skills – continued:"), "Skills");
+        assert_eq!(category_name("(continued)"), "(continued)");
         // A charity's heading over what the post needs.
         assert!(is_start("What you'll bring"));
     }
