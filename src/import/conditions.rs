@@ -431,6 +431,43 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
+/// Whether a (lower-case) condition says the post drives the employer's vehicle ("you
+/// will drive council vehicles", "driving one of our vans"): a licence is then required.
+fn employer_vehicle(t: &str) -> bool {
+    let has = |w: &str| t.contains(w);
+    has("drive council")
+        || has("driving police")
+        || has("drive police")
+        || has("you will drive")
+        || has("drive the")
+        || has("drive our")
+        || has("drive a council")
+        || has("drive fleet")
+        || has("company vehicle")
+        || has("service vehicle")
+        || has("pool car")
+        || has("pool vehicle")
+        || has("fleet vehicle")
+        // "A full UK driving licence (Board vehicle provided)".
+        || has("vehicle provided")
+        || has("vehicle is provided")
+        || has("vehicle will be provided")
+        || has("van provided")
+        || (has("drive") || has("driving")) && has("vehicles") && !has("own")
+        // "driving one of our vans": a van is the employer's, not one's own car.
+        || (has("drive") || has("driving"))
+            && t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| matches!(w, "van" | "vans" | "minibus" | "minibuses"))
+            && !has("own")
+}
+
+/// Whether a criterion is a driving licence the post needs to drive the employer's
+/// vehicle ("Full UK driving licence – you will drive a liveried van"): a condition of
+/// the job, not a qualification to score, wherever the table lists it.
+pub fn drives_employers_vehicle(description: &str) -> bool {
+    kind(description) == Some(Kind::Driving) && employer_vehicle(&lower(description))
+}
+
 /// The settings a set of condition texts implies.
 pub fn settings(texts: &[String]) -> SuggestedSettings {
     let mut s = SuggestedSettings::default();
@@ -493,31 +530,7 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 s.dbs_level = Some(name.to_string());
             }
         }
-        // The employer's vehicle: the post drives it, so a licence is required.
-        let employer_vehicle = has("drive council")
-                || has("driving police")
-                || has("drive police")
-                || has("you will drive")
-                || has("drive the")
-                || has("drive our")
-                || has("drive a council")
-                || has("drive fleet")
-                || has("company vehicle")
-                || has("service vehicle")
-                || has("pool car")
-                || has("pool vehicle")
-                || has("fleet vehicle")
-                // "A full UK driving licence (Board vehicle provided)".
-                || has("vehicle provided")
-                || has("vehicle is provided")
-                || has("vehicle will be provided")
-                || has("van provided")
-                || (has("drive") || has("driving")) && has("vehicles") && !has("own")
-                // "driving one of our vans": a van is the employer's, not one's own car.
-                || (has("drive") || has("driving"))
-                    && t.split(|c: char| !c.is_alphanumeric())
-                        .any(|w| matches!(w, "van" | "vans" | "minibus" | "minibuses"))
-                    && !has("own");
+        let employer_vehicle = employer_vehicle(&t);
         // Another condition may give the reason it is asked for: "Aged 21 or over (for
         // insurance when driving the minibus)" asks for a driver too.
         let drives = has("driving the") || has("drive the");
@@ -792,6 +805,12 @@ mod tests {
         // An age alone asks for no driver.
         let s = settings(&["Aged 18 or over".into()]);
         assert_eq!(s.driving_requirement, None);
+        // A licence to drive the employer's van is a condition wherever it is listed; a
+        // bare licence may be a qualification.
+        assert!(drives_employers_vehicle(
+            "Full UK driving licence – you will drive a Greywell Homes liveried van"
+        ));
+        assert!(!drives_employers_vehicle("Full driving licence"));
     }
 
     #[test]
