@@ -13,6 +13,9 @@ use super::records::text_cell;
 use super::roles::is_mark_word;
 use crate::domain::Requirement;
 
+/// The most distinct level words a legend defines.
+const MAX_WORDS: usize = 6;
+
 /// Words that open a sentence of any legend or guidance without naming a level.
 const NOT_LEVEL_WORDS: &[&str] = &[
     "all",
@@ -125,6 +128,20 @@ pub fn apply(blocks: &[Block]) -> Option<Vec<Block>> {
                 words.extend(definitions(&text));
             }
         }
+        if words.len() > 4 * MAX_WORDS {
+            words.sort();
+            words.dedup();
+            if words.len() > MAX_WORDS {
+                return None;
+            }
+        }
+    }
+    // A legend defines a word a level; more than a few distinct words is no legend (and
+    // keeps the rewrite below linear in the document).
+    words.sort();
+    words.dedup();
+    if words.len() > MAX_WORDS {
+        return None;
     }
     let defines = |level| words.iter().any(|(_, l)| *l == level);
     if !defines(Requirement::Essential) || !defines(Requirement::Desirable) {
@@ -216,5 +233,14 @@ mod tests {
         let text = "Essential – you must meet these. Desirable – an advantage.\n\n\
             Criteria\tE/D\nA degree\tEssential\nA car\tDesirable\n";
         assert!(apply(&text::blocks(text)).is_none());
+        // Many words "defined" is guidance, not a legend.
+        let mut text = String::new();
+        for word in [
+            "Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf",
+        ] {
+            text.push_str(&format!("{word} – you must show this. "));
+        }
+        text.push_str("Kilo – an advantage.\n\nCriteria\tLevel\nA degree\tAlpha\nA car\tKilo\n");
+        assert!(apply(&text::blocks(&text)).is_none());
     }
 }
