@@ -77,6 +77,18 @@ impl Cell {
     }
 }
 
+/// The texts of the table rows among `blocks`, a row a vector (for tests).
+#[cfg(test)]
+pub fn row_texts(blocks: &[Block]) -> Vec<Vec<String>> {
+    blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Row(cells) => Some(cells.iter().map(Cell::plain).collect()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Collapses every whitespace run (line-break marks included) into one space and trims.
 pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -431,6 +431,43 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
+/// Whether a (lower-case) condition says the post drives the employer's vehicle ("you
+/// will drive council vehicles", "driving one of our vans"): a licence is then required.
+fn employer_vehicle(t: &str) -> bool {
+    let has = |w: &str| t.contains(w);
+    has("drive council")
+        || has("driving police")
+        || has("drive police")
+        || has("you will drive")
+        || has("drive the")
+        || has("drive our")
+        || has("drive a council")
+        || has("drive fleet")
+        || has("company vehicle")
+        || has("service vehicle")
+        || has("pool car")
+        || has("pool vehicle")
+        || has("fleet vehicle")
+        // "A full UK driving licence (Board vehicle provided)".
+        || has("vehicle provided")
+        || has("vehicle is provided")
+        || has("vehicle will be provided")
+        || has("van provided")
+        || (has("drive") || has("driving")) && has("vehicles") && !has("own")
+        // "driving one of our vans": a van is the employer's, not one's own car.
+        || (has("drive") || has("driving"))
+            && t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| matches!(w, "van" | "vans" | "minibus" | "minibuses"))
+            && !has("own")
+}
+
+/// Whether a criterion is a driving licence the post needs to drive the employer's
+/// vehicle ("Full UK driving licence – you will drive a liveried van"): a condition of
+/// the job, not a qualification to score, wherever the table lists it.
+pub fn drives_employers_vehicle(description: &str) -> bool {
+    kind(description) == Some(Kind::Driving) && employer_vehicle(&lower(description))
+}
+
 /// The settings a set of condition texts implies.
 pub fn settings(texts: &[String]) -> SuggestedSettings {
     let mut s = SuggestedSettings::default();
@@ -493,32 +530,12 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 s.dbs_level = Some(name.to_string());
             }
         }
-        if kind(text) == Some(Kind::Driving) {
-            let value = if has("drive council")
-                || has("driving police")
-                || has("drive police")
-                || has("you will drive")
-                || has("drive the")
-                || has("drive our")
-                || has("drive a council")
-                || has("drive fleet")
-                || has("company vehicle")
-                || has("service vehicle")
-                || has("pool car")
-                || has("pool vehicle")
-                || has("fleet vehicle")
-                // "A full UK driving licence (Board vehicle provided)".
-                || has("vehicle provided")
-                || has("vehicle is provided")
-                || has("vehicle will be provided")
-                || has("van provided")
-                || (has("drive") || has("driving")) && has("vehicles") && !has("own")
-                // "driving one of our vans": a van is the employer's, not one's own car.
-                || (has("drive") || has("driving"))
-                    && t.split(|c: char| !c.is_alphanumeric())
-                        .any(|w| w == "van" || w == "vans")
-                    && !has("own")
-            {
+        let employer_vehicle = employer_vehicle(&t);
+        // Another condition may give the reason it is asked for: "Aged 21 or over (for
+        // insurance when driving the minibus)" asks for a driver too.
+        let drives = has("driving the") || has("drive the");
+        if kind(text) == Some(Kind::Driving) || drives && employer_vehicle {
+            let value = if employer_vehicle {
                 "required"
             } else if has("access to a car")
                 || has("car available")
@@ -529,6 +546,8 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("car user")
                 || has("own car")
                 || has("own vehicle")
+                // "Full driving licence and own transport": a car of one's own.
+                || has("own transport")
                 // "a full licence and a car you can use for work".
                 || [" car ", " car.", " car,", " vehicle "]
                     .iter()
@@ -774,6 +793,24 @@ mod tests {
         assert_eq!(s.dbs_level.as_deref(), Some("enhanced_barred_adults"));
         assert_eq!(s.driving_requirement.as_deref(), Some("required"));
         assert_eq!(s.politically_restricted, Some(true));
+    }
+
+    #[test]
+    fn driving_settings_read_own_transport_and_the_employers_minibus() {
+        let s = settings(&["Full driving licence and own transport".into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("regular"));
+        // An age asked for because the post drives the employer's minibus.
+        let s = settings(&["Aged 21 or over (for insurance when driving the minibus)".into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("required"));
+        // An age alone asks for no driver.
+        let s = settings(&["Aged 18 or over".into()]);
+        assert_eq!(s.driving_requirement, None);
+        // A licence to drive the employer's van is a condition wherever it is listed; a
+        // bare licence may be a qualification.
+        assert!(drives_employers_vehicle(
+            "Full UK driving licence – you will drive a Greywell Homes liveried van"
+        ));
+        assert!(!drives_employers_vehicle("Full driving licence"));
     }
 
     #[test]

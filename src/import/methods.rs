@@ -271,6 +271,35 @@ pub fn phrase(text: &str) -> Vec<Method> {
     words(&plain)
 }
 
+/// A method cell's words less an interview that only says when a presentation, test or
+/// documents come: "Short presentation at interview" is a presentation. An interview joined
+/// to the others ("Application form and at interview", "Test, at interview") is one.
+fn without_interview_timing(text: &str) -> String {
+    let mut plain = text.to_lowercase();
+    let named = words(&plain);
+    if ![Method::Documents, Method::Test, Method::Presentation]
+        .iter()
+        .any(|m| named.contains(m))
+    {
+        return plain;
+    }
+    for when in ["at the interview", "at interview", "during the interview"] {
+        let Some(at) = plain.find(when) else {
+            continue;
+        };
+        let before = plain[..at].trim_end();
+        let joined = before.is_empty()
+            || before.ends_with([',', ';', '/', '&', '+'])
+            || before.ends_with(" and")
+            || before.ends_with(" or")
+            || before.ends_with(" then");
+        if !joined {
+            plain.replace_range(at..at + when.len(), "");
+        }
+    }
+    plain
+}
+
 /// A method cell: codes ("A, I", "AF / INT") or words ("Application / Interview").
 pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
     let tokens: Vec<&str> = text
@@ -290,10 +319,15 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         }
         return sort(out);
     }
-    let mut out = words(text);
-    // Codes mixed with words ("A, I and scenario exercise").
-    for t in tokens {
-        if t.len() <= 4 && t.chars().all(|c| c.is_ascii_uppercase()) {
+    let mut out = words(&without_interview_timing(text));
+    // Codes mixed with words ("A, I and scenario exercise"); "A" before a word in lower
+    // case is the article ("A case study exercise").
+    for (i, t) in tokens.iter().enumerate() {
+        let article = *t == "A"
+            && tokens
+                .get(i + 1)
+                .is_some_and(|next| next.starts_with(|c: char| c.is_lowercase()));
+        if !article && t.len() <= 4 && t.chars().all(|c| c.is_ascii_uppercase()) {
             if let Some(found) = codes.lookup(t) {
                 out.extend(found);
             }
@@ -315,6 +349,30 @@ pub fn sort(methods: Vec<Method>) -> Vec<Method> {
 mod tests {
     use super::*;
     use Method::*;
+
+    #[test]
+    fn an_interview_that_only_says_when_is_no_method() {
+        let codes = Codes::default();
+        assert_eq!(
+            cell("Short presentation at interview", &codes),
+            vec![Presentation]
+        );
+        assert_eq!(
+            cell("Application form and at interview", &codes),
+            vec![Application, Interview]
+        );
+        assert_eq!(cell("Test, at interview", &codes), vec![Test, Interview]);
+    }
+
+    #[test]
+    fn an_article_is_no_code() {
+        let codes = Codes::default();
+        assert_eq!(cell("A case study exercise", &codes), vec![Test]);
+        assert_eq!(
+            cell("A, I and scenario exercise", &codes),
+            vec![Application, Test, Interview]
+        );
+    }
 
     #[test]
     fn key_lines_define_codes() {

@@ -17,6 +17,8 @@ mod criteria;
 mod docx;
 mod footnotes;
 mod html;
+mod leaders;
+mod legend;
 mod methods;
 mod numbergrid;
 mod pdf;
@@ -466,11 +468,14 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
 fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
     // In a catch-all row ("Other", "Additional requirements"), what the reading by
     // meaning found as a condition is one, not a criterion (a licence in a
-    // Qualifications row stays a criterion, as the seeds keep it).
+    // Qualifications row stays a criterion, as the seeds keep it). So is a licence to
+    // drive the employer's vehicle, wherever it is listed.
     let found_conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
     for spec in &mut old {
         spec.criteria.retain(|c| {
-            if !catch_all_category(&c.category) {
+            if !catch_all_category(&c.category)
+                && !conditions::drives_employers_vehicle(&c.description)
+            {
                 return true;
             }
             let words = tokens(&c.description);

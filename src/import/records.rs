@@ -35,9 +35,37 @@ fn field(block: &Block) -> Option<(String, &Cell)> {
     }
 }
 
+/// A one-cell row: the criterion heading a small table of its own, whose rows below give
+/// its requirement and methods ("Essential or desirable | Essential").
+fn lone_cell(block: &Block) -> Option<&Cell> {
+    match &block.kind {
+        BlockKind::Row(cells) if cells.len() == 1 && !cells[0].plain().is_empty() => {
+            Some(&cells[0])
+        }
+        _ => None,
+    }
+}
+
+/// A scoring guide's label: "Score 0", "Score 3", "Level 2", "1": the descriptor beside
+/// it is no criterion and no field.
+fn score_label(label: &str) -> bool {
+    let l = label.to_lowercase();
+    let words: Vec<&str> = l.split_whitespace().collect();
+    let number = |w: &str| w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit());
+    match words.as_slice() {
+        [n] => number(n),
+        [word, n] => matches!(*word, "score" | "level" | "rating" | "points") && number(n),
+        _ => false,
+    }
+}
+
 /// The record starting at `index` and the number of rows it spans.
 fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
-    let (label, criterion) = field(&blocks[index])?;
+    let (label, criterion) = match field(&blocks[index]) {
+        Some(found) => found,
+        // A criterion alone on its row, its fields below.
+        None => (String::new(), lone_cell(&blocks[index])?),
+    };
     // The header of a two-column table ("Criteria | Essential/Desirable") is no record.
     let value = criterion.plain();
     let heading = value.split_whitespace().count() <= 4
@@ -45,7 +73,8 @@ fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
             header_role(&value),
             Role::Mark | Role::Essential | Role::Desirable | Role::Method
         );
-    if header_role(&label) != Role::Criterion || heading || is_mark_word(&value).is_some() {
+    let labelled = label.is_empty() || header_role(&label) == Role::Criterion;
+    if !labelled || heading || is_mark_word(&value).is_some() {
         return None;
     }
     let mut labels = vec![label.to_lowercase()];
@@ -57,7 +86,7 @@ fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
             break;
         };
         let role = header_role(&label);
-        if role == Role::Criterion {
+        if role == Role::Criterion || score_label(&label) {
             break;
         }
         if mark.is_none()
@@ -71,6 +100,15 @@ fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
         }
         span += 1;
     }
+    // The scoring guide under the fields ("Score 0 | No experience" … "Score 3 | …"):
+    // descriptors, part of the record.
+    while blocks
+        .get(index + span)
+        .and_then(field)
+        .is_some_and(|(label, _)| score_label(&label))
+    {
+        span += 1;
+    }
     let record = Record {
         line: blocks[index].line,
         criterion: criterion.clone(),
@@ -81,7 +119,8 @@ fn record_at(blocks: &[Block], index: usize) -> Option<(Record, usize)> {
     Some((record, span))
 }
 
-fn text_cell(text: &str) -> Cell {
+/// A cell of one paragraph holding `text`.
+pub(super) fn text_cell(text: &str) -> Cell {
     Cell {
         items: vec![Item {
             bullet: false,
@@ -160,17 +199,8 @@ pub fn as_tables(blocks: &[Block]) -> Option<Vec<Block>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::blocks::row_texts as rows;
     use crate::import::text;
-
-    fn rows(blocks: &[Block]) -> Vec<Vec<String>> {
-        blocks
-            .iter()
-            .filter_map(|b| match &b.kind {
-                BlockKind::Row(cells) => Some(cells.iter().map(Cell::plain).collect()),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn records_of_label_rows_become_one_table() {
@@ -224,6 +254,39 @@ mod tests {
             rows(&rewritten)[2],
             vec!["Experience of speaking in public", "Desirable", "Interview"]
         );
+    }
+
+    #[test]
+    fn a_criterion_alone_on_its_row_heads_its_record_and_scoring_guide() {
+        let text = "Experience\n\n\
+            | Experience of working with families |\n\
+            | Essential or desirable | Essential |\n\
+            | How assessed | Application form and interview |\n\
+            | Score 0 | No experience |\n\
+            | Score 3 | Substantial experience |\n\n\
+            | Experience of running groups |\n\
+            | Essential or desirable | Desirable |\n\
+            | How assessed | Application form |\n\
+            | Score 0 | None |\n";
+        let rewritten = as_tables(&text::blocks(text)).expect("two records");
+        // The scores are descriptors, not criteria.
+        assert_eq!(
+            rows(&rewritten),
+            vec![
+                vec!["Criterion", "Essential or desirable", "How assessed"],
+                vec![
+                    "Experience of working with families",
+                    "Essential",
+                    "Application form and interview"
+                ],
+                vec![
+                    "Experience of running groups",
+                    "Desirable",
+                    "Application form"
+                ],
+            ]
+        );
+        assert!(score_label("Score 2") && score_label("3") && !score_label("Type"));
     }
 
     #[test]

@@ -231,6 +231,9 @@ fn is_start(text: &str) -> bool {
         || t.contains("what we are looking for")
         || t.contains("who we're looking for")
         || t.contains("who we are looking for")
+        // A charity's "What you'll bring": what the post needs, area by area.
+        || t.contains("what you'll bring")
+        || t.contains("what you will bring")
         || t.contains("selection criteria")
         || t.contains("essential criteria")
         || t.contains("job requirements")
@@ -568,7 +571,7 @@ fn titled_methods(text: &str) -> Option<(String, Vec<Method>)> {
 /// A heading as a category name: `A. Skills:` → `Skills`.
 fn category_name(text: &str) -> String {
     let text = collapse(text);
-    let text = text.trim().trim_end_matches(':').trim();
+    let text = without_continued(text.trim().trim_end_matches(':').trim());
     let bytes = text.as_bytes();
     if bytes.len() > 3 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.' && bytes[2] == b' ' {
         return text[3..].trim().to_string();
@@ -584,6 +587,33 @@ fn category_name(text: &str) -> String {
         }
     }
     text.to_string()
+}
+
+/// A category re-printed after a page break, less the word saying so: "Experience and
+/// knowledge (continued)", "Skills (cont.)", "Skills – continued" → the category itself.
+fn without_continued(text: &str) -> &str {
+    for tail in [
+        "(continued)",
+        "(cont.)",
+        "(cont)",
+        "(cont'd)",
+        "(contd)",
+        "(contd.)",
+        "– continued",
+        "- continued",
+        ", continued",
+    ] {
+        let Some(at) = text.len().checked_sub(tail.len()) else {
+            continue;
+        };
+        if text.is_char_boundary(at) && text[at..].eq_ignore_ascii_case(tail) {
+            let rest = text[..at].trim_end();
+            if rest.chars().any(char::is_alphabetic) {
+                return rest;
+            }
+        }
+    }
+    text
 }
 
 pub(super) fn header_role(text: &str) -> Role {
@@ -2127,6 +2157,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Criteria printed as labelled records are read as the table they amount to.
     let rewritten = super::records::as_tables(blocks);
     let blocks = rewritten.as_deref().unwrap_or(blocks);
+    // So are criteria typed as dot-leader lines ("Excellent written English .... E  AF").
+    let leadered = super::leaders::as_tables(blocks);
+    let blocks = leadered.as_deref().unwrap_or(blocks);
+    // Levels under a legend's own words ("Core" / "Additional") are read as the levels.
+    let levelled = super::legend::apply(blocks);
+    let blocks = levelled.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
@@ -2451,6 +2487,18 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 // assessed: each settles its own criteria (a category it names, the
                 // essential ones, all, or the ones just read).
                 let parts = split_sentences(&text);
+                // Selection-process prose whose clauses assess groups of criteria apart
+                // ("At sift … against the criteria and the behaviours. … an interview
+                // covering the criteria and behaviours, and a written exercise which
+                // assesses the technical skill") is read with the whole document's
+                // criteria known, after the walk.
+                let grouped = parts
+                    .iter()
+                    .any(|p| !group_clauses(&lower(p), &[]).is_empty());
+                if grouped && started {
+                    index += 1;
+                    continue;
+                }
                 if parts.len() >= 2 && parts.iter().any(|p| sentence_methods(p).is_some()) {
                     // "Stage 2 – Interview. The interview will assess …": the stage's
                     // methods for what the sentences after it name.
@@ -3172,6 +3220,71 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
 /// Whether a group's word ("behaviour", "technical", "experience") comes after an
 /// assessing verb in the sentence: "we will assess the behaviours", "an exercise that
 /// assesses the technical skills".
+/// One clause of a selection-process sentence: the groups of criteria it names
+/// ("behaviour", "technical", "experience" for the criteria themselves), the level when it
+/// names one only, and the methods it names.
+struct GroupClause {
+    groups: Vec<&'static str>,
+    level: Option<Requirement>,
+    methods: Vec<Method>,
+}
+
+/// The clauses of a (lower-case) selection-process sentence that name both methods and
+/// groups of criteria, split at ", and", ";" and ", but"; empty unless two clauses
+/// name different methods or one clause names two groups (a sentence the groups share
+/// alike is read as before). Groups named one criterion at a time (`named`) are left to
+/// those names.
+fn group_clauses(l: &str, named: &[&str]) -> Vec<GroupClause> {
+    let mut clauses = Vec::new();
+    for part in l
+        .split("; ")
+        .flat_map(|p| p.split(", and "))
+        .flat_map(|p| p.split(", but "))
+    {
+        let words: Vec<&str> = part
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let names = |prefixes: &[&str]| {
+            words
+                .iter()
+                .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+        };
+        let mut groups = Vec::new();
+        for (group, prefixes) in [
+            ("behaviour", &["behaviour"][..]),
+            ("technical", &["technical"][..]),
+            ("experience", &["experience", "criteria"][..]),
+        ] {
+            if names(prefixes) && !named.contains(&group) {
+                groups.push(group);
+            }
+        }
+        let methods = methods::words(part);
+        if groups.is_empty() || methods.is_empty() {
+            continue;
+        }
+        let (essential, desirable) = (words.contains(&"essential"), words.contains(&"desirable"));
+        let level = match (essential, desirable) {
+            (true, false) => Some(Requirement::Essential),
+            (false, true) => Some(Requirement::Desirable),
+            _ => None,
+        };
+        clauses.push(GroupClause {
+            groups,
+            level,
+            methods,
+        });
+    }
+    let differ = clauses.windows(2).any(|w| w[0].methods != w[1].methods);
+    let several = clauses.iter().any(|c| c.groups.len() >= 2);
+    if differ || several {
+        clauses
+    } else {
+        Vec::new()
+    }
+}
+
 fn assessed_after(l: &str, group: &str) -> bool {
     let verb = [
         " assess the ",
@@ -3540,6 +3653,12 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 .map(|(_, n)| *n);
             count.is_none() || before.contains(&"all") || count == size
         };
+        // A sentence of clauses, each with its own methods and the groups they assess:
+        // "At interview we will ask about the criteria, behaviours and technical skills,
+        // and you will give a presentation …, which we will use to assess the criteria
+        // and the technical skills". Each group takes the methods of the clauses naming
+        // it, not every method of the sentence.
+        let clauses = group_clauses(&l, &named_in_group);
         let mut in_group: std::collections::HashMap<&str, usize> = Default::default();
         for cand in walk.cands.iter_mut() {
             let group_word = group_of(cand);
@@ -3552,12 +3671,27 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 continue;
             }
             let mut add: Option<Vec<Method>> = None;
-            if let Some(subject) = &subject {
+            if !clauses.is_empty() {
+                let level = cand.requirement;
+                let m: Vec<Method> = clauses
+                    .iter()
+                    .filter(|c| {
+                        c.groups.contains(&group_word)
+                            && c.level.is_none_or(|l| {
+                                level == Some(l) || l == Requirement::Essential && level.is_none()
+                            })
+                    })
+                    .flat_map(|c| c.methods.iter().copied())
+                    .collect();
+                if !m.is_empty() {
+                    add = Some(m);
+                }
+            } else if let Some(subject) = &subject {
                 if !group_word.is_empty() && subject.contains(group_word) {
                     add = Some(found.clone());
                 }
             }
-            if let Some(stage) = &at_stage {
+            if let Some(stage) = at_stage.as_ref().filter(|_| clauses.is_empty()) {
                 if !group_word.is_empty()
                     && (mentions(group_word)
                         || group_word == "experience"
@@ -3570,6 +3704,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             // and your experience", "a written exercise that assesses the technical
             // skills": the groups named after the verb.
             if add.is_none()
+                && clauses.is_empty()
                 && subject.is_none()
                 && at_stage.is_none()
                 && !group_word.is_empty()
@@ -4576,6 +4711,15 @@ mod tests {
         assert_eq!(header_role_of("Key responsibility"), Role::Category);
         assert!(is_start("The job and what you'll need to do it"));
         assert!(!is_start("What you'll need"));
+        // A category re-printed after a page break is the same category.
+        assert_eq!(
+            category_name("Experience and knowledge (continued)"),
+            "Experience and knowledge"
+        );
+        assert_eq!(category_name("Skills – continued:"), "Skills");
+        assert_eq!(category_name("(continued)"), "(continued)");
+        // A charity's heading over what the post needs.
+        assert!(is_start("What you'll bring"));
     }
 
     #[test]
@@ -4847,6 +4991,51 @@ mod tests {
         assert_eq!(found[0].3, vec![a, i]);
         assert_eq!(found[1].2, d);
         assert_eq!(found[1].3, vec![a]);
+    }
+
+    #[test]
+    fn each_clause_of_selection_prose_assesses_the_groups_it_names() {
+        use Method::*;
+        let clauses = group_clauses(
+            "at interview we will ask about the criteria, behaviours and technical skills, \
+             and you will give a presentation, which we will use to assess the criteria and \
+             the technical skills.",
+            &[],
+        );
+        assert_eq!(clauses.len(), 2);
+        assert_eq!(
+            clauses[0].groups,
+            vec!["behaviour", "technical", "experience"]
+        );
+        assert_eq!(clauses[1].methods, vec![Presentation]);
+        // One group, one method: the sentence is read as before.
+        assert!(group_clauses("the behaviours will be assessed at interview.", &[]).is_empty());
+        // The clauses of a paragraph inside the specification, read after the walk.
+        let text = "## Person specification\n\nEssential criteria\n\n\
+            - Experience of developing policy\n\nDesirable criteria\n\n\
+            - Knowledge of agriculture\n\nBehaviours\n\n- Working Together\n\n\
+            Technical skills\n\n- Policy drafting\n\nSelection process details\n\n\
+            At sift you will be asked for a CV against the essential and desirable criteria \
+            and the behaviours. You will be invited to an interview covering the experience \
+            criteria and behaviours, and will complete a written exercise which assesses the \
+            technical skill.\n";
+        let found = read(text);
+        let methods: Vec<(&str, &[Method])> = found
+            .iter()
+            .map(|(_, d, _, m)| (d.as_str(), m.as_slice()))
+            .collect();
+        assert_eq!(
+            methods,
+            vec![
+                (
+                    "Experience of developing policy",
+                    &[Application, Interview][..]
+                ),
+                ("Knowledge of agriculture", &[Application, Interview][..]),
+                ("Working Together", &[Application, Interview][..]),
+                ("Policy drafting", &[Test][..]),
+            ]
+        );
     }
 
     #[test]

@@ -26,7 +26,13 @@ pub fn blocks(text: &str) -> Vec<Block> {
     let lines: Vec<&str> = text.lines().collect();
     // Columns aligned with runs of spaces, on two or more lines running: a table typed
     // out (or exported) as plain text.
-    let aligned: Vec<bool> = lines.iter().map(|l| spaced_cells(l).is_some()).collect();
+    // A dot-leader line ("Excellent written English ...... E   AF") is a criterion of its
+    // own, whatever spaces it holds: never a cell of a typed table, never joined to the next.
+    let leader = |l: &str| !l.contains('\t') && super::leaders::split(l).is_some();
+    let aligned: Vec<bool> = lines
+        .iter()
+        .map(|l| spaced_cells(l).is_some() && !leader(l))
+        .collect();
     let in_table = |i: usize| {
         aligned[i] && (i > 0 && aligned[i - 1] || aligned.get(i + 1).copied().unwrap_or(false))
     };
@@ -119,6 +125,11 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 kind: BlockKind::ListItem { depth, text },
                 level: 0,
             });
+        } else if leader(raw) {
+            paragraph.flush(&mut out);
+            paragraph.line = line;
+            paragraph.text.push_str(trimmed);
+            paragraph.flush(&mut out);
         } else {
             if paragraph.text.is_empty() {
                 paragraph.line = line;
