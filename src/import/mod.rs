@@ -12,6 +12,7 @@
 //! Warning lines refer to the text form.
 
 mod blocks;
+mod checkboxes;
 mod conditions;
 mod criteria;
 mod docx;
@@ -181,6 +182,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Docx => docx::to_text(body)?,
         Format::Pdf => pdf::to_text(body)?,
     };
+    let text = checkboxes::chosen(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",
