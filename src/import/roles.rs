@@ -1087,6 +1087,75 @@ fn level_line(text: &str) -> Option<(Option<Requirement>, Vec<Method>)> {
     Some((level_mark(&l), found))
 }
 
+/// A labelled line under a criterion in a form's export: its requirement or its methods.
+enum Field {
+    Requirement(Requirement),
+    Methods(Vec<Method>),
+}
+
+/// "Requirement: Essential", "Essential or desirable: Desirable", "Assessed by:
+/// Application form  Interview", "How assessed: interview": a short line whose label
+/// names a requirement or assessment field and whose value is a mark or method words.
+fn criterion_field(label: &str, value: &str) -> Option<Field> {
+    let label = lower(&collapse(label));
+    let label = label.trim().trim_end_matches(':').trim();
+    let value = lower(&collapse(value));
+    if words_count(&value) > 16 || words_count(label) > 4 {
+        return None;
+    }
+    let requirement_label = matches!(
+        label,
+        "requirement" | "essential or desirable" | "essential/desirable" | "e/d" | "e or d"
+    );
+    let methods_label = matches!(
+        label,
+        "assessed by"
+            | "how assessed"
+            | "assessment"
+            | "method of assessment"
+            | "methods of assessment"
+            | "assessment method"
+            | "assessment methods"
+    );
+    if requirement_label {
+        let value = value.trim();
+        if contains_phrase(value, "essential") != contains_phrase(value, "desirable") {
+            return level_mark(value).map(Field::Requirement);
+        }
+    } else if methods_label {
+        // "Assessment: application form and interview for all criteria unless stated" is
+        // the whole specification's, not the last criterion's.
+        let general = ["all", "criteria", "unless", "otherwise", "each", "every"]
+            .iter()
+            .any(|w| contains_phrase(&value, w));
+        if general {
+            return None;
+        }
+        let found = methods::words(&value);
+        if !found.is_empty() {
+            return Some(Field::Methods(found));
+        }
+    }
+    None
+}
+
+/// A block that is a criterion's field: a line "Label: value", or a row whose first cell
+/// is the label (a form's export spaces the label from its value like cells).
+fn block_field(block: &Block) -> Option<Field> {
+    match &block.kind {
+        BlockKind::Row(cells) if cells.len() >= 2 => {
+            let value: Vec<String> = cells[1..].iter().map(Cell::plain).collect();
+            criterion_field(&cells[0].plain(), &value.join(" "))
+        }
+        BlockKind::Row(_) | BlockKind::Heading(_) => None,
+        _ => {
+            let text = block_text(block);
+            let (label, value) = text.split_once(':')?;
+            criterion_field(label, value)
+        }
+    }
+}
+
 fn blank(text: &str) -> bool {
     let t = text.trim();
     t.is_empty() || matches!(t, "-" | "–" | "—" | "n/a" | "N/A" | "None" | "none")
@@ -2297,6 +2366,33 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         if walk.key_blocks.contains(&index) {
             index += 1;
             continue;
+        }
+        // (A form's export may space the label from its value like two cells of a row.)
+        if started {
+            if let Some(field) = block_field(block) {
+                // "Requirement: Essential" / "Assessed by: Application form, Interview"
+                // on lines of their own under a criterion are that criterion's.
+                let owner = (1..=3)
+                    .filter_map(|back| index.checked_sub(back))
+                    .find(|&p| block_field(&blocks[p]).is_none());
+                let owned = owner
+                    .is_some_and(|p| walk.cands.last().is_some_and(|c| c.line == blocks[p].line));
+                if owned {
+                    if let Some(last) = walk.cands.last_mut() {
+                        match field {
+                            Field::Requirement(req) => last.requirement = Some(req),
+                            Field::Methods(found) => {
+                                last.methods = methods::sort(found);
+                                last.coded = true;
+                                last.prose = false;
+                            }
+                        }
+                    }
+                    walk.used.insert(index);
+                    index += 1;
+                    continue;
+                }
+            }
         }
         match &block.kind {
             BlockKind::Row(_) => {
@@ -4591,6 +4687,38 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn labelled_field_lines_under_a_criterion_are_its_own() {
+        let text = "PERSON SPECIFICATION\n\n\
+            Experience\n\n\
+            1. Experience of grounds maintenance work\n\
+            \x20   Requirement:  Essential\n\
+            \x20   Assessed by:  Application form   Practical test\n\n\
+            2. Experience of working for a local authority\n\
+            \x20   Requirement:  Desirable\n\
+            \x20   Assessed by:  Interview\n\n\
+            Assessment: application form and interview for all criteria unless stated\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        assert_eq!(
+            read_levels(text),
+            vec![
+                (
+                    "Experience of grounds maintenance work".to_string(),
+                    e,
+                    vec![Method::Application, Method::Test]
+                ),
+                (
+                    "Experience of working for a local authority".to_string(),
+                    d,
+                    vec![Method::Interview]
+                ),
+            ]
+        );
+        // A value naming the whole specification is not a field.
+        assert!(criterion_field("Assessment", "interview for all criteria").is_none());
+        assert!(criterion_field("Requirement", "Essential or desirable").is_none());
     }
 
     #[test]
