@@ -2980,6 +2980,22 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             .as_deref()
             .is_some_and(|e| collapse(e) == only.plain()))
     });
+    // One small table per category run together ("Qualifications | E/D | Assessment",
+    // its rows, then "Experience | E/D | Assessment", …): the header repeated under
+    // another first cell names the next category, and the first header names the first.
+    let repeats_header = |texts: &[String]| {
+        header_texts
+            .as_ref()
+            .is_some_and(|h| repeated_header_category(h, texts).is_some())
+    };
+    if let Some(h) = &header_texts {
+        if body
+            .iter()
+            .any(|(_, row)| repeats_header(&row.iter().map(Cell::plain).collect::<Vec<_>>()))
+        {
+            ctx.category = Some(category_name(&h[0]));
+        }
+    }
     let before = walk.cands.len();
     // A requirement row after some criteria of a category ("Nice to have" inside an area)
     // divides that category only: the next category row restores the level before it.
@@ -2996,6 +3012,17 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         let texts: Vec<String> = row.iter().map(Cell::plain).collect();
         // The header repeated after a page break.
         if header_texts.as_ref().is_some_and(|h| *h == texts) {
+            continue;
+        }
+        if let Some(name) = header_texts
+            .as_ref()
+            .and_then(|h| repeated_header_category(h, &texts))
+        {
+            if let Some(level) = divided.take() {
+                ctx.requirement = level;
+            }
+            category_from = walk.cands.len();
+            ctx.category = Some(category_name(name));
             continue;
         }
         let filled: Vec<&String> = texts.iter().filter(|t| !t.is_empty()).collect();
@@ -3299,6 +3326,23 @@ fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
 
 /// The methods a column header names when it names nothing else: "Application",
 /// "Interview", "Test/Exercise", "Assessment" (a PDF may break the word: "Applica tion").
+/// A row repeating the header's column names under another first cell ("Experience |
+/// E/D | Assessment" below "Qualifications | E/D | Assessment"): the category it names.
+/// The repeated names must be column names ("E/D", "Assessment"), not a data row's
+/// letters ("E", "D").
+fn repeated_header_category<'a>(header: &[String], texts: &'a [String]) -> Option<&'a str> {
+    let (first, rest) = texts.split_first()?;
+    let (header_first, header_rest) = header.split_first()?;
+    let named = !header_rest.is_empty() && header_rest.iter().all(|t| t.chars().count() >= 3);
+    (named
+        && rest == header_rest
+        && first != header_first
+        && !header_first.is_empty()
+        && (1..=5).contains(&words_count(first))
+        && !first.ends_with('.'))
+    .then_some(first.as_str())
+}
+
 fn header_methods(text: &str) -> Option<Vec<Method>> {
     let t = lower(&collapse(text));
     if t.is_empty() || words_count(&t) > 3 || t.contains("essential") || t.contains("desirable") {
@@ -4687,6 +4731,32 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_header_repeated_under_another_name_starts_its_category() {
+        let text = "PERSON SPECIFICATION\n\n\
+            Qualifications\tE/D\tAssessment\n\
+            GCSE English and maths at grade 4\tE\tApplication form\n\n\
+            Experience\tE/D\tAssessment\n\
+            Experience of casework in an advice service\tD\tInterview\n";
+        assert_eq!(
+            described(text),
+            vec![
+                (
+                    "Qualifications".to_string(),
+                    "GCSE English and maths at grade 4".to_string()
+                ),
+                (
+                    "Experience".to_string(),
+                    "Experience of casework in an advice service".to_string()
+                ),
+            ]
+        );
+        let header: Vec<String> = ["Criteria", "E", "D"].map(String::from).to_vec();
+        let row: Vec<String> = ["Full licence", "E", "D"].map(String::from).to_vec();
+        // Letters alone repeat by chance: only column names mark a repeated header.
+        assert_eq!(repeated_header_category(&header, &row), None);
     }
 
     #[test]
