@@ -2996,6 +2996,7 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             ctx.category = Some(category_name(&h[0]));
         }
     }
+    let reference_col = col(&roles, Role::Number);
     let before = walk.cands.len();
     // A requirement row after some criteria of a category ("Nice to have" inside an area)
     // divides that category only: the next category row restores the level before it.
@@ -3110,6 +3111,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 let label = row.get(c).and_then(bold_label);
                 ctx.category = Some(category_name(label.as_deref().unwrap_or(text)));
             }
+        }
+        // "Q2", "EX1": a reference whose prefix the key gives a category.
+        if let Some(name) = reference_col
+            .and_then(|c| texts.get(c))
+            .and_then(|t| walk.codes.category(t))
+        {
+            ctx.category = Some(name.to_string());
         }
         let mut row_methods = method
             .and_then(|c| texts.get(c))
