@@ -475,8 +475,11 @@ fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
     let found_conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
     for spec in &mut old {
         spec.criteria.retain(|c| {
+            // So is a check the seed forms set apart themselves (a BPSS clearance, a DBS,
+            // a minimum age) under a category of its own ("Security").
             if !catch_all_category(&c.category)
                 && !conditions::drives_employers_vehicle(&c.description)
+                && !conditions::seed_criterion_is_condition(&c.description, &c.category)
             {
                 return true;
             }
