@@ -284,6 +284,11 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("micro-teach")
         || has("microteach")
         || has("micro teach")
+        // "Micro-training session": a short session delivered to the panel, as a
+        // micro-teach is.
+        || has("micro-train")
+        || has("microtrain")
+        || has("micro train")
         || has("online assessment")
         || has("written assessment")
         || lower.trim() == "assessment"
@@ -419,6 +424,15 @@ pub fn sort(methods: Vec<Method>) -> Vec<Method> {
 mod tests {
     use super::*;
     use Method::*;
+
+    #[test]
+    fn a_micro_training_session_is_a_test() {
+        assert_eq!(
+            words("Application, Interview, Micro-training session"),
+            vec![Method::Application, Method::Test, Method::Interview]
+        );
+        assert_eq!(words("Microsoft Office skills check"), Vec::<Method>::new());
+    }
 
     #[test]
     fn a_key_gives_reference_prefixes_their_categories() {
