@@ -14,10 +14,20 @@ use std::borrow::Cow;
 const TICKED: [&str; 4] = ["☒", "☑", "[X]", "[x]"];
 const UNTICKED: [&str; 2] = ["☐", "[ ]"];
 
+/// Tick marks that choose an option only when written before its words ("✓ Interview"):
+/// alone in a cell they are a tick column's mark, which this leaves alone.
+const TICKS: [&str; 2] = ["✓", "✔"];
+
 /// The box starting `rest`: its length and whether it is ticked.
 fn box_at(rest: &str) -> Option<(usize, bool)> {
     if let Some(b) = TICKED.iter().find(|b| rest.starts_with(**b)) {
         return Some((b.len(), true));
+    }
+    if let Some(t) = TICKS.iter().find(|t| rest.starts_with(**t)) {
+        let option = rest[t.len()..]
+            .trim_start_matches(' ')
+            .starts_with(char::is_alphabetic);
+        return option.then_some((t.len(), true));
     }
     UNTICKED
         .iter()
@@ -39,6 +49,11 @@ fn option_end(line: &str, from: usize) -> usize {
 fn has_box(line: &str, ticked: bool) -> bool {
     let boxes: &[&str] = if ticked { &TICKED } else { &UNTICKED };
     boxes.iter().any(|b| line.contains(b))
+        || ticked
+            && TICKS.iter().any(|t| {
+                line.match_indices(t)
+                    .any(|(at, _)| box_at(&line[at..]).is_some())
+            })
 }
 
 /// One line with its unticked options dropped and its ticked options' boxes removed.
@@ -104,6 +119,17 @@ mod tests {
             chosen("A degree\t<p>☐ Essential</p> <p>☒ Desirable</p>\t<p>☑ Application form</p> <p>☐ Interview</p>\n"),
             "A degree\t<p></p> <p>Desirable</p>\t<p>Application form</p> <p></p>\n"
         );
+    }
+
+    #[test]
+    fn a_tick_before_an_option_chooses_it() {
+        assert_eq!(
+            chosen("How assessed: ✓ Application form ☐ Interview ✔ Practical test\n"),
+            "How assessed: Application form Practical test\n"
+        );
+        // A tick column's mark beside an empty box is no option.
+        let row = "Full licence\t✓\t☐\n";
+        assert_eq!(chosen(row), row);
     }
 
     #[test]
