@@ -592,6 +592,55 @@ mod tests {
 
     const SPEC: &str = "Essential\n\n- Good IT skills\n\nDesirable\n\n- A Practice lead\n";
 
+    fn spec_of(criteria: &[(&str, &str)], conditions: &[&str]) -> ImportedSpec {
+        ImportedSpec {
+            title: None,
+            line: 1,
+            criteria: criteria
+                .iter()
+                .map(|(category, description)| ImportedCriterion {
+                    category: category.to_string(),
+                    description: description.to_string(),
+                    requirement: Requirement::Essential,
+                    methods: vec![Method::Application],
+                    alternative_group: None,
+                    line: 1,
+                    source: description.to_string(),
+                    confidence: 1.0,
+                    methods_stated: true,
+                })
+                .collect(),
+            warnings: Vec::new(),
+            conditions: conditions.iter().map(|c| c.to_string()).collect(),
+            settings: SuggestedSettings::default(),
+        }
+    }
+
+    #[test]
+    fn a_check_found_as_a_condition_leaves_the_recognisers_criteria_whatever_its_category() {
+        let bpss = "Baseline Personnel Security Standard (BPSS) clearance is required";
+        let licence = "Full UK driving licence";
+        let old = vec![spec_of(
+            &[
+                ("Security", bpss),
+                ("Qualifications", licence),
+                ("Skills", "Good IT skills"),
+            ],
+            &[],
+        )];
+        let found = spec_of(&[], &[bpss, licence]);
+        let kept: Vec<String> = with_conditions(old, &found)[0]
+            .criteria
+            .iter()
+            .map(|c| c.description.clone())
+            .collect();
+        // A licence among the qualifications stays a criterion, as the seeds keep it.
+        assert_eq!(
+            kept,
+            vec![licence.to_string(), "Good IT skills".to_string()]
+        );
+    }
+
     #[test]
     fn text_documents_import_and_bad_ones_are_refused() {
         let specs = import(Format::Text, SPEC.as_bytes()).expect("a specification");
