@@ -74,6 +74,11 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("use of a car")
         || has("use of a vehicle")
         || has("car user")
+        // "Access to a form of transport that will allow you to carry out the duties of
+        // the post": a way to travel between visits, as a car is.
+        || has("access to transport")
+        || has("form of transport")
+        || has("means of transport")
     {
         return Some(Kind::Driving);
     }
@@ -426,6 +431,11 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "check will",
         "undergo",
         "level of security",
+        // "You will also be asked to complete a declaration under the Childcare
+        // (Disqualification) Regulations".
+        "asked to complete",
+        "asked to sign",
+        "asked to make",
     ]
     .iter()
     .any(|w| t.contains(w))
@@ -548,6 +558,9 @@ pub fn settings(texts: &[String]) -> SuggestedSettings {
                 || has("own vehicle")
                 // "Full driving licence and own transport": a car of one's own.
                 || has("own transport")
+                || has("access to transport")
+                || has("form of transport")
+                || has("means of transport")
                 // "a full licence and a car you can use for work".
                 || [" car ", " car.", " car,", " vehicle "]
                     .iter()
@@ -657,6 +670,25 @@ pub fn sentences(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_to_transport_is_a_driving_condition_and_a_declaration_is_a_check() {
+        let transport =
+            "Access to a form of transport that will allow you to carry out the duties \
+            of the post across the locality";
+        assert_eq!(kind(transport), Some(Kind::Driving));
+        assert!(criterion_is_condition(transport, "Other requirements"));
+        let s = settings(&[transport.into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("regular"));
+        assert!(sentence_is_condition(
+            "You will also be asked to complete a declaration under the Childcare \
+             (Disqualification) Regulations 2018."
+        ));
+        // Mentioned, not asked of the candidate.
+        assert!(!sentence_is_condition(
+            "We follow the Childcare (Disqualification) Regulations 2018."
+        ));
+    }
 
     #[test]
     fn northern_irish_and_scottish_checks_registrations_and_cars() {

@@ -10,6 +10,49 @@ use crate::domain::Method;
 #[derive(Debug, Clone, Default)]
 pub struct Codes {
     defined: HashMap<String, Vec<Method>>,
+    /// Reference prefixes the key gives a category: "Q – Qualifications; E – Experience",
+    /// "QT = Qualifications and training" (references Q1, E2, QT3 belong to them).
+    categories: HashMap<String, String>,
+}
+
+/// The words a category's name is made of ("Qualifications and training", "Skills and
+/// abilities", "Personal attributes").
+pub(super) const CATEGORY_KINDS: &[&str] = &[
+    "qualification",
+    "education",
+    "training",
+    "experience",
+    "knowledge",
+    "skill",
+    "abilit",
+    "attribute",
+    "personal",
+    "competenc",
+    "behaviour",
+    "values",
+];
+
+/// Further openings of a key's category names ("Other requirements", "Work-related
+/// requirements", "Special conditions"), which alone name no category elsewhere.
+const KEY_CATEGORY_OPENINGS: &[&str] = &[
+    "work-related",
+    "other",
+    "special",
+    "additional",
+    "circumstances",
+];
+
+/// A key pair's meaning as a category name: its first sentence, a few words opening
+/// with a category's word.
+fn category_meaning(meaning: &str) -> Option<String> {
+    let name = meaning.split('.').next()?.trim();
+    let lower = name.to_lowercase();
+    let words = name.split_whitespace().count();
+    let opens = CATEGORY_KINDS
+        .iter()
+        .chain(KEY_CATEGORY_OPENINGS)
+        .any(|w| lower.starts_with(w));
+    ((1..=5).contains(&words) && opens).then(|| name.to_string())
 }
 
 /// Codes every UK template uses the same way, when no key says otherwise.
@@ -43,6 +86,23 @@ impl Codes {
         default_code(&code)
     }
 
+    /// The category a reference belongs to by its prefix ("QT3" → the key's "QT"): the
+    /// reference is capitals then a number.
+    pub fn category(&self, reference: &str) -> Option<&str> {
+        let reference = reference.trim();
+        let letters = reference
+            .chars()
+            .take_while(char::is_ascii_uppercase)
+            .count();
+        let rest = &reference[letters..];
+        if letters == 0 || letters > 3 || !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        self.categories
+            .get(&reference[..letters])
+            .map(String::as_str)
+    }
+
     pub fn is_code(&self, code: &str) -> bool {
         self.lookup(code).is_some()
     }
@@ -58,6 +118,16 @@ impl Codes {
             return false;
         }
         let mut defined = 0;
+        // Category prefixes are kept apart and do not make the line a key of methods.
+        let named: Vec<(String, String)> = pairs
+            .iter()
+            .filter_map(|(code, meaning)| {
+                Some((code.to_ascii_uppercase(), category_meaning(meaning)?))
+            })
+            .collect();
+        if named.len() >= 2 {
+            self.categories.extend(named);
+        }
         for (code, meaning) in &pairs {
             // "C = certificates (originals to be brought to interview)", "T = practical
             // task on the interview day": asides and timings name no method.
@@ -214,6 +284,11 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("micro-teach")
         || has("microteach")
         || has("micro teach")
+        // "Micro-training session": a short session delivered to the panel, as a
+        // micro-teach is.
+        || has("micro-train")
+        || has("microtrain")
+        || has("micro train")
         || has("online assessment")
         || has("written assessment")
         || lower.trim() == "assessment"
@@ -349,6 +424,34 @@ pub fn sort(methods: Vec<Method>) -> Vec<Method> {
 mod tests {
     use super::*;
     use Method::*;
+
+    #[test]
+    fn a_micro_training_session_is_a_test() {
+        assert_eq!(
+            words("Application, Interview, Micro-training session"),
+            vec![Method::Application, Method::Test, Method::Interview]
+        );
+        assert_eq!(words("Microsoft Office skills check"), Vec::<Method>::new());
+    }
+
+    #[test]
+    fn a_key_gives_reference_prefixes_their_categories() {
+        let mut codes = Codes::default();
+        codes.read_key(
+            "References are coded by section: QT = Qualifications and training; EX = Experience; \
+             OR = Other requirements. Method: AF = application form, I = interview.",
+        );
+        assert_eq!(codes.category("QT1"), Some("Qualifications and training"));
+        assert_eq!(codes.category("OR12"), Some("Other requirements"));
+        // Not a reference: no number after the prefix; a prefix the key does not give.
+        assert_eq!(codes.category("QT"), None);
+        assert_eq!(codes.category("KS1"), None);
+        // The method codes still read.
+        assert_eq!(codes.lookup("AF"), Some(vec![Method::Application]));
+        let mut letters = Codes::default();
+        letters.read_key("Q – Qualifications; E – Experience; S – Skills and abilities");
+        assert_eq!(letters.category("E2"), Some("Experience"));
+    }
 
     #[test]
     fn an_interview_that_only_says_when_is_no_method() {

@@ -12,6 +12,7 @@
 //! Warning lines refer to the text form.
 
 mod blocks;
+mod checkboxes;
 mod conditions;
 mod criteria;
 mod docx;
@@ -181,6 +182,7 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Docx => docx::to_text(body)?,
         Format::Pdf => pdf::to_text(body)?,
     };
+    let text = checkboxes::chosen(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",
@@ -473,8 +475,11 @@ fn with_conditions(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Impo
     let found_conditions: Vec<Vec<String>> = found.conditions.iter().map(|c| tokens(c)).collect();
     for spec in &mut old {
         spec.criteria.retain(|c| {
+            // So is a check the seed forms set apart themselves (a BPSS clearance, a DBS,
+            // a minimum age) under a category of its own ("Security").
             if !catch_all_category(&c.category)
                 && !conditions::drives_employers_vehicle(&c.description)
+                && !conditions::seed_criterion_is_condition(&c.description, &c.category)
             {
                 return true;
             }
@@ -586,6 +591,55 @@ mod tests {
     use proptest::prelude::*;
 
     const SPEC: &str = "Essential\n\n- Good IT skills\n\nDesirable\n\n- A Practice lead\n";
+
+    fn spec_of(criteria: &[(&str, &str)], conditions: &[&str]) -> ImportedSpec {
+        ImportedSpec {
+            title: None,
+            line: 1,
+            criteria: criteria
+                .iter()
+                .map(|(category, description)| ImportedCriterion {
+                    category: category.to_string(),
+                    description: description.to_string(),
+                    requirement: Requirement::Essential,
+                    methods: vec![Method::Application],
+                    alternative_group: None,
+                    line: 1,
+                    source: description.to_string(),
+                    confidence: 1.0,
+                    methods_stated: true,
+                })
+                .collect(),
+            warnings: Vec::new(),
+            conditions: conditions.iter().map(|c| c.to_string()).collect(),
+            settings: SuggestedSettings::default(),
+        }
+    }
+
+    #[test]
+    fn a_check_found_as_a_condition_leaves_the_recognisers_criteria_whatever_its_category() {
+        let bpss = "Baseline Personnel Security Standard (BPSS) clearance is required";
+        let licence = "Full UK driving licence";
+        let old = vec![spec_of(
+            &[
+                ("Security", bpss),
+                ("Qualifications", licence),
+                ("Skills", "Good IT skills"),
+            ],
+            &[],
+        )];
+        let found = spec_of(&[], &[bpss, licence]);
+        let kept: Vec<String> = with_conditions(old, &found)[0]
+            .criteria
+            .iter()
+            .map(|c| c.description.clone())
+            .collect();
+        // A licence among the qualifications stays a criterion, as the seeds keep it.
+        assert_eq!(
+            kept,
+            vec![licence.to_string(), "Good IT skills".to_string()]
+        );
+    }
 
     #[test]
     fn text_documents_import_and_bad_ones_are_refused() {

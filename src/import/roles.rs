@@ -1087,6 +1087,75 @@ fn level_line(text: &str) -> Option<(Option<Requirement>, Vec<Method>)> {
     Some((level_mark(&l), found))
 }
 
+/// A labelled line under a criterion in a form's export: its requirement or its methods.
+enum Field {
+    Requirement(Requirement),
+    Methods(Vec<Method>),
+}
+
+/// "Requirement: Essential", "Essential or desirable: Desirable", "Assessed by:
+/// Application form  Interview", "How assessed: interview": a short line whose label
+/// names a requirement or assessment field and whose value is a mark or method words.
+fn criterion_field(label: &str, value: &str) -> Option<Field> {
+    let label = lower(&collapse(label));
+    let label = label.trim().trim_end_matches(':').trim();
+    let value = lower(&collapse(value));
+    if words_count(&value) > 16 || words_count(label) > 4 {
+        return None;
+    }
+    let requirement_label = matches!(
+        label,
+        "requirement" | "essential or desirable" | "essential/desirable" | "e/d" | "e or d"
+    );
+    let methods_label = matches!(
+        label,
+        "assessed by"
+            | "how assessed"
+            | "assessment"
+            | "method of assessment"
+            | "methods of assessment"
+            | "assessment method"
+            | "assessment methods"
+    );
+    if requirement_label {
+        let value = value.trim();
+        if contains_phrase(value, "essential") != contains_phrase(value, "desirable") {
+            return level_mark(value).map(Field::Requirement);
+        }
+    } else if methods_label {
+        // "Assessment: application form and interview for all criteria unless stated" is
+        // the whole specification's, not the last criterion's.
+        let general = ["all", "criteria", "unless", "otherwise", "each", "every"]
+            .iter()
+            .any(|w| contains_phrase(&value, w));
+        if general {
+            return None;
+        }
+        let found = methods::words(&value);
+        if !found.is_empty() {
+            return Some(Field::Methods(found));
+        }
+    }
+    None
+}
+
+/// A block that is a criterion's field: a line "Label: value", or a row whose first cell
+/// is the label (a form's export spaces the label from its value like cells).
+fn block_field(block: &Block) -> Option<Field> {
+    match &block.kind {
+        BlockKind::Row(cells) if cells.len() >= 2 => {
+            let value: Vec<String> = cells[1..].iter().map(Cell::plain).collect();
+            criterion_field(&cells[0].plain(), &value.join(" "))
+        }
+        BlockKind::Row(_) | BlockKind::Heading(_) => None,
+        _ => {
+            let text = block_text(block);
+            let (label, value) = text.split_once(':')?;
+            criterion_field(label, value)
+        }
+    }
+}
+
 fn blank(text: &str) -> bool {
     let t = text.trim();
     t.is_empty() || matches!(t, "-" | "–" | "—" | "n/a" | "N/A" | "None" | "none")
@@ -2298,6 +2367,33 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             index += 1;
             continue;
         }
+        // (A form's export may space the label from its value like two cells of a row.)
+        if started {
+            if let Some(field) = block_field(block) {
+                // "Requirement: Essential" / "Assessed by: Application form, Interview"
+                // on lines of their own under a criterion are that criterion's.
+                let owner = (1..=3)
+                    .filter_map(|back| index.checked_sub(back))
+                    .find(|&p| block_field(&blocks[p]).is_none());
+                let owned = owner
+                    .is_some_and(|p| walk.cands.last().is_some_and(|c| c.line == blocks[p].line));
+                if owned {
+                    if let Some(last) = walk.cands.last_mut() {
+                        match field {
+                            Field::Requirement(req) => last.requirement = Some(req),
+                            Field::Methods(found) => {
+                                last.methods = methods::sort(found);
+                                last.coded = true;
+                                last.prose = false;
+                            }
+                        }
+                    }
+                    walk.used.insert(index);
+                    index += 1;
+                    continue;
+                }
+            }
+        }
         match &block.kind {
             BlockKind::Row(_) => {
                 let end = blocks[index..]
@@ -2884,6 +2980,23 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             .as_deref()
             .is_some_and(|e| collapse(e) == only.plain()))
     });
+    // One small table per category run together ("Qualifications | E/D | Assessment",
+    // its rows, then "Experience | E/D | Assessment", …): the header repeated under
+    // another first cell names the next category, and the first header names the first.
+    let repeats_header = |texts: &[String]| {
+        header_texts
+            .as_ref()
+            .is_some_and(|h| repeated_header_category(h, texts).is_some())
+    };
+    if let Some(h) = &header_texts {
+        if body
+            .iter()
+            .any(|(_, row)| repeats_header(&row.iter().map(Cell::plain).collect::<Vec<_>>()))
+        {
+            ctx.category = Some(category_name(&h[0]));
+        }
+    }
+    let reference_col = col(&roles, Role::Number);
     let before = walk.cands.len();
     // A requirement row after some criteria of a category ("Nice to have" inside an area)
     // divides that category only: the next category row restores the level before it.
@@ -2900,6 +3013,17 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         let texts: Vec<String> = row.iter().map(Cell::plain).collect();
         // The header repeated after a page break.
         if header_texts.as_ref().is_some_and(|h| *h == texts) {
+            continue;
+        }
+        if let Some(name) = header_texts
+            .as_ref()
+            .and_then(|h| repeated_header_category(h, &texts))
+        {
+            if let Some(level) = divided.take() {
+                ctx.requirement = level;
+            }
+            category_from = walk.cands.len();
+            ctx.category = Some(category_name(name));
             continue;
         }
         let filled: Vec<&String> = texts.iter().filter(|t| !t.is_empty()).collect();
@@ -2987,6 +3111,13 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 let label = row.get(c).and_then(bold_label);
                 ctx.category = Some(category_name(label.as_deref().unwrap_or(text)));
             }
+        }
+        // "Q2", "EX1": a reference whose prefix the key gives a category.
+        if let Some(name) = reference_col
+            .and_then(|c| texts.get(c))
+            .and_then(|t| walk.codes.category(t))
+        {
+            ctx.category = Some(name.to_string());
         }
         let mut row_methods = method
             .and_then(|c| texts.get(c))
@@ -3203,6 +3334,23 @@ fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
 
 /// The methods a column header names when it names nothing else: "Application",
 /// "Interview", "Test/Exercise", "Assessment" (a PDF may break the word: "Applica tion").
+/// A row repeating the header's column names under another first cell ("Experience |
+/// E/D | Assessment" below "Qualifications | E/D | Assessment"): the category it names.
+/// The repeated names must be column names ("E/D", "Assessment"), not a data row's
+/// letters ("E", "D").
+fn repeated_header_category<'a>(header: &[String], texts: &'a [String]) -> Option<&'a str> {
+    let (first, rest) = texts.split_first()?;
+    let (header_first, header_rest) = header.split_first()?;
+    let named = !header_rest.is_empty() && header_rest.iter().all(|t| t.chars().count() >= 3);
+    (named
+        && rest == header_rest
+        && first != header_first
+        && !header_first.is_empty()
+        && (1..=5).contains(&words_count(first))
+        && !first.ends_with('.'))
+    .then_some(first.as_str())
+}
+
 fn header_methods(text: &str) -> Option<Vec<Method>> {
     let t = lower(&collapse(text));
     if t.is_empty() || words_count(&t) > 3 || t.contains("essential") || t.contains("desirable") {
@@ -4591,6 +4739,64 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_header_repeated_under_another_name_starts_its_category() {
+        let text = "PERSON SPECIFICATION\n\n\
+            Qualifications\tE/D\tAssessment\n\
+            GCSE English and maths at grade 4\tE\tApplication form\n\n\
+            Experience\tE/D\tAssessment\n\
+            Experience of casework in an advice service\tD\tInterview\n";
+        assert_eq!(
+            described(text),
+            vec![
+                (
+                    "Qualifications".to_string(),
+                    "GCSE English and maths at grade 4".to_string()
+                ),
+                (
+                    "Experience".to_string(),
+                    "Experience of casework in an advice service".to_string()
+                ),
+            ]
+        );
+        let header: Vec<String> = ["Criteria", "E", "D"].map(String::from).to_vec();
+        let row: Vec<String> = ["Full licence", "E", "D"].map(String::from).to_vec();
+        // Letters alone repeat by chance: only column names mark a repeated header.
+        assert_eq!(repeated_header_category(&header, &row), None);
+    }
+
+    #[test]
+    fn labelled_field_lines_under_a_criterion_are_its_own() {
+        let text = "PERSON SPECIFICATION\n\n\
+            Experience\n\n\
+            1. Experience of grounds maintenance work\n\
+            \x20   Requirement:  Essential\n\
+            \x20   Assessed by:  Application form   Practical test\n\n\
+            2. Experience of working for a local authority\n\
+            \x20   Requirement:  Desirable\n\
+            \x20   Assessed by:  Interview\n\n\
+            Assessment: application form and interview for all criteria unless stated\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        assert_eq!(
+            read_levels(text),
+            vec![
+                (
+                    "Experience of grounds maintenance work".to_string(),
+                    e,
+                    vec![Method::Application, Method::Test]
+                ),
+                (
+                    "Experience of working for a local authority".to_string(),
+                    d,
+                    vec![Method::Interview]
+                ),
+            ]
+        );
+        // A value naming the whole specification is not a field.
+        assert!(criterion_field("Assessment", "interview for all criteria").is_none());
+        assert!(criterion_field("Requirement", "Essential or desirable").is_none());
     }
 
     #[test]

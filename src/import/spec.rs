@@ -1217,20 +1217,7 @@ fn section_title(block: &Block) -> Option<String> {
             && (n.chars().all(|c| c.is_ascii_digit())
                 || (n.len() == 1 && n.chars().all(|c| c.is_ascii_uppercase())))
     });
-    let kinds = [
-        "qualification",
-        "education",
-        "training",
-        "experience",
-        "knowledge",
-        "skill",
-        "abilit",
-        "attribute",
-        "personal",
-        "competenc",
-        "behaviour",
-        "values",
-    ];
+    let kinds = super::methods::CATEGORY_KINDS;
     (numbered || kinds.iter().any(|k| lower.contains(k))).then(|| {
         let title = text
             .split_once(['.', ')'])
