@@ -12,6 +12,7 @@
 //! Warning lines refer to the text form.
 
 mod blocks;
+mod boldlegend;
 mod checkboxes;
 mod conditions;
 mod criteria;

@@ -2232,6 +2232,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Levels under a legend's own words ("Core" / "Additional") are read as the levels.
     let levelled = super::legend::apply(blocks);
     let blocks = levelled.as_deref().unwrap_or(blocks);
+    // And levels given by bold type alone ("Criteria shown in bold are essential").
+    let emboldened = super::boldlegend::apply(blocks);
+    let blocks = emboldened.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
@@ -2913,7 +2916,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         Some(names) => (0..ncols)
             .filter(|&c| matches!(roles[c], Role::Unknown | Role::Method))
             .filter_map(|c| {
-                let found = header_methods(names.get(c)?)?;
+                let name = names.get(c)?;
+                // Or headed by a method's code ("A | I | T", "AF | INT"), the key saying
+                // what each stands for.
+                let found = header_methods(name).or_else(|| header_code(name, walk.codes))?;
                 let mut ticks = 0;
                 for (_, row) in &body {
                     let t = row.get(c).map(Cell::plain).unwrap_or_default();
@@ -3349,6 +3355,14 @@ fn repeated_header_category<'a>(header: &[String], texts: &'a [String]) -> Optio
         && (1..=5).contains(&words_count(first))
         && !first.ends_with('.'))
     .then_some(first.as_str())
+}
+
+/// The methods a column header that is a code alone stands for ("AF", "INT", "T"): the
+/// document's key first, then the codes every template uses alike.
+fn header_code(text: &str, codes: &Codes) -> Option<Vec<Method>> {
+    let t = text.trim();
+    let code = !t.is_empty() && t.len() <= 5 && t.chars().all(|c| c.is_ascii_uppercase());
+    code.then(|| codes.lookup(t)).flatten()
 }
 
 fn header_methods(text: &str) -> Option<Vec<Method>> {
@@ -5320,6 +5334,24 @@ mod tests {
         assert_eq!(header_methods("Intervi ew"), Some(vec![Method::Interview]));
         assert_eq!(header_methods("Essential"), None);
         assert_eq!(header_methods("Job title"), None);
+    }
+
+    #[test]
+    fn ticks_under_code_headed_columns_take_the_codes_methods() {
+        // "A | I | T | C" headers, the key saying what each stands for.
+        let text = "PERSON SPECIFICATION\n\n\
+            Key: A = application form, I = interview, T = practical task, C = certificates.\n\n\
+            Criteria\tE/D\tA\tI\tT\tC\n\
+            Health and safety training\tD\t✓\t\t\t✓\n\
+            Practical DIY skills, including painting\tE\t\t✓\t✓\t\n";
+        let (a, i, t, d) = (
+            Method::Application,
+            Method::Interview,
+            Method::Test,
+            Method::Documents,
+        );
+        let got: Vec<Vec<Method>> = read(text).into_iter().map(|c| c.3).collect();
+        assert_eq!(got, vec![vec![a, d], vec![t, i]]);
     }
 
     #[test]
