@@ -498,7 +498,12 @@ fn category_requirement(text: &str) -> Option<(String, Requirement)> {
 fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
     let t = t.trim();
+    // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
+    let step = t
+        .strip_prefix("step ")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
     let stage = t.starts_with("stage ")
+        || step
         || t.starts_with("at ")
         || t.starts_with("assessed at")
         || t.contains(" stage")
@@ -2053,7 +2058,10 @@ impl Walk<'_> {
         m.extend(extra);
         let mut coded = !m.is_empty();
         let mut prose = false;
-        if let Some(stage) = &ctx.stage {
+        // The stage's methods, unless the criterion states its own: a "How assessed"
+        // column under a "Step 2: Supporting statement" heading says where each is looked
+        // for, the step only when the table starts.
+        if let Some(stage) = ctx.stage.as_ref().filter(|_| m.is_empty()) {
             m.extend(stage.iter().copied());
             coded = true;
         }
@@ -5352,6 +5360,47 @@ mod tests {
         );
         let got: Vec<Vec<Method>> = read(text).into_iter().map(|c| c.3).collect();
         assert_eq!(got, vec![vec![a, d], vec![t, i]]);
+    }
+
+    #[test]
+    fn numbered_steps_of_the_selection_are_stages() {
+        let text = "## How we'll choose the right person\n\n\
+            ### Step 1: Your application\n\n\
+            - At least 12 months' experience of giving debt advice\n\
+            - Experience of using a case management system\n\n\
+            ### Step 2: Case study\n\n\
+            - Can calculate a customer's income and expenditure accurately\n\n\
+            ### Step 3: Interview\n\n\
+            - Works well with colleagues in other teams\n";
+        let got: Vec<(String, Vec<Method>)> = read(text).into_iter().map(|c| (c.0, c.3)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Step 1: Your application".to_string(),
+                    vec![Method::Application]
+                ),
+                (
+                    "Step 1: Your application".to_string(),
+                    vec![Method::Application]
+                ),
+                ("Step 2: Case study".to_string(), vec![Method::Test]),
+                ("Step 3: Interview".to_string(), vec![Method::Interview]),
+            ]
+        );
+        // A step's methods do not add to those a table states for each criterion.
+        let text = "## Step 2: Supporting statement\n\n\
+            Criterion\tEssential or desirable\tHow assessed\n\
+            Ability to negotiate with creditors\tEssential\tInterview\n\
+            Knowledge of debt solutions\tEssential\tSupporting statement, case exercise\n";
+        let got: Vec<Vec<Method>> = read(text).into_iter().map(|c| c.3).collect();
+        assert_eq!(
+            got,
+            vec![
+                vec![Method::Interview],
+                vec![Method::Application, Method::Test]
+            ]
+        );
     }
 
     #[test]
