@@ -21,6 +21,7 @@ mod footnotes;
 mod html;
 mod leaders;
 mod legend;
+mod lookup;
 mod methods;
 mod numbergrid;
 mod pdf;

@@ -2243,6 +2243,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // And levels given by bold type alone ("Criteria shown in bold are essential").
     let emboldened = super::boldlegend::apply(blocks);
     let blocks = emboldened.as_deref().unwrap_or(blocks);
+    // Criteria numbered in the text, their levels and methods in a table keyed by number.
+    let looked_up = super::lookup::apply(blocks);
+    let blocks = looked_up.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
@@ -3381,6 +3384,13 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
     let found = methods::words(&t);
     let found = if found.is_empty() {
         methods::words(&t.replace(' ', ""))
+    } else {
+        found
+    };
+    // An assessment named by what it assesses ("Driving assessment", "Numeracy
+    // assessment") is a test of it.
+    let found = if found.is_empty() && t.ends_with(" assessment") {
+        vec![Method::Test]
     } else {
         found
     };
@@ -5342,6 +5352,11 @@ mod tests {
         assert_eq!(header_methods("Intervi ew"), Some(vec![Method::Interview]));
         assert_eq!(header_methods("Essential"), None);
         assert_eq!(header_methods("Job title"), None);
+        // An assessment named by what it assesses.
+        assert_eq!(
+            header_methods("Driving assessment"),
+            Some(vec![Method::Test])
+        );
     }
 
     #[test]
