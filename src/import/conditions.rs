@@ -469,6 +469,11 @@ fn employer_vehicle(t: &str) -> bool {
             && t.split(|c: char| !c.is_alphanumeric())
                 .any(|w| matches!(w, "van" | "vans" | "minibus" | "minibuses"))
             && !has("own")
+        // A licence category beyond a car's (C1 for an ambulance or van of 3.5–7.5
+        // tonnes, D1 for a minibus, LGV / HGV, PCV): vehicles one drives for the
+        // employer, not to get to work.
+        || t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "c1" | "d1" | "c1e" | "d1e" | "lgv" | "hgv" | "pcv"))
 }
 
 /// Whether a criterion is a driving licence the post needs to drive the employer's
@@ -837,6 +842,9 @@ mod tests {
         // An age alone asks for no driver.
         let s = settings(&["Aged 18 or over".into()]);
         assert_eq!(s.driving_requirement, None);
+        // A licence of a category beyond a car's drives the employer's vehicle.
+        let s = settings(&["Full manual UK driving licence with category C1 entitlement".into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("required"));
         // A licence to drive the employer's van is a condition wherever it is listed; a
         // bare licence may be a qualification.
         assert!(drives_employers_vehicle(
