@@ -1471,6 +1471,9 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
 /// are essential", "Every criterion is …").
 fn names_all_criteria(l: &str) -> bool {
     (l.contains("all ") && (l.contains("criteria") || l.contains("requirements")))
+        // "All of the following are essential", opening the specification's list.
+        || l.contains("all of the following")
+        || l.contains("all the following")
         || l.contains("every criterion")
         || l.contains("each criterion")
 }
@@ -4834,6 +4837,7 @@ mod tests {
     #[test]
     fn a_sentence_referring_back_to_all_criteria_gives_their_methods() {
         assert!(names_all_criteria("all the criteria listed are essential."));
+        assert!(names_all_criteria("all of the following are essential."));
         assert!(refers_back("we test them through a written exercise."));
         assert!(!refers_back("we offer flexible working."));
         let text = "## Person specification\n\n\
