@@ -1136,6 +1136,22 @@ fn criterion_field(label: &str, value: &str) -> Option<Field> {
         if general {
             return None;
         }
+        // "Certificates at interview stage": when the certificates are checked, not an
+        // interview of its own.
+        let value = if ["certificate", "document", "proof"]
+            .iter()
+            .any(|w| value.contains(w))
+        {
+            [
+                "at the interview stage",
+                "at interview stage",
+                "at interview",
+            ]
+            .iter()
+            .fold(value, |v, when| v.replace(when, ""))
+        } else {
+            value
+        };
         let found = methods::words(&value);
         if !found.is_empty() {
             return Some(Field::Methods(found));
@@ -2394,6 +2410,33 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     .find(|&p| block_field(&blocks[p]).is_none());
                 let owned = owner
                     .is_some_and(|p| walk.cands.last().is_some_and(|c| c.line == blocks[p].line));
+                // Under a table of several rows ("Assessed by: application form and
+                // interview" after each area's Essential | Desirable table), the methods
+                // are the whole table's: every criterion read from its rows that states
+                // none of its own.
+                let table_from = owner.filter(|&p| {
+                    p > 0
+                        && matches!(blocks[p].kind, BlockKind::Row(_))
+                        && matches!(blocks[p - 1].kind, BlockKind::Row(_))
+                });
+                if let (Some(p), Field::Methods(found)) = (table_from, &field) {
+                    let first = (0..p)
+                        .rev()
+                        .take_while(|&q| matches!(blocks[q].kind, BlockKind::Row(_)))
+                        .last()
+                        .unwrap_or(p);
+                    let (from, to) = (blocks[first].line, blocks[p].line);
+                    for c in walk.cands.iter_mut().rev() {
+                        if c.line < from {
+                            break;
+                        }
+                        if c.line <= to && !c.coded {
+                            c.methods = methods::sort(found.clone());
+                            c.coded = true;
+                            c.prose = false;
+                        }
+                    }
+                }
                 if owned {
                     if let Some(last) = walk.cands.last_mut() {
                         match field {
@@ -3077,8 +3120,16 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                         .iter()
                         .all(|r| r.iter().filter(|c| !c.plain().is_empty()).count() <= 1);
             let few_words = words_count(&name) <= 3 && !name.ends_with(['.', ',', ';']);
+            // In a table of Essential and Desirable lists side by side, a plain line in
+            // one list with nothing beside it is that list's criterion (the other list is
+            // shorter), not a heading.
+            let listed = nhs
+                && row.len() > 1
+                && !bold_alone
+                && (Some(at) == essential || Some(at) == desirable);
             let spanning = ncols > 1
                 && !single_column
+                && !listed
                 && (row.len() == 1 || filled.len() > 1 || Some(at) == category_col || at == 0);
             let is_category_row = short
                 && (single_column && few_words && (bold_alone || !bold_headings)
@@ -5360,6 +5411,50 @@ mod tests {
         assert_eq!(
             header_methods("Driving assessment"),
             Some(vec![Method::Test])
+        );
+    }
+
+    #[test]
+    fn a_method_line_under_each_essential_desirable_table_is_the_whole_tables() {
+        let text = "## Person specification\n\n\
+            ### Qualifications\n\n\
+            Essential\tDesirable\n\
+            Degree or equivalent level of education\tLibrary qualification recognised by CILIP\n\
+            Evidence of training in working with children and young people\t\n\n\
+            Assessed by: application form and certificates at interview stage\n\n\
+            ### Experience\n\n\
+            Essential\tDesirable\n\
+            Experience of planning activities for children\tExperience of the Summer Reading Challenge\n\
+            Experience of working in a public-facing service\t\n\n\
+            Assessed by: application form and interview\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, doc) = (Method::Application, Method::Interview, Method::Documents);
+        let got: Vec<(String, Requirement, Vec<Method>)> =
+            read(text).into_iter().map(|c| (c.1, c.2, c.3)).collect();
+        let want = |t: &str, r, m: Vec<Method>| (t.to_string(), r, m);
+        assert_eq!(
+            got,
+            vec![
+                want("Degree or equivalent level of education", e, vec![a, doc]),
+                want("Library qualification recognised by CILIP", d, vec![a, doc]),
+                // A plain line alone in the Essential list is its criterion, not a heading.
+                want(
+                    "Evidence of training in working with children and young people",
+                    e,
+                    vec![a, doc]
+                ),
+                want(
+                    "Experience of planning activities for children",
+                    e,
+                    vec![a, i]
+                ),
+                want("Experience of the Summer Reading Challenge", d, vec![a, i]),
+                want(
+                    "Experience of working in a public-facing service",
+                    e,
+                    vec![a, i]
+                ),
+            ]
         );
     }
 
