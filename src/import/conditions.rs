@@ -429,6 +429,11 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "will be checked",
         "will be verified",
         "check will",
+        // "We will also check at this stage: eligibility to work in the UK".
+        "will check",
+        "will also check",
+        // "We cannot offer visa sponsorship": the right to work is needed already.
+        "sponsorship",
         "undergo",
         "level of security",
         // "You will also be asked to complete a declaration under the Childcare
@@ -822,6 +827,13 @@ mod tests {
             "Values"
         ));
         assert!(!sentence_is_condition("We pay for your DBS check."));
+        assert!(sentence_is_condition(
+            "We will also check at this stage: Eligibility to work in the UK (we cannot \
+             offer visa sponsorship for this post)."
+        ));
+        assert!(sentence_is_condition(
+            "You need the right to work in the UK; we cannot offer visa sponsorship."
+        ));
         let s = settings(&[
             "Must satisfy an enhanced DBS check, including the adults’ barred list".into(),
             "You must hold a full UK driving licence; you will drive council vehicles.".into(),
