@@ -7,8 +7,8 @@
 //! any marked table does.
 //!
 //! The text form keeps a numbered line as a list item without its number, so the table's
-//! rows 1..N are the last N list items before it, in order. One pass over the blocks:
-//! linear in the document.
+//! rows 1..N are the last N list items before it, in order. One pass over the blocks, and
+//! the walk back from a table stops at the table before it: linear in the document.
 
 use super::blocks::{Block, BlockKind, Cell};
 use super::records::text_cell;
