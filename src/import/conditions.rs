@@ -429,6 +429,11 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "will be checked",
         "will be verified",
         "check will",
+        // "We will also check at this stage: eligibility to work in the UK".
+        "will check",
+        "will also check",
+        // "We cannot offer visa sponsorship": the right to work is needed already.
+        "sponsorship",
         "undergo",
         "level of security",
         // "You will also be asked to complete a declaration under the Childcare
@@ -469,6 +474,11 @@ fn employer_vehicle(t: &str) -> bool {
             && t.split(|c: char| !c.is_alphanumeric())
                 .any(|w| matches!(w, "van" | "vans" | "minibus" | "minibuses"))
             && !has("own")
+        // A licence category beyond a car's (C1 for an ambulance or van of 3.5–7.5
+        // tonnes, D1 for a minibus, LGV / HGV, PCV): vehicles one drives for the
+        // employer, not to get to work.
+        || t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "c1" | "d1" | "c1e" | "d1e" | "lgv" | "hgv" | "pcv"))
 }
 
 /// Whether a criterion is a driving licence the post needs to drive the employer's
@@ -817,6 +827,13 @@ mod tests {
             "Values"
         ));
         assert!(!sentence_is_condition("We pay for your DBS check."));
+        assert!(sentence_is_condition(
+            "We will also check at this stage: Eligibility to work in the UK (we cannot \
+             offer visa sponsorship for this post)."
+        ));
+        assert!(sentence_is_condition(
+            "You need the right to work in the UK; we cannot offer visa sponsorship."
+        ));
         let s = settings(&[
             "Must satisfy an enhanced DBS check, including the adults’ barred list".into(),
             "You must hold a full UK driving licence; you will drive council vehicles.".into(),
@@ -837,6 +854,9 @@ mod tests {
         // An age alone asks for no driver.
         let s = settings(&["Aged 18 or over".into()]);
         assert_eq!(s.driving_requirement, None);
+        // A licence of a category beyond a car's drives the employer's vehicle.
+        let s = settings(&["Full manual UK driving licence with category C1 entitlement".into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("required"));
         // A licence to drive the employer's van is a condition wherever it is listed; a
         // bare licence may be a qualification.
         assert!(drives_employers_vehicle(

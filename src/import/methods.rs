@@ -289,6 +289,9 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("micro-train")
         || has("microtrain")
         || has("micro train")
+        // An aptitude stage ("Aptitude (online call-handling and typing tests)") is a
+        // test; "an aptitude for figures" is a quality, not a method.
+        || has("aptitude") && !has("aptitude for")
         || has("online assessment")
         || has("written assessment")
         || lower.trim() == "assessment"
@@ -559,6 +562,12 @@ mod tests {
             vec![Test, Interview]
         );
         assert_eq!(words("Method of assessment"), Vec::<Method>::new());
+    }
+
+    #[test]
+    fn an_aptitude_stage_is_a_test_and_an_aptitude_for_something_is_not() {
+        assert_eq!(words("Aptitude, Interview"), vec![Test, Interview]);
+        assert_eq!(words("An aptitude for figures"), Vec::<Method>::new());
     }
 
     #[test]

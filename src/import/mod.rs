@@ -12,6 +12,7 @@
 //! Warning lines refer to the text form.
 
 mod blocks;
+mod boldlegend;
 mod checkboxes;
 mod conditions;
 mod criteria;
@@ -20,6 +21,7 @@ mod footnotes;
 mod html;
 mod leaders;
 mod legend;
+mod lookup;
 mod methods;
 mod numbergrid;
 mod pdf;

@@ -498,7 +498,12 @@ fn category_requirement(text: &str) -> Option<(String, Requirement)> {
 fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
     let t = t.trim();
+    // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
+    let step = t
+        .strip_prefix("step ")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
     let stage = t.starts_with("stage ")
+        || step
         || t.starts_with("at ")
         || t.starts_with("assessed at")
         || t.contains(" stage")
@@ -1131,6 +1136,22 @@ fn criterion_field(label: &str, value: &str) -> Option<Field> {
         if general {
             return None;
         }
+        // "Certificates at interview stage": when the certificates are checked, not an
+        // interview of its own.
+        let value = if ["certificate", "document", "proof"]
+            .iter()
+            .any(|w| value.contains(w))
+        {
+            [
+                "at the interview stage",
+                "at interview stage",
+                "at interview",
+            ]
+            .iter()
+            .fold(value, |v, when| v.replace(when, ""))
+        } else {
+            value
+        };
         let found = methods::words(&value);
         if !found.is_empty() {
             return Some(Field::Methods(found));
@@ -1466,6 +1487,9 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
 /// are essential", "Every criterion is …").
 fn names_all_criteria(l: &str) -> bool {
     (l.contains("all ") && (l.contains("criteria") || l.contains("requirements")))
+        // "All of the following are essential", opening the specification's list.
+        || l.contains("all of the following")
+        || l.contains("all the following")
         || l.contains("every criterion")
         || l.contains("each criterion")
 }
@@ -2053,7 +2077,10 @@ impl Walk<'_> {
         m.extend(extra);
         let mut coded = !m.is_empty();
         let mut prose = false;
-        if let Some(stage) = &ctx.stage {
+        // The stage's methods, unless the criterion states its own: a "How assessed"
+        // column under a "Step 2: Supporting statement" heading says where each is looked
+        // for, the step only when the table starts.
+        if let Some(stage) = ctx.stage.as_ref().filter(|_| m.is_empty()) {
             m.extend(stage.iter().copied());
             coded = true;
         }
@@ -2232,6 +2259,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Levels under a legend's own words ("Core" / "Additional") are read as the levels.
     let levelled = super::legend::apply(blocks);
     let blocks = levelled.as_deref().unwrap_or(blocks);
+    // And levels given by bold type alone ("Criteria shown in bold are essential").
+    let emboldened = super::boldlegend::apply(blocks);
+    let blocks = emboldened.as_deref().unwrap_or(blocks);
+    // Criteria numbered in the text, their levels and methods in a table keyed by number.
+    let looked_up = super::lookup::apply(blocks);
+    let blocks = looked_up.as_deref().unwrap_or(blocks);
     let mut codes = Codes::default();
     let mut key_blocks = HashSet::new();
     for (i, block) in blocks.iter().enumerate() {
@@ -2377,6 +2410,33 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     .find(|&p| block_field(&blocks[p]).is_none());
                 let owned = owner
                     .is_some_and(|p| walk.cands.last().is_some_and(|c| c.line == blocks[p].line));
+                // Under a table of several rows ("Assessed by: application form and
+                // interview" after each area's Essential | Desirable table), the methods
+                // are the whole table's: every criterion read from its rows that states
+                // none of its own.
+                let table_from = owner.filter(|&p| {
+                    p > 0
+                        && matches!(blocks[p].kind, BlockKind::Row(_))
+                        && matches!(blocks[p - 1].kind, BlockKind::Row(_))
+                });
+                if let (Some(p), Field::Methods(found)) = (table_from, &field) {
+                    let first = (0..p)
+                        .rev()
+                        .take_while(|&q| matches!(blocks[q].kind, BlockKind::Row(_)))
+                        .last()
+                        .unwrap_or(p);
+                    let (from, to) = (blocks[first].line, blocks[p].line);
+                    for c in walk.cands.iter_mut().rev() {
+                        if c.line < from {
+                            break;
+                        }
+                        if c.line <= to && !c.coded {
+                            c.methods = methods::sort(found.clone());
+                            c.coded = true;
+                            c.prose = false;
+                        }
+                    }
+                }
                 if owned {
                     if let Some(last) = walk.cands.last_mut() {
                         match field {
@@ -2913,7 +2973,10 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
         Some(names) => (0..ncols)
             .filter(|&c| matches!(roles[c], Role::Unknown | Role::Method))
             .filter_map(|c| {
-                let found = header_methods(names.get(c)?)?;
+                let name = names.get(c)?;
+                // Or headed by a method's code ("A | I | T", "AF | INT"), the key saying
+                // what each stands for.
+                let found = header_methods(name).or_else(|| header_code(name, walk.codes))?;
                 let mut ticks = 0;
                 for (_, row) in &body {
                     let t = row.get(c).map(Cell::plain).unwrap_or_default();
@@ -3057,8 +3120,16 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                         .iter()
                         .all(|r| r.iter().filter(|c| !c.plain().is_empty()).count() <= 1);
             let few_words = words_count(&name) <= 3 && !name.ends_with(['.', ',', ';']);
+            // In a table of Essential and Desirable lists side by side, a plain line in
+            // one list with nothing beside it is that list's criterion (the other list is
+            // shorter), not a heading.
+            let listed = nhs
+                && row.len() > 1
+                && !bold_alone
+                && (Some(at) == essential || Some(at) == desirable);
             let spanning = ncols > 1
                 && !single_column
+                && !listed
                 && (row.len() == 1 || filled.len() > 1 || Some(at) == category_col || at == 0);
             let is_category_row = short
                 && (single_column && few_words && (bold_alone || !bold_headings)
@@ -3351,6 +3422,14 @@ fn repeated_header_category<'a>(header: &[String], texts: &'a [String]) -> Optio
     .then_some(first.as_str())
 }
 
+/// The methods a column header that is a code alone stands for ("AF", "INT", "T"): the
+/// document's key first, then the codes every template uses alike.
+fn header_code(text: &str, codes: &Codes) -> Option<Vec<Method>> {
+    let t = text.trim();
+    let code = !t.is_empty() && t.len() <= 5 && t.chars().all(|c| c.is_ascii_uppercase());
+    code.then(|| codes.lookup(t)).flatten()
+}
+
 fn header_methods(text: &str) -> Option<Vec<Method>> {
     let t = lower(&collapse(text));
     if t.is_empty() || words_count(&t) > 3 || t.contains("essential") || t.contains("desirable") {
@@ -3359,6 +3438,13 @@ fn header_methods(text: &str) -> Option<Vec<Method>> {
     let found = methods::words(&t);
     let found = if found.is_empty() {
         methods::words(&t.replace(' ', ""))
+    } else {
+        found
+    };
+    // An assessment named by what it assesses ("Driving assessment", "Numeracy
+    // assessment") is a test of it.
+    let found = if found.is_empty() && t.ends_with(" assessment") {
+        vec![Method::Test]
     } else {
         found
     };
@@ -4802,6 +4888,7 @@ mod tests {
     #[test]
     fn a_sentence_referring_back_to_all_criteria_gives_their_methods() {
         assert!(names_all_criteria("all the criteria listed are essential."));
+        assert!(names_all_criteria("all of the following are essential."));
         assert!(refers_back("we test them through a written exercise."));
         assert!(!refers_back("we offer flexible working."));
         let text = "## Person specification\n\n\
@@ -5320,6 +5407,114 @@ mod tests {
         assert_eq!(header_methods("Intervi ew"), Some(vec![Method::Interview]));
         assert_eq!(header_methods("Essential"), None);
         assert_eq!(header_methods("Job title"), None);
+        // An assessment named by what it assesses.
+        assert_eq!(
+            header_methods("Driving assessment"),
+            Some(vec![Method::Test])
+        );
+    }
+
+    #[test]
+    fn a_method_line_under_each_essential_desirable_table_is_the_whole_tables() {
+        let text = "## Person specification\n\n\
+            ### Qualifications\n\n\
+            Essential\tDesirable\n\
+            Degree or equivalent level of education\tLibrary qualification recognised by CILIP\n\
+            Evidence of training in working with children and young people\t\n\n\
+            Assessed by: application form and certificates at interview stage\n\n\
+            ### Experience\n\n\
+            Essential\tDesirable\n\
+            Experience of planning activities for children\tExperience of the Summer Reading Challenge\n\
+            Experience of working in a public-facing service\t\n\n\
+            Assessed by: application form and interview\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        let (a, i, doc) = (Method::Application, Method::Interview, Method::Documents);
+        let got: Vec<(String, Requirement, Vec<Method>)> =
+            read(text).into_iter().map(|c| (c.1, c.2, c.3)).collect();
+        let want = |t: &str, r, m: Vec<Method>| (t.to_string(), r, m);
+        assert_eq!(
+            got,
+            vec![
+                want("Degree or equivalent level of education", e, vec![a, doc]),
+                want("Library qualification recognised by CILIP", d, vec![a, doc]),
+                // A plain line alone in the Essential list is its criterion, not a heading.
+                want(
+                    "Evidence of training in working with children and young people",
+                    e,
+                    vec![a, doc]
+                ),
+                want(
+                    "Experience of planning activities for children",
+                    e,
+                    vec![a, i]
+                ),
+                want("Experience of the Summer Reading Challenge", d, vec![a, i]),
+                want(
+                    "Experience of working in a public-facing service",
+                    e,
+                    vec![a, i]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn ticks_under_code_headed_columns_take_the_codes_methods() {
+        // "A | I | T | C" headers, the key saying what each stands for.
+        let text = "PERSON SPECIFICATION\n\n\
+            Key: A = application form, I = interview, T = practical task, C = certificates.\n\n\
+            Criteria\tE/D\tA\tI\tT\tC\n\
+            Health and safety training\tD\t✓\t\t\t✓\n\
+            Practical DIY skills, including painting\tE\t\t✓\t✓\t\n";
+        let (a, i, t, d) = (
+            Method::Application,
+            Method::Interview,
+            Method::Test,
+            Method::Documents,
+        );
+        let got: Vec<Vec<Method>> = read(text).into_iter().map(|c| c.3).collect();
+        assert_eq!(got, vec![vec![a, d], vec![t, i]]);
+    }
+
+    #[test]
+    fn numbered_steps_of_the_selection_are_stages() {
+        let text = "## How we'll choose the right person\n\n\
+            ### Step 1: Your application\n\n\
+            - At least 12 months' experience of giving debt advice\n\
+            - Experience of using a case management system\n\n\
+            ### Step 2: Case study\n\n\
+            - Can calculate a customer's income and expenditure accurately\n\n\
+            ### Step 3: Interview\n\n\
+            - Works well with colleagues in other teams\n";
+        let got: Vec<(String, Vec<Method>)> = read(text).into_iter().map(|c| (c.0, c.3)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Step 1: Your application".to_string(),
+                    vec![Method::Application]
+                ),
+                (
+                    "Step 1: Your application".to_string(),
+                    vec![Method::Application]
+                ),
+                ("Step 2: Case study".to_string(), vec![Method::Test]),
+                ("Step 3: Interview".to_string(), vec![Method::Interview]),
+            ]
+        );
+        // A step's methods do not add to those a table states for each criterion.
+        let text = "## Step 2: Supporting statement\n\n\
+            Criterion\tEssential or desirable\tHow assessed\n\
+            Ability to negotiate with creditors\tEssential\tInterview\n\
+            Knowledge of debt solutions\tEssential\tSupporting statement, case exercise\n";
+        let got: Vec<Vec<Method>> = read(text).into_iter().map(|c| c.3).collect();
+        assert_eq!(
+            got,
+            vec![
+                vec![Method::Interview],
+                vec![Method::Application, Method::Test]
+            ]
+        );
     }
 
     #[test]
