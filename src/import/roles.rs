@@ -215,6 +215,17 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if over_levels && starts_upper && words_count(&text) <= 6 {
                 return 2;
             }
+            // A short line over a sentence or two of prose and then the table or list:
+            // a charity's area title and its introduction (a PDF's h3 without its type
+            // size).
+            let introduces = matches!(
+                blocks.get(index + 1).map(|b| &b.kind),
+                Some(BlockKind::Paragraph(next)) if next.plain().ends_with('.')
+                    && words_count(&next.plain()) <= 60
+            ) && opens(index + 2);
+            if introduces && starts_upper && words_count(&text) <= 6 && !text.ends_with(':') {
+                return 2;
+            }
             0
         }
         _ => 0,
@@ -688,6 +699,12 @@ fn header_role_of(text: &str) -> Role {
         "measured",
         "tested",
         "shortlisting",
+        // "How we'll check", "How we will find out": a charity's plain words for it.
+        "how we'll check",
+        "how we will check",
+        "how we check",
+        "how we'll find out",
+        "how we will find out",
     ]) {
         return Role::Method;
     }
@@ -4523,6 +4540,8 @@ mod tests {
     #[test]
     fn header_words_give_roles() {
         assert_eq!(header_role("How assessed"), Role::Method);
+        assert_eq!(header_role("How we’ll check"), Role::Method);
+        assert_eq!(header_role("How we will find out"), Role::Method);
         assert_eq!(header_role("E/D"), Role::Mark);
         assert_eq!(header_role("Essential or Desirable"), Role::Mark);
         assert_eq!(header_role("Essential"), Role::Essential);
@@ -4596,6 +4615,33 @@ mod tests {
                 ("Working with families".to_string(), e),
                 ("Working with families".to_string(), d),
                 ("Safeguarding and recording".to_string(), e),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_line_over_its_prose_and_table_names_the_area() {
+        // A PDF's area titles come without their type size.
+        let text = "## Who we're looking for\n\n\
+            Youth work\n\n\
+            You will meet young people on their terms, where they are.\n\n\
+            Requirement\tEvidence\n\
+            Experience of detached youth work\tApplication and interview\n\n\
+            Values\n\n\
+            We believe in young people.\n\n\
+            Requirement\tEvidence\n\
+            Commitment to anti-racist practice\tInterview\n";
+        assert_eq!(
+            described(text),
+            vec![
+                (
+                    "Youth work".to_string(),
+                    "Experience of detached youth work".to_string()
+                ),
+                (
+                    "Values".to_string(),
+                    "Commitment to anti-racist practice".to_string()
+                ),
             ]
         );
     }
