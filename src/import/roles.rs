@@ -519,7 +519,16 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
         || t.starts_with("assessed at")
         || t.contains(" stage")
         || t.contains("assessed at")
-        || t.contains("assessed by");
+        || t.contains("assessed by")
+        // "Assessed in a classroom task:", "Checked from certificates:".
+        || t.starts_with("assessed in ")
+        || t.starts_with("assessed from ")
+        || t.starts_with("assessed through ")
+        || t.starts_with("checked ")
+        // "Evidence: certificates".
+        || t.starts_with("evidence:")
+        || t.starts_with("evidence –")
+        || t.starts_with("evidence -");
     // A heading naming only a method: "Interview", "Written exercise – shortlisted
     // candidates", "Shortlisting – assessed from your application form".
     let head = t.split(['–', '—', ':', '(']).next().unwrap_or(t).trim();
@@ -2371,6 +2380,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         // "Our values" followed by a table of criteria and how each is assessed is an area
         // of the specification too.
         let criteria_follow = started && inside && criteria_table_follows(blocks, index);
+        // So is one whose criteria are listed under how they are assessed ("###
+        // Safeguarding" / "**Assessed at interview:**" / "- … (E)").
+        let method_list_follows = started
+            && inside
+            && index + 2 < blocks.len()
+            && heading_level(blocks, index + 1) > 0
+            && stage_heading(&block_text(&blocks[index + 1])).is_some()
+            && matches!(
+                blocks.get(index + 2).map(|b| &b.kind),
+                Some(BlockKind::ListItem { .. })
+            );
         // A competency's name over its level line ("Safeguarding" / "Level 3 …") is a
         // criterion, however it reads.
         let names_competency = level > 0 && started && level_line_follows(blocks, index);
@@ -2379,6 +2399,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             && !walk.key_blocks.contains(&index)
             && !area_follows
             && !criteria_follow
+            && !method_list_follows
             && !names_competency
         {
             // A stop heading below the specification's own, at the level of its category
@@ -2563,9 +2584,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     ctx.area_start = walk.cands.len();
                 }
                 // A requirement heading below the category's heading level divides it.
+                // So does a bold line under a category's heading ("**Assessed at
+                // interview:**" under "### Experience").
                 let under_category = ctx.category.is_some()
                     && ctx.category_level > 0
-                    && block.level > ctx.category_level;
+                    && (block.level > ctx.category_level
+                        || matches!(block.kind, BlockKind::Paragraph(_)));
                 if screening_heading(&text) {
                     ctx.screening_section(&text, block.level);
                 } else if let Some(req) = requirement_heading(&text)
@@ -4615,6 +4639,37 @@ mod tests {
                 ("Working with families".to_string(), e),
                 ("Working with families".to_string(), d),
                 ("Safeguarding and recording".to_string(), e),
+            ]
+        );
+    }
+
+    #[test]
+    fn method_sublists_under_a_category_keep_the_category() {
+        let text = "## Person specification\n\n\
+            ### Qualifications\n\n\
+            **Checked from certificates:**\n\n\
+            - Level 2 in English and maths (E)\n\n\
+            ### Skills\n\n\
+            **Evidence: interview**\n\n\
+            - Ability to manage behaviour calmly (E)\n\n\
+            **Assessed in a classroom task:**\n\n\
+            - Ability to read a phonics text aloud (D)\n\n\
+            ### Safeguarding\n\n\
+            **Assessed at interview:**\n\n\
+            - Understanding of keeping children safe (E)\n\n\
+            ## About us\n\n\
+            We are a small school.\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        assert_eq!(
+            read(text)
+                .into_iter()
+                .map(|(c, _, r, m)| (c, r, m))
+                .collect::<Vec<_>>(),
+            vec![
+                ("Qualifications".to_string(), e, vec![Method::Documents]),
+                ("Skills".to_string(), e, vec![Method::Interview]),
+                ("Skills".to_string(), d, vec![Method::Test]),
+                ("Safeguarding".to_string(), e, vec![Method::Interview]),
             ]
         );
     }
