@@ -79,6 +79,10 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("access to transport")
         || has("form of transport")
         || has("means of transport")
+        // "You will need to drive and have your own car insured for business use".
+        || has("own car")
+        || has("own vehicle")
+        || has("insured for business")
     {
         return Some(Kind::Driving);
     }
@@ -680,6 +684,15 @@ pub fn sentences(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_own_car_insured_for_business_is_a_driving_condition() {
+        let car = "You will need to drive and have your own car insured for business use.";
+        assert_eq!(kind(car), Some(Kind::Driving));
+        assert!(sentence_is_condition(car));
+        let s = settings(&[car.into()]);
+        assert_eq!(s.driving_requirement.as_deref(), Some("regular"));
+    }
 
     #[test]
     fn access_to_transport_is_a_driving_condition_and_a_declaration_is_a_check() {

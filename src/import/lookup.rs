@@ -60,9 +60,167 @@ fn row(line: usize, cells: Vec<Cell>) -> Block {
     }
 }
 
-/// The blocks with numbered criteria and the table keyed by their numbers made one table;
-/// `None` when the document has no such table.
+/// The most a number in a summary line may be (a real specification has under 60).
+const MAX_NUMBER: usize = 500;
+
+/// The numbers of a summary's list: "1, 3, 5", "1-4", "none". `None` if anything else is
+/// in it.
+fn numbers(text: &str) -> Option<Vec<usize>> {
+    let text = text.trim().trim_end_matches('.');
+    if text.eq_ignore_ascii_case("none") || text.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut out = Vec::new();
+    for part in text.split([',', '&']).flat_map(|p| p.split(" and ")) {
+        let part = part.trim();
+        let parse = |s: &str| s.trim().parse::<usize>().ok().filter(|&n| n <= MAX_NUMBER);
+        if let Some((a, b)) = part.split_once(['-', '–']) {
+            let (a, b) = (parse(a)?, parse(b)?);
+            if a > b {
+                return None;
+            }
+            out.extend(a..=b);
+        } else {
+            out.push(parse(part)?);
+        }
+        if out.len() > MAX_NUMBER {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// "Label: 1, 3; Other: 2" (or with " | " / " / " between): each label and its numbers.
+fn labelled_numbers(text: &str) -> Option<Vec<(String, Vec<usize>)>> {
+    let mut out = Vec::new();
+    for part in text.split([';', '|']).flat_map(|p| p.split(" / ")) {
+        if part.trim().is_empty() {
+            continue;
+        }
+        let (label, list) = part.split_once(':')?;
+        let label = label.trim();
+        if label.is_empty() || label.split_whitespace().count() > 4 {
+            return None;
+        }
+        out.push((label.to_string(), numbers(list)?));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// "Essential: 1, 3 | Desirable: 2": the mark of each number.
+fn level_summary(text: &str) -> Option<Vec<(usize, &'static str)>> {
+    let mut out = Vec::new();
+    for (label, list) in labelled_numbers(text)? {
+        let mark = match label.to_lowercase().as_str() {
+            "essential" => "E",
+            "desirable" => "D",
+            _ => return None,
+        };
+        out.extend(list.into_iter().map(|n| (n, mark)));
+    }
+    out.sort_unstable();
+    Some(out)
+}
+
+/// "Assessed by – Application: 1-4; Interview: 2, 3": each method label and its numbers.
+fn method_summary(text: &str) -> Option<Vec<(String, Vec<usize>)>> {
+    let lower = text.to_lowercase();
+    let rest = [
+        "assessed by",
+        "assessment",
+        "how assessed",
+        "method of assessment",
+    ]
+    .iter()
+    .find_map(|lead| {
+        lower
+            .strip_prefix(lead)
+            .map(|r| &text[text.len() - r.len()..])
+    })?;
+    let rest = rest.trim_start_matches([' ', '–', '-', ':', '—']);
+    labelled_numbers(rest)
+}
+
+fn paragraph_text(block: &Block) -> Option<String> {
+    match &block.kind {
+        BlockKind::Paragraph(cell) => Some(cell.plain()),
+        _ => None,
+    }
+}
+
+/// Numbered criteria with no marks, each category's list followed by a line of levels by
+/// number ("Essential: 1, 3 | Desirable: 2") and a line of methods by number ("Assessed by
+/// – Application: 1-3; Interview: 2"): each list is rewritten as a table of its criteria,
+/// their marks and methods. One pass over the blocks.
+fn summaries(blocks: &[Block]) -> Option<Vec<Block>> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < blocks.len() {
+        let levels = paragraph_text(&blocks[i]).and_then(|t| level_summary(&t));
+        let Some(levels) = levels else {
+            out.push(blocks[i].clone());
+            i += 1;
+            continue;
+        };
+        // The list items just before the line, numbered from the smallest number.
+        let count = out
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b.kind, BlockKind::ListItem { depth: 0, .. }))
+            .count();
+        let first = levels.first().map_or(0, |(n, _)| *n);
+        let in_order = levels.iter().enumerate().all(|(k, (n, _))| *n == first + k);
+        if count == 0 || levels.len() != count || !in_order {
+            out.push(blocks[i].clone());
+            i += 1;
+            continue;
+        }
+        let methods = blocks
+            .get(i + 1)
+            .and_then(paragraph_text)
+            .and_then(|t| method_summary(&t));
+        let items = out.split_off(out.len() - count);
+        out.push(row(
+            items[0].line,
+            vec![
+                text_cell("Criteria"),
+                text_cell("E/D"),
+                text_cell("Assessed by"),
+            ],
+        ));
+        for (item, (n, mark)) in items.iter().zip(&levels) {
+            let BlockKind::ListItem { text, .. } = &item.kind else {
+                continue;
+            };
+            let named: Vec<&str> = methods
+                .iter()
+                .flatten()
+                .filter(|(_, list)| list.contains(n))
+                .map(|(label, _)| label.as_str())
+                .collect();
+            out.push(row(
+                item.line,
+                vec![
+                    text_cell(text),
+                    text_cell(mark),
+                    text_cell(&named.join(", ")),
+                ],
+            ));
+        }
+        changed = true;
+        i += if methods.is_some() { 2 } else { 1 };
+    }
+    changed.then_some(out)
+}
+
+/// The blocks with numbered criteria and the table keyed by their numbers made one table,
+/// or each category's numbered list and its summary lines made a table ([`summaries`]);
+/// `None` when the document has neither.
 pub fn apply(blocks: &[Block]) -> Option<Vec<Block>> {
+    if let Some(out) = summaries(blocks) {
+        return Some(out);
+    }
     let mut start = 0;
     while start < blocks.len() {
         let end = (start..blocks.len())
@@ -178,6 +336,47 @@ mod tests {
         assert!(out
             .iter()
             .any(|b| b.kind == BlockKind::Heading("Qualifications".into())));
+    }
+
+    #[test]
+    fn summary_lines_by_number_give_each_category_its_marks_and_methods() {
+        let text = "### Qualifications\n\n\
+            1. Degree in planning\n\
+            2. Member of the RTPI\n\n\
+            Essential: 1 | Desirable: 2\n\n\
+            Assessed by – Application: 1, 2\n\n\
+            ### Skills\n\n\
+            3. Ability to write clear reports\n\
+            4. Good IT skills\n\
+            5. Ability to negotiate\n\n\
+            Essential: 3, 5 / Desirable: 4\n\n\
+            Assessed by – Written exercise: 3; Interview: 3-5\n";
+        let out = apply(&text::blocks(text)).expect("summary lines");
+        assert_eq!(
+            rows(&out),
+            vec![
+                vec!["Criteria", "E/D", "Assessed by"],
+                vec!["Degree in planning", "E", "Application"],
+                vec!["Member of the RTPI", "D", "Application"],
+                vec!["Criteria", "E/D", "Assessed by"],
+                vec![
+                    "Ability to write clear reports",
+                    "E",
+                    "Written exercise, Interview"
+                ],
+                vec!["Good IT skills", "D", "Interview"],
+                vec!["Ability to negotiate", "E", "Interview"],
+            ]
+        );
+        assert_eq!(numbers("none"), Some(Vec::new()));
+        assert_eq!(numbers("1-3, 7"), Some(vec![1, 2, 3, 7]));
+        // Hostile ranges stay bounded.
+        assert_eq!(numbers("1-100000"), None);
+        assert_eq!(numbers("3-1"), None);
+        // A level line that does not number the items before it changes nothing.
+        let text = "1. A degree\n2. A car\n\nEssential: 1, 2, 3\n";
+        assert!(apply(&text::blocks(text)).is_none());
+        assert!(level_summary("Essential: see the advert").is_none());
     }
 
     #[test]

@@ -1074,8 +1074,11 @@ fn layout(pages: &[Page]) -> String {
         .or_else(|| commonest(&sizes))
         .unwrap_or(10.0);
     let mut out: Vec<String> = Vec::new();
-    let mut last_header: Option<String> = None;
-    for (page, runs) in pages.iter().zip(page_runs) {
+    // The header row of the last table and the page it was on.
+    let mut last_header: Option<(String, usize)> = None;
+    // Whether a sentence of prose came after the last table: a table after it is another.
+    let mut prose_since_table = false;
+    for (page_number, (page, runs)) in pages.iter().zip(page_runs).enumerate() {
         let bottom_margin = runs.iter().map(|r| r.y).fold(f32::INFINITY, f32::min);
         let lines = lines(runs);
         let tables = tables(page);
@@ -1096,11 +1099,18 @@ fn layout(pages: &[Page]) -> String {
                     emitted[t] = true;
                     let mut rows = Vec::new();
                     table_rows(&tables[t], &lines, &mut rows);
-                    // A table continued on the next page repeats its header row.
-                    if !rows.is_empty() && rows.first() == last_header.as_ref() {
+                    // A table continued on the next page repeats its header row; a second
+                    // table on the same page with the same header (one small table per
+                    // area) is a table of its own and keeps it.
+                    let continued = !prose_since_table
+                        && last_header.as_ref().is_some_and(|(header, on)| {
+                            *on != page_number && rows.first() == Some(header)
+                        });
+                    prose_since_table = false;
+                    if continued {
                         rows.remove(0);
-                    } else {
-                        last_header = rows.first().cloned();
+                    } else if let Some(first) = rows.first() {
+                        last_header = Some((first.clone(), page_number));
                     }
                     out.push(String::new());
                     out.extend(rows);
@@ -1114,6 +1124,9 @@ fn layout(pages: &[Page]) -> String {
                 .map(|r| escape(&r.text))
                 .collect::<Vec<_>>()
                 .join(" ");
+            if text.ends_with('.') && text.split_whitespace().count() >= 3 {
+                prose_since_table = true;
+            }
             // A bullet glyph may be set larger than its text: the words' size counts.
             let size = line
                 .iter()

@@ -215,6 +215,17 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if over_levels && starts_upper && words_count(&text) <= 6 {
                 return 2;
             }
+            // A short line over a sentence or two of prose and then the table or list:
+            // a charity's area title and its introduction (a PDF's h3 without its type
+            // size).
+            let introduces = matches!(
+                blocks.get(index + 1).map(|b| &b.kind),
+                Some(BlockKind::Paragraph(next)) if next.plain().ends_with('.')
+                    && words_count(&next.plain()) <= 60
+            ) && opens(index + 2);
+            if introduces && starts_upper && words_count(&text) <= 6 && !text.ends_with(':') {
+                return 2;
+            }
             0
         }
         _ => 0,
@@ -508,7 +519,16 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
         || t.starts_with("assessed at")
         || t.contains(" stage")
         || t.contains("assessed at")
-        || t.contains("assessed by");
+        || t.contains("assessed by")
+        // "Assessed in a classroom task:", "Checked from certificates:".
+        || t.starts_with("assessed in ")
+        || t.starts_with("assessed from ")
+        || t.starts_with("assessed through ")
+        || t.starts_with("checked ")
+        // "Evidence: certificates".
+        || t.starts_with("evidence:")
+        || t.starts_with("evidence –")
+        || t.starts_with("evidence -");
     // A heading naming only a method: "Interview", "Written exercise – shortlisted
     // candidates", "Shortlisting – assessed from your application form".
     let head = t.split(['–', '—', ':', '(']).next().unwrap_or(t).trim();
@@ -688,6 +708,12 @@ fn header_role_of(text: &str) -> Role {
         "measured",
         "tested",
         "shortlisting",
+        // "How we'll check", "How we will find out": a charity's plain words for it.
+        "how we'll check",
+        "how we will check",
+        "how we check",
+        "how we'll find out",
+        "how we will find out",
     ]) {
         return Role::Method;
     }
@@ -2354,6 +2380,17 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         // "Our values" followed by a table of criteria and how each is assessed is an area
         // of the specification too.
         let criteria_follow = started && inside && criteria_table_follows(blocks, index);
+        // So is one whose criteria are listed under how they are assessed ("###
+        // Safeguarding" / "**Assessed at interview:**" / "- … (E)").
+        let method_list_follows = started
+            && inside
+            && index + 2 < blocks.len()
+            && heading_level(blocks, index + 1) > 0
+            && stage_heading(&block_text(&blocks[index + 1])).is_some()
+            && matches!(
+                blocks.get(index + 2).map(|b| &b.kind),
+                Some(BlockKind::ListItem { .. })
+            );
         // A competency's name over its level line ("Safeguarding" / "Level 3 …") is a
         // criterion, however it reads.
         let names_competency = level > 0 && started && level_line_follows(blocks, index);
@@ -2362,6 +2399,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             && !walk.key_blocks.contains(&index)
             && !area_follows
             && !criteria_follow
+            && !method_list_follows
             && !names_competency
         {
             // A stop heading below the specification's own, at the level of its category
@@ -2546,9 +2584,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     ctx.area_start = walk.cands.len();
                 }
                 // A requirement heading below the category's heading level divides it.
+                // So does a bold line under a category's heading ("**Assessed at
+                // interview:**" under "### Experience").
                 let under_category = ctx.category.is_some()
                     && ctx.category_level > 0
-                    && block.level > ctx.category_level;
+                    && (block.level > ctx.category_level
+                        || matches!(block.kind, BlockKind::Paragraph(_)));
                 if screening_heading(&text) {
                     ctx.screening_section(&text, block.level);
                 } else if let Some(req) = requirement_heading(&text)
@@ -4523,6 +4564,8 @@ mod tests {
     #[test]
     fn header_words_give_roles() {
         assert_eq!(header_role("How assessed"), Role::Method);
+        assert_eq!(header_role("How we’ll check"), Role::Method);
+        assert_eq!(header_role("How we will find out"), Role::Method);
         assert_eq!(header_role("E/D"), Role::Mark);
         assert_eq!(header_role("Essential or Desirable"), Role::Mark);
         assert_eq!(header_role("Essential"), Role::Essential);
@@ -4596,6 +4639,64 @@ mod tests {
                 ("Working with families".to_string(), e),
                 ("Working with families".to_string(), d),
                 ("Safeguarding and recording".to_string(), e),
+            ]
+        );
+    }
+
+    #[test]
+    fn method_sublists_under_a_category_keep_the_category() {
+        let text = "## Person specification\n\n\
+            ### Qualifications\n\n\
+            **Checked from certificates:**\n\n\
+            - Level 2 in English and maths (E)\n\n\
+            ### Skills\n\n\
+            **Evidence: interview**\n\n\
+            - Ability to manage behaviour calmly (E)\n\n\
+            **Assessed in a classroom task:**\n\n\
+            - Ability to read a phonics text aloud (D)\n\n\
+            ### Safeguarding\n\n\
+            **Assessed at interview:**\n\n\
+            - Understanding of keeping children safe (E)\n\n\
+            ## About us\n\n\
+            We are a small school.\n";
+        let (e, d) = (Requirement::Essential, Requirement::Desirable);
+        assert_eq!(
+            read(text)
+                .into_iter()
+                .map(|(c, _, r, m)| (c, r, m))
+                .collect::<Vec<_>>(),
+            vec![
+                ("Qualifications".to_string(), e, vec![Method::Documents]),
+                ("Skills".to_string(), e, vec![Method::Interview]),
+                ("Skills".to_string(), d, vec![Method::Test]),
+                ("Safeguarding".to_string(), e, vec![Method::Interview]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_line_over_its_prose_and_table_names_the_area() {
+        // A PDF's area titles come without their type size.
+        let text = "## Who we're looking for\n\n\
+            Youth work\n\n\
+            You will meet young people on their terms, where they are.\n\n\
+            Requirement\tEvidence\n\
+            Experience of detached youth work\tApplication and interview\n\n\
+            Values\n\n\
+            We believe in young people.\n\n\
+            Requirement\tEvidence\n\
+            Commitment to anti-racist practice\tInterview\n";
+        assert_eq!(
+            described(text),
+            vec![
+                (
+                    "Youth work".to_string(),
+                    "Experience of detached youth work".to_string()
+                ),
+                (
+                    "Values".to_string(),
+                    "Commitment to anti-racist practice".to_string()
+                ),
             ]
         );
     }
