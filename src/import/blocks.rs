@@ -32,6 +32,17 @@ pub struct Block {
     pub level: usize,
 }
 
+impl Block {
+    /// A table row built by a rewrite (level 0, like every row a reader emits).
+    pub fn row(line: usize, cells: Vec<Cell>) -> Block {
+        Block {
+            line,
+            kind: BlockKind::Row(cells),
+            level: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum BlockKind {
     Heading(String),

@@ -7,7 +7,7 @@
 //!
 //! A line is read once, so the time is linear in the document.
 
-use super::blocks::{collapse, Block, BlockKind, Cell};
+use super::blocks::{collapse, Block, BlockKind};
 use super::records::text_cell;
 use super::roles::is_mark_word;
 
@@ -97,14 +97,6 @@ fn category_line(block: &Block) -> Option<String> {
     named.then_some(text)
 }
 
-fn row(line: usize, cells: Vec<Cell>) -> Block {
-    Block {
-        line,
-        kind: BlockKind::Row(cells),
-        level: 0,
-    }
-}
-
 /// The blocks with every run of dot-leader lines (and the category lines among them)
 /// rewritten as one table; `None` when the document has fewer than two such lines.
 pub fn as_tables(blocks: &[Block]) -> Option<Vec<Block>> {
@@ -134,14 +126,14 @@ pub fn as_tables(blocks: &[Block]) -> Option<Vec<Block>> {
             out.push(header(block.line));
             in_run = true;
         }
-        out.push(row(block.line, cells));
+        out.push(Block::row(block.line, cells));
     }
     Some(out)
 }
 
 fn header(line: usize) -> Block {
     let cells = ["Criterion", "Essential or desirable", "How assessed"];
-    row(line, cells.iter().map(|h| text_cell(h)).collect())
+    Block::row(line, cells.iter().map(|h| text_cell(h)).collect())
 }
 
 #[cfg(test)]

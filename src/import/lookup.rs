@@ -52,14 +52,6 @@ fn category_line(block: &Block) -> Option<String> {
     }
 }
 
-fn row(line: usize, cells: Vec<Cell>) -> Block {
-    Block {
-        line,
-        kind: BlockKind::Row(cells),
-        level: 0,
-    }
-}
-
 /// The most a number in a summary line may be (a real specification has under 60).
 const MAX_NUMBER: usize = 500;
 
@@ -181,7 +173,7 @@ fn summaries(blocks: &[Block]) -> Option<Vec<Block>> {
             .and_then(paragraph_text)
             .and_then(|t| method_summary(&t));
         let items = out.split_off(out.len() - count);
-        out.push(row(
+        out.push(Block::row(
             items[0].line,
             vec![
                 text_cell("Criteria"),
@@ -199,7 +191,7 @@ fn summaries(blocks: &[Block]) -> Option<Vec<Block>> {
                 .filter(|(_, list)| list.contains(n))
                 .map(|(label, _)| label.as_str())
                 .collect();
-            out.push(row(
+            out.push(Block::row(
                 item.line,
                 vec![
                     text_cell(text),
@@ -277,16 +269,16 @@ fn rewrite(blocks: &[Block], start: usize, end: usize) -> Option<Vec<Block>> {
     let mut header: Vec<Cell> = (*header).clone();
     header[0] = text_cell("Criteria");
     let mut out = blocks[..first].to_vec();
-    out.push(row(blocks[first].line, header));
+    out.push(Block::row(blocks[first].line, header));
     let mut next = 0;
     for block in &blocks[first..=last] {
         if let BlockKind::ListItem { text, .. } = &block.kind {
             let mut cells = body[next].clone();
             cells[0] = text_cell(text);
             next += 1;
-            out.push(row(block.line, cells));
+            out.push(Block::row(block.line, cells));
         } else if let Some(name) = category_line(block) {
-            out.push(row(block.line, vec![text_cell(&name)]));
+            out.push(Block::row(block.line, vec![text_cell(&name)]));
         } else if !matches!(&block.kind, BlockKind::Paragraph(cell) if cell.is_empty()) {
             return None;
         }

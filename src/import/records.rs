@@ -175,21 +175,19 @@ pub fn as_tables(blocks: &[Block]) -> Option<Vec<Block>> {
             continue;
         }
         let header = ["Criterion", "Essential or desirable", "How assessed"];
-        out.push(Block {
-            line: run[0].line,
-            kind: BlockKind::Row(header.iter().map(|h| text_cell(h)).collect()),
-            level: 0,
-        });
+        out.push(Block::row(
+            run[0].line,
+            header.iter().map(|h| text_cell(h)).collect(),
+        ));
         for record in run {
-            out.push(Block {
-                line: record.line,
-                kind: BlockKind::Row(vec![
+            out.push(Block::row(
+                record.line,
+                vec![
                     record.criterion,
                     record.mark,
                     record.method.unwrap_or_default(),
-                ]),
-                level: 0,
-            });
+                ],
+            ));
         }
         index = at;
     }
