@@ -172,6 +172,31 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
     while i < chars.len() {
         let (start, c) = chars[i];
         let boundary = i == 0 || !chars[i - 1].1.is_alphanumeric();
+        // A code written as a short word ("App = application, Int = interview, Ex =
+        // exercise"): a capital, one to three small letters, then "=" (only "=": "Hours –
+        // 22" and "Grade: Band 3" are details, not a key).
+        if boundary && c.is_ascii_uppercase() {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j].1.is_ascii_lowercase() {
+                j += 1;
+            }
+            let mut k = j;
+            while k < chars.len() && chars[k].1 == ' ' {
+                k += 1;
+            }
+            if (2..=4).contains(&(j - i)) && chars.get(k).is_some_and(|&(_, c)| c == '=') {
+                let mut m = k + 1;
+                while m < chars.len() && chars[m].1 == ' ' {
+                    m += 1;
+                }
+                if m < chars.len() {
+                    let code: String = chars[i..j].iter().map(|&(_, c)| c).collect();
+                    marks.push((start, chars[m].0, code));
+                    i = m;
+                    continue;
+                }
+            }
+        }
         if boundary && c.is_ascii_uppercase() {
             let mut j = i;
             while j < chars.len() && (chars[j].1.is_ascii_uppercase() || chars[j].1 == '/') {
@@ -387,9 +412,17 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
     if tokens.is_empty() {
         return Vec::new();
     }
-    let all_codes = tokens
-        .iter()
-        .all(|t| t.len() <= 5 && t.chars().all(|c| c.is_ascii_uppercase()) && codes.is_code(t));
+    // Codes in capitals ("AF, INT") or as short words ("App, Int") when a key or the
+    // usual defaults define every one of them.
+    let code_like = |t: &str| {
+        let mut chars = t.chars();
+        let first = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+        let rest: Vec<char> = chars.collect();
+        let capitals = rest.iter().all(|c| c.is_ascii_uppercase());
+        let titled = (1..=3).contains(&rest.len()) && rest.iter().all(|c| c.is_ascii_lowercase());
+        t.len() <= 5 && first && (capitals || titled)
+    };
+    let all_codes = tokens.iter().all(|t| code_like(t) && codes.is_code(t));
     if all_codes {
         let mut out = Vec::new();
         for t in tokens {
@@ -504,6 +537,19 @@ mod tests {
         assert_eq!(codes.lookup("WE"), Some(vec![Test]));
         assert!(!Codes::default().read_key("Good IT skills, including Excel; MS Office"));
         assert!(!Codes::default().read_key("UK driving licence · DBS check"));
+        // Codes written as short words, defined with "=".
+        let mut titled = Codes::default();
+        assert!(titled.read_key(
+            "Assessed by: App = application, Int = interview, Ex = practical computer exercise."
+        ));
+        assert_eq!(
+            cell("App, Int", &titled),
+            vec![Method::Application, Method::Interview]
+        );
+        assert_eq!(cell("Ex", &titled), vec![Method::Test]);
+        // A detail line with a colon or dash is no key; a word is no code in a cell.
+        assert!(!Codes::default().read_key("Hours – 22 a week; Grade: Band 3"));
+        assert_eq!(cell("Test", &Codes::default()), vec![Method::Test]);
     }
 
     #[test]

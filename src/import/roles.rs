@@ -3515,6 +3515,7 @@ fn group_clauses(l: &str, named: &[&str]) -> Vec<GroupClause> {
         .split("; ")
         .flat_map(|p| p.split(", and "))
         .flat_map(|p| p.split(", but "))
+        .flat_map(actions)
     {
         let words: Vec<&str> = part
             .split(|c: char| !c.is_alphanumeric())
@@ -3558,6 +3559,47 @@ fn group_clauses(l: &str, named: &[&str]) -> Vec<GroupClause> {
     } else {
         Vec::new()
     }
+}
+
+/// A clause split where "and" joins a second action with its own method: "complete a
+/// technical exercise and attend an interview covering behaviours" is two clauses (the
+/// exercise, the interview). Methods listed together ("a test and an interview covering
+/// behaviours") stay one clause, as does an "and" with no method after it.
+fn actions(part: &str) -> Vec<&str> {
+    const VERBS: &[&str] = &[
+        "attend",
+        "complete",
+        "take",
+        "sit",
+        "give",
+        "deliver",
+        "prepare",
+        "undertake",
+        "do",
+        "be invited",
+        "be asked",
+    ];
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for (at, _) in part.match_indices(" and ") {
+        let rest = &part[at + 5..];
+        let acts = VERBS
+            .iter()
+            .any(|v| rest.starts_with(v) && rest[v.len()..].starts_with(' '));
+        let before = &part[from..at];
+        let after_end = part[at + 5..]
+            .find(" and ")
+            .map_or(part.len(), |n| at + 5 + n);
+        if acts
+            && !methods::words(before).is_empty()
+            && !methods::words(&part[at + 5..after_end]).is_empty()
+        {
+            pieces.push(before);
+            from = at + 5;
+        }
+    }
+    pieces.push(&part[from..]);
+    pieces
 }
 
 fn assessed_after(l: &str, group: &str) -> bool {
@@ -3892,7 +3934,15 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         ]
         .iter()
         .find(|p| l.starts_with(*p))
-        .map(|p| methods::words(p));
+        .map(|p| methods::words(p))
+        // "Sift will be on your CV …", "Shortlisting will be based on …": the stage as
+        // the sentence's subject.
+        .or_else(|| {
+            ["sift will ", "the sift will ", "shortlisting will "]
+                .iter()
+                .any(|p| l.trim_start().starts_with(p))
+                .then(|| vec![Method::Application])
+        });
         // At the sift a CV shows the experience, whatever else is asked for.
         let cv_at_sift =
             at_stage.as_deref() == Some(&[Method::Application][..]) && words.contains(&"cv");
@@ -5429,6 +5479,51 @@ mod tests {
                 ("Working Together", &[Application, Interview][..]),
                 ("Policy drafting", &[Test][..]),
             ]
+        );
+    }
+
+    #[test]
+    fn a_sift_subject_and_two_actions_joined_by_and_assess_their_own_groups() {
+        use Method::*;
+        let text = "## Person specification\n\nEssential criteria\n\n\
+            - Experience of managing case files\n\nDesirable criteria\n\n\
+            - Knowledge of tribunal procedure\n\nBehaviours\n\n- Making Effective Decisions\n\n\
+            Technical skills\n\n- Records management (practitioner level)\n\n\
+            Selection process details\n\n\
+            Sift will be based on your CV and a statement against the essential and desirable \
+            criteria. Shortlisted candidates will sit a technical exercise and attend an \
+            interview covering behaviours, experience and technical skills.\n";
+        let found = read(text);
+        let methods: Vec<(&str, &[Method])> = found
+            .iter()
+            .map(|(_, d, _, m)| (d.as_str(), m.as_slice()))
+            .collect();
+        assert_eq!(
+            methods,
+            vec![
+                (
+                    "Experience of managing case files",
+                    &[Application, Interview][..]
+                ),
+                (
+                    "Knowledge of tribunal procedure",
+                    &[Application, Interview][..]
+                ),
+                ("Making Effective Decisions", &[Interview][..]),
+                (
+                    "Records management (practitioner level)",
+                    &[Test, Interview][..]
+                ),
+            ]
+        );
+        // Methods listed together stay one clause.
+        assert_eq!(
+            actions("a test and an interview covering behaviours").len(),
+            1
+        );
+        assert_eq!(
+            actions("complete a written exercise and attend an interview"),
+            vec!["complete a written exercise", "attend an interview"]
         );
     }
 
