@@ -4966,6 +4966,18 @@ mod tests {
     }
 
     /// (category, description, requirement, methods) of what `find` reads from a text form.
+    fn owned(expected: Vec<(&str, &[Method])>) -> Vec<(String, Vec<Method>)> {
+        expected
+            .into_iter()
+            .map(|(d, m)| (d.to_string(), m.to_vec()))
+            .collect()
+    }
+
+    /// Each criterion read from `text` with its methods.
+    fn read_methods(text: &str) -> Vec<(String, Vec<Method>)> {
+        read(text).into_iter().map(|(_, d, _, m)| (d, m)).collect()
+    }
+
     fn read(text: &str) -> Vec<(String, String, Requirement, Vec<Method>)> {
         let blocks = super::super::text::blocks(text);
         find(&blocks)
@@ -5463,14 +5475,9 @@ mod tests {
             and the behaviours. You will be invited to an interview covering the experience \
             criteria and behaviours, and will complete a written exercise which assesses the \
             technical skill.\n";
-        let found = read(text);
-        let methods: Vec<(&str, &[Method])> = found
-            .iter()
-            .map(|(_, d, _, m)| (d.as_str(), m.as_slice()))
-            .collect();
         assert_eq!(
-            methods,
-            vec![
+            read_methods(text),
+            owned(vec![
                 (
                     "Experience of developing policy",
                     &[Application, Interview][..]
@@ -5478,7 +5485,7 @@ mod tests {
                 ("Knowledge of agriculture", &[Application, Interview][..]),
                 ("Working Together", &[Application, Interview][..]),
                 ("Policy drafting", &[Test][..]),
-            ]
+            ])
         );
     }
 
@@ -5493,14 +5500,9 @@ mod tests {
             Sift will be based on your CV and a statement against the essential and desirable \
             criteria. Shortlisted candidates will sit a technical exercise and attend an \
             interview covering behaviours, experience and technical skills.\n";
-        let found = read(text);
-        let methods: Vec<(&str, &[Method])> = found
-            .iter()
-            .map(|(_, d, _, m)| (d.as_str(), m.as_slice()))
-            .collect();
         assert_eq!(
-            methods,
-            vec![
+            read_methods(text),
+            owned(vec![
                 (
                     "Experience of managing case files",
                     &[Application, Interview][..]
@@ -5514,7 +5516,7 @@ mod tests {
                     "Records management (practitioner level)",
                     &[Test, Interview][..]
                 ),
-            ]
+            ])
         );
         // Methods listed together stay one clause.
         assert_eq!(
