@@ -22,10 +22,25 @@ fn lower(text: &str) -> String {
     text.to_lowercase().replace('’', "'")
 }
 
+/// How much of one criterion or sentence is read to classify it. A criterion is at most
+/// 2,000 characters (longer ones are refused when imported), and a condition says what it
+/// is in its first words; reading no further keeps a hostile one-line "criterion" of
+/// megabytes from being scanned for every phrase below.
+const CLASSIFIED_CHARS: usize = 4_000;
+
+/// [`lower`] of a criterion's or sentence's first [`CLASSIFIED_CHARS`] characters.
+fn lower_head(text: &str) -> String {
+    let end = text
+        .char_indices()
+        .nth(CLASSIFIED_CHARS)
+        .map_or(text.len(), |(at, _)| at);
+    lower(&text[..end])
+}
+
 /// The kind of eligibility condition a text is about (ignoring registration, which is a
 /// criterion when it sits among the qualifications).
 pub fn kind(text: &str) -> Option<Kind> {
-    let t = lower(text);
+    let t = lower_head(text);
     let has = |w: &str| t.contains(w);
     // The candidate's own age ("aged 18 or over", "minimum age 23"), not the ages of the
     // people served ("young people aged 11–25").
@@ -141,7 +156,7 @@ fn is_registration(t: &str) -> bool {
 /// qualified", "Registration with the GSCC (if a GSCC recognised qualification is
 /// held)"): a condition wherever it sits.
 pub fn route_specific(text: &str) -> bool {
-    let t = lower(text);
+    let t = lower_head(text);
     (t.contains("registration") || t.contains("registered"))
         && (t.contains(" if ")
             || t.contains("(if ")
@@ -166,7 +181,7 @@ pub fn criterion_is_condition(description: &str, category: &str) -> bool {
         Some(_) => {
             // "Commitment to safeguarding…" is a criterion; "Must satisfy an enhanced DBS
             // check" is not. Knowledge of the law is a criterion.
-            let t = lower(description);
+            let t = lower_head(description);
             !(t.starts_with("knowledge")
                 || t.starts_with("understanding")
                 || t.starts_with("awareness")
@@ -407,7 +422,7 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
     if kind(sentence).is_none() {
         return false;
     }
-    let t = lower(sentence);
+    let t = lower_head(sentence);
     [
         "must",
         "required",
@@ -489,7 +504,7 @@ fn employer_vehicle(t: &str) -> bool {
 /// vehicle ("Full UK driving licence – you will drive a liveried van"): a condition of
 /// the job, not a qualification to score, wherever the table lists it.
 pub fn drives_employers_vehicle(description: &str) -> bool {
-    kind(description) == Some(Kind::Driving) && employer_vehicle(&lower(description))
+    kind(description) == Some(Kind::Driving) && employer_vehicle(&lower_head(description))
 }
 
 /// The settings a set of condition texts implies.
@@ -638,7 +653,7 @@ pub fn registration_body(text: &str) -> Option<String> {
         ("general dental council", "GDC"),
         ("general optical council", "GOC"),
     ];
-    let t = lower(text);
+    let t = lower_head(text);
     let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).collect();
     if !(t.contains("regist") || t.contains("register")) {
         return None;
@@ -900,6 +915,16 @@ mod tests {
             "Registration with the General Social Care Council (GSCC)",
             "Other conditions"
         ));
+    }
+
+    #[test]
+    fn a_criterion_is_classified_by_its_head_only() {
+        let long = "word ".repeat(100_000);
+        assert_eq!(kind(&format!("Enhanced DBS check {long}")), Some(Kind::Dbs));
+        // Past the first CLASSIFIED_CHARS characters nothing is read (such a criterion is
+        // refused for its length anyway).
+        assert_eq!(kind(&format!("{long} enhanced DBS check")), None);
+        assert!(criterion_is_condition("Must be aged 18 or over", "Other"));
     }
 
     #[test]
