@@ -360,6 +360,9 @@ pub fn phrase(text: &str) -> Vec<Method> {
         .any(|m| named.contains(m))
     {
         for when in [
+            // "T – written test on the day of interview": when the test is sat.
+            "on the day of the interview",
+            "on the day of interview",
             "completed at the interview",
             "completed at interview",
             "during the interview",
@@ -537,6 +540,12 @@ mod tests {
         assert_eq!(codes.lookup("WE"), Some(vec![Test]));
         assert!(!Codes::default().read_key("Good IT skills, including Excel; MS Office"));
         assert!(!Codes::default().read_key("UK driving licence · DBS check"));
+        // "On the day of interview" says when a test is sat, not that it is an interview.
+        let mut timed = Codes::default();
+        assert!(timed.read_key(
+            "Key: AF = application form; INT = interview; WT = written test on the day of interview"
+        ));
+        assert_eq!(timed.lookup("WT"), Some(vec![Method::Test]));
         // Codes written as short words, defined with "=".
         let mut titled = Codes::default();
         assert!(titled.read_key(

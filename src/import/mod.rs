@@ -272,7 +272,12 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
                 // found it as a condition: the hand-checked seed 000 keeps "Full driving
                 // licence" in its Qualifications row as a criterion, in every format.
                 let old = with_categories(old, &found);
-                Ok(with_methods(with_conditions(old, &found), &found))
+                let old = with_methods(with_conditions(old, &found), &found);
+                if roles::defines_codes(&model) {
+                    Ok(with_keyed_methods(old, &found))
+                } else {
+                    Ok(old)
+                }
             } else {
                 Ok(vec![found])
             }
@@ -432,13 +437,8 @@ fn prefixed(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
 /// document's own codes at the end of the text ("… (AF, INT)") take the methods the
 /// reading by meaning found for the same criterion, and its description (codes off).
 fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
-    let key = |text: &str| blocks::collapse(text).to_lowercase();
-    let stated: std::collections::HashMap<String, &ImportedCriterion> = found
-        .criteria
-        .iter()
-        .filter(|c| c.methods_stated)
-        .map(|c| (key(&c.description), c))
-        .collect();
+    let key = method_key;
+    let stated = stated_methods(found);
     let none_stated = old
         .iter()
         .flat_map(|s| s.criteria.iter())
@@ -462,6 +462,37 @@ fn with_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<Importe
             criterion.methods = partner.methods.clone();
             criterion.methods_stated = true;
             criterion.description = partner.description.clone();
+        }
+    }
+    old
+}
+
+/// How a criterion is matched between the two readings when methods are carried over.
+fn method_key(text: &str) -> String {
+    blocks::collapse(text).to_lowercase()
+}
+
+/// The criteria the reading by meaning stated methods for, by [`method_key`].
+fn stated_methods(found: &ImportedSpec) -> std::collections::HashMap<String, &ImportedCriterion> {
+    found
+        .criteria
+        .iter()
+        .filter(|c| c.methods_stated)
+        .map(|c| (method_key(&c.description), c))
+        .collect()
+}
+
+/// The recognisers' specifications with the methods the reading by meaning stated for the
+/// same criteria, in a document whose key line defines its codes: the recognisers read
+/// codes by the usual letters ("P" a presentation), the reading by meaning by the key ("P =
+/// practical clinical scenario", a test).
+fn with_keyed_methods(mut old: Vec<ImportedSpec>, found: &ImportedSpec) -> Vec<ImportedSpec> {
+    let key = method_key;
+    let stated = stated_methods(found);
+    for criterion in old.iter_mut().flat_map(|s| s.criteria.iter_mut()) {
+        if let Some(partner) = stated.get(&key(&criterion.description)) {
+            criterion.methods = partner.methods.clone();
+            criterion.methods_stated = true;
         }
     }
     old
@@ -746,6 +777,43 @@ mod tests {
         );
         assert!(merged[0].criteria[0].methods_stated);
         assert!(!merged[0].criteria[1].methods_stated);
+    }
+
+    #[test]
+    fn a_keyed_code_means_what_the_key_says_whichever_reader_read_the_table() {
+        // "P" is a presentation by the usual letters; this key makes it a practical test,
+        // and "S" (shortlisting) the application.
+        let html = "<h2>Person specification</h2>\
+            <p>How assessed: S = shortlisting from the application form; I = interview; \
+            P = practical exercise on the interview day; C = check of certificates.</p>\
+            <table><tr><th>Requirements</th><th>Essential</th><th>Desirable</th>\
+            <th>How assessed</th></tr>\
+            <tr><td><b>Qualifications</b></td><td><ul><li>Level 3 Diploma in Health and \
+            Social Care</li></ul></td><td><ul><li>First aid certificate</li></ul></td>\
+            <td>S, C</td></tr>\
+            <tr><td><b>Skills</b></td><td><ul><li>Able to use a hoist safely</li>\
+            <li>Good written English</li></ul></td><td><ul><li>Able to use a care \
+            planning app</li></ul></td><td>I, P</td></tr></table>";
+        let specs = import(Format::Html, html.as_bytes()).expect("a specification");
+        let got: Vec<(&str, &[Method])> = specs[0]
+            .criteria
+            .iter()
+            .map(|c| (c.description.as_str(), c.methods.as_slice()))
+            .collect();
+        use Method::*;
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Level 3 Diploma in Health and Social Care",
+                    &[Application, Documents][..]
+                ),
+                ("First aid certificate", &[Application, Documents][..]),
+                ("Able to use a hoist safely", &[Test, Interview][..]),
+                ("Good written English", &[Test, Interview][..]),
+                ("Able to use a care planning app", &[Test, Interview][..]),
+            ]
+        );
     }
 
     #[test]

@@ -2274,6 +2274,29 @@ fn explains_marks(text: &str) -> bool {
 /// Deeper than any marked-up heading (`######`).
 const MAX_HEADING_DEPTH: usize = 7;
 
+/// The codes a document's key lines define, and the blocks that are key lines.
+fn read_keys(blocks: &[Block]) -> (Codes, HashSet<usize>) {
+    let mut codes = Codes::default();
+    let mut key_blocks = HashSet::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let keyish = match &block.kind {
+            BlockKind::Paragraph(_) | BlockKind::ListItem { .. } | BlockKind::Heading(_) => true,
+            BlockKind::Row(cells) => cells.len() == 1,
+        };
+        if keyish && codes.read_key(&block_text(block)) {
+            key_blocks.insert(i);
+        }
+    }
+    (codes, key_blocks)
+}
+
+/// Whether the document defines its own method codes in a key line ("How assessed: S =
+/// shortlisting …; P = practical clinical scenario"): then a code means what the key says,
+/// which only the reading by meaning knows.
+pub fn defines_codes(blocks: &[Block]) -> bool {
+    !read_keys(blocks).1.is_empty()
+}
+
 /// The person specification read by meaning, or `None` when the document holds none.
 pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Criteria printed as labelled records are read as the table they amount to.
@@ -2291,17 +2314,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Criteria numbered in the text, their levels and methods in a table keyed by number.
     let looked_up = super::lookup::apply(blocks);
     let blocks = looked_up.as_deref().unwrap_or(blocks);
-    let mut codes = Codes::default();
-    let mut key_blocks = HashSet::new();
-    for (i, block) in blocks.iter().enumerate() {
-        let keyish = match &block.kind {
-            BlockKind::Paragraph(_) | BlockKind::ListItem { .. } | BlockKind::Heading(_) => true,
-            BlockKind::Row(cells) => cells.len() == 1,
-        };
-        if keyish && codes.read_key(&block_text(block)) {
-            key_blocks.insert(i);
-        }
-    }
+    let (codes, key_blocks) = read_keys(blocks);
     let mut walk = Walk {
         codes: &codes,
         cands: Vec::new(),
@@ -4396,10 +4409,17 @@ fn conditions_section_lines(blocks: &[Block]) -> HashSet<usize> {
     for (i, block) in blocks.iter().enumerate() {
         if heading_level(blocks, i) > 0 {
             let t = lower(&block_text(block));
+            // "Other requirements", "Special requirements": what the post needs beyond
+            // the criteria.
+            let other_requirements = t.contains("requirement")
+                && ["other", "special", "additional"]
+                    .iter()
+                    .any(|w| t.starts_with(w));
             inside = words_count(&t) <= 6
                 && (t.contains("condition")
                     || t.contains("pre-employment")
-                    || t.contains("eligib"));
+                    || t.contains("eligib")
+                    || other_requirements);
             continue;
         }
         if inside {
@@ -5526,6 +5546,22 @@ mod tests {
         assert_eq!(
             actions("complete a written exercise and attend an interview"),
             vec!["complete a written exercise", "attend an interview"]
+        );
+    }
+
+    #[test]
+    fn checks_named_under_other_requirements_are_conditions() {
+        let text = "## Person specification\n\nEssential\n\n- Good listening skills\n\n\
+            ## Other requirements\n\nA standard DBS check.\n\n\
+            A full driving licence and a car for visits.\n\n## About us\n\n\
+            We run a DBS-checked volunteer scheme.\n";
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(
+            spec.conditions,
+            vec![
+                "A standard DBS check.".to_string(),
+                "A full driving licence and a car for visits.".to_string()
+            ]
         );
     }
 
