@@ -120,6 +120,7 @@ def hostile_pdfs():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "shortlist"))
+    parser.add_argument("--only", help="run only the documents whose name contains this")
     args = parser.parse_args()
     port = free_port()
     secret = "import-bench-secret-import-bench-secret"
@@ -158,6 +159,8 @@ def main():
             }
             docs.update(hostile())
             docs.update(hostile_pdfs())
+            if args.only:
+                docs = {name: doc for name, doc in docs.items() if args.only in name}
             print(f"{'document':34} {'MB':>5}  status  {'seconds':>7}")
             for name, (content_type, text) in docs.items():
                 body = text if isinstance(text, bytes) else text.encode()[:LIMIT]

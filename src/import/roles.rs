@@ -2274,6 +2274,10 @@ fn explains_marks(text: &str) -> bool {
 /// Deeper than any marked-up heading (`######`).
 const MAX_HEADING_DEPTH: usize = 7;
 
+/// The longest key line read ("How assessed: A = application form …" runs to a few hundred
+/// characters; a bounded scan keeps a hostile megabyte-long line cheap).
+const MAX_KEY_BYTES: usize = 2_000;
+
 /// The codes a document's key lines define, and the blocks that are key lines.
 fn read_keys(blocks: &[Block]) -> (Codes, HashSet<usize>) {
     let mut codes = Codes::default();
@@ -2283,7 +2287,12 @@ fn read_keys(blocks: &[Block]) -> (Codes, HashSet<usize>) {
             BlockKind::Paragraph(_) | BlockKind::ListItem { .. } | BlockKind::Heading(_) => true,
             BlockKind::Row(cells) => cells.len() == 1,
         };
-        if keyish && codes.read_key(&block_text(block)) {
+        if !keyish {
+            continue;
+        }
+        // A key is a line or two: a longer block is no key (and is not scanned as one).
+        let text = block_text(block);
+        if text.len() <= MAX_KEY_BYTES && codes.read_key(&text) {
             key_blocks.insert(i);
         }
     }
