@@ -1256,7 +1256,9 @@ fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
     if !(phrase && n <= 8 || square && n <= 4) {
         return None;
     }
-    if square {
+    // A bare square bracket must hold only methods; one opening with its phrase
+    // (`[assessed: application form, interview]`) names them after it.
+    if square && !phrase {
         // Every word a method word (or a joining word): `[Interview/Exercise]`.
         let only_methods = l
             .split(|c: char| !c.is_alphanumeric())
@@ -1268,6 +1270,16 @@ fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
     }
     let found = methods::words(l);
     (!found.is_empty()).then_some(found)
+}
+
+/// A closing bracket saying how a criterion is checked in words that name no selection
+/// method (`[assessed: pre-employment check]`, `(assessed: licence check)`): a note on the
+/// criterion, not part of it. Lower case.
+fn assessment_note(inner: &str) -> bool {
+    let rest = ["assessed:", "assessed by", "assessed at", "assessment:"]
+        .iter()
+        .find_map(|lead| inner.strip_prefix(lead));
+    rest.is_some_and(|rest| (1..=5).contains(&words_count(rest)))
 }
 
 fn parse_inline(text: &str, codes: &Codes) -> Inline {
@@ -1347,6 +1359,8 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                     found.extend(m);
                 } else if let Some(m) = method_phrase(&inner, close == ']') {
                     found.extend(m);
+                } else if assessment_note(li) {
+                    // "[assessed: licence check]": how it is checked, no selection method.
                 } else {
                     taken = false;
                 }
@@ -4436,6 +4450,22 @@ mod tests {
         // Square brackets holding anything but method words stay in the text.
         let i = parse_inline("Use of a system [such as Civica]", &codes);
         assert_eq!(i.description, "Use of a system [such as Civica]");
+        // A square bracket opening with "assessed" names the methods after it.
+        let i = parse_inline(
+            "Experience of audits – desirable [assessed: application form, interview]",
+            &codes,
+        );
+        assert_eq!(i.description, "Experience of audits");
+        assert_eq!(i.requirement, Some(Requirement::Desirable));
+        assert_eq!(i.methods, vec![Method::Application, Method::Interview]);
+        // One naming a check, no method, is a note on the criterion: off, and no method.
+        let i = parse_inline(
+            "Full driving licence – essential [assessed: licence check]",
+            &codes,
+        );
+        assert_eq!(i.description, "Full driving licence");
+        assert_eq!(i.requirement, Some(Requirement::Essential));
+        assert!(i.methods.is_empty());
         assert_eq!(
             lead_mark("Essential – application form and interview"),
             Some((
