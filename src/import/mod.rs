@@ -23,6 +23,7 @@ mod leaders;
 mod legend;
 mod lookup;
 mod methods;
+mod nested;
 mod numbergrid;
 mod pdf;
 mod questions;

@@ -2057,6 +2057,8 @@ struct Walk<'a> {
     scoped: Vec<Scoped>,
     /// The category printed at the head of the item being pushed ("SKILLS: …").
     item_category: Option<String>,
+    /// Under a bullet naming a category (`nested`): the depth of its criteria bullets.
+    criteria_depth: Option<usize>,
 }
 
 impl Walk<'_> {
@@ -2325,7 +2327,16 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         blanket_essential: false,
         scoped: Vec::new(),
         item_category: None,
+        criteria_depth: None,
     };
+    // Bullets naming the category of the marked bullets under them.
+    let category_items = super::nested::category_items(blocks, |text| {
+        let inline = parse_inline(text, &codes);
+        super::nested::Marks {
+            requirement: inline.requirement.is_some(),
+            methods: !inline.methods.is_empty(),
+        }
+    });
     // Bullets that each open with their category ("EXPERIENCE: …", "Skills – …").
     let prefixed = prefixed_items(blocks);
     let has_start = blocks
@@ -2805,9 +2816,27 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 // A competency's behavioural indicators.
                 walk.used.insert(index);
             }
+            BlockKind::ListItem { depth, text: raw }
+                if (has_start || ctx.requirement.is_some())
+                    && category_items.contains_key(&index) =>
+            {
+                // "• Experience" over its marked criteria: their category, no criterion.
+                ctx.indicators = false;
+                ctx.category = Some(category_name(raw));
+                ctx.category_level = 0;
+                ctx.area_start = walk.cands.len();
+                walk.criteria_depth = category_items.get(&index).copied();
+                walk.used.insert(index);
+            }
             BlockKind::ListItem { depth, text: raw } => {
                 ctx.indicators = false;
-                let continues = *depth > 0
+                // Under a category bullet its criteria are the bullets at their depth;
+                // only deeper ones continue a criterion.
+                if walk.criteria_depth.is_some_and(|d| *depth < d) {
+                    walk.criteria_depth = None;
+                }
+                let base = walk.criteria_depth.unwrap_or(0);
+                let continues = *depth > base
                     && walk
                         .cands
                         .last()
