@@ -597,6 +597,8 @@ fn titled_methods(text: &str) -> Option<(String, Vec<Method>)> {
 fn category_name(text: &str) -> String {
     let text = collapse(text);
     let text = without_continued(text.trim().trim_end_matches(':').trim());
+    // An accordion panel's title with its count badge ("Experience 4 items").
+    let text = super::accordion::without_count(text);
     let bytes = text.as_bytes();
     if bytes.len() > 3 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.' && bytes[2] == b' ' {
         return text[3..].trim().to_string();
@@ -1285,8 +1287,14 @@ fn assessment_note(inner: &str) -> bool {
 fn parse_inline(text: &str, codes: &Codes) -> Inline {
     let mut requirement = None;
     let mut found: Vec<Method> = Vec::new();
-    // A requirement clause on a line of its own under the criterion, or after a bar.
     let mut text = text.trim().to_string();
+    // An accordion's "… Essential⏎How we'll assess this: Application".
+    if let Some((end, req, m)) = super::accordion::tagged(&text) {
+        requirement = req;
+        found.extend(m);
+        text.truncate(end);
+    }
+    // A requirement clause on a line of its own under the criterion, or after a bar.
     if let Some((at, req, m)) = trailing_clause(&text, codes) {
         requirement = Some(req);
         found.extend(m);
