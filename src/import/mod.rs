@@ -11,6 +11,7 @@
 //! recognisers of the seed conversions, used for documents in that converted form.
 //! Warning lines refer to the text form.
 
+mod accordion;
 mod blocks;
 mod boldlegend;
 mod checkboxes;
@@ -23,6 +24,7 @@ mod leaders;
 mod legend;
 mod lookup;
 mod methods;
+mod nested;
 mod numbergrid;
 mod pdf;
 mod questions;

@@ -597,6 +597,8 @@ fn titled_methods(text: &str) -> Option<(String, Vec<Method>)> {
 fn category_name(text: &str) -> String {
     let text = collapse(text);
     let text = without_continued(text.trim().trim_end_matches(':').trim());
+    // An accordion panel's title with its count badge ("Experience 4 items").
+    let text = super::accordion::without_count(text);
     let bytes = text.as_bytes();
     if bytes.len() > 3 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.' && bytes[2] == b' ' {
         return text[3..].trim().to_string();
@@ -1256,7 +1258,9 @@ fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
     if !(phrase && n <= 8 || square && n <= 4) {
         return None;
     }
-    if square {
+    // A bare square bracket must hold only methods; one opening with its phrase
+    // (`[assessed: application form, interview]`) names them after it.
+    if square && !phrase {
         // Every word a method word (or a joining word): `[Interview/Exercise]`.
         let only_methods = l
             .split(|c: char| !c.is_alphanumeric())
@@ -1270,11 +1274,27 @@ fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// A closing bracket saying how a criterion is checked in words that name no selection
+/// method (`[assessed: pre-employment check]`, `(assessed: licence check)`): a note on the
+/// criterion, not part of it. Lower case.
+fn assessment_note(inner: &str) -> bool {
+    let rest = ["assessed:", "assessed by", "assessed at", "assessment:"]
+        .iter()
+        .find_map(|lead| inner.strip_prefix(lead));
+    rest.is_some_and(|rest| (1..=5).contains(&words_count(rest)))
+}
+
 fn parse_inline(text: &str, codes: &Codes) -> Inline {
     let mut requirement = None;
     let mut found: Vec<Method> = Vec::new();
-    // A requirement clause on a line of its own under the criterion, or after a bar.
     let mut text = text.trim().to_string();
+    // An accordion's "… Essential⏎How we'll assess this: Application".
+    if let Some((end, req, m)) = super::accordion::tagged(&text) {
+        requirement = req;
+        found.extend(m);
+        text.truncate(end);
+    }
+    // A requirement clause on a line of its own under the criterion, or after a bar.
     if let Some((at, req, m)) = trailing_clause(&text, codes) {
         requirement = Some(req);
         found.extend(m);
@@ -1347,6 +1367,8 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                     found.extend(m);
                 } else if let Some(m) = method_phrase(&inner, close == ']') {
                     found.extend(m);
+                } else if assessment_note(li) {
+                    // "[assessed: licence check]": how it is checked, no selection method.
                 } else {
                     taken = false;
                 }
@@ -2043,6 +2065,8 @@ struct Walk<'a> {
     scoped: Vec<Scoped>,
     /// The category printed at the head of the item being pushed ("SKILLS: …").
     item_category: Option<String>,
+    /// Under a bullet naming a category (`nested`): the depth of its criteria bullets.
+    criteria_depth: Option<usize>,
 }
 
 impl Walk<'_> {
@@ -2333,7 +2357,16 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         blanket_essential: false,
         scoped: Vec::new(),
         item_category: None,
+        criteria_depth: None,
     };
+    // Bullets naming the category of the marked bullets under them.
+    let category_items = super::nested::category_items(blocks, |text| {
+        let inline = parse_inline(text, &codes);
+        super::nested::Marks {
+            requirement: inline.requirement.is_some(),
+            methods: !inline.methods.is_empty(),
+        }
+    });
     // Bullets that each open with their category ("EXPERIENCE: …", "Skills – …").
     let prefixed = prefixed_items(blocks);
     let has_start = blocks
@@ -2813,9 +2846,27 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 // A competency's behavioural indicators.
                 walk.used.insert(index);
             }
+            BlockKind::ListItem { depth, text: raw }
+                if (has_start || ctx.requirement.is_some())
+                    && category_items.contains_key(&index) =>
+            {
+                // "• Experience" over its marked criteria: their category, no criterion.
+                ctx.indicators = false;
+                ctx.category = Some(category_name(raw));
+                ctx.category_level = 0;
+                ctx.area_start = walk.cands.len();
+                walk.criteria_depth = category_items.get(&index).copied();
+                walk.used.insert(index);
+            }
             BlockKind::ListItem { depth, text: raw } => {
                 ctx.indicators = false;
-                let continues = *depth > 0
+                // Under a category bullet its criteria are the bullets at their depth;
+                // only deeper ones continue a criterion.
+                if walk.criteria_depth.is_some_and(|d| *depth < d) {
+                    walk.criteria_depth = None;
+                }
+                let base = walk.criteria_depth.unwrap_or(0);
+                let continues = *depth > base
                     && walk
                         .cands
                         .last()
@@ -4465,6 +4516,22 @@ mod tests {
         // Square brackets holding anything but method words stay in the text.
         let i = parse_inline("Use of a system [such as Civica]", &codes);
         assert_eq!(i.description, "Use of a system [such as Civica]");
+        // A square bracket opening with "assessed" names the methods after it.
+        let i = parse_inline(
+            "Experience of audits – desirable [assessed: application form, interview]",
+            &codes,
+        );
+        assert_eq!(i.description, "Experience of audits");
+        assert_eq!(i.requirement, Some(Requirement::Desirable));
+        assert_eq!(i.methods, vec![Method::Application, Method::Interview]);
+        // One naming a check, no method, is a note on the criterion: off, and no method.
+        let i = parse_inline(
+            "Full driving licence – essential [assessed: licence check]",
+            &codes,
+        );
+        assert_eq!(i.description, "Full driving licence");
+        assert_eq!(i.requirement, Some(Requirement::Essential));
+        assert!(i.methods.is_empty());
         assert_eq!(
             lead_mark("Essential – application form and interview"),
             Some((

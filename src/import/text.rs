@@ -48,7 +48,10 @@ pub fn blocks(text: &str) -> Vec<Block> {
             pipe_cells(raw).or_else(|| in_table(index).then(|| spaced_cells(raw)).flatten());
         // A record's `Label: value` line is a row of two cells.
         let field = fields[index].then(|| field_line(raw)).flatten();
-        if raw.contains('\t') || pipe_row.is_some() || field.is_some() {
+        // A bullet pasted from Word keeps its glyph and tab ("•\tExperience", "\to\tDegree"):
+        // a list item, not a row of cells.
+        let tabbed = tab_bullet(raw);
+        if tabbed.is_none() && (raw.contains('\t') || pipe_row.is_some() || field.is_some()) {
             paragraph.flush(&mut out);
             if !is_separator(raw) {
                 let (cells, spaces) = match field {
@@ -107,7 +110,10 @@ pub fn blocks(text: &str) -> Vec<Block> {
             text.push(BREAK);
             text.push_str(&more);
             item_open = true;
-        } else if let Some((depth, item)) = list_item(raw).filter(|_| symbol_key(raw).is_none()) {
+        } else if let Some((depth, item)) = tabbed
+            .or_else(|| list_item(raw))
+            .filter(|_| symbol_key(raw).is_none())
+        {
             paragraph.flush(&mut out);
             item_open = true;
             let mut text = parse_fragment(&strip_markdown(item), Spaces::Significant).plain();
@@ -241,6 +247,34 @@ fn symbol_key(line: &str) -> Option<(char, char)> {
     let essential = symbol_before("essential")?;
     let desirable = symbol_before("desirable")?;
     (essential != desirable).then_some((essential, desirable))
+}
+
+/// The most tabs a pasted bullet line may open with (Word's list levels stop at 9).
+const MAX_TAB_INDENT: usize = 9;
+
+/// A bullet of a list pasted from Word as plain text: tabs of indentation, the glyph, a
+/// tab, the item (`•\tQualifications`, `\to\tDegree – essential`). Word's second-level
+/// glyph is `o` and its third `§` (Wingdings ▪), so the glyph gives the depth when the
+/// indentation is lost. Only one tab may follow the glyph's: a line with more is a row.
+fn tab_bullet(line: &str) -> Option<(usize, &str)> {
+    let body = line.trim_start_matches('\t');
+    let tabs = line.len() - body.len();
+    if tabs > MAX_TAB_INDENT {
+        return None;
+    }
+    let mut chars = body.chars();
+    let glyph = chars.next()?;
+    let level = match glyph {
+        'o' | '◦' | '○' => 1,
+        '§' | '▪' => 2,
+        '•' | '●' | '·' | '\u{f0b7}' => 0,
+        _ => return None,
+    };
+    let item = chars.as_str().strip_prefix('\t')?.trim();
+    if item.is_empty() || item.contains('\t') {
+        return None;
+    }
+    Some((tabs.max(level), item))
 }
 
 /// `- item`, `* item`, `+ item`, `1. item`, `1) item`; nesting from the indentation.
@@ -511,6 +545,26 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn bullets_pasted_from_word_with_tabs_are_items_at_their_level() {
+        let text = "•\tExperience\n\to\tExperience of driving – essential\n\
+                    o\tFirst aid – desirable\n\t\t§\tDeeper\nE\tAF\no\ta\tb\n";
+        let kinds: Vec<BlockKind> = blocks(text).into_iter().map(|b| b.kind).collect();
+        let item = |depth: usize, text: &str| BlockKind::ListItem {
+            depth,
+            text: text.to_string(),
+        };
+        assert_eq!(kinds[0], item(0, "Experience"));
+        assert_eq!(kinds[1], item(1, "Experience of driving – essential"));
+        // Without its indentation, Word's second-level glyph still gives the level.
+        assert_eq!(kinds[2], item(1, "First aid – desirable"));
+        assert_eq!(kinds[3], item(2, "Deeper"));
+        // A letter before a tab, or a glyph before two cells: rows.
+        assert!(matches!(kinds[4], BlockKind::Row(_)));
+        assert!(matches!(kinds[5], BlockKind::Row(_)));
+        assert_eq!(tab_bullet(&format!("{}•\tx", "\t".repeat(40))), None);
     }
 
     #[test]
