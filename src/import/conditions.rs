@@ -114,6 +114,10 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("lived in the uk")
         || has("living in the uk")
         || has("resided in the uk")
+        // "We are unable to offer visa sponsorship": only those already free to work here.
+        || has("visa sponsorship")
+        || has("sponsor a visa")
+        || has("sponsor visas")
     {
         return Some(Kind::RightToWork);
     }
@@ -442,6 +446,10 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "essential car user",
         "you will drive",
         "involves driving",
+        // "A full UK driving licence held for two years, to drive the Trust's 4x4": held
+        // for a purpose of the post.
+        "licence held",
+        "to drive the",
         "needed",
         "will be carried out",
         // "Proof of your right to work will be checked", "A check will be made that …".
@@ -914,6 +922,19 @@ mod tests {
         assert!(!seed_criterion_is_condition(
             "Registration with the General Social Care Council (GSCC)",
             "Other conditions"
+        ));
+    }
+
+    #[test]
+    fn no_sponsorship_and_a_licence_held_to_drive_are_conditions() {
+        assert!(sentence_is_condition(
+            "We are unable to offer visa sponsorship for this role."
+        ));
+        assert!(sentence_is_condition(
+            "A full UK driving licence held for at least two years, to drive the van"
+        ));
+        assert!(!sentence_is_condition(
+            "Staff who drive get a parking permit."
         ));
     }
 

@@ -247,11 +247,14 @@ pub fn assessment_methods(text: &str) -> Option<Vec<Method>> {
             Method::Documents,
         ),
     ];
-    let found: Vec<Method> = words
+    let mut found: Vec<Method> = words
         .iter()
         .filter(|(names, _)| names.iter().any(|name| lower.contains(name)))
         .map(|(_, method)| *method)
         .collect();
+    // And the methods every layout names ("Micro-teach", "Role play", "In-tray"): the
+    // general vocabulary the reading by meaning uses.
+    found.extend(super::methods::words(&text));
     (!found.is_empty()).then(|| sort_methods(found))
 }
 
@@ -745,6 +748,11 @@ mod tests {
         assert_eq!(
             assessment_methods("Interview / practical task"),
             Some(vec![Method::Test, Method::Interview])
+        );
+        // The general vocabulary too: a micro-teach is a test.
+        assert_eq!(
+            assessment_methods("Application, Micro-teach"),
+            Some(vec![Method::Application, Method::Test])
         );
     }
 

@@ -131,7 +131,12 @@ impl Codes {
         for (code, meaning) in &pairs {
             // "C = certificates (originals to be brought to interview)", "T = practical
             // task on the interview day": asides and timings name no method.
-            let methods = phrase(&without_asides(meaning));
+            let mut methods = phrase(&without_asides(meaning));
+            // "S = student guidance session (a 15-minute observed careers conversation)":
+            // when the words outside the brackets name no method, the aside explains it.
+            if methods.is_empty() {
+                methods = phrase(meaning);
+            }
             let lower = meaning.to_lowercase();
             if lower.starts_with("essential") || lower.starts_with("desirable") {
                 defined += 1;
@@ -540,6 +545,13 @@ mod tests {
         assert_eq!(codes.lookup("WE"), Some(vec![Test]));
         assert!(!Codes::default().read_key("Good IT skills, including Excel; MS Office"));
         assert!(!Codes::default().read_key("UK driving licence · DBS check"));
+        // An aside that alone says what the code is.
+        let mut explained = Codes::default();
+        assert!(explained.read_key(
+            "A = application form; I = interview; S = student session (a short observed \
+             conversation with a pupil)"
+        ));
+        assert_eq!(explained.lookup("S"), Some(vec![Method::Test]));
         // "On the day of interview" says when a test is sat, not that it is an interview.
         let mut timed = Codes::default();
         assert!(timed.read_key(

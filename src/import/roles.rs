@@ -3444,6 +3444,15 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 }
                 _ => None,
             };
+            // The methods' codes written in the column of the level ("A, I" under
+            // Essential, blank under Desirable): the column gives the level, its codes the
+            // methods. A tick or a letter names no method.
+            if row_methods.is_empty() && e != d {
+                let marked = if e { essential } else { desirable };
+                if let Some(t) = marked.and_then(|c| texts.get(c)) {
+                    row_methods = methods::cell(t, walk.codes);
+                }
+            }
         }
         let items: Vec<String> = if cell.has_bullets() && cell.items.len() > 1 {
             cell.items
@@ -5622,6 +5631,44 @@ mod tests {
         assert_eq!(
             actions("complete a written exercise and attend an interview"),
             vec!["complete a written exercise", "attend an interview"]
+        );
+    }
+
+    #[test]
+    fn codes_written_in_the_level_column_are_the_methods() {
+        use Method::*;
+        let text = "## Person specification\n\n\
+            A = application form; I = interview; T = practical task.\n\n\
+            Criteria\tEssential\tDesirable\n\
+            <b>Skills</b>\t\t\n\
+            Able to plan a work programme\tA, T\t\n\
+            Good plant identification skills\t\tT\n\
+            Able to lead volunteers\t\u{2713}\t\n";
+        let found = read(text);
+        let got: Vec<(&str, Requirement, &[Method])> = found
+            .iter()
+            .map(|(_, d, r, m)| (d.as_str(), *r, m.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Able to plan a work programme",
+                    Requirement::Essential,
+                    &[Application, Test][..]
+                ),
+                (
+                    "Good plant identification skills",
+                    Requirement::Desirable,
+                    &[Test][..]
+                ),
+                // A tick names no method: the default, the application form.
+                (
+                    "Able to lead volunteers",
+                    Requirement::Essential,
+                    &[Application][..]
+                ),
+            ]
         );
     }
 
