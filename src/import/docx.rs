@@ -53,12 +53,73 @@ struct Table {
     rows: Vec<String>,
     cells: Vec<String>,
     cell: Option<CellHtml>,
+    /// The grid column the current cell starts in (cells spanning columns count theirs).
+    column: usize,
+    /// Per grid column, the text of the cell merged down from a row above (`vMerge`),
+    /// while the merge runs.
+    merged: Vec<Option<String>>,
 }
 
 #[derive(Default)]
 struct CellHtml {
     html: String,
     open_lists: usize,
+    /// Grid columns spanned (`gridSpan`), when more than one.
+    span: Option<usize>,
+    merge: Option<Merge>,
+}
+
+/// A cell's place in a vertical merge (`vMerge`).
+#[derive(Clone, Copy, PartialEq)]
+enum Merge {
+    /// The top cell, holding the text.
+    Restart,
+    /// A cell below it, covered by it (empty in the file).
+    Continue,
+}
+
+/// The most grid columns whose vertical merges are followed (real tables: a handful).
+const MAX_MERGED_COLUMNS: usize = 64;
+/// The longest merged cell repeated in the rows it covers (a mark or methods): a longer
+/// one leaves them empty, so the text form stays linear in the document.
+const MAX_MERGED_TEXT: usize = 200;
+
+impl Table {
+    /// A finished cell's text, with a vertical merge followed: a cell covered by one
+    /// merged down from above ("Essential" over a run of criteria, the methods over
+    /// another) reads as that cell's text, as it is seen on the page.
+    fn merge(&mut self, cell: CellHtml) -> String {
+        let (span, merge) = (cell.span.unwrap_or(1), cell.merge);
+        let mut html = cell.finish();
+        let column = self.column;
+        self.column = self.column.saturating_add(span);
+        if column >= MAX_MERGED_COLUMNS {
+            return html;
+        }
+        if self.merged.len() <= column {
+            self.merged.resize(column + 1, None);
+        }
+        match merge {
+            Some(Merge::Restart) => {
+                self.merged[column] = (html.len() <= MAX_MERGED_TEXT).then(|| html.clone());
+            }
+            Some(Merge::Continue) => {
+                if html.trim().is_empty() {
+                    if let Some(above) = &self.merged[column] {
+                        html = above.clone();
+                    }
+                }
+            }
+            // A cell of its own ends the merges of every column it spans.
+            None => {
+                let end = column.saturating_add(span).min(self.merged.len());
+                for merged in &mut self.merged[column..end] {
+                    *merged = None;
+                }
+            }
+        }
+        html
+    }
 }
 
 impl CellHtml {
@@ -174,11 +235,29 @@ impl Renderer {
             b"tr" => {
                 if let Some(table) = self.tables.last_mut() {
                     table.cells.clear();
+                    table.column = 0;
                 }
             }
             b"tc" => {
                 if let Some(table) = self.tables.last_mut() {
                     table.cell = Some(CellHtml::default());
+                }
+            }
+            // A cell's properties (only a cell's own, not those of a flattened table's).
+            b"gridSpan" | b"vMerge" if self.flattened > 0 => {}
+            b"gridSpan" => {
+                let span = attribute(element, b"val").and_then(|v| v.parse::<usize>().ok());
+                if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                    cell.span = span.map(|s| s.clamp(1, MAX_MERGED_COLUMNS));
+                }
+            }
+            b"vMerge" => {
+                let merge = match attribute(element, b"val").as_deref() {
+                    Some("restart") => Merge::Restart,
+                    _ => Merge::Continue,
+                };
+                if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                    cell.merge = Some(merge);
                 }
             }
             b"p" => self.paragraph = Some(Paragraph::default()),
@@ -232,7 +311,8 @@ impl Renderer {
             b"tc" => {
                 if let Some(table) = self.tables.last_mut() {
                     let cell = table.cell.take().unwrap_or_default();
-                    table.cells.push(cell.finish());
+                    let html = table.merge(cell);
+                    table.cells.push(html);
                 }
             }
             b"tr" => {
@@ -464,6 +544,69 @@ mod tests {
             spec.criteria[1].methods,
             vec![Method::Application, Method::Interview]
         );
+    }
+
+    #[test]
+    fn cells_merged_down_read_in_every_row_they_cover() {
+        let merged = |merge: &str, content: &str| {
+            format!("<w:tc><w:tcPr><w:vMerge{merge}/></w:tcPr>{content}</w:tc>")
+        };
+        let restart = |text: &str| merged(" w:val=\"restart\"", &paragraph(text));
+        let covered = || merged("", "<w:p/>");
+        let row = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
+        let table = format!(
+            "<w:tbl>{}{}{}{}{}{}</w:tbl>",
+            row(&[
+                cell(&bold("Criteria")),
+                cell(&bold("E/D")),
+                cell(&bold("Method"))
+            ]),
+            row(&[
+                cell(&paragraph("One")),
+                restart("Essential"),
+                restart("Interview")
+            ]),
+            row(&[cell(&paragraph("Two")), covered(), covered()]),
+            row(&[
+                cell(&paragraph("Three")),
+                covered(),
+                cell(&paragraph("Test"))
+            ]),
+            // A category row spanning the table ends every merge.
+            row(&[format!(
+                "<w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr>{}</w:tc>",
+                bold("Skills")
+            )]),
+            row(&[cell(&paragraph("Four")), covered(), covered()]),
+        );
+        let text = render(&format!(
+            "<w:document><w:body>{table}</w:body></w:document>"
+        ))
+        .expect("rendered");
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains('\t')).collect();
+        assert_eq!(
+            rows,
+            vec![
+                "<p><b>Criteria</b></p>\t<p><b>E/D</b></p>\t<p><b>Method</b></p>",
+                "<p>One</p>\t<p>Essential</p>\t<p>Interview</p>",
+                "<p>Two</p>\t<p>Essential</p>\t<p>Interview</p>",
+                "<p>Three</p>\t<p>Essential</p>\t<p>Test</p>",
+                "<p><b>Skills</b></p>\t",
+                "<p>Four</p>\t\t",
+            ]
+        );
+        // A long merged cell is not repeated: the text form stays linear in the file.
+        let long = "x".repeat(MAX_MERGED_TEXT + 1);
+        let table = format!(
+            "<w:tbl>{}{}</w:tbl>",
+            row(&[cell(&paragraph("One")), restart(&long)]),
+            row(&[cell(&paragraph("Two")), covered()]).repeat(1_000),
+        );
+        let text = render(&format!(
+            "<w:document><w:body>{table}</w:body></w:document>"
+        ))
+        .expect("rendered");
+        assert_eq!(text.matches(&long).count(), 1);
     }
 
     #[test]

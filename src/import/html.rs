@@ -309,17 +309,23 @@ impl<'a> Renderer<'a> {
     fn table(&mut self, from: usize, to: usize) {
         let mut index = from;
         // Cells spanning rows below their own (`rowspan`): their column, how many more
-        // rows they cover and their text. Those rows get the text again there (a short
-        // label; a long cell leaves an empty one), so that their cells stay in their
-        // columns and a category labels every row it spans.
-        let mut spans: Vec<(usize, usize, String)> = Vec::new();
-        let fill = |cells: &mut Vec<String>, spans: &mut Vec<(usize, usize, String)>| {
+        // rows they cover, their text and how many columns they span. Those rows get the
+        // text again there (a short label; a long cell leaves an empty one), so that their
+        // cells stay in their columns and a category labels every row it spans. Columns
+        // are counted across the cells' `colspan`s, so that a cell spanning rows after
+        // one spanning columns ("How assessed" after "Requirement at each grade", over
+        // the grades' headers) comes back in its own column, not in the next cell's.
+        let mut spans: Vec<(usize, usize, String, usize)> = Vec::new();
+        let fill = |cells: &mut Vec<String>,
+                    column: &mut usize,
+                    spans: &mut Vec<(usize, usize, String, usize)>| {
             while let Some(span) = spans
                 .iter_mut()
-                .find(|(column, left, _)| *column == cells.len() && *left > 0)
+                .find(|(at, left, _, _)| *at == *column && *left > 0)
             {
                 span.1 -= 1;
                 cells.push(span.2.clone());
+                *column += span.3;
             }
         };
         while index < to {
@@ -329,11 +335,13 @@ impl<'a> Renderer<'a> {
             }
             let row_end = self.matching(index, to);
             let mut cells = Vec::new();
+            let mut column = 0;
             let mut cell = index + 1;
             while cell < row_end {
                 if is(&self.token(cell), Kind::Open, &["td", "th"]) {
-                    fill(&mut cells, &mut spans);
-                    let rows = row_span(&self.html[self.token(cell).start..self.token(cell).end]);
+                    fill(&mut cells, &mut column, &mut spans);
+                    let tag = &self.html[self.token(cell).start..self.token(cell).end];
+                    let (rows, width) = (row_span(tag), col_span(tag));
                     let end = self.matching(cell, row_end);
                     let inner = one_line(self.inner(cell, end));
                     // A header cell (a row's or a column's heading) is emphasised.
@@ -344,24 +352,25 @@ impl<'a> Renderer<'a> {
                             inner
                         };
                     if rows > 1 && spans.len() < MAX_SPANS {
-                        spans.retain(|(column, _, _)| *column != cells.len());
+                        spans.retain(|(at, _, _, _)| *at != column);
                         let again = if text.len() <= MAX_SPAN_TEXT {
                             text.clone()
                         } else {
                             String::new()
                         };
-                        spans.push((cells.len(), rows - 1, again));
+                        spans.push((column, rows - 1, again, width));
                     }
                     cells.push(text);
+                    column += width;
                     cell = end + 1;
                 } else {
                     cell += 1;
                 }
             }
             if !cells.is_empty() {
-                fill(&mut cells, &mut spans);
+                fill(&mut cells, &mut column, &mut spans);
             }
-            spans.retain(|(_, left, _)| *left > 0);
+            spans.retain(|(_, left, _, _)| *left > 0);
             if cells.len() < 2 {
                 // A one-cell row still needs a tab to read as a row.
                 cells.push(String::new());
@@ -397,11 +406,21 @@ const MAX_SPAN_TEXT: usize = 200;
 
 /// The `rowspan` of a cell's opening tag (1 when it has none).
 fn row_span(tag: &str) -> usize {
+    span(tag, "rowspan")
+}
+
+/// The `colspan` of a cell's opening tag (1 when it has none).
+fn col_span(tag: &str) -> usize {
+    span(tag, "colspan")
+}
+
+/// A span attribute's value, at least 1 and at most [`MAX_ROW_SPAN`].
+fn span(tag: &str, attribute: &str) -> usize {
     let lower = tag.to_ascii_lowercase();
-    let Some(at) = lower.find("rowspan") else {
+    let Some(at) = lower.find(attribute) else {
         return 1;
     };
-    let rest = lower[at + "rowspan".len()..].trim_start();
+    let rest = lower[at + attribute.len()..].trim_start();
     let Some(rest) = rest.strip_prefix('=') else {
         return 1;
     };
@@ -554,6 +573,28 @@ mod tests {
         // A huge rowspan covers at most the rows there are, and at most MAX_ROW_SPAN.
         assert_eq!(row_span("<td rowspan='999999'>"), MAX_ROW_SPAN);
         assert_eq!(row_span("<td>"), 1);
+    }
+
+    #[test]
+    fn a_cell_spanning_rows_after_one_spanning_columns_keeps_its_column() {
+        // Two header rows: the grades' headers under a cell spanning their columns, the
+        // first and last headers spanning both rows.
+        let html = "<table><tr><th rowspan=\"2\">Criteria</th><th colspan=\"2\">Requirement \
+                    at each grade</th><th rowspan=\"2\">How assessed</th></tr>\
+                    <tr><th>Grade 7</th><th>Grade 9</th></tr>\
+                    <tr><td>A degree</td><td>D</td><td>E</td><td>Interview</td></tr></table>";
+        let text = to_text(html).unwrap();
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains('\t')).collect();
+        assert_eq!(
+            rows,
+            vec![
+                "<b>Criteria</b>\t<b>Requirement at each grade</b>\t<b>How assessed</b>",
+                "<b>Criteria</b>\t<b>Grade 7</b>\t<b>Grade 9</b>\t<b>How assessed</b>",
+                "A degree\tD\tE\tInterview",
+            ]
+        );
+        assert_eq!(col_span("<th colspan=\"3\">"), 3);
+        assert_eq!(col_span("<th>"), 1);
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod conditions;
 mod criteria;
 mod docx;
 mod footnotes;
+mod grades;
 mod html;
 mod leaders;
 mod legend;
@@ -187,6 +188,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Pdf => pdf::to_text(body)?,
     };
     let text = checkboxes::chosen(&text).into_owned();
+    // A career-graded table: only the recruited grade's column is this vacancy's.
+    let text = grades::recruited(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",

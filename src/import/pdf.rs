@@ -854,6 +854,46 @@ struct Table {
     columns: Vec<f32>,
     rows: Vec<f32>,
     vertical: Vec<(f32, f32, f32)>,
+    /// The horizontal rules within it, by height (highest first).
+    horizontal: Segments,
+}
+
+/// The longest cell repeated in the rows a merged cell covers (a mark or methods): a
+/// longer one is left in its first row only, so the text form stays linear.
+const MAX_MERGED_TEXT: usize = 200;
+
+/// Which columns of a table have a rule along the row boundary at `y`: a column without
+/// one there is covered by a cell merged down from the row above. (Each rule is found by
+/// binary search and marks its columns in a difference array: linear in the rules near
+/// the boundary and the columns.)
+fn ruled_columns(table: &Table, y: f32) -> Vec<bool> {
+    let ncols = table.columns.len() - 1;
+    let mids: Vec<f32> = table
+        .columns
+        .windows(2)
+        .map(|w| (w[0] + w[1]) / 2.0)
+        .collect();
+    let mut marks = vec![0i64; ncols + 1];
+    let from = table.horizontal.partition_point(|h| h.0 > y + 1.5);
+    for h in table.horizontal[from..]
+        .iter()
+        .take_while(|h| h.0 >= y - 1.5)
+    {
+        let first = mids.partition_point(|&m| m < h.1);
+        let last = mids.partition_point(|&m| m <= h.2);
+        if first < last {
+            marks[first] += 1;
+            marks[last] -= 1;
+        }
+    }
+    let mut open = 0;
+    marks[..ncols]
+        .iter()
+        .map(|m| {
+            open += m;
+            open > 0
+        })
+        .collect()
 }
 
 fn cluster(mut values: Vec<f32>, tolerance: f32) -> Vec<f32> {
@@ -902,12 +942,20 @@ fn tables(page: &Page) -> Vec<Table> {
         if rows.len() < 2 {
             continue;
         }
+        let mut horizontal: Segments = page
+            .horizontal
+            .iter()
+            .filter(|h| h.0 <= top + 1.5 && h.0 >= bottom - 1.5)
+            .copied()
+            .collect();
+        horizontal.sort_by(|a, b| b.0.total_cmp(&a.0));
         out.push(Table {
             top,
             bottom,
             columns,
             rows,
             vertical: segments,
+            horizontal,
         });
     }
     out
@@ -962,6 +1010,11 @@ fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
             }
         }
     }
+    // The cells of the row above, for the cells merged down from it (vertically merged
+    // cells: one "E" over a run of criteria, the methods over another run); a merged
+    // cell's text is in its first row, the rows below have no rule above them in its
+    // column.
+    let mut above: Vec<Option<String>> = vec![None; ncols];
     for w in table.rows.windows(2) {
         let (top, bottom) = (w[0], w[1]);
         let mid = (top + bottom) / 2.0;
@@ -998,6 +1051,7 @@ fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
             }
         }
         if cells.iter().all(|c| c.is_empty()) {
+            above.fill(None);
             continue;
         }
         // Which inner boundaries are ruled across this row.
@@ -1030,9 +1084,28 @@ fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
                 .map(|(text, _)| (text, false))
                 .collect();
             out.push(format!("| {} |", text(&all)));
+            above.fill(None);
             continue;
         }
-        let row: Vec<String> = cells.iter().map(|c| text(c)).collect();
+        let mut row: Vec<String> = cells.iter().map(|c| text(c)).collect();
+        let merged_down = |row: &[String]| {
+            row.iter()
+                .zip(&above)
+                .any(|(cell, above)| cell.is_empty() && above.is_some())
+        };
+        if merged_down(&row) {
+            let ruled = ruled_columns(table, top);
+            for (column, cell) in row.iter_mut().enumerate() {
+                if cell.is_empty() && !ruled[column] {
+                    if let Some(text) = &above[column] {
+                        cell.clone_from(text);
+                    }
+                }
+            }
+        }
+        for (kept, cell) in above.iter_mut().zip(&row) {
+            *kept = (!cell.is_empty() && cell.len() <= MAX_MERGED_TEXT).then(|| cell.clone());
+        }
         out.push(format!("| {} |", row.join(" | ")));
     }
 }
@@ -1202,6 +1275,7 @@ mod tests {
             columns: vec![0.0, 100.0, 200.0],
             rows: vec![100.0, 0.0],
             vertical: vec![(0.0, 0.0, 100.0), (100.0, 0.0, 100.0), (200.0, 0.0, 100.0)],
+            horizontal: vec![(100.0, 0.0, 200.0), (0.0, 0.0, 200.0)],
         };
         let lines = vec![
             vec![
@@ -1220,6 +1294,63 @@ mod tests {
             out,
             vec!["| Good with figures and budgets<br>Calm | Patient and kind<br>Reliable |"]
         );
+    }
+
+    #[test]
+    fn a_cell_merged_down_reads_in_every_row_it_covers() {
+        let run = |x0: f32, y: f32, text: &str| Run {
+            x0,
+            x1: x0 + 5.0 * text.len() as f32,
+            y,
+            size: 9.0,
+            text: text.to_string(),
+        };
+        // Criteria | E/D | Method, four rows: the E/D cell merged over the first three
+        // (no rule under rows 1 and 2 in its column), the method cell over rows 1-2.
+        let (left, mark, method, right) = (0.0, 200.0, 240.0, 300.0);
+        let table = Table {
+            top: 80.0,
+            bottom: 0.0,
+            columns: vec![left, mark, method, right],
+            rows: vec![80.0, 60.0, 40.0, 20.0, 0.0],
+            vertical: [left, mark, method, right]
+                .iter()
+                .map(|&x| (x, 0.0, 80.0))
+                .collect(),
+            horizontal: vec![
+                (80.0, left, right),
+                (60.0, left, mark),
+                (40.0, left, mark),
+                (40.0, method, right),
+                (20.0, left, right),
+                (0.0, left, right),
+            ],
+        };
+        let lines = vec![
+            vec![
+                run(5.0, 70.0, "One"),
+                run(205.0, 70.0, "E"),
+                run(245.0, 70.0, "AP"),
+            ],
+            vec![run(5.0, 50.0, "Two")],
+            vec![run(5.0, 30.0, "Three"), run(245.0, 30.0, "IN")],
+            vec![run(5.0, 10.0, "Four")],
+        ];
+        let mut out = Vec::new();
+        table_rows(&table, &lines, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                "| One | E | AP |",
+                "| Two | E | AP |",
+                "| Three | E | IN |",
+                // Ruled above: an empty cell of its own.
+                "| Four |  |  |",
+            ]
+        );
+        // The rules along a boundary, found by height and column.
+        assert_eq!(ruled_columns(&table, 40.0), vec![true, false, true]);
+        assert_eq!(ruled_columns(&table, 60.0), vec![true, false, false]);
     }
 
     #[test]
