@@ -75,6 +75,7 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("security clearance")
         || has("security check")
         || has("counter terrorist check")
+        || has("counter-terrorist check")
     {
         return Some(Kind::Security);
     }

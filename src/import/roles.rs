@@ -510,9 +510,11 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
     let t = t.trim();
     // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
-    let step = t
-        .strip_prefix("step ")
-        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    // So is a numbered part ("Part 2: Data task").
+    let step = ["step ", "part "].iter().any(|p| {
+        t.strip_prefix(p)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    });
     let stage = t.starts_with("stage ")
         || step
         || t.starts_with("at ")
@@ -570,7 +572,15 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     if !stage || words_count(t) > 10 {
         return None;
     }
-    let found = methods::words(t);
+    let mut found = methods::words(t);
+    // A stage named as an assessment of its own ("Stage 2 – Analytical assessment",
+    // "Skills assessment") is a test: the stage says the assessment is a step apart.
+    if found.is_empty()
+        && t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "assessment")
+    {
+        found.push(Method::Test);
+    }
     (!found.is_empty()).then_some(found)
 }
 
@@ -1684,6 +1694,23 @@ fn levels_named(l: &str) -> (bool, bool, bool) {
 }
 
 /// Whether `phrase` occurs in `text` as whole words.
+/// Whether a selection-process sentence names a criterion: its words (two to eight of
+/// them) in the lower-cased sentence `l`, or a one-word name in capitals as printed
+/// ("three of the behaviours (Leadership, Communicating and Influencing …)").
+fn named_in(sentence: &str, l: &str, description: &str) -> bool {
+    let name = lower(description);
+    match words_count(&name) {
+        2..=8 => l.contains(&name),
+        1 => {
+            let word = description.trim();
+            word.chars().count() >= 5
+                && word.starts_with(|c: char| c.is_uppercase())
+                && contains_phrase(sentence, word)
+        }
+        _ => false,
+    }
+}
+
 fn contains_phrase(text: &str, phrase: &str) -> bool {
     if phrase.is_empty() {
         return false;
@@ -3973,6 +4000,10 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             // Who, not how: "Shortlisted candidates will be invited to an interview".
             "shortlisted candidates",
             "shortlisted applicants",
+            // When: "a written exercise on the day of your interview".
+            "on the day of your interview",
+            "on the day of the interview",
+            "on the day of interview",
         ]
         .iter()
         .fold(l, |l, when| l.replace(when, ""));
@@ -4033,10 +4064,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         let named_in_group: Vec<&str> = walk
             .cands
             .iter()
-            .filter(|c| {
-                let name = lower(&c.description);
-                (2..=8).contains(&words_count(&name)) && l.contains(&name)
-            })
+            .filter(|c| named_in(sentence, &l, &c.description))
             .map(&group_of)
             .collect();
         let mentions = |group: &str| -> bool {
@@ -4107,6 +4135,25 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                     add = Some(stage.clone());
                 }
             }
+            // "… a CV and a personal statement showing how you meet the essential and
+            // desirable criteria": the application evidences the criteria themselves.
+            if add.is_none()
+                && clauses.is_empty()
+                && group_word == "experience"
+                && found.contains(&Method::Application)
+                && l.contains("criteri")
+                && ["how you meet", "against the", "demonstrat"]
+                    .iter()
+                    .any(|w| l.contains(w))
+                // "… how you meet the essential criteria": that level only.
+                && match (l.contains("essential"), l.contains("desirable")) {
+                    (true, false) => cand.requirement != Some(Requirement::Desirable),
+                    (false, true) => cand.requirement == Some(Requirement::Desirable),
+                    _ => true,
+                }
+            {
+                add = Some(vec![Method::Application]);
+            }
             // "… an interview, where we will assess the behaviours, the technical skills
             // and your experience", "a written exercise that assesses the technical
             // skills": the groups named after the verb.
@@ -4126,8 +4173,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             {
                 add = Some(m.clone());
             }
-            let name = lower(&cand.description);
-            if words_count(&name) >= 2 && words_count(&name) <= 8 && l.contains(&name) {
+            if named_in(sentence, &l, &cand.description) {
                 let mut m = add.unwrap_or_default();
                 m.extend(found.iter().copied());
                 add = Some(m);
@@ -4488,6 +4534,9 @@ fn conditions_section_lines(blocks: &[Block]) -> HashSet<usize> {
                 && (t.contains("condition")
                     || t.contains("pre-employment")
                     || t.contains("eligib")
+                    // "Safer recruitment checks", "Vetting".
+                    || t.split(|c: char| !c.is_alphanumeric()).any(|w| w == "checks")
+                    || t.contains("vetting")
                     || other_requirements);
             continue;
         }
@@ -5669,6 +5718,53 @@ mod tests {
                     &[Application][..]
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn numbered_parts_and_an_assessment_stage_give_their_methods() {
+        use Method::*;
+        let text = "## Person specification\n\n\
+            ### Part 1: Shortlisting (application form)\n\n- Experience of rota planning\n\n\
+            ### Part 2: Skills assessment\n\n- Accurate data entry\n\n\
+            ### Part 3: Interview\n\n- Calm under pressure\n\n\
+            ### Safer recruitment checks\n\nAn enhanced DBS check.\n";
+        assert_eq!(
+            read_methods(text),
+            owned(vec![
+                ("Experience of rota planning", &[Application][..]),
+                ("Accurate data entry", &[Test][..]),
+                ("Calm under pressure", &[Interview][..]),
+            ])
+        );
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(spec.conditions, vec!["An enhanced DBS check.".to_string()]);
+        assert!(stage_heading("Stage 2 – Analytical assessment").is_some());
+        assert!(stage_heading("Part of the team").is_none());
+    }
+
+    #[test]
+    fn selection_prose_names_one_word_behaviours_and_the_cv_evidences_the_criteria() {
+        use Method::*;
+        let text = "## Person specification\n\n### Essential criteria\n\n\
+            - Experience of drafting briefings\n\n### Behaviours\n\n- Leadership\n\n\
+            - Working Together\n\n### Technical skills\n\n- Data analysis\n\n\
+            ## Selection process details\n\n\
+            You will be asked for a CV and a statement showing how you meet the essential \
+            criteria. At interview we will assess two behaviours (Leadership and Working \
+            Together) and your experience. The technical skills will be assessed through a \
+            written exercise on the day of your interview.\n";
+        assert_eq!(
+            read_methods(text),
+            owned(vec![
+                (
+                    "Experience of drafting briefings",
+                    &[Application, Interview][..]
+                ),
+                ("Leadership", &[Interview][..]),
+                ("Working Together", &[Interview][..]),
+                ("Data analysis", &[Test][..]),
+            ])
         );
     }
 
