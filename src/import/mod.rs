@@ -15,6 +15,7 @@ mod accordion;
 mod blocks;
 mod boldlegend;
 mod checkboxes;
+mod columns;
 mod conditions;
 mod criteria;
 mod docx;
@@ -187,6 +188,9 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Docx => docx::to_text(body)?,
         Format::Pdf => pdf::to_text(body)?,
     };
+    // A shortlisting matrix (one column per criterion) reads as the rows it prints; the
+    // converters' span marks go here.
+    let text = columns::transposed(&text).into_owned();
     let text = checkboxes::chosen(&text).into_owned();
     // A career-graded table: only the recruited grade's column is this vacancy's.
     let text = grades::recruited(&text).into_owned();
@@ -609,12 +613,13 @@ fn bold_to_html(text: &str) -> String {
 /// The text form a document is read from (for diagnostics: warning and source lines refer
 /// to it).
 pub fn text_form(format: Format, body: &[u8]) -> Result<String, ImportError> {
-    match format {
-        Format::Text => Ok(utf8(body)?.to_string()),
-        Format::Html => html::to_text(utf8(body)?),
-        Format::Docx => docx::to_text(body),
-        Format::Pdf => pdf::to_text(body),
-    }
+    let text = match format {
+        Format::Text => utf8(body)?.to_string(),
+        Format::Html => html::to_text(utf8(body)?)?,
+        Format::Docx => docx::to_text(body)?,
+        Format::Pdf => pdf::to_text(body)?,
+    };
+    Ok(columns::transposed(&text).into_owned())
 }
 
 fn utf8(body: &[u8]) -> Result<&str, ImportError> {
