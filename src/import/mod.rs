@@ -12,6 +12,7 @@
 //! Warning lines refer to the text form.
 
 mod accordion;
+mod amendments;
 mod blocks;
 mod boldlegend;
 mod checkboxes;
@@ -208,7 +209,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     }
     let specs = without_placeholders(read(format, &text)?);
     let specs = footnotes::apply(starred::apply(specs, &text), &text);
-    Ok(numbergrid::apply(specs, &text))
+    // A re-advertised post's note of changes amends the specification printed before it.
+    Ok(amendments::apply(numbergrid::apply(specs, &text), &text))
 }
 
 /// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
