@@ -420,6 +420,24 @@ mod tests {
     }
 
     #[test]
+    fn many_note_lines_are_read_a_bounded_number_of_times() {
+        let line = "Criterion 1 ('Experience of managing a budget') has been removed.\n";
+        let text = line.repeat(100_000);
+        let specs = vec![spec(vec![
+            criterion(
+                "Experience",
+                "Experience of managing a budget",
+                Requirement::Essential,
+            );
+            2_000
+        ])];
+        // More changes than a note makes: no note.
+        assert_eq!(apply(specs.clone(), &text)[0].criteria.len(), 2_000);
+        let long = format!("'{}' has been removed.\n", "word ".repeat(1_000_000));
+        assert_eq!(apply(specs, &long)[0].criteria.len(), 2_000);
+    }
+
+    #[test]
     fn quotations_of_criteria_that_were_not_read_change_nothing() {
         let text =
             "Our motto is 'Serve the whole community well' and it is now essential reading.\n\

@@ -138,7 +138,7 @@ fn strip(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 /// A table's rows transposed, when it is a shortlisting matrix.
-fn rewrite<'a>(table: &[&'a str]) -> Option<String> {
+fn rewrite(table: &[&str]) -> Option<String> {
     let rows: Vec<Vec<&str>> = table
         .iter()
         .map(|&line| grid(&cells(line).unwrap_or_default()))
@@ -146,7 +146,7 @@ fn rewrite<'a>(table: &[&'a str]) -> Option<String> {
     // The mark row: the first with MIN_CRITERIA marks after its label and at most two
     // other (trailing) cells.
     let (mark_row, columns) = rows.iter().enumerate().skip(1).find_map(|(i, row)| {
-        let marked: Vec<usize> = (1..row.len()).filter(|&j| is_mark(&row[j])).collect();
+        let marked: Vec<usize> = (1..row.len()).filter(|&j| is_mark(row[j])).collect();
         let others = row.len() - 1 - marked.len();
         (marked.len() >= MIN_CRITERIA && others <= 2 && others < marked.len())
             .then_some((i, marked))
@@ -155,7 +155,7 @@ fn rewrite<'a>(table: &[&'a str]) -> Option<String> {
     if columns.iter().any(|&j| j >= texts.len()) {
         return None;
     }
-    let descriptions: Vec<String> = columns.iter().map(|&j| plain(&texts[j])).collect();
+    let descriptions: Vec<String> = columns.iter().map(|&j| plain(texts[j])).collect();
     let words: usize = descriptions
         .iter()
         .map(|d| d.split_whitespace().count())
@@ -173,16 +173,16 @@ fn rewrite<'a>(table: &[&'a str]) -> Option<String> {
         .filter(|row| {
             columns
                 .iter()
-                .all(|&j| j < row.len() && !plain(&row[j]).is_empty() && row[j].len() <= 200)
+                .all(|&j| j < row.len() && !plain(row[j]).is_empty() && row[j].len() <= 200)
         })
-        .map(|row| columns.iter().map(|&j| plain(&row[j])).collect());
+        .map(|row| columns.iter().map(|&j| plain(row[j])).collect());
     // The method rows: those below the marks with text in most criterion columns
     // (the applicants' rows below them are blank).
     let mut method_rows: Vec<usize> = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(mark_row + 1).take(2) {
         let filled = columns
             .iter()
-            .filter(|&&j| j < row.len() && !plain(&row[j]).is_empty())
+            .filter(|&&j| j < row.len() && !plain(row[j]).is_empty())
             .count();
         if filled * 2 <= columns.len() {
             break;
@@ -218,7 +218,7 @@ fn rewrite<'a>(table: &[&'a str]) -> Option<String> {
                 out.push_str(&format!("<b>{}</b>\t\n", categories[n]));
             }
         }
-        let mut row = vec![descriptions[n].clone(), plain(&rows[mark_row][j])];
+        let mut row = vec![descriptions[n].clone(), plain(rows[mark_row][j])];
         for &i in &method_rows {
             row.push(rows[i].get(j).map_or(String::new(), |c| plain(c)));
         }
@@ -229,7 +229,7 @@ fn rewrite<'a>(table: &[&'a str]) -> Option<String> {
     for (i, row) in rows.iter().enumerate().skip(below) {
         let blank = columns
             .iter()
-            .all(|&j| j >= row.len() || plain(&row[j]).is_empty());
+            .all(|&j| j >= row.len() || plain(row[j]).is_empty());
         if !blank {
             out.push_str(table[i]);
         }
@@ -288,6 +288,21 @@ mod tests {
         assert_eq!(transposed(ordinary), ordinary);
         let spanned = format!("<b>Experience</b>{SPAN}{SPAN}\t\nA\tE\n");
         assert_eq!(transposed(&spanned), "<b>Experience</b>\t\nA\tE\n");
+    }
+
+    #[test]
+    fn a_huge_matrix_is_transposed_in_linear_size() {
+        let n = 20_000;
+        let text = format!(
+            "Criterion\t{}\nE / D\t{}\nAssessed by\t{}\n{}",
+            vec!["Experience of a thing"; n].join("\t"),
+            vec!["E"; n].join("\t"),
+            vec!["I"; n].join("\t"),
+            format!("Applicant\t{}\n", "\t".repeat(n)).repeat(50)
+        );
+        let out = transposed(&text);
+        assert_eq!(out.lines().count(), n + 1);
+        assert!(out.len() < text.len());
     }
 
     #[test]
