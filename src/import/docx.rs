@@ -311,8 +311,10 @@ impl Renderer {
             b"tc" => {
                 if let Some(table) = self.tables.last_mut() {
                     let cell = table.cell.take().unwrap_or_default();
+                    let span = cell.span.unwrap_or(1);
                     let html = table.merge(cell);
-                    table.cells.push(html);
+                    // Its span is marked for `columns` (a matrix's categories).
+                    table.cells.push(super::columns::spanning(html, span));
                 }
             }
             b"tr" => {
@@ -591,7 +593,8 @@ mod tests {
                 "<p>One</p>\t<p>Essential</p>\t<p>Interview</p>",
                 "<p>Two</p>\t<p>Essential</p>\t<p>Interview</p>",
                 "<p>Three</p>\t<p>Essential</p>\t<p>Test</p>",
-                "<p><b>Skills</b></p>\t",
+                // Spanning three grid columns: two span marks.
+                "<p><b>Skills</b></p>\u{e000}\u{e000}\t",
                 "<p>Four</p>\t\t",
             ]
         );

@@ -360,7 +360,8 @@ impl<'a> Renderer<'a> {
                         };
                         spans.push((column, rows - 1, again, width));
                     }
-                    cells.push(text);
+                    // Its span is marked for `columns` (a matrix's categories).
+                    cells.push(super::columns::spanning(text, width));
                     column += width;
                     cell = end + 1;
                 } else {
@@ -588,7 +589,8 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                "<b>Criteria</b>\t<b>Requirement at each grade</b>\t<b>How assessed</b>",
+                // The spanning cell carries one span mark per extra column.
+                "<b>Criteria</b>\t<b>Requirement at each grade</b>\u{e000}\t<b>How assessed</b>",
                 "<b>Criteria</b>\t<b>Grade 7</b>\t<b>Grade 9</b>\t<b>How assessed</b>",
                 "A degree\tD\tE\tInterview",
             ]

@@ -12,9 +12,11 @@
 //! Warning lines refer to the text form.
 
 mod accordion;
+mod amendments;
 mod blocks;
 mod boldlegend;
 mod checkboxes;
+mod columns;
 mod conditions;
 mod criteria;
 mod docx;
@@ -187,6 +189,9 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Docx => docx::to_text(body)?,
         Format::Pdf => pdf::to_text(body)?,
     };
+    // A shortlisting matrix (one column per criterion) reads as the rows it prints; the
+    // converters' span marks go here.
+    let text = columns::transposed(&text).into_owned();
     let text = checkboxes::chosen(&text).into_owned();
     // A career-graded table: only the recruited grade's column is this vacancy's.
     let text = grades::recruited(&text).into_owned();
@@ -204,7 +209,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     }
     let specs = without_placeholders(read(format, &text)?);
     let specs = footnotes::apply(starred::apply(specs, &text), &text);
-    Ok(numbergrid::apply(specs, &text))
+    // A re-advertised post's note of changes amends the specification printed before it.
+    Ok(amendments::apply(numbergrid::apply(specs, &text), &text))
 }
 
 /// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
@@ -609,12 +615,13 @@ fn bold_to_html(text: &str) -> String {
 /// The text form a document is read from (for diagnostics: warning and source lines refer
 /// to it).
 pub fn text_form(format: Format, body: &[u8]) -> Result<String, ImportError> {
-    match format {
-        Format::Text => Ok(utf8(body)?.to_string()),
-        Format::Html => html::to_text(utf8(body)?),
-        Format::Docx => docx::to_text(body),
-        Format::Pdf => pdf::to_text(body),
-    }
+    let text = match format {
+        Format::Text => utf8(body)?.to_string(),
+        Format::Html => html::to_text(utf8(body)?)?,
+        Format::Docx => docx::to_text(body)?,
+        Format::Pdf => pdf::to_text(body)?,
+    };
+    Ok(columns::transposed(&text).into_owned())
 }
 
 fn utf8(body: &[u8]) -> Result<&str, ImportError> {
