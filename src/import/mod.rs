@@ -28,6 +28,7 @@ mod legend;
 mod lookup;
 mod methods;
 mod nested;
+mod notneeded;
 mod numbergrid;
 mod pdf;
 mod questions;

@@ -2359,6 +2359,9 @@ pub fn defines_codes(blocks: &[Block]) -> bool {
 
 /// The person specification read by meaning, or `None` when the document holds none.
 pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
+    // What you do not need ("You don't need:", "Not required") is no criterion.
+    let pruned = super::notneeded::apply(blocks);
+    let blocks = pruned.as_deref().unwrap_or(blocks);
     // Criteria printed as labelled records are read as the table they amount to.
     let rewritten = super::records::as_tables(blocks);
     let blocks = rewritten.as_deref().unwrap_or(blocks);
