@@ -13,6 +13,8 @@ pub struct Codes {
     /// Reference prefixes the key gives a category: "Q – Qualifications; E – Experience",
     /// "QT = Qualifications and training" (references Q1, E2, QT3 belong to them).
     categories: HashMap<String, String>,
+    /// Words the document defines as a method: "'Conversation' means the interview".
+    named: HashMap<String, Vec<Method>>,
 }
 
 /// The words a category's name is made of ("Qualifications and training", "Skills and
@@ -107,9 +109,54 @@ impl Codes {
         self.lookup(code).is_some()
     }
 
+    /// The methods of the words a document defined in prose, named in `text`.
+    pub fn named_in(&self, text: &str) -> Vec<Method> {
+        if self.named.is_empty() {
+            return Vec::new();
+        }
+        let lower = text.to_lowercase();
+        let mut out = Vec::new();
+        for word in lower.split(|c: char| !c.is_alphanumeric() && c != '-') {
+            if let Some(methods) = self.named.get(word) {
+                out.extend(methods.iter().copied());
+            }
+        }
+        out
+    }
+
+    /// Reads the words a sentence defines as methods: "'Conversation' means the interview",
+    /// "‘Task’ means a practical exercise". A word that names a method already is left.
+    fn read_definitions(&mut self, line: &str) {
+        if self.named.len() >= 20 {
+            return;
+        }
+        for (quote, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”')] {
+            let mut rest = line;
+            while let Some(open) = rest.find(quote) {
+                let after = &rest[open + quote.len_utf8()..];
+                let Some(end) = after.find(close) else { break };
+                let word = after[..end].trim();
+                let tail = after[end + close.len_utf8()..].trim_start();
+                rest = &after[end + close.len_utf8()..];
+                let Some(meaning) = tail.strip_prefix("means ") else {
+                    continue;
+                };
+                let meaning = meaning.split(['.', ';', ',']).next().unwrap_or("");
+                let single = !word.is_empty()
+                    && word.len() <= 20
+                    && word.chars().all(|c| c.is_alphabetic() || c == '-');
+                let methods = phrase(meaning);
+                if single && words(word).is_empty() && !methods.is_empty() {
+                    self.named.insert(word.to_lowercase(), methods);
+                }
+            }
+        }
+    }
+
     /// Reads a key line; true when it defined at least two codes (the line is a key, not
     /// a criterion).
     pub fn read_key(&mut self, line: &str) -> bool {
+        self.read_definitions(line);
         let mut pairs = key_pairs(line);
         if pairs.len() < 2 {
             pairs = listed_pairs(line);
@@ -439,6 +486,8 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         return sort(out);
     }
     let mut out = words(&without_interview_timing(text));
+    // Words the document defined as methods ("Application and conversation").
+    out.extend(codes.named_in(text));
     // Codes mixed with words ("A, I and scenario exercise"); "A" before a word in lower
     // case is the article ("A case study exercise").
     for (i, t) in tokens.iter().enumerate() {
@@ -545,6 +594,15 @@ mod tests {
         assert_eq!(codes.lookup("WE"), Some(vec![Test]));
         assert!(!Codes::default().read_key("Good IT skills, including Excel; MS Office"));
         assert!(!Codes::default().read_key("UK driving licence · DBS check"));
+        // A word the document defines as a method.
+        let mut defined = Codes::default();
+        assert!(!defined.read_key(
+            "Everything is essential. 'Conversation' means the interview; the task is short."
+        ));
+        assert_eq!(
+            cell("Application and conversation", &defined),
+            vec![Method::Application, Method::Interview]
+        );
         // An aside that alone says what the code is.
         let mut explained = Codes::default();
         assert!(explained.read_key(
