@@ -3312,11 +3312,14 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                 || essential.is_some()
                 || desirable.is_some()
                 || !tick_methods.is_empty();
+            // So is one long sentence ending in a full stop ("Most of the work is face to
+            // face with children … at school."): a criterion is rarely a full sentence of
+            // fifteen words with no mark or method beside it.
             if !nhs
                 && marked_table
                 && Some(at) == criterion_col
-                && words_count(&plain) >= 12
-                && split_sentences(&plain).len() >= 2
+                && (words_count(&plain) >= 12 && split_sentences(&plain).len() >= 2
+                    || words_count(&plain) >= 15 && plain.ends_with('.'))
             {
                 continue;
             }
@@ -5769,6 +5772,18 @@ mod tests {
                 ("Data analysis", &[Test][..]),
             ])
         );
+    }
+
+    #[test]
+    fn a_long_sentence_alone_on_a_row_of_a_marked_table_is_prose() {
+        let text = "## Person specification\n\nCriteria\tEvidence\n\
+            <b>Experience</b>\t\n\
+            Most of the work is face to face with families, often in their homes or at the \
+            local school.\t\n\
+            Experience of working with families\tApplication, Interview\n";
+        let found = read(text);
+        let names: Vec<&str> = found.iter().map(|(_, d, _, _)| d.as_str()).collect();
+        assert_eq!(names, vec!["Experience of working with families"]);
     }
 
     #[test]
