@@ -221,7 +221,7 @@ impl<'a> Renderer<'a> {
             } else if is(&token, Kind::Open, &["table"]) {
                 let end = self.matching(index, to);
                 self.flush();
-                self.table(index + 1, end);
+                self.table(index + 1, end, 0);
                 index = end + 1;
             } else if is(&token, Kind::Open, &["dl"]) {
                 let end = self.matching(index, to);
@@ -306,7 +306,12 @@ impl<'a> Renderer<'a> {
         self.text.push('\n');
     }
 
-    fn table(&mut self, from: usize, to: usize) {
+    /// A table's rows, `depth` tables deep in another's cells. A cell holding nothing but
+    /// a table (up to [`MAX_NESTED_TABLES`] deep) gives that table's rows instead of one
+    /// flattened cell: each comes out as a row of its own after the outer row's cells
+    /// before it, so the outer row's first cell (an area: "Experience") labels every inner
+    /// row ("Experience of … | E | AF") as a category labels the rows it spans.
+    fn table(&mut self, from: usize, to: usize, depth: usize) {
         let mut index = from;
         // Cells spanning rows below their own (`rowspan`): their column, how many more
         // rows they cover, their text and how many columns they span. Those rows get the
@@ -328,6 +333,13 @@ impl<'a> Renderer<'a> {
                 *column += span.3;
             }
         };
+        // The table's first row when all its cells are headings: where its line starts
+        // and its cells. Over rows of an inner table, it is written again with the inner
+        // table's own heading row in the inner table's columns, and that heading row,
+        // repeated in every inner table, is left out below it.
+        let mut heading: Option<(usize, Vec<String>)> = None;
+        let mut inner_heading: Option<String> = None;
+        let mut first = true;
         while index < to {
             if !is(&self.token(index), Kind::Open, &["tr"]) {
                 index += 1;
@@ -335,6 +347,8 @@ impl<'a> Renderer<'a> {
             }
             let row_end = self.matching(index, to);
             let mut cells = Vec::new();
+            // The rows of the table in one of this row's cells, and where that cell is.
+            let mut nested: Option<(usize, Vec<String>, usize)> = None;
             let mut column = 0;
             let mut cell = index + 1;
             while cell < row_end {
@@ -343,6 +357,28 @@ impl<'a> Renderer<'a> {
                     let tag = &self.html[self.token(cell).start..self.token(cell).end];
                     let (rows, width) = (row_span(tag), col_span(tag));
                     let end = self.matching(cell, row_end);
+                    if nested.is_none() && depth < MAX_NESTED_TABLES && width == 1 && rows == 1 {
+                        if let Some((open, close)) = self.only_table(cell + 1, end) {
+                            let outer = std::mem::take(&mut self.text);
+                            self.table(open + 1, close, depth + 1);
+                            let text = std::mem::replace(&mut self.text, outer);
+                            let lines: Vec<String> = text
+                                .lines()
+                                .filter(|line| !line.is_empty())
+                                .map(str::to_string)
+                                .collect();
+                            if !lines.is_empty() {
+                                // What the cells around it may add by being repeated: the
+                                // table's own size, so the text stays linear in the page.
+                                let budget = self.tokens[close].end() - self.tokens[open].start();
+                                nested = Some((cells.len(), lines, budget));
+                                cells.push(String::new());
+                                column += 1;
+                                cell = end + 1;
+                                continue;
+                            }
+                        }
+                    }
                     let inner = one_line(self.inner(cell, end));
                     // A header cell (a row's or a column's heading) is emphasised.
                     let text =
@@ -372,14 +408,99 @@ impl<'a> Renderer<'a> {
                 fill(&mut cells, &mut column, &mut spans);
             }
             spans.retain(|(_, left, _, _)| *left > 0);
+            if let Some((at, mut lines, mut budget)) = nested {
+                let bold = |line: &str| {
+                    line.split('\t')
+                        .all(|cell| cell.starts_with("<b>") && cell.ends_with("</b>"))
+                };
+                if let Some((start, outer)) = heading.take() {
+                    if lines.first().is_some_and(|line| bold(line)) && at < outer.len() {
+                        let inner = lines.remove(0);
+                        self.text.truncate(start);
+                        let mut row = outer[..at].to_vec();
+                        row.push(inner.clone());
+                        row.extend(outer[at + 1..].iter().cloned());
+                        self.line(&row.join("\t"));
+                        inner_heading = Some(inner);
+                    }
+                }
+                if let Some(inner) = &inner_heading {
+                    if lines.first() == Some(inner) {
+                        lines.remove(0);
+                    }
+                }
+                // The cells around the table, each written again for every inner row (a
+                // label, "Experience"): short ones only, within the budget.
+                let short = |cell: &String| {
+                    if cell.len() <= MAX_SPAN_TEXT {
+                        cell.clone()
+                    } else {
+                        String::new()
+                    }
+                };
+                let before: Vec<String> = cells[..at].iter().map(short).collect();
+                let after: Vec<String> = cells[at + 1..].iter().map(short).collect();
+                let cost: usize = before.iter().chain(&after).map(String::len).sum();
+                for line in lines {
+                    let label = cost <= budget;
+                    budget = budget.saturating_sub(cost);
+                    let blank = |cells: &[String]| vec![String::new(); cells.len()];
+                    let mut row = if label {
+                        before.clone()
+                    } else {
+                        blank(&before)
+                    };
+                    row.push(line);
+                    row.extend(if label { after.clone() } else { blank(&after) });
+                    self.line(&row.join("\t"));
+                }
+                index = row_end + 1;
+                continue;
+            }
             if cells.len() < 2 {
                 // A one-cell row still needs a tab to read as a row.
                 cells.push(String::new());
+            }
+            heading = None;
+            if std::mem::take(&mut first)
+                && cells
+                    .iter()
+                    .all(|cell| cell.starts_with("<b>") && cell.ends_with("</b>"))
+            {
+                heading = Some((self.text.len(), cells.clone()));
             }
             self.line(&cells.join("\t"));
             index = row_end + 1;
         }
         self.text.push('\n');
+    }
+
+    /// The one table between tokens `from` and `to` (a cell's content), as the indices of
+    /// its opening and closing tags, when nothing else there is text.
+    fn only_table(&self, from: usize, to: usize) -> Option<(usize, usize)> {
+        let mut found = None;
+        let mut index = from;
+        while index < to {
+            let token = self.token(index);
+            if is(&token, Kind::Open, &["table"]) {
+                if found.is_some() {
+                    return None;
+                }
+                let close = self.matching(index, to);
+                found = Some((index, close));
+                index = close + 1;
+                continue;
+            }
+            if token.kind == Kind::Other {
+                let source = self.html.get(token.start..token.end).unwrap_or("");
+                let comment = source.starts_with("<!");
+                if !comment && !source.trim().is_empty() {
+                    return None;
+                }
+            }
+            index += 1;
+        }
+        found.filter(|&(_, close)| close < to)
     }
 
     fn flush(&mut self) {
@@ -402,6 +523,8 @@ impl<'a> Renderer<'a> {
 /// render into a huge text.
 const MAX_SPANS: usize = 8;
 const MAX_ROW_SPAN: usize = 50;
+/// How deep tables in cells are read as rows of their own; deeper ones are one cell.
+const MAX_NESTED_TABLES: usize = 2;
 /// The longest spanning cell repeated in the rows it covers (a category label).
 const MAX_SPAN_TEXT: usize = 200;
 
@@ -597,6 +720,62 @@ mod tests {
         );
         assert_eq!(col_span("<th colspan=\"3\">"), 3);
         assert_eq!(col_span("<th>"), 1);
+    }
+
+    #[test]
+    fn a_table_in_a_cell_gives_its_rows_under_the_outer_rows_first_cell() {
+        let inner = |rows: &str| {
+            format!(
+                "<table><thead><tr><th>Item</th><th>Level</th><th>Checked by</th></tr></thead>\
+                 <tbody>{rows}</tbody></table>"
+            )
+        };
+        let html = format!(
+            "<table><thead><tr><th>Group</th><th>Items</th></tr></thead><tbody>\
+             <tr><td><strong>Alpha</strong></td><td>{}</td></tr>\
+             <tr><td><strong>Beta</strong></td><td>{}</td></tr>\
+             <tr><td>Gamma</td><td><p>Not a table</p></td></tr></tbody></table>",
+            inner("<tr><td>One</td><td>E</td><td>X</td></tr><tr><td>Two</td><td>D</td><td>Y</td></tr>"),
+            inner("<tr><td>Three</td><td>E</td><td>X, Y</td></tr>"),
+        );
+        let text = to_text(&html).unwrap();
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains('\t')).collect();
+        assert_eq!(
+            rows,
+            vec![
+                // The outer heading over the inner table's heading, written once.
+                "<b>Group</b>\t<b>Item</b>\t<b>Level</b>\t<b>Checked by</b>",
+                "<strong>Alpha</strong>\tOne\tE\tX",
+                "<strong>Alpha</strong>\tTwo\tD\tY",
+                "<strong>Beta</strong>\tThree\tE\tX, Y",
+                "Gamma\t<p>Not a table</p>",
+            ]
+        );
+        // A cell with text beside its table stays one cell.
+        let mixed = "<table><tr><td>A</td><td>Note <table><tr><td>x</td><td>y</td></tr></table></td></tr></table>";
+        let text = to_text(mixed).unwrap();
+        assert_eq!(text.lines().filter(|l| l.contains('\t')).count(), 1);
+    }
+
+    #[test]
+    fn tables_in_cells_render_in_linear_size() {
+        // A long label over many small inner rows is repeated only within the inner
+        // table's own size.
+        let label = "L".repeat(MAX_SPAN_TEXT);
+        let n = 5_000;
+        let html = format!(
+            "<table><tr><td>{label}</td><td><table>{}</table></td></tr></table>",
+            "<tr><td>a</td></tr>".repeat(n)
+        );
+        let text = bounded(&html);
+        assert_eq!(text.lines().filter(|l| l.contains('\t')).count(), n);
+        // Deeply nested tables: only MAX_NESTED_TABLES levels are read as rows.
+        let deep = format!(
+            "{}x{}",
+            "<table><tr><td>Label</td><td>".repeat(n),
+            "</td></tr></table>".repeat(n)
+        );
+        bounded(&deep);
     }
 
     #[test]

@@ -3568,7 +3568,9 @@ fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
 fn repeated_header_category<'a>(header: &[String], texts: &'a [String]) -> Option<&'a str> {
     let (first, rest) = texts.split_first()?;
     let (header_first, header_rest) = header.split_first()?;
-    let named = !header_rest.is_empty() && header_rest.iter().all(|t| t.chars().count() >= 3);
+    // Empty cells (a column a PDF's layout left blank) name nothing either way.
+    let filled = || header_rest.iter().filter(|t| !t.is_empty());
+    let named = filled().next().is_some() && filled().all(|t| t.chars().count() >= 3);
     (named
         && rest == header_rest
         && first != header_first
@@ -5174,6 +5176,18 @@ mod tests {
         let row: Vec<String> = ["Full licence", "E", "D"].map(String::from).to_vec();
         // Letters alone repeat by chance: only column names mark a repeated header.
         assert_eq!(repeated_header_category(&header, &row), None);
+        // Empty columns (a PDF's blank ones) beside the names do not hide the repeat:
+        // an inner table's header under each area of an outer one.
+        let header: Vec<String> = ["Area", "", "Criterion", "E / D", "Assessment", ""]
+            .map(String::from)
+            .to_vec();
+        let row: Vec<String> = ["Skills", "", "Criterion", "E / D", "Assessment", ""]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(repeated_header_category(&header, &row), Some("Skills"));
+        let blank: Vec<String> = ["Area", "", ""].map(String::from).to_vec();
+        let row: Vec<String> = ["Skills", "", ""].map(String::from).to_vec();
+        assert_eq!(repeated_header_category(&blank, &row), None);
     }
 
     #[test]
