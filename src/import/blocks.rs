@@ -105,6 +105,25 @@ pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A text-form cell's words without its markup ("<b>Essential</b>" → "Essential"),
+/// whitespace collapsed: a tag counts as a space.
+pub fn tagless(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut in_tag = false;
+    for c in cell.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    collapse(&out)
+}
+
 /// How runs of spaces in a fragment are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spaces {

@@ -70,20 +70,7 @@ fn grid<'a>(row: &[&'a str]) -> Vec<&'a str> {
 
 /// A cell's words, without its markup, whitespace collapsed.
 fn plain(cell: &str) -> String {
-    let mut out = String::with_capacity(cell.len());
-    let mut in_tag = false;
-    for c in cell.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::blocks::tagless(cell)
 }
 
 /// Whether a cell is a requirement mark.

@@ -72,20 +72,7 @@ fn join(cells: &[&str], piped: bool) -> String {
 
 /// A cell's words, without its markup, lower case.
 fn plain(cell: &str) -> String {
-    let mut out = String::with_capacity(cell.len());
-    let mut in_tag = false;
-    for c in cell.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.extend(c.to_lowercase()),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::blocks::tagless(cell).to_lowercase()
 }
 
 /// The grades a text names ("grade 9", "band 5", "scale 6"), each as "grade 9".
