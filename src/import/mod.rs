@@ -19,6 +19,7 @@ mod checkboxes;
 mod columns;
 mod conditions;
 mod criteria;
+mod detailrows;
 mod docx;
 mod footnotes;
 mod grades;

@@ -248,6 +248,9 @@ fn is_start(text: &str) -> bool {
         || t.contains("selection criteria")
         || t.contains("essential criteria")
         || t.contains("job requirements")
+        // The apprenticeship service's vacancy page: "Requirements" over Qualifications,
+        // Skills and Other requirements.
+        || t.trim() == "requirements"
         || t.contains("requirements of the post")
         || t.contains("role requirements")
         // A "Role profile" heading alone, over the responsibilities and what each needs.
@@ -503,6 +506,36 @@ fn category_requirement(text: &str) -> Option<(String, Requirement)> {
             .all(|c| c.is_alphabetic() || matches!(c, ' ' | '&' | ',' | '\'' | '’'))
         && !generic;
     name.then(|| (category.to_string(), req))
+}
+
+/// A label joining a category and a level, either way round ("Experience – essential",
+/// "Desirable: Qualifications", "Essential experience", "Essential criteria"): the category
+/// as printed (empty when the label names none) and the level.
+pub(super) fn labelled_category(text: &str) -> Option<(String, Requirement)> {
+    if let Some(found) = category_requirement(text) {
+        return Some(found);
+    }
+    let t = collapse(text);
+    let req = mark_word_in_full(t.split_whitespace().next()?)?;
+    let generic = lower(&t).split_whitespace().skip(1).all(|w| {
+        matches!(
+            w,
+            "criteria" | "criterion" | "requirements" | "requirement" | ":"
+        )
+    });
+    match requirement_area(&t) {
+        Some(area) => Some((area, req)),
+        None if generic => Some((String::new(), req)),
+        None => None,
+    }
+}
+
+/// Whether the document heads a person specification anywhere.
+pub(super) fn has_start_heading(blocks: &[Block]) -> bool {
+    blocks
+        .iter()
+        .enumerate()
+        .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)))
 }
 
 /// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
@@ -1466,6 +1499,8 @@ struct Scoped {
     /// will also be checked against your certificates"): a category it names is that
     /// level's criteria of the category.
     level: Option<Requirement>,
+    /// Read inside the specification (not in the selection-process prose around it).
+    in_spec: bool,
 }
 
 /// Where a sentence ends in running text: after a full stop followed by a capital, not
@@ -1562,6 +1597,8 @@ fn speaks_of_whole_specification(l: &str) -> bool {
         "everything above",
         "everything listed above",
         "everything in the person specification",
+        "against the requirements above",
+        "against the criteria above",
     ]
     .iter()
     .any(|p| l.contains(p))
@@ -2121,6 +2158,7 @@ impl Walk<'_> {
                 methods: found,
                 area,
                 level: ctx.requirement.filter(|_| ctx.category.is_none()),
+                in_spec: true,
             });
         }
     }
@@ -2362,6 +2400,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // What you do not need ("You don't need:", "Not required") is no criterion.
     let pruned = super::notneeded::apply(blocks);
     let blocks = pruned.as_deref().unwrap_or(blocks);
+    // A specification printed as rows of the job-details table ("Qualifications
+    // (essential)") is read as the criteria table it amounts to.
+    let from_details = super::detailrows::as_table(blocks, has_start_heading(blocks));
+    let blocks = from_details.as_deref().unwrap_or(blocks);
     // Criteria printed as labelled records are read as the table they amount to.
     let rewritten = super::records::as_tables(blocks);
     let blocks = rewritten.as_deref().unwrap_or(blocks);
@@ -3966,6 +4008,124 @@ fn prose(blocks: &[Block], walk: &Walk) -> Vec<(usize, String)> {
     out
 }
 
+/// The categories (lower case) a lower-case sentence names: as printed, singular, or, for
+/// a category joining two ("skills and qualities"), by its first word when no category is
+/// called that. "Skills" within a named "Skills and abilities" is not a second name.
+fn categories_named<'a>(l: &str, categories: &'a [String]) -> Vec<&'a String> {
+    let named: Vec<&String> = categories
+        .iter()
+        .filter(|c| {
+            let head = c
+                .split_once(" and ")
+                .map(|(head, _)| head.trim())
+                .filter(|head| head.chars().count() >= 5 && !categories.iter().any(|o| o == head));
+            c.chars().count() >= 5
+                && (contains_phrase(l, c)
+                    || c.strip_suffix('s')
+                        .is_some_and(|one| contains_phrase(l, one))
+                    || head.is_some_and(|head| contains_phrase(l, head)))
+        })
+        .collect();
+    named
+        .iter()
+        .copied()
+        .filter(|c| {
+            !named
+                .iter()
+                .any(|o| o.len() > c.len() && o.contains(c.as_str()))
+        })
+        .collect()
+}
+
+/// A method sentence as it applies to the criteria.
+struct ScopedPart {
+    sentence: String,
+    methods: Vec<Method>,
+    area: Option<(usize, usize)>,
+    level: Option<Requirement>,
+    /// Categories (lower case) the sentence leaves out: "all criteria …, except those
+    /// under 'Spreadsheet skills'".
+    except: Vec<String>,
+}
+
+/// Where a lower-case sentence speaking of all the criteria makes an exception: the
+/// part before the exception and the part naming it.
+fn exception_split(l: &str) -> Option<(&str, &str)> {
+    [
+        ", except ",
+        " except for ",
+        " except ",
+        " apart from ",
+        " with the exception of ",
+    ]
+    .iter()
+    .find_map(|marker| l.find(marker).map(|at| (&l[..at], &l[at + marker.len()..])))
+    .filter(|(head, _)| {
+        names_all_criteria(head) || ["every ", "each "].iter().any(|w| head.contains(w))
+    })
+}
+
+/// The method sentences split where they say different things of different criteria:
+/// "All criteria are assessed through the application form and at interview, except
+/// those under 'Spreadsheet skills', which are assessed through the spreadsheet task" (the
+/// head for all but the excepted categories, the tail for those); "Application form and
+/// interview for qualifications, experience and skills; certificates for the
+/// qualifications" (each clause for the categories it names, when two clauses or more
+/// name their own).
+fn scoped_parts(scoped: &[Scoped], categories: &[String]) -> Vec<ScopedPart> {
+    let mut out = Vec::with_capacity(scoped.len());
+    for s in scoped {
+        let part = |sentence: &str, methods: Vec<Method>, except: Vec<String>| ScopedPart {
+            sentence: sentence.to_string(),
+            methods,
+            area: s.area,
+            level: s.level,
+            except,
+        };
+        if let Some((head, tail)) = exception_split(&s.sentence) {
+            let head_methods = named_methods(head);
+            let except: Vec<String> = categories_named(tail, categories)
+                .into_iter()
+                .cloned()
+                .collect();
+            if !head_methods.is_empty() && !except.is_empty() {
+                out.push(part(head, head_methods, except));
+                let tail_methods = named_methods(tail);
+                if !tail_methods.is_empty() {
+                    out.push(part(tail, tail_methods, Vec::new()));
+                }
+                continue;
+            }
+        }
+        if s.sentence.contains(';') {
+            let clauses: Vec<(&str, Vec<Method>, bool)> = s
+                .sentence
+                .split(';')
+                .map(|c| {
+                    (
+                        c.trim(),
+                        named_methods(c),
+                        !categories_named(c, categories).is_empty(),
+                    )
+                })
+                .collect();
+            let naming = clauses
+                .iter()
+                .filter(|(_, m, named)| *named && !m.is_empty());
+            if naming.count() >= 2 {
+                for (clause, methods, _) in clauses {
+                    if !methods.is_empty() {
+                        out.push(part(clause, methods, Vec::new()));
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(part(&s.sentence, s.methods.clone(), Vec::new()));
+    }
+    out
+}
+
 fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     let mut warnings = Vec::new();
     let sentences = prose(blocks, &walk);
@@ -4221,31 +4381,15 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 methods: found,
                 area: None,
                 level: None,
+                in_spec: false,
             });
         }
     }
     let mut scoped_methods: Vec<Vec<Method>> = vec![Vec::new(); walk.cands.len()];
-    for scoped in &walk.scoped {
+    let parts = scoped_parts(&walk.scoped, &categories);
+    for scoped in &parts {
         let l = &scoped.sentence;
-        let named: Vec<&String> = categories
-            .iter()
-            .filter(|c| {
-                c.chars().count() >= 5
-                    && (contains_phrase(l, c)
-                        || c.strip_suffix('s')
-                            .is_some_and(|one| contains_phrase(l, one)))
-            })
-            .collect();
-        // "Skills" within "Skills and abilities" is not a second name.
-        let named: Vec<&String> = named
-            .iter()
-            .copied()
-            .filter(|c| {
-                !named
-                    .iter()
-                    .any(|o| o.len() > c.len() && o.contains(c.as_str()))
-            })
-            .collect();
+        let named = categories_named(l, &categories);
         let (essential, desirable, level_named) = levels_named(l);
         let all = ["all ", "every ", "each "].iter().any(|w| l.contains(w))
             || essential && desirable
@@ -4299,8 +4443,37 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             } else {
                 false
             };
-            if covered {
+            let excepted = cand
+                .category
+                .as_deref()
+                .is_some_and(|c| scoped.except.contains(&lower(c)));
+            if covered && !excepted {
                 scoped_methods[i].extend(scoped.methods.iter().copied());
+            }
+        }
+    }
+    // A specification that states its methods only in an unscoped sentence of its own
+    // ("How we assess: we shortlist from your application form and interview everyone
+    // shortlisted"): the sentence speaks of every criterion, when nothing else gives any
+    // criterion a method.
+    let stated_nowhere = walk.blanket_methods.is_none()
+        && walk.cands.iter().all(|c| c.methods.is_empty())
+        && scoped_methods.iter().all(Vec::is_empty);
+    if stated_nowhere {
+        let process: Vec<Method> = walk
+            .scoped
+            .iter()
+            .filter(|s| {
+                s.in_spec
+                    && ["assess", "shortlist"]
+                        .iter()
+                        .any(|v| s.sentence.contains(v))
+            })
+            .flat_map(|s| s.methods.iter().copied())
+            .collect();
+        if !process.is_empty() {
+            for more in scoped_methods.iter_mut() {
+                more.extend(process.iter().copied());
             }
         }
     }
