@@ -103,6 +103,8 @@ pub fn kind(text: &str) -> Option<Kind> {
         return Some(Kind::Driving);
     }
     if has("right to work")
+        // "the right to live and work in the UK".
+        || has("right to live and work")
         || has("eligibility to work")
         || has("eligible to work")
         || has("entitled to work")
@@ -825,6 +827,10 @@ mod tests {
             "All our drivers need a standard DBS check."
         ));
         assert!(!sentence_is_condition("We need a team player."));
+        assert_eq!(
+            kind("You must have the right to live and work in the UK"),
+            Some(Kind::RightToWork)
+        );
     }
 
     #[test]

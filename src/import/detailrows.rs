@@ -66,6 +66,16 @@ fn process_label(label: &str) -> bool {
         .any(|w| l.contains(w))
 }
 
+/// Whether a row's label heads the checks or conditions of the post ("Checks",
+/// "Pre-employment checks", "Vetting", "Conditions of appointment").
+fn checks_label(label: &str) -> bool {
+    let l = label.to_lowercase();
+    l.split_whitespace().count() <= 6
+        && ["check", "vetting", "condition", "dbs"]
+            .iter()
+            .any(|w| l.contains(w))
+}
+
 fn cell_of(text: &str) -> Cell {
     Cell {
         items: vec![Item {
@@ -134,6 +144,7 @@ pub fn as_table(blocks: &[Block], has_start: bool) -> Option<Vec<Block>> {
         ],
     ));
     let mut notes: Vec<Block> = Vec::new();
+    let mut checks: Vec<Block> = Vec::new();
     for block in &blocks[first..end] {
         let Some((label, value)) = label_value(block) else {
             continue;
@@ -151,6 +162,19 @@ pub fn as_table(blocks: &[Block], has_start: bool) -> Option<Vec<Block>> {
                     ));
                 }
             }
+            // Checks under a heading of their own, where conditions are read.
+            None if checks_label(&label) => {
+                checks.push(Block {
+                    line: block.line,
+                    kind: BlockKind::Heading(label.trim_end_matches(':').to_string()),
+                    level: 3,
+                });
+                checks.push(Block {
+                    line: block.line,
+                    kind: BlockKind::Paragraph(cell_of(&value.plain())),
+                    level: 0,
+                });
+            }
             None if process_label(&label) => notes.push(Block {
                 line: block.line,
                 kind: BlockKind::Paragraph(cell_of(&format!(
@@ -164,6 +188,7 @@ pub fn as_table(blocks: &[Block], has_start: bool) -> Option<Vec<Block>> {
         }
     }
     out.extend(notes);
+    out.extend(checks);
     if end < blocks.len() {
         out.push(Block {
             line: blocks[end].line,
@@ -269,12 +294,22 @@ mod tests {
             paragraphs,
             [
                 "How we assess: Application form and interview for all.",
-                "Checks: An enhanced DBS certificate is required."
+                "An enhanced DBS certificate is required."
             ]
         );
-        assert!(out
+        let headings: Vec<&BlockKind> = out
             .iter()
-            .any(|b| b.kind == BlockKind::Heading("Job details".into())));
+            .filter(|b| matches!(b.kind, BlockKind::Heading(_)))
+            .map(|b| &b.kind)
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                &BlockKind::Heading("Person specification".into()),
+                &BlockKind::Heading("Checks".into()),
+                &BlockKind::Heading("Job details".into())
+            ]
+        );
         assert_eq!(rows.last().unwrap(), &["Closing date", "25 January"]);
     }
 

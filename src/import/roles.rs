@@ -96,6 +96,16 @@ fn area_methods(text: &str) -> Option<Vec<Method>> {
     if !statement || words_count(l) > 40 {
         return None;
     }
+    // Clauses with methods of their own ("… for qualifications, experience and skills;
+    // certificates for the qualifications") say which criteria each covers: read as a
+    // method sentence, not one statement for the whole area.
+    if l.split(';')
+        .filter(|c| !methods::words(c).is_empty())
+        .count()
+        >= 2
+    {
+        return None;
+    }
     let found = methods::words(&l.replace("interview day", "day"));
     (!found.is_empty()).then_some(found)
 }
@@ -304,6 +314,9 @@ fn is_stop(text: &str) -> bool {
         "equal",
         "about us",
         "about the",
+        "about this",
+        // The apprenticeship service's "Questions you'll be asked" on applying.
+        "questions you",
         "who we are",
         "why ",
         "what we offer",
@@ -351,7 +364,11 @@ fn is_stop(text: &str) -> bool {
     ];
     // "Your values" heads the candidate's values, criteria; "Our values" the employer's.
     let t = t.replace("your values", "");
-    STOPS.iter().any(|s| t.contains(s))
+    // "Checks", "DBS checks": what is checked before appointment, not criteria.
+    let checks = words_count(&t) <= 4
+        && t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "checks");
+    checks || STOPS.iter().any(|s| t.contains(s))
 }
 
 /// `Essential criteria`, `Desirable`, `Nice to have`.
@@ -4037,6 +4054,32 @@ fn categories_named<'a>(l: &str, categories: &'a [String]) -> Vec<&'a String> {
         .collect()
 }
 
+/// The words by which a lower-case sentence names one criterion as an item: "the ladder
+/// and practical tasks item" → ["ladder", "practical", "tasks"]. `None` unless two words or
+/// more of four letters or more name it.
+fn item_words(l: &str) -> Option<Vec<&str>> {
+    let at = [" item", " criterion"]
+        .iter()
+        .filter_map(|w| {
+            l.match_indices(w)
+                .find(|(at, _)| {
+                    !l[at + w.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+                })
+                .map(|(at, _)| at)
+        })
+        .min()?;
+    let before = &l[..at];
+    let from = before.rfind("the ")? + 4;
+    let words: Vec<&str> = before[from..]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !matches!(*w, "that" | "this" | "with"))
+        .collect();
+    (words.len() >= 2 && words.len() <= 6).then_some(words)
+}
+
 /// A method sentence as it applies to the criteria.
 struct ScopedPart {
     sentence: String,
@@ -4401,13 +4444,24 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             || ["these criteria", "the criteria above", "the above criteria"]
                 .iter()
                 .any(|w| l.contains(w));
+        // "the ladder and practical tasks item": the one criterion holding those words.
+        let item = item_words(l).and_then(|words| {
+            let mut matching = walk.cands.iter().enumerate().filter(|(_, c)| {
+                let d = lower(&c.description);
+                words.iter().all(|w| d.contains(w))
+            });
+            let first = matching.next().map(|(i, _)| i);
+            first.filter(|_| matching.next().is_none())
+        });
         for (i, cand) in walk.cands.iter().enumerate() {
             if cand.coded {
                 continue;
             }
             let name = lower(&cand.description);
             let n = words_count(&name);
-            let covered = if (2..=8).contains(&n) && contains_phrase(l, &name) {
+            let covered = if item == Some(i) {
+                true
+            } else if (2..=8).contains(&n) && contains_phrase(l, &name) {
                 // The criterion itself is named: "used to assess Communicating and
                 // Influencing".
                 true
@@ -4792,6 +4846,19 @@ mod tests {
             Some(vec![Method::Application, Method::Test])
         );
         assert_eq!(area_methods("How to apply: send your CV"), None);
+        assert_eq!(
+            area_methods(
+                "How we assess: application form and interview for qualifications and \
+                 skills; certificates for the qualifications."
+            ),
+            None
+        );
+        assert_eq!(
+            item_words("the ladder and practical tasks item also by a short practical task"),
+            Some(vec!["ladder", "practical", "tasks"])
+        );
+        assert_eq!(item_words("each item will be scored"), None);
+        assert_eq!(item_words("the first item"), None);
     }
 
     #[test]
