@@ -105,6 +105,12 @@ impl Codes {
             .map(String::as_str)
     }
 
+    /// Whether the document's own key defines `code` ("App = application form" defines
+    /// "App"), whatever its case as written.
+    pub fn defines(&self, code: &str) -> bool {
+        self.defined.contains_key(&code.trim().to_ascii_uppercase())
+    }
+
     pub fn is_code(&self, code: &str) -> bool {
         self.lookup(code).is_some()
     }

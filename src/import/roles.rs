@@ -40,6 +40,10 @@ struct Ctx {
     category: Option<String>,
     group: String,
     requirement: Option<Requirement>,
+    /// The requirement was set by a line in capitals ("ESSENTIAL CRITERIA"), which in a
+    /// plain-text pack ranks above the underlined headings under it ("Experience" /
+    /// "----------"): those divide the level, not end it.
+    requirement_in_capitals: bool,
     /// Items came straight under the requirement heading (a flat list): the next heading
     /// ends its scope. (Sub-headings before any item divide it instead.)
     flat: bool,
@@ -159,7 +163,9 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
             if text.is_empty()
                 || area_methods(&text).is_some()
                 || cell.items.len() > 1
-                || words_count(&text) > 9
+                // A stage line may run to ten words: "Part A – What we look for in your
+                // application".
+                || words_count(&text) > 9 && stage_heading(&text).is_none()
                 || text.ends_with(['.', ',', ';'])
                 || cell.items.first().is_some_and(|item| item.bullet)
             {
@@ -448,6 +454,15 @@ pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
     if words_count(t) > 4 {
         return None;
     }
+    // A label whose closing bracket gives the level: "Useful (desirable):".
+    if lower(text).trim_end().ends_with(':') {
+        if t.ends_with("(essential)") {
+            return Some(Requirement::Essential);
+        }
+        if t.ends_with("(desirable)") {
+            return Some(Requirement::Desirable);
+        }
+    }
     // Welsh (hanfodol, dymunol) and the other words UK packs use.
     let essential = [
         "essential",
@@ -560,10 +575,20 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
     let t = t.trim();
     // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
-    // So is a numbered part ("Part 2: Data task").
-    let step = ["step ", "part "].iter().any(|p| {
-        t.strip_prefix(p)
-            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    // So is a numbered part ("Part 2: Data task") or round ("Round 2 – Technical
+    // exercise").
+    let step = ["step ", "part ", "round "].iter().any(|p| {
+        t.strip_prefix(p).is_some_and(|rest| {
+            // "Part 2", or a lettered part: "Part A – …", "Part B:".
+            let lettered = {
+                let mut chars = rest.chars();
+                chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && chars
+                        .next()
+                        .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-'))
+            };
+            rest.starts_with(|c: char| c.is_ascii_digit()) || lettered
+        })
     });
     let stage = t.starts_with("stage ")
         || step
@@ -1291,7 +1316,9 @@ fn code_methods(text: &str, codes: &Codes) -> Option<Vec<Method>> {
         if token.eq_ignore_ascii_case("and") {
             continue;
         }
-        if !(token.len() <= 4 && token.chars().all(|c| c.is_ascii_uppercase())) {
+        // Capitals ("AF"), or a short word the document's key defines ("App", "Int").
+        let capitals = token.len() <= 4 && token.chars().all(|c| c.is_ascii_uppercase());
+        if !capitals && !codes.defines(token) {
             return None;
         }
         out.extend(codes.lookup(token)?);
@@ -2741,6 +2768,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
+                    ctx.requirement_in_capitals = matches!(block.kind, BlockKind::Paragraph(_))
+                        && text.chars().filter(|c| c.is_alphabetic()).count() >= 4
+                        && text
+                            .chars()
+                            .filter(|c| c.is_alphabetic())
+                            .all(char::is_uppercase);
                     if level == 2 && !under_category {
                         ctx.category = None;
                         ctx.stage = None;
@@ -2767,7 +2800,13 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     ctx.category = Some(category_name(&text));
                     ctx.category_level = block.level;
                     ctx.group = lower(&text);
-                    ctx.requirement = None;
+                    let below_capitals = ctx.requirement_in_capitals
+                        && matches!(block.kind, BlockKind::Heading(_))
+                        && block.level >= 2;
+                    if !below_capitals {
+                        ctx.requirement = None;
+                        ctx.requirement_in_capitals = false;
+                    }
                     ctx.stage = None;
                 } else {
                     ctx.category = Some(category_name(&text));
@@ -2883,6 +2922,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     continue;
                 }
                 let l = lower(&text);
+                // "Requirements are essential unless they are marked (desirable)": an
+                // unmarked criterion is essential by the document's word.
+                if l.contains(" essential unless ") {
+                    walk.blanket_essential = true;
+                }
                 let all = l.starts_with("all ") || l.contains(" all ");
                 // "Unless a method is shown in square brackets, the criterion will be
                 // assessed from your application form": the methods of every criterion
@@ -3697,10 +3741,15 @@ fn group_clauses(l: &str, named: &[&str]) -> Vec<GroupClause> {
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
+        // A group named as a whole: "the first technical skill" is one of it, read by its
+        // place.
         let names = |prefixes: &[&str]| {
-            words
-                .iter()
-                .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+            words.iter().enumerate().any(|(i, w)| {
+                prefixes.iter().any(|p| w.starts_with(p))
+                    && !i.checked_sub(1).is_some_and(|b| {
+                        matches!(words[b], "first" | "second" | "third" | "fourth" | "fifth")
+                    })
+            })
         };
         let mut groups = Vec::new();
         for (group, prefixes) in [
@@ -3782,8 +3831,13 @@ fn assessed_after(l: &str, group: &str) -> bool {
     let verb = [
         " assess the ",
         " assess your ",
+        " assess all ",
         " assesses the ",
         " assesses your ",
+        // "The exercise assesses Making Effective Decisions and both technical skills".
+        " assesses ",
+        // "Your CV and statement will be assessed against the … experience set out above".
+        " assessed against ",
     ]
     .iter()
     .filter_map(|v| l.find(v))
@@ -4286,8 +4340,15 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 return false;
             }
             let before = &words[pos.saturating_sub(3)..pos];
+            // "the first technical skill" is one of them (read by its place).
+            if before
+                .last()
+                .is_some_and(|w| matches!(*w, "first" | "second" | "third" | "fourth" | "fifth"))
+            {
+                return false;
+            }
             let count = before.iter().find_map(|w| match *w {
-                "two" | "2" => Some(2),
+                "two" | "both" | "2" => Some(2),
                 "three" | "3" => Some(3),
                 "four" | "4" => Some(4),
                 "five" | "5" => Some(5),
@@ -4745,6 +4806,32 @@ fn ordinal_methods(l: &str) -> Vec<((&'static str, usize), Vec<Method>)> {
         from = close + 1;
         if let Some(group) = group.filter(|_| !found.is_empty() && inner.len() <= 4) {
             out.push(((group, place), found));
+        }
+    }
+    // "The interview will assess all four behaviours and the first technical skill": one
+    // criterion by its place, assessed by the sentence's methods.
+    if out.is_empty() {
+        let found = methods::words(l);
+        for (at, _) in l.match_indices("the ") {
+            if out.len() >= 10 || found.is_empty() || l[..at].ends_with('(') {
+                continue;
+            }
+            let mut words = l[at + 4..].split_whitespace();
+            let place = match words.next() {
+                Some("first") => 1,
+                Some("second") => 2,
+                Some("third") => 3,
+                Some("fourth") => 4,
+                Some("fifth") => 5,
+                _ => continue,
+            };
+            let next = words.next().unwrap_or("");
+            if let Some(group) = ["behaviour", "technical", "experience"]
+                .into_iter()
+                .find(|g| next.starts_with(g))
+            {
+                out.push(((group, place), found.clone()));
+            }
         }
     }
     out
