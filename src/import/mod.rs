@@ -38,6 +38,7 @@ mod roles;
 mod spec;
 mod starred;
 mod text;
+mod yesno;
 
 use crate::domain::{Method, Requirement};
 
