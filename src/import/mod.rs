@@ -31,6 +31,7 @@ mod methods;
 mod nested;
 mod notneeded;
 mod numbergrid;
+mod panels;
 mod pdf;
 mod questions;
 mod records;

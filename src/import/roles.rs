@@ -2414,6 +2414,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // "Explored at interview?").
     let answered = super::yesno::as_tables(blocks);
     let blocks = answered.as_deref().unwrap_or(blocks);
+    // And flyer-style panels side by side (a bold category, bullets, "Assessed by: …").
+    let paneled = super::panels::as_tables(blocks);
+    let blocks = paneled.as_deref().unwrap_or(blocks);
     // Levels under a legend's own words ("Core" / "Additional") are read as the levels.
     let levelled = super::legend::apply(blocks);
     let blocks = levelled.as_deref().unwrap_or(blocks);
