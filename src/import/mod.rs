@@ -31,6 +31,7 @@ mod methods;
 mod nested;
 mod notneeded;
 mod numbergrid;
+mod panels;
 mod pdf;
 mod questions;
 mod records;
@@ -38,6 +39,7 @@ mod roles;
 mod spec;
 mod starred;
 mod text;
+mod yesno;
 
 use crate::domain::{Method, Requirement};
 

@@ -2454,6 +2454,13 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // So are criteria typed as dot-leader lines ("Excellent written English .... E  AF").
     let leadered = super::leaders::as_tables(blocks);
     let blocks = leadered.as_deref().unwrap_or(blocks);
+    // And tables whose columns ask questions answered Yes or No ("Essential?",
+    // "Explored at interview?").
+    let answered = super::yesno::as_tables(blocks);
+    let blocks = answered.as_deref().unwrap_or(blocks);
+    // And flyer-style panels side by side (a bold category, bullets, "Assessed by: …").
+    let paneled = super::panels::as_tables(blocks);
+    let blocks = paneled.as_deref().unwrap_or(blocks);
     // Levels under a legend's own words ("Core" / "Additional") are read as the levels.
     let levelled = super::legend::apply(blocks);
     let blocks = levelled.as_deref().unwrap_or(blocks);
