@@ -33,6 +33,9 @@ struct Cand {
     coded: bool,
     /// Methods came from a lead-in sentence or prose.
     prose: bool,
+    /// Methods came from the stage heading over it ("Part B: Your statement"), which a
+    /// sentence on how each level is assessed may add to.
+    staged: bool,
 }
 
 #[derive(Default)]
@@ -2236,6 +2239,8 @@ impl Walk<'_> {
         m.extend(extra);
         let mut coded = !m.is_empty();
         let mut prose = false;
+        // (A screening question's application stage is its own, whole.)
+        let staged = ctx.stage.is_some() && !ctx.screening && m.is_empty();
         // The stage's methods, unless the criterion states its own: a "How assessed"
         // column under a "Step 2: Supporting statement" heading says where each is looked
         // for, the step only when the table starts.
@@ -2263,6 +2268,7 @@ impl Walk<'_> {
             methods: methods::sort(m),
             coded,
             prose,
+            staged,
         });
     }
 }
@@ -4522,7 +4528,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             first.filter(|_| matching.next().is_none())
         });
         for (i, cand) in walk.cands.iter().enumerate() {
-            if cand.coded {
+            if cand.coded && !(cand.staged && essential != desirable) {
                 continue;
             }
             let name = lower(&cand.description);
