@@ -782,6 +782,19 @@ fn header_role_of(text: &str) -> Role {
     if t.contains("desirable") || t == "d" {
         return Role::Desirable;
     }
+    // Column headers in plain words: "Must have" | "Could have" (or "Nice to have").
+    if words_count(t) <= 3 {
+        let plain = t.replace('-', " ");
+        if plain.starts_with("must have") {
+            return Role::Essential;
+        }
+        if ["could have", "should have", "nice to have", "good to have"]
+            .iter()
+            .any(|p| plain.starts_with(p))
+        {
+            return Role::Desirable;
+        }
+    }
     // "Required at appointment" against "To be developed during your first year", "Can be
     // achieved in post (within 12 months)": what is needed on the first day is essential,
     // what may come later desirable.
@@ -804,6 +817,10 @@ fn header_role_of(text: &str) -> Role {
         "how we check",
         "how we'll find out",
         "how we will find out",
+        // "Where we'll look for it".
+        "where we'll look",
+        "where we will look",
+        "where we look",
     ]) {
         return Role::Method;
     }
@@ -1394,6 +1411,26 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             .to_string();
     }
     let mut s = strip_enumerator(&collapse(&text));
+    // "… – nice to have", "… (nice to have)": the plain-words desirable mark.
+    for mark in [
+        " – nice to have",
+        " — nice to have",
+        " - nice to have",
+        " (nice to have)",
+    ] {
+        let t = s.trim_end().trim_end_matches('.');
+        let Some(cut) = t.len().checked_sub(mark.len()) else {
+            continue;
+        };
+        if t.is_char_boundary(cut)
+            && t[cut..].eq_ignore_ascii_case(mark)
+            && words_count(&t[..cut]) >= 2
+        {
+            s = t[..cut].trim_end().to_string();
+            requirement = Some(Requirement::Desirable);
+            break;
+        }
+    }
     // Criteria numbered by requirement: "E1 …", "D2. …", "(E3) …".
     if let Some((req, rest)) = requirement_number(&s) {
         requirement = Some(req);
@@ -4025,6 +4062,24 @@ fn correct_roles_by_content(
             roles[c] = Role::Method;
         }
     }
+    // "Attribute | Essential | Desirable | Assessment" over ticks: the attribute column
+    // holds the criteria (the categories are rows spanning the table), unlike Agenda for
+    // Change's, whose criteria are written in the Essential and Desirable columns.
+    if !has(roles, Role::Criterion) {
+        let of =
+            |role: Role| -> Vec<usize> { (0..roles.len()).filter(|&c| roles[c] == role).collect() };
+        let categories = of(Role::Category);
+        let levels: Vec<usize> = [of(Role::Essential), of(Role::Desirable)].concat();
+        let ticks: Vec<String> = levels.iter().flat_map(|&c| body(c)).collect();
+        if categories.len() == 1
+            && ticks.len() >= 2
+            && ticks
+                .iter()
+                .all(|t| is_tick(t) || is_mark_word(t).is_some())
+        {
+            roles[categories[0]] = Role::Criterion;
+        }
+    }
 }
 
 /// Roles from contents when a table has no header: a column of E/D marks, or of
@@ -4959,6 +5014,14 @@ mod tests {
         );
         assert_eq!(item_words("each item will be scored"), None);
         assert_eq!(item_words("the first item"), None);
+        let codes = Codes::default();
+        let inline = parse_inline("Lived experience of caring – nice to have", &codes);
+        assert_eq!(inline.description, "Lived experience of caring");
+        assert_eq!(inline.requirement, Some(Requirement::Desirable));
+        assert_eq!(parse_inline("– nice to have", &codes).requirement, None);
+        assert_eq!(header_role_of("Must have"), Role::Essential);
+        assert_eq!(header_role_of("Could have"), Role::Desirable);
+        assert_eq!(header_role_of("Where we'll look for it"), Role::Method);
     }
 
     #[test]
