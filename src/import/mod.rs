@@ -24,6 +24,7 @@ mod docx;
 mod footnotes;
 mod grades;
 mod html;
+mod icons;
 mod leaders;
 mod legend;
 mod lookup;

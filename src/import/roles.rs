@@ -1431,6 +1431,14 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             }
         }
     }
+    // Symbols the document's key defines, closing the criterion ("… in groups 📝 💬").
+    if let Some((at, symbols)) = super::icons::trailing(&s) {
+        let named: Vec<Vec<Method>> = symbols.iter().filter_map(|x| codes.lookup(x)).collect();
+        if named.len() == symbols.len() && at > 0 {
+            found.extend(named.into_iter().flatten());
+            s = s[..at].trim_end().to_string();
+        }
+    }
     for _ in 0..6 {
         let t = s.trim_end().trim_end_matches(['.', ';', ',']).trim_end();
         if t.len() < s.len() {
