@@ -21,6 +21,7 @@ mod conditions;
 mod criteria;
 mod detailrows;
 mod docx;
+mod exchange;
 mod footnotes;
 mod grades;
 mod html;

@@ -901,6 +901,16 @@ pub(super) fn is_mark_word(text: &str) -> Option<Requirement> {
     }
 }
 
+/// A level phrase closing a criterion in brackets instead of a mark word: "(must have)",
+/// "(bonus)", "(nice to have)".
+fn bracket_level(inner: &str) -> Option<Requirement> {
+    match inner {
+        "must have" | "must-have" => Some(Requirement::Essential),
+        "bonus" | "nice to have" | "nice-to-have" | "good to have" => Some(Requirement::Desirable),
+        _ => None,
+    }
+}
+
 /// A requirement written out (not a one-letter mark), Welsh included.
 fn mark_word_in_full(word: &str) -> Option<Requirement> {
     match lower(word).as_str() {
@@ -1452,7 +1462,7 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                 let li = lower(&inner);
                 let li = li.trim();
                 let mut taken = true;
-                if let Some(req) = is_mark_word(li) {
+                if let Some(req) = is_mark_word(li).or_else(|| bracket_level(li)) {
                     requirement = Some(req);
                 } else if let Some((req, m)) =
                     mark_clause(&inner, codes).or_else(|| letter_clause(&inner, codes))
@@ -2458,6 +2468,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // What you do not need ("You don't need:", "Not required") is no criterion.
     let pruned = super::notneeded::apply(blocks);
     let blocks = pruned.as_deref().unwrap_or(blocks);
+    // A "What you'll bring" | "What we'll give you" table: only its left column is criteria.
+    let exchanged = super::exchange::apply(blocks);
+    let blocks = exchanged.as_deref().unwrap_or(blocks);
     // A specification printed as rows of the job-details table ("Qualifications
     // (essential)") is read as the criteria table it amounts to.
     let from_details = super::detailrows::as_table(blocks, has_start_heading(blocks));
