@@ -127,7 +127,7 @@ mod tests {
     fn trailing_symbols_are_split_from_the_text() {
         let text = "Experience of teaching adults 📝 💬";
         let (at, found) = trailing(text).unwrap();
-        assert_eq!(&text[..at], "Experience of teaching adults ");
+        assert_eq!(&text[..at], "Experience of teaching adults");
         assert_eq!(found, vec!["📝", "💬"]);
         assert_eq!(trailing("Able to use Excel ✓"), None);
         assert_eq!(trailing("No symbols"), None);

@@ -28,6 +28,7 @@ mod html;
 mod icons;
 mod leaders;
 mod legend;
+mod letter;
 mod lookup;
 mod methods;
 mod nested;

@@ -2471,6 +2471,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // A "What you'll bring" | "What we'll give you" table: only its left column is criteria.
     let exchanged = super::exchange::apply(blocks);
     let blocks = exchanged.as_deref().unwrap_or(blocks);
+    // A letter to applicants whose lead-in sentences introduce the essential and
+    // desirable lists: the lead-ins are read as the headings they amount to.
+    let lettered = super::letter::apply(blocks);
+    let blocks = lettered.as_deref().unwrap_or(blocks);
     // A specification printed as rows of the job-details table ("Qualifications
     // (essential)") is read as the criteria table it amounts to.
     let from_details = super::detailrows::as_table(blocks, has_start_heading(blocks));
