@@ -75,7 +75,11 @@ impl Codes {
     /// What a code stands for: the document's own key first, then the defaults. `None`
     /// for anything else (including E and D, which are requirement marks).
     pub fn lookup(&self, code: &str) -> Option<Vec<Method>> {
-        let code = code.trim().to_ascii_uppercase();
+        let code = super::icons::normalise(code.trim()).to_ascii_uppercase();
+        // A symbol means only what the document's key says ("📝 application form").
+        if code.contains(super::icons::is_icon) {
+            return self.defined.get(&code).cloned();
+        }
         if code.is_empty() || code.len() > 5 {
             return None;
         }
@@ -108,7 +112,8 @@ impl Codes {
     /// Whether the document's own key defines `code` ("App = application form" defines
     /// "App"), whatever its case as written.
     pub fn defines(&self, code: &str) -> bool {
-        self.defined.contains_key(&code.trim().to_ascii_uppercase())
+        self.defined
+            .contains_key(&super::icons::normalise(code.trim()).to_ascii_uppercase())
     }
 
     pub fn is_code(&self, code: &str) -> bool {
@@ -166,6 +171,10 @@ impl Codes {
         let mut pairs = key_pairs(line);
         if pairs.len() < 2 {
             pairs = listed_pairs(line);
+        }
+        // A key to symbols ("📝 application form · 💬 interview") is read like one of codes.
+        if pairs.len() < 2 {
+            pairs = super::icons::key_pairs(line);
         }
         if pairs.len() < 2 {
             return false;
@@ -466,6 +475,14 @@ fn without_interview_timing(text: &str) -> String {
 
 /// A method cell: codes ("A, I", "AF / INT") or words ("Application / Interview").
 pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
+    // Symbols a key defines ("📝 🛠"): each stands for what the key says.
+    if let Some(symbols) = super::icons::only(text) {
+        let found: Vec<Method> = symbols
+            .iter()
+            .flat_map(|s| codes.lookup(s).unwrap_or_default())
+            .collect();
+        return sort(found);
+    }
     let tokens: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())

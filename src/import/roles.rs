@@ -918,6 +918,16 @@ pub(super) fn is_mark_word(text: &str) -> Option<Requirement> {
     }
 }
 
+/// A level phrase closing a criterion in brackets instead of a mark word: "(must have)",
+/// "(bonus)", "(nice to have)".
+fn bracket_level(inner: &str) -> Option<Requirement> {
+    match inner {
+        "must have" | "must-have" => Some(Requirement::Essential),
+        "bonus" | "nice to have" | "nice-to-have" | "good to have" => Some(Requirement::Desirable),
+        _ => None,
+    }
+}
+
 /// A requirement written out (not a one-letter mark), Welsh included.
 fn mark_word_in_full(word: &str) -> Option<Requirement> {
     match lower(word).as_str() {
@@ -1468,6 +1478,14 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             }
         }
     }
+    // Symbols the document's key defines, closing the criterion ("… in groups 📝 💬").
+    if let Some((at, symbols)) = super::icons::trailing(&s) {
+        let named: Vec<Vec<Method>> = symbols.iter().filter_map(|x| codes.lookup(x)).collect();
+        if named.len() == symbols.len() && at > 0 {
+            found.extend(named.into_iter().flatten());
+            s = s[..at].trim_end().to_string();
+        }
+    }
     for _ in 0..6 {
         let t = s.trim_end().trim_end_matches(['.', ';', ',']).trim_end();
         if t.len() < s.len() {
@@ -1481,7 +1499,7 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                 let li = lower(&inner);
                 let li = li.trim();
                 let mut taken = true;
-                if let Some(req) = is_mark_word(li) {
+                if let Some(req) = is_mark_word(li).or_else(|| bracket_level(li)) {
                     requirement = Some(req);
                 } else if let Some((req, m)) =
                     mark_clause(&inner, codes).or_else(|| letter_clause(&inner, codes))
@@ -2487,6 +2505,13 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // What you do not need ("You don't need:", "Not required") is no criterion.
     let pruned = super::notneeded::apply(blocks);
     let blocks = pruned.as_deref().unwrap_or(blocks);
+    // A "What you'll bring" | "What we'll give you" table: only its left column is criteria.
+    let exchanged = super::exchange::apply(blocks);
+    let blocks = exchanged.as_deref().unwrap_or(blocks);
+    // A letter to applicants whose lead-in sentences introduce the essential and
+    // desirable lists: the lead-ins are read as the headings they amount to.
+    let lettered = super::letter::apply(blocks);
+    let blocks = lettered.as_deref().unwrap_or(blocks);
     // A specification printed as rows of the job-details table ("Qualifications
     // (essential)") is read as the criteria table it amounts to.
     let from_details = super::detailrows::as_table(blocks, has_start_heading(blocks));
