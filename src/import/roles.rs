@@ -1699,6 +1699,8 @@ fn speaks_of_whole_specification(l: &str) -> bool {
         "everything above",
         "everything listed above",
         "everything in the person specification",
+        // "we look for everything in the left-hand column in your application".
+        "everything in the ",
         "against the requirements above",
         "against the criteria above",
     ]
