@@ -447,12 +447,17 @@ pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
                 | "or"
         )
     });
-    if only_levels && words.len() <= 4 && preference != minimum {
-        return Some(if minimum {
-            Requirement::Essential
-        } else {
-            Requirement::Desirable
-        });
+    if only_levels && words.len() <= 4 {
+        // "Additional (desirable) criteria" as well as "Additional (preferred) criteria".
+        let desirable = preference || words.contains(&"desirable");
+        let essential = minimum || words.contains(&"essential");
+        if desirable != essential {
+            return Some(if essential {
+                Requirement::Essential
+            } else {
+                Requirement::Desirable
+            });
+        }
     }
     if words_count(t) > 4 {
         return None;
@@ -580,7 +585,7 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
     // So is a numbered part ("Part 2: Data task") or round ("Round 2 – Technical
     // exercise").
-    let step = ["step ", "part ", "round "].iter().any(|p| {
+    let step = ["step ", "part ", "round ", "sift "].iter().any(|p| {
         t.strip_prefix(p).is_some_and(|rest| {
             // "Part 2", or a lettered part: "Part A – …", "Part B:".
             let lettered = {
@@ -1661,11 +1666,13 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         "explore",
         "evaluat",
         "shortlist",
-        "judged",
+        "judge",
         "measured",
         "examined",
         "sight of",
         "scored",
+        // "The points under Practical skills will also be seen in a practical test".
+        "be seen in",
     ]
     .iter()
     .any(|v| l.contains(v));
@@ -1687,6 +1694,9 @@ fn names_all_criteria(l: &str) -> bool {
         || l.contains("all the following")
         || l.contains("every criterion")
         || l.contains("each criterion")
+        // "Every point below is essential".
+        || l.contains("every point")
+        || l.contains("each point")
 }
 
 /// Whether a lower-case sentence speaks of the whole specification without "all":

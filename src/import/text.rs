@@ -282,8 +282,9 @@ fn list_item(line: &str) -> Option<(usize, &str)> {
     let body = line.trim_start();
     let indent = line.len() - body.len();
     let depth = indent / 2;
-    // "o " is the bullet of a list typed in plain text (Word's second-level glyph).
-    for marker in ["- ", "* ", "+ ", "o "] {
+    // "o " is the bullet of a list typed in plain text (Word's second-level glyph); "» ",
+    // "› " and "→ " are typed as bullets too.
+    for marker in ["- ", "* ", "+ ", "o ", "» ", "› ", "→ "] {
         if let Some(item) = body.strip_prefix(marker) {
             return Some((depth, item.trim()));
         }
