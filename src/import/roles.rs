@@ -2992,6 +2992,19 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         // refers back to all the criteria gives every criterion's methods.
                         let all_before = previous.as_deref().is_some_and(names_all_criteria);
                         previous = Some(l.clone());
+                        // "At interview you will also give a presentation …": everyone
+                        // shortlisted is interviewed, so the interview joins the methods
+                        // the specification's opening gave every criterion.
+                        if (l.starts_with("at interview") || l.starts_with("at the interview"))
+                            && l.contains(" also ")
+                        {
+                            if let Some(blanket) = walk.blanket_methods.as_mut() {
+                                if !blanket.contains(&Method::Interview) {
+                                    blanket.push(Method::Interview);
+                                    *blanket = methods::sort(std::mem::take(blanket));
+                                }
+                            }
+                        }
                         if all_before && refers_back(&l) && walk.blanket_methods.is_none() {
                             if let Some(found) = sentence_methods(part) {
                                 walk.blanket_methods = Some(found);

@@ -367,7 +367,8 @@ fn letter_item(body: &str) -> Option<&str> {
 }
 
 /// `1. Qualifications` (or `2 Experience`) when the next non-blank line opens with the
-/// sub-number `1.1`: a numbered section heading, whose title is returned.
+/// sub-number `1.1`, or a short numbered title over unindented bullets: a numbered section
+/// heading, whose title is returned.
 fn section_heading<'a>(raw: &'a str, next: &[&str]) -> Option<&'a str> {
     let body = raw.trim();
     let digits = body.chars().take_while(char::is_ascii_digit).count();
@@ -381,7 +382,21 @@ fn section_heading<'a>(raw: &'a str, next: &[&str]) -> Option<&'a str> {
     {
         return None;
     }
-    let following = next.iter().map(|l| l.trim()).find(|l| !l.is_empty())?;
+    let following_raw = next.iter().find(|l| !l.trim().is_empty())?;
+    let following = following_raw.trim();
+    // `2. Experience` over unindented bullets: a numbered heading whose points are
+    // bullets of their own (a sub-bullet of a numbered criterion is indented under it).
+    let bullets_below = words <= 4
+        && !raw.starts_with(' ')
+        && !following_raw.starts_with([' ', '\t'])
+        && ["- ", "* ", "• ", "» "]
+            .iter()
+            .any(|m| following.starts_with(m))
+        && title.starts_with(|c: char| c.is_uppercase())
+        && !title.ends_with(':');
+    if bullets_below {
+        return Some(title);
+    }
     let sub = following.strip_prefix(number)?.strip_prefix('.')?;
     sub.starts_with(|c: char| c.is_ascii_digit())
         .then_some(title)
@@ -462,6 +477,17 @@ mod tests {
         assert_eq!(underline("This is a sentence.", "-----"), None);
         assert_eq!(underline("Skills", "-=-=-"), None);
         assert_eq!(underline("Skills", "--"), None);
+    }
+
+    #[test]
+    fn a_short_numbered_title_over_unindented_bullets_is_a_heading() {
+        let text = "1. Education\n\n- A degree in ecology\n\n2. Experience of budgets\n  - including grants\n";
+        let kinds: Vec<BlockKind> = blocks(text).into_iter().map(|b| b.kind).collect();
+        assert!(matches!(&kinds[0], BlockKind::Heading(t) if t == "Education"));
+        // Indented bullets under a numbered line are its sub-points: it stays an item.
+        assert!(
+            matches!(&kinds[2], BlockKind::ListItem { text, .. } if text == "Experience of budgets")
+        );
     }
 
     #[test]
