@@ -407,6 +407,18 @@ pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
         ) {
             return Some(Requirement::Essential);
         }
+    }
+    if words_count(t) <= 9 && !t.ends_with(['.', ';']) {
+        // "To do this job well you will need:" (the whole line ends with the need).
+        let to_do = t.starts_with("to do this ") || t.starts_with("for this ");
+        if to_do
+            && ["you'll need", "you will need", "you need"]
+                .iter()
+                .any(|n| t.ends_with(n))
+        {
+            return Some(Requirement::Essential);
+        }
+        // "It would be great if you also had:".
         if [
             "nice to have",
             "nice-to-have",
@@ -3936,6 +3948,11 @@ fn assessed_after(l: &str, group: &str) -> bool {
         " assesses your ",
         // "The exercise assesses Making Effective Decisions and both technical skills".
         " assesses ",
+        // "… a data exercise that tests the technical skills".
+        " tests the ",
+        " tests your ",
+        " will test the ",
+        " will test your ",
         // "Your CV and statement will be assessed against the … experience set out above".
         " assessed against ",
     ]
@@ -4370,8 +4387,20 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         .into_iter()
         .map(|g| (g, walk.cands.iter().filter(|c| group_of(c) == g).count()))
         .collect();
-    for (_, sentence) in sentences.iter().filter(|_| prose_pairs <= 2_000_000) {
+    // The stage the sentence before named ("At application you will …"), for a sentence
+    // of the same paragraph that goes on with it ("You will also be asked for …").
+    let mut previous_stage: Option<(usize, Vec<Method>)> = None;
+    for (line, sentence) in sentences.iter().filter(|_| prose_pairs <= 2_000_000) {
         let l = lower(sentence);
+        let carried = previous_stage
+            .take()
+            .filter(|(at, _)| at == line)
+            .map(|(_, stage)| stage)
+            .filter(|_| {
+                ["you will also", "you'll also", "you will then"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            });
         // When, not how: "a test before interview", "the interview day".
         let l = [
             "before the interview",
@@ -4380,7 +4409,12 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             "after interview",
             "ahead of the interview",
             "ahead of interview",
-            // Who, not how: "Shortlisted candidates will be invited to an interview".
+            // Who, not how: "Shortlisted candidates will be invited to an interview",
+            // "If you pass the sift you will be invited to a video interview".
+            "if you pass the sift",
+            "if you pass sift",
+            "if you are successful at sift",
+            "if you are successful at the sift",
             "shortlisted candidates",
             "shortlisted applicants",
             // When: "a written exercise on the day of your interview".
@@ -4390,9 +4424,12 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         ]
         .iter()
         .fold(l, |l, when| l.replace(when, ""));
-        let found = methods::words(&l.replace("interview day", "day"));
+        let mut found = methods::words(&l.replace("interview day", "day"));
         if found.is_empty() {
-            continue;
+            match carried {
+                Some(stage) => found = stage,
+                None => continue,
+            }
         }
         // "… an analysis exercise (the first technical skill) and a presentation (the
         // second technical skill)": the methods before each bracket for that criterion.
@@ -4422,6 +4459,8 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             "at sift",
             "at the sift",
             "at shortlisting",
+            "at application",
+            "at the application stage",
             "at interview",
             "at the interview",
             "sift:",
@@ -4439,6 +4478,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 .any(|p| l.trim_start().starts_with(p))
                 .then(|| vec![Method::Application])
         });
+        if let Some(stage) = &at_stage {
+            previous_stage = Some((*line, stage.clone()));
+        }
         // At the sift a CV shows the experience, whatever else is asked for.
         let cv_at_sift =
             at_stage.as_deref() == Some(&[Method::Application][..]) && words.contains(&"cv");
@@ -4563,7 +4605,10 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             {
                 add = Some(m.clone());
             }
-            if named_in(sentence, &l, &cand.description) {
+            // "… the presentation assesses the lead criterion": the one marked so.
+            let lead =
+                l.contains("lead criterion") && lower(&cand.source).contains("lead criterion");
+            if lead || named_in(sentence, &l, &cand.description) {
                 let mut m = add.unwrap_or_default();
                 m.extend(found.iter().copied());
                 add = Some(m);
@@ -5046,6 +5091,22 @@ mod tests {
             requirement_heading("What you must have"),
             Some(Requirement::Essential)
         );
+        assert_eq!(
+            requirement_heading("To do this job well you will need:"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(
+            requirement_heading("It would be great if you also had:"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("For this role you will need a licence"),
+            None
+        );
+        assert!(assessed_after(
+            "you will complete a data exercise that tests the technical skills",
+            "technical"
+        ));
         assert_eq!(
             area_methods("How we’ll assess this: your application form and a short written task on the interview day."),
             Some(vec![Method::Application, Method::Test])
