@@ -419,6 +419,16 @@ pub fn phrase(text: &str) -> Vec<Method> {
         .to_lowercase()
         .replace("interview day", "day")
         .replace("interview panel", "panel");
+    // "Interview, including a short role-play call": a role-play or scenario inside the
+    // interview is the interview's own questioning, not a test apart.
+    if let Some((head, tail)) = plain.split_once(", including ") {
+        let acted = ["role-play", "role play", "scenario"]
+            .iter()
+            .any(|w| tail.contains(w));
+        if acted && words(head) == [Method::Interview] && words(tail) == [Method::Test] {
+            plain = head.to_string();
+        }
+    }
     // "Situational judgement questionnaire completed at interview", "certificates seen at
     // interview": a test, a presentation or documents say how; the interview only when.
     let named = words(&plain);
@@ -665,6 +675,14 @@ mod tests {
             vec![Application, Documents]
         );
         assert_eq!(phrase("Interview and work sample"), vec![Interview]);
+        assert_eq!(
+            phrase("Interview, including a short role-play call"),
+            vec![Interview]
+        );
+        assert_eq!(
+            phrase("Interview, including a presentation"),
+            vec![Interview, Presentation]
+        );
         assert_eq!(
             phrase("Situational judgement questions completed at interview"),
             vec![Test]

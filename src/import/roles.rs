@@ -597,19 +597,21 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
     // So is a numbered part ("Part 2: Data task") or round ("Round 2 – Technical
     // exercise").
-    let step = ["step ", "part ", "round ", "sift "].iter().any(|p| {
-        t.strip_prefix(p).is_some_and(|rest| {
-            // "Part 2", or a lettered part: "Part A – …", "Part B:".
-            let lettered = {
-                let mut chars = rest.chars();
-                chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                    && chars
-                        .next()
-                        .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-'))
-            };
-            rest.starts_with(|c: char| c.is_ascii_digit()) || lettered
-        })
-    });
+    let step = ["step ", "part ", "round ", "sift ", "assessment point "]
+        .iter()
+        .any(|p| {
+            t.strip_prefix(p).is_some_and(|rest| {
+                // "Part 2", or a lettered part: "Part A – …", "Part B:".
+                let lettered = {
+                    let mut chars = rest.chars();
+                    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && chars
+                            .next()
+                            .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-'))
+                };
+                rest.starts_with(|c: char| c.is_ascii_digit()) || lettered
+            })
+        });
     let stage = t.starts_with("stage ")
         || step
         || t.starts_with("at ")
@@ -666,6 +668,16 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     }
     if !stage || words_count(t) > 10 {
         return None;
+    }
+    // "Sift 2 – Online task": a numbered step's methods are its title's (the word "sift"
+    // numbers the step here, it does not name the application).
+    if step {
+        if let Some((_, title)) = t.split_once([':', '–', '—', '-']) {
+            let own = methods::words(title);
+            if !own.is_empty() {
+                return Some(own);
+            }
+        }
     }
     let mut found = methods::words(t);
     // A stage named as an assessment of its own ("Stage 2 – Analytical assessment",
@@ -1667,7 +1679,7 @@ fn split_sentences(text: &str) -> Vec<String> {
 /// ("will be assessed", "tested at interview", "we shortlist", "checked against
 /// certificates") or a note "Area – methods". `None` for any other sentence.
 fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
-    let l = lower(sentence);
+    let l = without_who_passed(&lower(sentence));
     if words_count(&l) > 45 {
         return None;
     }
@@ -1695,6 +1707,32 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     }
     let found = named_methods(&l);
     (!found.is_empty()).then_some(found)
+}
+
+/// A lower-case sentence less the words saying who goes on to a stage, not how it
+/// assesses: "Candidates who pass Sift 1 complete an online task" is the task's sentence.
+fn without_who_passed(l: &str) -> String {
+    let mut out = l.to_string();
+    for opening in ["who pass ", "who passed ", "if you pass "] {
+        while let Some(at) = out.find(opening) {
+            let rest = &out[at + opening.len()..];
+            let rest = rest.strip_prefix("the ").unwrap_or(rest);
+            let Some(stage) = ["sift", "shortlisting", "first sift", "first stage"]
+                .iter()
+                .find(|s| rest.starts_with(*s))
+            else {
+                break;
+            };
+            let mut end = out.len() - rest.len() + stage.len();
+            // "Sift 1".
+            let number = out[end..].trim_start_matches(' ');
+            if number.starts_with(|c: char| c.is_ascii_digit()) {
+                end = out.len() - number.len() + 1;
+            }
+            out.replace_range(at..end, "");
+        }
+    }
+    out
 }
 
 /// Whether a lower-case sentence speaks of all the criteria ("All of the criteria below
