@@ -39,6 +39,7 @@ mod pdf;
 mod questions;
 mod records;
 mod roles;
+mod slides;
 mod spec;
 mod starred;
 mod text;
@@ -202,6 +203,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = checkboxes::chosen(&text).into_owned();
     // A career-graded table: only the recruited grade's column is this vacancy's.
     let text = grades::recruited(&text).into_owned();
+    // A candidate briefing deck: one specification over several slides.
+    let text = slides::unslid(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",

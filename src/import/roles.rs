@@ -251,7 +251,7 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
     }
 }
 
-fn is_start(text: &str) -> bool {
+pub(crate) fn is_start(text: &str) -> bool {
     let t = lower(text);
     t.contains("person specification")
         || t.contains("person spec")
@@ -261,6 +261,8 @@ fn is_start(text: &str) -> bool {
         || t.contains("what we are looking for")
         || t.contains("who we're looking for")
         || t.contains("who we are looking for")
+        // A briefing's "What we need from you".
+        || t.contains("what we need from you")
         // A charity's "What you'll bring": what the post needs, area by area.
         || t.contains("what you'll bring")
         || t.contains("what you will bring")
@@ -367,6 +369,8 @@ fn is_stop(text: &str) -> bool {
         "job details",
         "eligibility",
         "pre-employment",
+        // "Before you start": the checks made before the first day.
+        "before you start",
         "reward",
         "interview date",
         "recruitment",
@@ -3201,7 +3205,7 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     if cells.is_empty() {
         return false;
     }
-    if area_map(&cells, walk) {
+    if area_map(&cells, walk) || stage_map(&cells, walk) {
         return false;
     }
     if let Some(h) = transposed(&cells) {
@@ -3812,6 +3816,124 @@ fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
     true
 }
 
+/// A table of stages and what each looks at, after the criteria: `Stage | What we look
+/// at` over `Application form | All Experience and Knowledge points`, `Interview |
+/// Everything on slides 4 to 7`. Each criterion takes the methods of every stage naming
+/// its category, or the whole specification. Every row but the header must name a method
+/// and what it covers; true when the table was read so.
+fn stage_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
+    if walk.cands.is_empty() || cells.len() < 3 {
+        return false;
+    }
+    let categories: Vec<String> = {
+        let mut names: Vec<String> = walk
+            .cands
+            .iter()
+            .filter_map(|c| c.category.as_deref().map(lower))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    // Per stage: its methods, the categories it names, whether it covers everything.
+    let mut stages: Vec<(Vec<Method>, Vec<String>, bool)> = Vec::new();
+    for (i, row) in cells.iter().enumerate() {
+        let filled: Vec<String> = row
+            .iter()
+            .map(Cell::plain)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let stage = match filled.as_slice() {
+            [stage, covers] if words_count(stage) <= 8 && words_count(covers) <= 30 => {
+                let found = methods::phrase(stage);
+                let l = lower(covers);
+                let named: Vec<String> = categories_named(&l, &categories)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                let whole = l
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == "everything")
+                    || names_all_criteria(&l)
+                    || speaks_of_whole_specification(&l);
+                (!found.is_empty() && (whole || !named.is_empty())).then_some((found, named, whole))
+            }
+            _ => None,
+        };
+        match stage {
+            Some(stage) => stages.push(stage),
+            None if i == 0 => {}
+            None => return false,
+        }
+    }
+    if stages.len() < 2 {
+        return false;
+    }
+    for cand in walk.cands.iter_mut().filter(|c| !c.coded) {
+        let category = cand.category.as_deref().map(lower).unwrap_or_default();
+        let found: Vec<Method> = stages
+            .iter()
+            .filter(|(_, named, whole)| *whole || named.contains(&category))
+            .flat_map(|(m, _, _)| m.iter().copied())
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        cand.methods = methods::sort(found);
+        cand.coded = true;
+        cand.prose = false;
+    }
+    true
+}
+
+/// A list of the selection's stages, each with what it looks at: "Application form – we
+/// shortlist on the Qualifications and Experience points", "Observed session – … we look
+/// at the Working with learners points", "Interview – covers everything". Read as
+/// [`stage_map`] reads a table: every item of the list must name a stage's methods before
+/// its dash and, after it, categories or the whole specification.
+fn stage_list(blocks: &[Block], walk: &mut Walk) {
+    if walk.cands.is_empty() {
+        return;
+    }
+    let mut run: Vec<Vec<Cell>> = Vec::new();
+    let flush = |run: &mut Vec<Vec<Cell>>, walk: &mut Walk| {
+        if run.len() >= 2 {
+            let rows: Vec<&Vec<Cell>> = run.iter().collect();
+            // No header row: a first item that reads is a stage like the rest.
+            let mut with_header: Vec<&Vec<Cell>> = Vec::with_capacity(rows.len() + 1);
+            let header: Vec<Cell> = Vec::new();
+            with_header.push(&header);
+            with_header.extend(rows);
+            stage_map(&with_header, walk);
+        }
+        run.clear();
+    };
+    for block in blocks {
+        match &block.kind {
+            BlockKind::ListItem { text, .. } => {
+                let t = collapse(text);
+                let split = [" – ", " — ", " - ", ": "]
+                    .iter()
+                    .filter_map(|sep| t.split_once(sep))
+                    .min_by_key(|(head, _)| head.len());
+                match split {
+                    Some((head, tail)) if run.len() < 20 => {
+                        run.push(vec![
+                            super::records::text_cell(head),
+                            super::records::text_cell(tail),
+                        ]);
+                    }
+                    _ => {
+                        flush(&mut run, walk);
+                    }
+                }
+            }
+            _ => flush(&mut run, walk),
+        }
+    }
+    flush(&mut run, walk);
+}
+
 /// The methods a column header names when it names nothing else: "Application",
 /// "Interview", "Test/Exercise", "Assessment" (a PDF may break the word: "Applica tion").
 /// A row repeating the header's column names under another first cell ("Experience |
@@ -4398,6 +4520,7 @@ fn scoped_parts(scoped: &[Scoped], categories: &[String]) -> Vec<ScopedPart> {
 
 fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     let mut warnings = Vec::new();
+    stage_list(blocks, &mut walk);
     let sentences = prose(blocks, &walk);
     // Methods stated in the selection-process prose: "Experience will be assessed at sift
     // and interview"; "At interview you will be assessed on all four Behaviours"; a
@@ -5060,6 +5183,8 @@ fn conditions_section_lines(blocks: &[Block]) -> HashSet<usize> {
                     // "Safer recruitment checks", "Vetting".
                     || t.split(|c: char| !c.is_alphanumeric()).any(|w| w == "checks")
                     || t.contains("vetting")
+                    // "Before you start": the checks made before the first day.
+                    || t.contains("before you start")
                     || other_requirements);
             continue;
         }
@@ -5702,6 +5827,31 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_list_of_stages_gives_the_categories_it_names_their_methods() {
+        let text = "## Person specification\n\n### Experience\n\n- Experience of casework (E)\n\n\
+            ### Skills\n\n- Clear case recording (E)\n\n## Our selection process\n\n\
+            - Application form – we shortlist on the Experience points\n\
+            - Case file exercise – we look at the Skills points\n\
+            - Interview – covers everything\n";
+        assert_eq!(
+            read_methods(text),
+            vec![
+                (
+                    "Experience of casework".to_string(),
+                    vec![Method::Application, Method::Interview]
+                ),
+                (
+                    "Clear case recording".to_string(),
+                    vec![Method::Test, Method::Interview]
+                ),
+            ]
+        );
+        // A list whose items do not all name a stage and what it covers is no such list.
+        let plain = text.replace("- Interview – covers everything", "- Lunch is provided");
+        assert_eq!(read_methods(&plain)[0].1, vec![Method::Application]);
     }
 
     #[test]
