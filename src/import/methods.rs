@@ -233,6 +233,9 @@ pub fn without_asides(text: &str) -> String {
 /// `A – Application form; I – Interview`, `AF = Application form I = Interview`.
 pub fn key_pairs(line: &str) -> Vec<(String, String)> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    // A line headed as a key ("Key: App – application form; Int – interview") may join a
+    // short-word code to its meaning with a dash too.
+    let headed_key = line.trim_start().to_lowercase().starts_with("key");
     // (start of code, end of separator, code)
     let mut marks: Vec<(usize, usize, String)> = Vec::new();
     let mut i = 0;
@@ -251,7 +254,8 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
             while k < chars.len() && chars[k].1 == ' ' {
                 k += 1;
             }
-            if (2..=4).contains(&(j - i)) && chars.get(k).is_some_and(|&(_, c)| c == '=') {
+            let joins = |c: char| c == '=' || headed_key && matches!(c, '–' | '—' | '-');
+            if (2..=4).contains(&(j - i)) && chars.get(k).is_some_and(|&(_, c)| joins(c)) {
                 let mut m = k + 1;
                 while m < chars.len() && chars[m].1 == ' ' {
                     m += 1;
@@ -558,6 +562,18 @@ mod tests {
             vec![Method::Application, Method::Test, Method::Interview]
         );
         assert_eq!(words("Microsoft Office skills check"), Vec::<Method>::new());
+    }
+
+    #[test]
+    fn a_headed_key_joins_short_word_codes_with_dashes() {
+        let mut codes = Codes::default();
+        assert!(
+            codes.read_key("Key: App – application form; Int – interview; Doc – certificate seen.")
+        );
+        assert_eq!(codes.lookup("Int"), Some(vec![Method::Interview]));
+        // Without "Key", "Hours – 37" is a detail, not a code.
+        let mut details = Codes::default();
+        assert!(!details.read_key("Hours – 37; Band – 5; Base – Leeds"));
     }
 
     #[test]

@@ -47,6 +47,9 @@ struct Ctx {
     /// plain-text pack ranks above the underlined headings under it ("Experience" /
     /// "----------"): those divide the level, not end it.
     requirement_in_capitals: bool,
+    /// The markup level of the heading that set the requirement ("### Desirable"), 0 when
+    /// no heading set it: a deeper heading under it ("#### Experience") is its category.
+    requirement_heading_level: usize,
     /// Items came straight under the requirement heading (a flat list): the next heading
     /// ends its scope. (Sub-headings before any item divide it instead.)
     flat: bool,
@@ -375,6 +378,10 @@ fn is_stop(text: &str) -> bool {
         "interview date",
         "recruitment",
     ];
+    // "Essential for the role" heads criteria, whatever words it shares with a stop.
+    if requirement_heading(text).is_some() {
+        return false;
+    }
     // "Your values" heads the candidate's values, criteria; "Our values" the employer's.
     let t = t.replace("your values", "");
     // "Checks", "DBS checks": what is checked before appointment, not criteria.
@@ -388,6 +395,18 @@ fn is_stop(text: &str) -> bool {
 pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_end_matches(':').trim();
+    // "Essential for the role", "Desirable for this post": the level alone.
+    let t = [
+        " for the role",
+        " for this role",
+        " for the post",
+        " for this post",
+        " for the job",
+        " for this job",
+    ]
+    .iter()
+    .find_map(|tail| t.strip_suffix(tail))
+    .unwrap_or(t);
     // "What you must have", "What would be nice to have", "Good to have".
     if words_count(t) <= 7 && !t.ends_with(['.', ';']) {
         if t.contains("must have") || t.contains("must-have") {
@@ -1424,6 +1443,34 @@ fn method_phrase(inner: &str, square: bool) -> Option<Vec<Method>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// A closing round bracket that only lists methods, each a short phrase naming one:
+/// "(application form / interview)", "(interview and service charge exercise)",
+/// "(application form / certificate)". A part naming none ("or equivalent", "C") or
+/// running past four words ("such as a practical task") makes it text of the criterion.
+fn bare_methods(inner: &str) -> Option<Vec<Method>> {
+    let l = lower(inner);
+    if words_count(&l) > 10 {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut parts = 0;
+    for part in l
+        .split(['/', ',', '+', '&', ';'])
+        .flat_map(|p| p.split(" and "))
+        .flat_map(|p| p.split(" or "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let named = methods::words(part);
+        if named.is_empty() || words_count(part) > 4 {
+            return None;
+        }
+        parts += 1;
+        found.extend(named);
+    }
+    (parts >= 1).then(|| methods::sort(found))
+}
+
 /// A closing bracket saying how a criterion is checked in words that name no selection
 /// method (`[assessed: pre-employment check]`, `(assessed: licence check)`): a note on the
 /// criterion, not part of it. Lower case.
@@ -1544,6 +1591,9 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                 } else if let Some(m) = code_methods(&inner, codes) {
                     found.extend(m);
                 } else if let Some(m) = method_phrase(&inner, close == ']') {
+                    found.extend(m);
+                } else if let Some(m) = bare_methods(&inner).filter(|_| close == ')') {
+                    // "(application form / interview)", "(service charge exercise)".
                     found.extend(m);
                 } else if assessment_note(li) {
                     // "[assessed: licence check]": how it is checked, no selection method.
@@ -2909,6 +2959,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 {
                     ctx.flat = true;
                     ctx.requirement = Some(req);
+                    ctx.requirement_heading_level = match block.kind {
+                        BlockKind::Heading(_) => block.level,
+                        _ => 0,
+                    };
                     ctx.requirement_in_capitals = matches!(block.kind, BlockKind::Paragraph(_))
                         && text.chars().filter(|c| c.is_alphabetic()).count() >= 4
                         && text
@@ -2944,7 +2998,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     let below_capitals = ctx.requirement_in_capitals
                         && matches!(block.kind, BlockKind::Heading(_))
                         && block.level >= 2;
-                    if !below_capitals {
+                    // "#### Experience" under "### Desirable criteria".
+                    let below_requirement = ctx.requirement.is_some()
+                        && ctx.requirement_heading_level > 0
+                        && matches!(block.kind, BlockKind::Heading(_))
+                        && block.level > ctx.requirement_heading_level;
+                    if !below_capitals && !below_requirement {
                         ctx.requirement = None;
                         ctx.requirement_in_capitals = false;
                     }
