@@ -434,6 +434,9 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "must",
         "required",
         "requires",
+        // "A full UK driving licence is a condition of appointment".
+        "condition of appointment",
+        "condition of employment",
         "subject to",
         "will need",
         "'ll need",
@@ -870,6 +873,9 @@ mod tests {
             "Values"
         ));
         assert!(!sentence_is_condition("We pay for your DBS check."));
+        assert!(sentence_is_condition(
+            "A full UK driving licence is a condition of appointment because the post holder drives the council's vans."
+        ));
         assert!(sentence_is_condition(
             "We will also check at this stage: Eligibility to work in the UK (we cannot \
              offer visa sponsorship for this post)."

@@ -245,6 +245,30 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
         // A code written as a short word ("App = application, Int = interview, Ex =
         // exercise"): a capital, one to three small letters, then "=" (only "=": "Hours –
         // 22" and "Grade: Band 3" are details, not a key).
+        // A stage number ("1 = application form; 2 = practical assessment; 3 =
+        // interview"): only with "=" (a numbered list's "1 – …" is no key).
+        if boundary && c.is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && chars[j].1.is_ascii_digit() {
+                j += 1;
+            }
+            let mut k = j;
+            while k < chars.len() && chars[k].1 == ' ' {
+                k += 1;
+            }
+            if j - i <= 2 && chars.get(k).is_some_and(|&(_, c)| c == '=') {
+                let mut m = k + 1;
+                while m < chars.len() && chars[m].1 == ' ' {
+                    m += 1;
+                }
+                if m < chars.len() {
+                    let code: String = chars[i..j].iter().map(|&(_, c)| c).collect();
+                    marks.push((start, chars[m].0, code));
+                    i = m;
+                    continue;
+                }
+            }
+        }
         if boundary && c.is_ascii_uppercase() {
             let mut j = i + 1;
             while j < chars.len() && chars[j].1.is_ascii_lowercase() {
@@ -512,7 +536,9 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         let rest: Vec<char> = chars.collect();
         let capitals = rest.iter().all(|c| c.is_ascii_uppercase());
         let titled = (1..=3).contains(&rest.len()) && rest.iter().all(|c| c.is_ascii_lowercase());
-        t.len() <= 5 && first && (capitals || titled)
+        // A stage number the key defines ("1, 3").
+        let number = t.chars().all(|c| c.is_ascii_digit()) && codes.defines(t);
+        number || t.len() <= 5 && first && (capitals || titled)
     };
     let all_codes = tokens.iter().all(|t| code_like(t) && codes.is_code(t));
     if all_codes {
@@ -571,6 +597,16 @@ mod tests {
             codes.read_key("Key: App – application form; Int – interview; Doc – certificate seen.")
         );
         assert_eq!(codes.lookup("Int"), Some(vec![Method::Interview]));
+        // Stage numbers keyed with "=" stand for their stages in a method cell.
+        let mut stages = Codes::default();
+        assert!(stages.read_key(
+            "Assessment stages: 1 = application form; 2 = practical assessment; 3 = interview."
+        ));
+        assert_eq!(
+            cell("1, 3", &stages),
+            vec![Method::Application, Method::Interview]
+        );
+        assert_eq!(cell("2", &stages), vec![Method::Test]);
         // Without "Key", "Hours – 37" is a detail, not a code.
         let mut details = Codes::default();
         assert!(!details.read_key("Hours – 37; Band – 5; Base – Leeds"));

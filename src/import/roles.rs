@@ -344,6 +344,8 @@ fn is_stop(text: &str) -> bool {
         "good to know",
         "need to know",
         "selection process",
+        // "How the stages work", "Assessment stages": the process, after the criteria.
+        "stages",
         "strengths",
         "closing",
         "contact",
@@ -4427,6 +4429,25 @@ fn prose(blocks: &[Block], walk: &Walk) -> Vec<(usize, String)> {
                 }
             }
             BlockKind::ListItem { text, .. } => out.push((block.line, collapse(text))),
+            // A note row among the criteria ("Note: a full driving licence is a condition
+            // of appointment …") speaks as prose does.
+            BlockKind::Row(cells) => {
+                let filled: Vec<String> = cells
+                    .iter()
+                    .map(Cell::plain)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                if let [only] = filled.as_slice() {
+                    if let Some(note) = ["Note:", "NOTE:", "Note –", "Note -"]
+                        .iter()
+                        .find_map(|p| only.strip_prefix(p))
+                    {
+                        for s in conditions::sentences(note.trim()) {
+                            out.push((block.line, s));
+                        }
+                    }
+                }
+            }
             _ => {}
         }
     }
