@@ -3303,13 +3303,19 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
     let mut header = None;
     for (i, row) in cells.iter().enumerate().take(3) {
         let roles: Vec<Role> = row.iter().map(|c| header_role(&c.plain())).collect();
-        let named = roles.iter().filter(|r| **r != Role::Unknown).count();
-        let marks = roles.iter().any(|r| {
-            matches!(
-                r,
-                Role::Essential | Role::Desirable | Role::Mark | Role::Method
-            )
-        });
+        // A "Priority" column names the requirement too (read as such below).
+        let priorities = row
+            .iter()
+            .filter(|c| priority_header(&c.plain()).is_some())
+            .count();
+        let named = roles.iter().filter(|r| **r != Role::Unknown).count() + priorities;
+        let marks = priorities > 0
+            || roles.iter().any(|r| {
+                matches!(
+                    r,
+                    Role::Essential | Role::Desirable | Role::Mark | Role::Method
+                )
+            });
         let filled: Vec<&Role> = row
             .iter()
             .zip(&roles)
@@ -3429,6 +3435,14 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
             .filter(|&c| roles[c] == Role::Unknown)
             .find_map(|c| priority_header(names.get(c)?).map(|letters| (c, letters)))
     });
+    // "Attribute | Priority": the one category-like column beside the priorities holds
+    // the criteria (the categories are rows spanning the table).
+    if priority.is_some() && !roles.contains(&Role::Criterion) {
+        let categories: Vec<usize> = (0..ncols).filter(|&c| roles[c] == Role::Category).collect();
+        if let [only] = categories.as_slice() {
+            roles[*only] = Role::Criterion;
+        }
+    }
     // Columns headed by a method alone ("Application", "Interview", "Assessment") whose
     // cells hold only ticks ("Y", "✓"): a tick marks the criterion assessed that way.
     let tick_methods: Vec<(usize, Vec<Method>)> = match &header_texts {
@@ -5907,6 +5921,28 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_attribute_column_beside_priorities_holds_the_criteria() {
+        let text = "## Person specification\n\n| Attribute | Priority |\n| Qualifications |\n\
+            | First aid at work certificate | Desirable |\n| Experience |\n\
+            | Experience of taking bookings | Essential |\n";
+        let found: Vec<(String, Requirement)> =
+            read(text).into_iter().map(|(_, d, r, _)| (d, r)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "First aid at work certificate".to_string(),
+                    Requirement::Desirable
+                ),
+                (
+                    "Experience of taking bookings".to_string(),
+                    Requirement::Essential
+                ),
+            ]
+        );
     }
 
     #[test]
