@@ -179,12 +179,17 @@ pub fn qualification_category(category: &str) -> bool {
 
 /// Whether a marked criterion is really an eligibility condition.
 pub fn criterion_is_condition(description: &str, category: &str) -> bool {
-    if route_specific(description) {
+    // Knowing the law, or the limits of a role beside a registered one ("Understanding
+    // of … when to refer to a registered audiologist"), is a criterion.
+    let t = lower_head(description);
+    let knowing =
+        t.starts_with("knowledge") || t.starts_with("understanding") || t.starts_with("awareness");
+    if route_specific(description) && !knowing {
         return true;
     }
     match kind(description) {
         None => false,
-        Some(Kind::Registration) => !qualification_category(category),
+        Some(Kind::Registration) => !qualification_category(category) && !knowing,
         Some(_) => {
             // "Commitment to safeguarding…" is a criterion; "Must satisfy an enhanced DBS
             // check" is not. Knowledge of the law is a criterion.
@@ -430,6 +435,14 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         return false;
     }
     let t = lower_head(sentence);
+    // "Essential car user allowance": a benefit the post pays, not a condition of it.
+    if t.contains("car user allowance")
+        && !["must", "require", "need", "licence"]
+            .iter()
+            .any(|w| t.contains(w))
+    {
+        return false;
+    }
     [
         "must",
         "required",
@@ -852,6 +865,10 @@ mod tests {
     #[test]
     fn conditions_and_their_settings() {
         assert!(criterion_is_condition("Must be 18 or over", "Other"));
+        assert!(!criterion_is_condition(
+            "Understanding of when to refer to a registered audiologist",
+            "Knowledge"
+        ));
         assert!(criterion_is_condition(
             "Full UK driving licence and access to a car, with business insurance",
             "Other requirements"
@@ -873,6 +890,7 @@ mod tests {
             "Values"
         ));
         assert!(!sentence_is_condition("We pay for your DBS check."));
+        assert!(!sentence_is_condition("Essential car user allowance"));
         assert!(sentence_is_condition(
             "A full UK driving licence is a condition of appointment because the post holder drives the council's vans."
         ));

@@ -421,7 +421,14 @@ pub fn words(text: &str) -> Vec<Method> {
     if has("interview") {
         out.push(Method::Interview);
     }
-    if has("presentation") {
+    // "Ten-minute talk at interview", "give a short talk": a presentation by another name
+    // ("talk to residents" is no method).
+    if has("presentation")
+        || has("minute talk")
+        || has("give a talk")
+        || has("short talk")
+        || lower.trim() == "talk"
+    {
         out.push(Method::Presentation);
     }
     if has("certificate")
@@ -744,6 +751,8 @@ mod tests {
             vec![Presentation]
         );
         assert_eq!(phrase("Interview"), vec![Interview]);
+        assert_eq!(phrase("Ten-minute talk at interview"), vec![Presentation]);
+        assert_eq!(words("Able to talk to residents"), Vec::<Method>::new());
         assert_eq!(
             phrase("Sight of your licence or registration"),
             vec![Documents]

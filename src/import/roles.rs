@@ -871,6 +871,14 @@ fn header_role_of(text: &str) -> Role {
         "how we check",
         "how we'll find out",
         "how we will find out",
+        // "How we'll know", "How we'll tell".
+        "how we'll know",
+        "how we will know",
+        "how we'll tell",
+        "how we will tell",
+        // "Where we'll see it".
+        "where we'll see",
+        "where we will see",
         // "Where we'll look for it".
         "where we'll look",
         "where we will look",
@@ -960,8 +968,9 @@ pub(super) fn is_mark_word(text: &str) -> Option<Requirement> {
     let t = t.trim().trim_matches(|c: char| !c.is_alphanumeric());
     match t {
         // Welsh: hanfodol (essential), dymunol (desirable).
-        "e" | "essential" | "hanfodol" => Some(Requirement::Essential),
-        "d" | "desirable" | "dymunol" => Some(Requirement::Desirable),
+        // "(Ess.)", "(Des.)": the abbreviations.
+        "e" | "ess" | "essential" | "hanfodol" => Some(Requirement::Essential),
+        "d" | "des" | "desirable" | "dymunol" => Some(Requirement::Desirable),
         // A bilingual label: "Hanfodol / Essential".
         _ if t.contains('/') => {
             let halves: Vec<Option<Requirement>> = t.split('/').map(is_mark_word).collect();
@@ -1250,6 +1259,20 @@ fn priority_header(text: &str) -> Option<bool> {
         Some(true)
     } else if words_count(l) <= 3 && l.contains("priority") {
         Some(false)
+    } else if words_count(l) <= 8
+        && l.contains("must have")
+        && [
+            "bonus",
+            "nice to have",
+            "could have",
+            "should have",
+            "good to have",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+    {
+        // "Must have or bonus?": the column says which each criterion is.
+        Some(false)
     } else {
         None
     }
@@ -1264,7 +1287,8 @@ fn priority_mark(text: &str, letters: bool) -> Option<Requirement> {
     let first = l.split_whitespace().next()?;
     match first.trim_end_matches([',', ';', ':']) {
         "must" => Some(Requirement::Essential),
-        "should" | "could" => Some(Requirement::Desirable),
+        "should" | "could" | "bonus" => Some(Requirement::Desirable),
+        "nice" | "good" if l.contains("to have") => Some(Requirement::Desirable),
         "m" if letters && words_count(l) == 1 => Some(Requirement::Essential),
         "s" | "c" if letters && words_count(l) == 1 => Some(Requirement::Desirable),
         _ => None,
@@ -1376,7 +1400,12 @@ fn block_field(block: &Block) -> Option<Field> {
 
 fn blank(text: &str) -> bool {
     let t = text.trim();
-    t.is_empty() || matches!(t, "-" | "–" | "—" | "n/a" | "N/A" | "None" | "none")
+    t.is_empty()
+        || matches!(t, "-" | "–" | "—" | "n/a" | "N/A" | "None" | "none")
+        || matches!(
+            t.to_lowercase().trim_end_matches('.'),
+            "not applicable" | "none required" | "nothing further"
+        )
 }
 
 /// A criterion's text with its marks and codes taken off.
@@ -1504,12 +1533,25 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
     }
     let mut s = strip_enumerator(&collapse(&text));
     // "… – nice to have", "… (nice to have)": the plain-words desirable mark.
-    for mark in [
-        " – nice to have",
-        " — nice to have",
-        " - nice to have",
-        " (nice to have)",
-    ] {
+    let desirable_marks = [
+        "nice to have",
+        "helpful, not essential",
+        "helpful but not essential",
+        "useful but not essential",
+        "not essential",
+    ];
+    let dressed: Vec<String> = desirable_marks
+        .iter()
+        .flat_map(|m| {
+            [
+                format!(" – {m}"),
+                format!(" — {m}"),
+                format!(" - {m}"),
+                format!(" ({m})"),
+            ]
+        })
+        .collect();
+    for mark in &dressed {
         let t = s.trim_end().trim_end_matches('.');
         let Some(cut) = t.len().checked_sub(mark.len()) else {
             continue;
@@ -3694,7 +3736,11 @@ fn table(rows: &[Block], ctx: &mut Ctx, walk: &mut Walk, has_start: bool) -> boo
                         &row.get(m).map(Cell::plain).unwrap_or_default(),
                         walk.codes,
                     )),
-                    None => row_methods.clone(),
+                    // "E: SK, IN" / "D: SL" in one cell: each level's own methods.
+                    None => method
+                        .and_then(|m| row.get(m))
+                        .and_then(|cell| level_methods(cell, req, walk.codes))
+                        .unwrap_or_else(|| row_methods.clone()),
                 };
                 let mut texts: Vec<String> = Vec::new();
                 let top = cell.items.iter().map(|i| i.depth).min().unwrap_or(0);
@@ -3959,6 +4005,32 @@ fn stage_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
         cand.prose = false;
     }
     true
+}
+
+/// A method cell that gives each level its own line ("E: SK, IN" / "D: SL", "Essential –
+/// interview" / "Desirable – application"): the methods of `level`'s line. `None` unless
+/// every filled line of the cell opens with a level.
+fn level_methods(cell: &Cell, level: Requirement, codes: &Codes) -> Option<Vec<Method>> {
+    let mut mine = None;
+    let mut lines = 0;
+    for item in &cell.items {
+        for piece in line_pieces(&item.text) {
+            let t = collapse(&piece);
+            if t.is_empty() {
+                continue;
+            }
+            let (head, rest) = t.split_once([':', '–', '—'])?;
+            let head_level = is_mark_word(head.trim())?;
+            lines += 1;
+            if head_level == level {
+                mine = Some(methods::sort(methods::cell(rest.trim(), codes)));
+            }
+        }
+    }
+    if lines < 2 {
+        return None;
+    }
+    Some(mine.unwrap_or_default())
 }
 
 /// A list of the selection's stages, each with what it looks at: "Application form – we
@@ -5364,6 +5436,65 @@ mod tests {
             "you will complete a data exercise that tests the technical skills",
             "technical"
         ));
+        assert_eq!(
+            sentence_methods("Candidates who pass Sift 1 complete a 40-minute online task."),
+            None
+        );
+        assert_eq!(
+            without_who_passed("candidates who pass sift 1 complete a task"),
+            "candidates  complete a task"
+        );
+        assert_eq!(
+            requirement_heading("Desirable for the role"),
+            Some(Requirement::Desirable)
+        );
+        assert!(!is_stop("Essential for the role"));
+        assert!(is_stop("About the role"));
+        assert!(is_stop("How the stages work"));
+        assert_eq!(
+            bare_methods("application form / interview"),
+            Some(vec![Method::Application, Method::Interview])
+        );
+        assert_eq!(
+            bare_methods("service charge exercise"),
+            Some(vec![Method::Test])
+        );
+        assert_eq!(bare_methods("GCSE grade 4 / C"), None);
+        assert_eq!(bare_methods("or equivalent"), None);
+        assert_eq!(bare_methods("such as a practical task"), None);
+        assert_eq!(is_mark_word("(Des.)"), Some(Requirement::Desirable));
+        assert_eq!(priority_header("Must have or bonus?"), Some(false));
+        assert_eq!(priority_mark("Bonus", false), Some(Requirement::Desirable));
+        assert_eq!(header_role("How we'll know"), Role::Method);
+        assert_eq!(header_role("Where we'll see it"), Role::Method);
+        let codes = Codes::default();
+        assert_eq!(
+            parse_inline("Knowledge of GIS — helpful, not essential", &codes).requirement,
+            Some(Requirement::Desirable)
+        );
+        let split = Cell {
+            items: vec![
+                super::super::blocks::Item {
+                    bullet: false,
+                    depth: 0,
+                    text: "E: T, I".into(),
+                },
+                super::super::blocks::Item {
+                    bullet: false,
+                    depth: 0,
+                    text: "D: A".into(),
+                },
+            ],
+            emphasis: None,
+        };
+        assert_eq!(
+            level_methods(&split, Requirement::Essential, &codes),
+            Some(vec![Method::Test, Method::Interview])
+        );
+        assert_eq!(
+            level_methods(&split, Requirement::Desirable, &codes),
+            Some(vec![Method::Application])
+        );
         assert_eq!(
             area_methods("How we’ll assess this: your application form and a short written task on the interview day."),
             Some(vec![Method::Application, Method::Test])
