@@ -229,8 +229,34 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
 fn without_placeholders(mut specs: Vec<ImportedSpec>) -> Vec<ImportedSpec> {
     for spec in &mut specs {
         spec.criteria.retain(|c| !is_placeholder(&c.description));
+        for c in &mut spec.criteria {
+            if let Some(kept) = without_template_instruction(&c.description) {
+                c.description = kept;
+            }
+        }
     }
     specs
+}
+
+/// A description less a template's closing instruction to whoever fills it in ("…
+/// children [do not delete – required for all school posts]", "… [delete if not
+/// needed]"); `None` when it has none.
+fn without_template_instruction(description: &str) -> Option<String> {
+    let t = description
+        .trim_end()
+        .trim_end_matches(['*', '_'])
+        .trim_end();
+    let body = t.strip_suffix(']')?;
+    let open = body.rfind('[')?;
+    let inner = body[open + 1..]
+        .trim_start_matches(['*', '_'])
+        .to_lowercase();
+    let kept = body[..open]
+        .trim_end()
+        .trim_end_matches(['*', '_'])
+        .trim_end();
+    ((inner.starts_with("delete") || inner.starts_with("do not delete")) && !kept.is_empty())
+        .then(|| kept.to_string())
 }
 
 fn is_placeholder(description: &str) -> bool {
@@ -247,7 +273,16 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
         && text
             .lines()
             .any(|line| line.contains('\t') && line.contains('<'));
-    let old = spec::find_specs(&blocks, converted)?;
+    let mut old = spec::find_specs(&blocks, converted)?;
+    // The template instructions the reading by meaning leaves out, left out here too, so
+    // the two readings compare criterion by criterion.
+    for spec in &mut old {
+        for c in &mut spec.criteria {
+            if let Some(kept) = without_template_instruction(&c.description) {
+                c.description = kept;
+            }
+        }
+    }
     if converted && !old.is_empty() {
         // The recognisers look for conditions before the table only: one specification
         // that found none takes those the reading by meaning found (after the table too)
@@ -643,6 +678,22 @@ fn utf8(body: &[u8]) -> Result<&str, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_instruction_closing_a_criterion_is_left_out() {
+        assert_eq!(
+            without_template_instruction(
+                "Commitment to safeguarding *[do not delete – required for all school posts]*"
+            )
+            .as_deref(),
+            Some("Commitment to safeguarding")
+        );
+        assert_eq!(
+            without_template_instruction("Basic [delete as appropriate – None / Basic]").as_deref(),
+            Some("Basic")
+        );
+        assert_eq!(without_template_instruction("Degree [or equivalent]"), None);
+    }
     use proptest::prelude::*;
 
     const SPEC: &str = "Essential\n\n- Good IT skills\n\nDesirable\n\n- A Practice lead\n";

@@ -1639,6 +1639,9 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
                 } else if let Some(m) = bare_methods(&inner).filter(|_| close == ')') {
                     // "(application form / interview)", "(service charge exercise)".
                     found.extend(m);
+                } else if li.starts_with("delete") || li.starts_with("do not delete") {
+                    // "[delete if the post has no contact with children]": the template's
+                    // instruction to whoever fills it in.
                 } else if assessment_note(li) {
                     // "[assessed: licence check]": how it is checked, no selection method.
                 } else {
@@ -2442,6 +2445,11 @@ impl Walk<'_> {
         // A line explaining the marks ("● shows whether a criterion is essential or
         // desirable") is the table's key.
         if explains_marks(&inline.description) {
+            return;
+        }
+        // A template's guidance note or example row left in ("Guidance: …", "EXAMPLE –
+        // delete: …", a struck-out row) is no criterion of this post.
+        if template_guidance(raw) || template_guidance(&inline.description) {
             return;
         }
         // A line that only holds codes or marks is not a criterion.
@@ -4033,6 +4041,22 @@ fn level_methods(cell: &Cell, level: Requirement, codes: &Codes) -> Option<Vec<M
     Some(mine.unwrap_or_default())
 }
 
+/// Whether a row or item is a template's guidance left in rather than a criterion: a note
+/// opening "Guidance:" ("Guidance note –"), an example row marked for deletion ("EXAMPLE –
+/// delete: …") or a row struck out (`~~…~~`).
+fn template_guidance(text: &str) -> bool {
+    let t = collapse(text);
+    let t = t.trim().trim_start_matches(['*', '_']).trim_start();
+    let l = lower(t);
+    let struck = t.starts_with("~~") && t.trim_end_matches(['*', '_', ' ']).ends_with("~~");
+    let guidance = ["guidance:", "guidance note", "guidance –", "guidance -"]
+        .iter()
+        .any(|p| l.starts_with(p));
+    let example = l.trim_start_matches('~').starts_with("example")
+        && l.chars().take(30).collect::<String>().contains("delete");
+    struck || guidance || example
+}
+
 /// A list of the selection's stages, each with what it looks at: "Application form – we
 /// shortlist on the Qualifications and Experience points", "Observed session – … we look
 /// at the Working with learners points", "Interview – covers everything". Read as
@@ -5155,6 +5179,14 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         }
         // Under a "Special conditions" heading, a driving licence or a check is a
         // condition however it is worded.
+        // A template's guidance note ("[Guidance: record the checks here …]") is none; a
+        // template's choices left in ("Basic [delete as appropriate – None / Basic /
+        // Enhanced]") are read without them.
+        if template_guidance(sentence.trim_start_matches('[')) {
+            continue;
+        }
+        let sentence =
+            &super::without_template_instruction(sentence).unwrap_or_else(|| sentence.clone());
         let headed = under_conditions.contains(line) && conditions::kind(sentence).is_some();
         if (headed || conditions::sentence_is_condition(sentence)) && known.insert(sentence.clone())
         {
@@ -5463,6 +5495,24 @@ mod tests {
         assert_eq!(bare_methods("or equivalent"), None);
         assert_eq!(bare_methods("such as a practical task"), None);
         assert_eq!(is_mark_word("(Des.)"), Some(Requirement::Desirable));
+        assert!(template_guidance(
+            "*Guidance: describe the experience needed.*"
+        ));
+        assert!(template_guidance(
+            "EXAMPLE – delete: Degree in a relevant subject"
+        ));
+        assert!(template_guidance("~~Able to use SIMS~~"));
+        assert!(!template_guidance(
+            "Experience of giving guidance to tenants"
+        ));
+        assert_eq!(
+            parse_inline(
+                "Commitment to safeguarding [delete if the post has no contact with children]",
+                &codes
+            )
+            .description,
+            "Commitment to safeguarding"
+        );
         assert_eq!(priority_header("Must have or bonus?"), Some(false));
         assert_eq!(priority_mark("Bonus", false), Some(Requirement::Desirable));
         assert_eq!(header_role("How we'll know"), Role::Method);
