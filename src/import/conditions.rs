@@ -449,6 +449,8 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "requires",
         // "A full UK driving licence is a condition of appointment".
         "condition of appointment",
+        // "Pre-employment: enhanced DBS with children's barred list check".
+        "pre-employment:",
         "condition of employment",
         "subject to",
         "will need",

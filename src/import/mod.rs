@@ -21,6 +21,7 @@ mod conditions;
 mod criteria;
 mod detailrows;
 mod docx;
+mod email;
 mod exchange;
 mod footnotes;
 mod grades;
@@ -205,6 +206,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = grades::recruited(&text).into_owned();
     // A candidate briefing deck: one specification over several slides.
     let text = slides::unslid(&text).into_owned();
+    // A specification forwarded in an e-mail thread: the message that holds it.
+    let text = email::unforwarded(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",

@@ -4703,6 +4703,45 @@ fn scoped_parts(scoped: &[Scoped], categories: &[String]) -> Vec<ScopedPart> {
                 continue;
             }
         }
+        // "We'll shortlist on the application form and interview everyone we shortlist,
+        // and I'll ask to see certificates for the qualifications at interview": the
+        // clause naming everyone covers every criterion, the one naming a category only
+        // that category (with what the clause says, the interview there only when).
+        let clauses: Vec<&str> = s
+            .sentence
+            .split("; ")
+            .flat_map(|p| p.split(", and "))
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        if clauses.len() >= 2 {
+            let everyone =
+                |c: &str| contains_phrase(c, "everyone") || contains_phrase(c, "everybody");
+            let whole = clauses
+                .iter()
+                .any(|c| everyone(c) && categories_named(c, categories).is_empty());
+            let scoped = clauses
+                .iter()
+                .any(|c| !categories_named(c, categories).is_empty());
+            if whole && scoped {
+                for clause in clauses {
+                    let found = if categories_named(clause, categories).is_empty() {
+                        named_methods(clause)
+                    } else {
+                        methods::phrase(clause)
+                    };
+                    if !found.is_empty() {
+                        let text = if everyone(clause) {
+                            format!("{clause} (all criteria)")
+                        } else {
+                            clause.to_string()
+                        };
+                        out.push(part(&text, found, Vec::new()));
+                    }
+                }
+                continue;
+            }
+        }
         out.push(part(&s.sentence, s.methods.clone(), Vec::new()));
     }
     out

@@ -27,6 +27,9 @@ struct Note {
     unstarred: Vec<Method>,
     /// Criteria named by number (1-based) and the methods they also take.
     numbered: Vec<(Vec<usize>, Vec<Method>)>,
+    /// The note adds to what the rest of the document says ("The ones marked * will also
+    /// be covered by the scenario exercise"): starred criteria keep their methods.
+    also: bool,
 }
 
 /// Text without what stands between `open` and `close` (nested), each such span left as
@@ -151,6 +154,7 @@ fn note(text: &str) -> Option<Note> {
                 if !m.is_empty() && found.is_none() {
                     found = Some(Note {
                         starred: m,
+                        also: l.contains(" also "),
                         ..Note::default()
                     });
                 }
@@ -252,6 +256,9 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
                 criterion.description = bare;
             }
             let mut found = note.all.clone();
+            if star && note.also {
+                found.extend(criterion.methods.iter().copied());
+            }
             if star {
                 found.extend(note.starred.iter().copied());
             } else {

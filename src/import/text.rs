@@ -51,6 +51,25 @@ pub fn blocks(text: &str) -> Vec<Block> {
         // A bullet pasted from Word keeps its glyph and tab ("•\tExperience", "\to\tDegree"):
         // a list item, not a row of cells.
         let tabbed = tab_bullet(raw);
+        // A short line between tab-separated rows ("Skills" between two criteria rows):
+        // the table's category row, its one cell spanning the columns.
+        let tabbed_row = |i: usize| {
+            lines
+                .get(i)
+                .is_some_and(|l| l.contains('\t') && tab_bullet(l).is_none())
+        };
+        let category_row = !raw.contains('\t')
+            && !raw.trim().is_empty()
+            && raw.split_whitespace().count() <= 6
+            && index > 0
+            && tabbed_row(index - 1)
+            && tabbed_row(index + 1)
+            && list_item(raw).is_none();
+        let pipe_row = if category_row {
+            Some(vec![raw.trim()])
+        } else {
+            pipe_row
+        };
         if tabbed.is_none() && (raw.contains('\t') || pipe_row.is_some() || field.is_some()) {
             paragraph.flush(&mut out);
             if !is_separator(raw) {
