@@ -36,6 +36,7 @@ mod notneeded;
 mod numbergrid;
 mod panels;
 mod pdf;
+mod questionmap;
 mod questions;
 mod records;
 mod roles;
@@ -219,6 +220,9 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     }
     let specs = without_placeholders(read(format, &text)?);
     let specs = footnotes::apply(starred::apply(specs, &text), &text);
+    // Criteria numbered with no method column take their methods from the questions and
+    // stages that name their numbers.
+    let specs = questionmap::apply(specs, &text);
     // A re-advertised post's note of changes amends the specification printed before it.
     Ok(amendments::apply(numbergrid::apply(specs, &text), &text))
 }
