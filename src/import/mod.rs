@@ -21,6 +21,7 @@ mod conditions;
 mod criteria;
 mod detailrows;
 mod docx;
+mod easyread;
 mod exchange;
 mod footnotes;
 mod grades;
@@ -269,6 +270,10 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
     } else {
         blocks
     };
+    // An Easy Read pack (every sentence beside a picture) has a reader of its own.
+    if let Some(found) = easyread::find(&model) {
+        return Ok(vec![found]);
+    }
     match (roles::find(&model), old.is_empty()) {
         // Criteria asked as questions only when nothing else was found: every other
         // reader's documents read as before.
