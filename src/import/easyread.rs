@@ -299,10 +299,11 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             }
         })
         .collect();
+    // Each condition once (a set keeps a page of repeats linear).
+    let mut seen: std::collections::HashSet<String> = found_conditions.iter().cloned().collect();
     for text in &prose {
         for sentence in conditions::sentences(text) {
-            if conditions::sentence_is_condition(&sentence) && !found_conditions.contains(&sentence)
-            {
+            if conditions::sentence_is_condition(&sentence) && seen.insert(sentence.clone()) {
                 found_conditions.push(sentence);
             }
         }
@@ -474,6 +475,21 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_page_of_repeated_rows_is_read_in_bounds() {
+        let mut blocks = vec![heading(3, "Things you must have")];
+        for _ in 0..20_000 {
+            blocks.push(row(&["[Picture: a tick]", "You can work in a team."]));
+        }
+        blocks.push(heading(2, "Checks"));
+        for _ in 0..20_000 {
+            blocks.push(row(&["[Picture: a form]", "You must have a DBS check."]));
+        }
+        let spec = find(&blocks).expect("an Easy Read specification");
+        assert_eq!(spec.criteria.len(), 20_000);
+        assert_eq!(spec.conditions.len(), 1);
     }
 
     #[test]
