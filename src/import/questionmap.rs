@@ -359,6 +359,13 @@ fn refers_to_criteria(description: &str) -> bool {
     !named_in(&description.to_lowercase()).is_empty()
 }
 
+/// Whether the text-form line `line` (1-based) is a list item ("- Degree …").
+fn bulleted_line(text_lines: &[&str], line: usize) -> bool {
+    line.checked_sub(1)
+        .and_then(|i| text_lines.get(i))
+        .is_some_and(|raw| raw.trim_start().starts_with("- "))
+}
+
 /// Whether the text-form line `line` (1-based) types `number` before its criterion: "1.
 /// Degree …", "| 1 | A degree …", "1\tA degree …".
 fn numbered_line(text_lines: &[&str], line: usize, number: usize) -> bool {
@@ -429,10 +436,13 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
             .iter()
             .cloned()
             .partition(|c| refers_to_criteria(&c.description));
+        // Typed numbers, or a list whose numbers the converter does not keep (an HTML
+        // `<ol>`, a Word numbered list, written as bullets): every criterion one way.
         let numbered = criteria
             .iter()
             .enumerate()
-            .all(|(i, c)| numbered_line(&text_lines, c.line, i + 1));
+            .all(|(i, c)| numbered_line(&text_lines, c.line, i + 1))
+            || criteria.iter().all(|c| bulleted_line(&text_lines, c.line));
         if !numbered {
             continue;
         }
@@ -565,6 +575,29 @@ mod tests {
         assert!(found.len() <= 2 * MAX_REFERENCES);
         let long = format!("Criteria 1 and 2 {} at interview.", "x ".repeat(5_000));
         assert!(line_references(&long, false).is_empty());
+    }
+
+    #[test]
+    fn an_html_ordered_list_numbers_its_criteria() {
+        use super::super::{import, Format};
+        let doc = "<h2>Person specification</h2>\
+                   <h3>Experience</h3><ol>\
+                   <li>Experience of managing budgets (Essential)</li>\
+                   <li>Experience of writing reports (Essential)</li></ol>\
+                   <h3>Skills</h3><ol start=\"3\">\
+                   <li>Able to chair meetings (Desirable)</li></ol>\
+                   <h2>Your supporting statement</h2><ol>\
+                   <li>Tell us what you have managed. (Covers criteria 1 and 2.)</li>\
+                   <li>Tell us how you report. (Covers criteria 2 and 3.)</li></ol>\
+                   <p>The interview covers criteria 3 only.</p>";
+        let specs = import(Format::Html, doc.as_bytes()).expect("a specification");
+        let criteria = &specs[0].criteria;
+        assert_eq!(criteria.len(), 3);
+        assert_eq!(criteria[0].methods, vec![Method::Application]);
+        assert_eq!(
+            criteria[2].methods,
+            vec![Method::Application, Method::Interview]
+        );
     }
 
     #[test]
