@@ -90,7 +90,18 @@ fn level(text: &str) -> Option<Requirement> {
     if t.split_whitespace().count() > 8 || t.ends_with('.') {
         return None;
     }
-    if t == "essential" || t.contains("must have") || t.contains("you must") {
+    if t == "essential"
+        || [
+            "must have",
+            "you must",
+            "you need",
+            "you will need",
+            "you'll need",
+            "we need",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+    {
         Some(Requirement::Essential)
     } else if t == "desirable"
         || [
@@ -365,7 +376,9 @@ mod tests {
         );
         assert_eq!(level("Good to have"), Some(Requirement::Desirable));
         assert_eq!(level("Must have"), Some(Requirement::Essential));
+        assert_eq!(level("Things you need"), Some(Requirement::Essential));
         assert_eq!(level("How to apply"), None);
+        assert_eq!(level("What you will do"), None);
     }
 
     #[test]

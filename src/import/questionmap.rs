@@ -156,8 +156,9 @@ fn named_in(lower: &str) -> Vec<(Named, usize, usize)> {
                 continue;
             }
         }
-        // "criteria numbered 3 to 5", "criteria nos. 1 and 2".
+        // "criteria numbered 3 to 5", "criteria nos. 1 and 2", "(criteria: 1, 2)".
         let rest = lower[at..].trim_start();
+        let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
         let rest = ["numbered ", "nos. ", "nos ", "no. "]
             .iter()
             .find_map(|w| rest.strip_prefix(w))
@@ -487,6 +488,8 @@ mod tests {
         let found = named_in("criteria 9 and 11 are not covered by the questions");
         assert_eq!(found[0].0, Named::Listed(vec![9, 11]));
         // No numbers, no reference: "each criterion listed", "the criteria it covers".
+        let found = named_in("(criteria: 4 and 5)");
+        assert_eq!(found[0].0, Named::Listed(vec![4, 5]));
         assert!(named_in("give examples for each criterion listed").is_empty());
         assert!(named_in("each question shows the criteria it covers").is_empty());
     }
