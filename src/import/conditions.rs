@@ -95,8 +95,9 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("access to transport")
         || has("form of transport")
         || has("means of transport")
-        // "You will need to drive and have your own car insured for business use".
-        || has("own car")
+        // "You will need to drive and have your own car insured for business use" (a car,
+        // not "their own care").
+        || own_car(&t)
         || has("own vehicle")
         || has("insured for business")
     {
@@ -140,6 +141,17 @@ pub fn kind(text: &str) -> Option<Kind> {
         return Some(Kind::Registration);
     }
     None
+}
+
+/// Whether a (lower-case) text names one's own car or cars as words: "own car", "own
+/// cars", not "their own care" or "own carpet".
+fn own_car(t: &str) -> bool {
+    t.match_indices("own car").any(|(at, found)| {
+        let before = t[..at].chars().next_back();
+        let after = &t[at + found.len()..];
+        let after = after.strip_prefix('s').unwrap_or(after);
+        !before.is_some_and(char::is_alphabetic) && !after.starts_with(char::is_alphabetic)
+    })
 }
 
 fn is_registration(t: &str) -> bool {
@@ -736,6 +748,11 @@ mod tests {
         assert!(sentence_is_condition(car));
         let s = settings(&[car.into()]);
         assert_eq!(s.driving_requirement.as_deref(), Some("regular"));
+        assert_eq!(kind("Use of your own cars for visits"), Some(Kind::Driving));
+        // Care is not a car.
+        let care = "You know that people have the right to make choices about their own care.";
+        assert_eq!(kind(care), None);
+        assert_eq!(kind("Known carers in the area"), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod conditions;
 mod criteria;
 mod detailrows;
 mod docx;
+mod easyread;
 mod email;
 mod exchange;
 mod footnotes;
@@ -37,6 +38,7 @@ mod notneeded;
 mod numbergrid;
 mod panels;
 mod pdf;
+mod questionmap;
 mod questions;
 mod records;
 mod roles;
@@ -222,6 +224,9 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     }
     let specs = without_placeholders(read(format, &text)?);
     let specs = footnotes::apply(starred::apply(specs, &text), &text);
+    // Criteria numbered with no method column take their methods from the questions and
+    // stages that name their numbers.
+    let specs = questionmap::apply(specs, &text);
     // A re-advertised post's note of changes amends the specification printed before it.
     Ok(amendments::apply(numbergrid::apply(specs, &text), &text))
 }
@@ -303,6 +308,10 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
     } else {
         blocks
     };
+    // An Easy Read pack (every sentence beside a picture) has a reader of its own.
+    if let Some(found) = easyread::find(&model) {
+        return Ok(vec![found]);
+    }
     match (roles::find(&model), old.is_empty()) {
         // Criteria asked as questions only when nothing else was found: every other
         // reader's documents read as before.
