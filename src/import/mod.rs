@@ -13,6 +13,7 @@
 
 mod accordion;
 mod amendments;
+mod ats;
 mod blocks;
 mod boldlegend;
 mod checkboxes;
@@ -210,6 +211,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = slides::unslid(&text).into_owned();
     // A specification forwarded in an e-mail thread: the message that holds it.
     let text = email::unforwarded(&text).into_owned();
+    // An applicant-tracking system's export: one labelled record per criterion.
+    let text = ats::tabulated(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",
