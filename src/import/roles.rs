@@ -3951,19 +3951,27 @@ fn area_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
 /// its category, or the whole specification. Every row but the header must name a method
 /// and what it covers; true when the table was read so.
 fn stage_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
-    if walk.cands.is_empty() || cells.len() < 3 {
+    read_stages(cells, true, walk)
+}
+
+/// The lower-case categories of the criteria read so far, each once.
+fn category_names(cands: &[Cand]) -> Vec<String> {
+    let mut names: Vec<String> = cands
+        .iter()
+        .filter_map(|c| c.category.as_deref().map(lower))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Rows of stages and what each covers (see [`stage_map`]); a first row that names no
+/// stage is let pass as the header when `header` is set.
+fn read_stages(cells: &[&Vec<Cell>], header: bool, walk: &mut Walk) -> bool {
+    if walk.cands.is_empty() || cells.len() < 2 + usize::from(header) {
         return false;
     }
-    let categories: Vec<String> = {
-        let mut names: Vec<String> = walk
-            .cands
-            .iter()
-            .filter_map(|c| c.category.as_deref().map(lower))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    };
+    let categories = category_names(&walk.cands);
     // Per stage: its methods, the categories it names, whether it covers everything.
     let mut stages: Vec<(Vec<Method>, Vec<String>, bool)> = Vec::new();
     for (i, row) in cells.iter().enumerate() {
@@ -3991,7 +3999,7 @@ fn stage_map(cells: &[&Vec<Cell>], walk: &mut Walk) -> bool {
         };
         match stage {
             Some(stage) => stages.push(stage),
-            None if i == 0 => {}
+            None if i == 0 && header => {}
             None => return false,
         }
     }
@@ -4069,13 +4077,9 @@ fn stage_list(blocks: &[Block], walk: &mut Walk) {
     let mut run: Vec<Vec<Cell>> = Vec::new();
     let flush = |run: &mut Vec<Vec<Cell>>, walk: &mut Walk| {
         if run.len() >= 2 {
+            // No header row: every item must read as a stage.
             let rows: Vec<&Vec<Cell>> = run.iter().collect();
-            // No header row: a first item that reads is a stage like the rest.
-            let mut with_header: Vec<&Vec<Cell>> = Vec::with_capacity(rows.len() + 1);
-            let header: Vec<Cell> = Vec::new();
-            with_header.push(&header);
-            with_header.extend(rows);
-            stage_map(&with_header, walk);
+            read_stages(&rows, false, walk);
         }
         run.clear();
     };
@@ -5012,16 +5016,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     }
     // Sentences saying how some criteria are assessed: a category they name, the
     // essential or desirable ones, all, or ("These will be …") the ones read just before.
-    let categories: Vec<String> = {
-        let mut names: Vec<String> = walk
-            .cands
-            .iter()
-            .filter_map(|c| c.category.as_deref().map(lower))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    };
+    let categories = category_names(&walk.cands);
     // The selection-process prose outside the specification, where it says how a level
     // of criteria is assessed: "At sift we will assess your CV … against the minimum
     // requirements", "we shortlist against the essential criteria".
