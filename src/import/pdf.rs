@@ -1208,9 +1208,15 @@ fn layout(pages: &[Page]) -> String {
                 .fold(0.0f32, f32::max);
             let x1 = line.last().map_or(0.0, |r| r.x1);
             let first = text.chars().next().unwrap_or(' ');
-            if size >= body * 1.15 && !is_bullet(first) {
+            // A heading one step larger than the text (a sub-heading set a point above the
+            // body, as word processors' third level is) is a heading of a lower level.
+            let subheading = size >= body * 1.08
+                && text.split_whitespace().count() <= 14
+                && !text.ends_with(['.', ',', ';']);
+            if (size >= body * 1.15 || subheading) && !is_bullet(first) {
                 out.push(String::new());
-                out.push(format!("## {text}"));
+                let level = if size >= body * 1.15 { "##" } else { "###" };
+                out.push(format!("{level} {text}"));
                 out.push(String::new());
                 previous = None;
                 continue;

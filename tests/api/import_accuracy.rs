@@ -872,7 +872,12 @@ mod corpus {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/import_corpus")
             .join(set);
-        let mut expected_files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        run_dir(set, &dir)
+    }
+
+    /// Scores the documents of one folder (each beside its `NAME.expected.json`).
+    fn run_dir(set: &str, dir: &Path) -> (String, Score) {
+        let mut expected_files: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .filter(|p| p.to_string_lossy().ends_with(".expected.json"))
@@ -896,7 +901,7 @@ mod corpus {
                 &std::fs::read_to_string(file).expect("read an expected file"),
             )
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let document = std::fs::read_dir(&dir)
+            let document = std::fs::read_dir(dir)
                 .expect("read the set")
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .find(|p| {
@@ -926,6 +931,18 @@ mod corpus {
             out.push_str(&details);
         }
         (out, total)
+    }
+
+    /// `SHORTLIST_IMPORT_EXTRA=folder` scores a folder laid out like a corpus set, e.g. the
+    /// scored sets' documents rendered again in the formats they were not written in.
+    #[test]
+    fn extra() {
+        let Ok(folder) = std::env::var("SHORTLIST_IMPORT_EXTRA") else {
+            return;
+        };
+        let dir = Path::new(&folder);
+        let (table, _) = run_dir(&dir.display().to_string(), dir);
+        let _ = std::io::stderr().write_all(table.as_bytes());
     }
 
     /// `SHORTLIST_IMPORT_SHOW=path` prints a document's text form and what was imported
