@@ -1208,9 +1208,17 @@ fn layout(pages: &[Page]) -> String {
                 .fold(0.0f32, f32::max);
             let x1 = line.last().map_or(0.0, |r| r.x1);
             let first = text.chars().next().unwrap_or(' ');
-            // A heading one step larger than the text (a sub-heading set a point above the
-            // body, as word processors' third level is) is a heading of a lower level.
-            let subheading = size >= body * 1.08
+            // A numbered item opens a line of its own.
+            let numbered = {
+                let digits = text.chars().take_while(char::is_ascii_digit).count();
+                (1..=3).contains(&digits) && text[digits..].starts_with([')', '.'])
+            };
+            // A short line one step larger than the text (sizes are read to half a point: a
+            // sub-heading set a point above the body, as word processors' third level is)
+            // is a heading of a lower level.
+            // (A list's number may be set in a larger type than its words.)
+            let subheading = !numbered
+                && size > body + 0.25
                 && text.split_whitespace().count() <= 14
                 && !text.ends_with(['.', ',', ';']);
             if (size >= body * 1.15 || subheading) && !is_bullet(first) {
@@ -1232,11 +1240,6 @@ fn layout(pages: &[Page]) -> String {
                 }
                 continue;
             }
-            // A numbered item opens a line of its own.
-            let numbered = {
-                let digits = text.chars().take_while(char::is_ascii_digit).count();
-                (1..=3).contains(&digits) && text[digits..].starts_with([')', '.'])
-            };
             let joins = !numbered
                 && previous.is_some_and(|(py, px1, joinable)| {
                     joinable && py - y <= size * 1.6 && px1 >= max_right * 0.8
@@ -1265,6 +1268,26 @@ mod tests {
 
     const SEED_000: &[u8] =
         include_bytes!("../../tests/fixtures/import/pdf/000_alternatively_qualified_worker.pdf");
+
+    /// Category headings set one step above the body text (10.5 pt over 9.5 pt) are
+    /// sub-headings; the numbered criteria under them, whose numbers are set larger than
+    /// their words, are not.
+    #[test]
+    fn a_line_one_step_larger_than_the_body_is_a_sub_heading() {
+        let body = include_bytes!(
+            "../../tests/fixtures/import_corpus/dev/pelham_vale_building_control_surveyor.pdf"
+        );
+        let text = to_text(body).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for heading in ["### Qualifications", "### Experience", "### Skills"] {
+            assert!(lines.contains(&heading), "{heading} missing in\n{text}");
+        }
+        assert!(lines.contains(&"## Person specification"));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("1. Degree in Building Control")));
+        assert!(!lines.iter().any(|l| l.starts_with("### 1.")));
+    }
 
     #[test]
     fn a_cell_line_that_starts_a_paragraph_keeps_its_break() {
