@@ -1151,6 +1151,8 @@ fn layout(pages: &[Page]) -> String {
     let mut last_header: Option<(String, usize)> = None;
     // Whether a sentence of prose came after the last table: a table after it is another.
     let mut prose_since_table = false;
+    // Whether the last page ended inside a paragraph: a full line with no closing stop.
+    let mut run_on = false;
     for (page_number, (page, runs)) in pages.iter().zip(page_runs).enumerate() {
         let bottom_margin = runs.iter().map(|r| r.y).fold(f32::INFINITY, f32::min);
         let lines = lines(runs);
@@ -1161,12 +1163,15 @@ fn layout(pages: &[Page]) -> String {
             .fold(0.0f32, f32::max);
         let mut emitted = vec![false; tables.len()];
         let mut previous: Option<(f32, f32, bool)> = None; // (y, x1, joinable)
+        let mut carried = std::mem::take(&mut run_on);
         for line in &lines {
             let y = line[0].y;
             // Running footers ("Page 1") at the very bottom of the page.
             if (y - bottom_margin).abs() < 1.0 && y < 60.0 {
                 continue;
             }
+            // Only the page's first line may go on with the last page's paragraph.
+            let continues_page = std::mem::take(&mut carried);
             if let Some(t) = tables.iter().position(|t| y < t.top && y > t.bottom) {
                 if !emitted[t] {
                     emitted[t] = true;
@@ -1244,7 +1249,8 @@ fn layout(pages: &[Page]) -> String {
                 && previous.is_some_and(|(py, px1, joinable)| {
                     joinable && py - y <= size * 1.6 && px1 >= max_right * 0.8
                 })
-                || !numbered && first.is_lowercase() && previous.is_some();
+                || !numbered && first.is_lowercase() && previous.is_some()
+                || !numbered && continues_page;
             if joins {
                 if let Some(last) = out.iter_mut().rev().find(|l| !l.is_empty()) {
                     last.push(' ');
@@ -1257,9 +1263,22 @@ fn layout(pages: &[Page]) -> String {
             out.push(text);
             previous = Some((y, x1, true));
         }
+        run_on = previous.is_some_and(|(_, px1, joinable)| joinable && px1 >= max_right * 0.8)
+            && out
+                .iter()
+                .rev()
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| ends_inside_paragraph(l));
         out.push(String::new());
     }
     out.join("\n")
+}
+
+/// Whether a line of the text form, the last on its page, is prose cut off before its
+/// stop (so the next page's first line goes on with it). A list item may end with no
+/// stop, and the next page may start afresh after it.
+fn ends_inside_paragraph(line: &str) -> bool {
+    !line.starts_with(['#', '|', '-']) && !line.trim_end().ends_with(['.', ':', ';', '!', '?', ')'])
 }
 
 #[cfg(test)]
@@ -1287,6 +1306,18 @@ mod tests {
             .iter()
             .any(|l| l.starts_with("1. Degree in Building Control")));
         assert!(!lines.iter().any(|l| l.starts_with("### 1.")));
+    }
+
+    #[test]
+    fn a_paragraph_cut_by_a_page_break_goes_on_over_it() {
+        assert!(ends_inside_paragraph(
+            "At application you will also be asked for a 250-word example of"
+        ));
+        assert!(!ends_inside_paragraph("We assess these at interview."));
+        assert!(!ends_inside_paragraph("Essential criteria:"));
+        assert!(!ends_inside_paragraph("- Full driving licence and a car"));
+        assert!(!ends_inside_paragraph("## Person specification"));
+        assert!(!ends_inside_paragraph("| Criteria | E/D |"));
     }
 
     #[test]
