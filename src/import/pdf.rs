@@ -1087,7 +1087,7 @@ fn table_rows(table: &Table, lines: &[Vec<Run>], out: &mut Vec<String>) {
             above.fill(None);
             continue;
         }
-        let mut row: Vec<String> = cells.iter().map(|c| text(c)).collect();
+        let mut row: Vec<String> = cells.iter().map(|c| bulleted(text(c))).collect();
         let merged_down = |row: &[String]| {
             row.iter()
                 .zip(&above)
@@ -1274,6 +1274,27 @@ fn layout(pages: &[Page]) -> String {
     out.join("\n")
 }
 
+/// A cell whose every line starts with a bullet, as the list it is (as the HTML and Word
+/// readers give a list in a cell), so that each item reads as one.
+fn bulleted(cell: String) -> String {
+    let items: Vec<&str> = cell.split("<br>").collect();
+    if items.len() < 2
+        || !items
+            .iter()
+            .all(|item| item.trim_start().starts_with(is_bullet))
+    {
+        return cell;
+    }
+    let mut list = String::from("<ul>");
+    for item in items {
+        list.push_str("<li>");
+        list.push_str(item.trim_start().trim_start_matches(is_bullet).trim());
+        list.push_str("</li>");
+    }
+    list.push_str("</ul>");
+    list
+}
+
 /// Whether a line of the text form, the last on its page, is prose cut off before its
 /// stop (so the next page's first line goes on with it). A list item may end with no
 /// stop, and the next page may start afresh after it.
@@ -1306,6 +1327,18 @@ mod tests {
             .iter()
             .any(|l| l.starts_with("1. Degree in Building Control")));
         assert!(!lines.iter().any(|l| l.starts_with("### 1.")));
+    }
+
+    #[test]
+    fn a_cell_of_bulleted_lines_is_a_list() {
+        assert_eq!(
+            bulleted("• Patient and kind<br>• Reliable (must have)".to_string()),
+            "<ul><li>Patient and kind</li><li>Reliable (must have)</li></ul>"
+        );
+        // A cell whose lines are not all bulleted is left as it is.
+        let mixed = "Good with figures<br>• Calm".to_string();
+        assert_eq!(bulleted(mixed.clone()), mixed);
+        assert_eq!(bulleted("• One item".to_string()), "• One item");
     }
 
     #[test]
