@@ -59,6 +59,17 @@ pub fn apply(blocks: &[Block]) -> Option<Vec<Block>> {
             BlockKind::Row(cells) => Some(cells),
             _ => None,
         };
+        // A category row spanning the table (one cell, as a PDF gives it) inside an
+        // exchange table heads the rows after it.
+        if let (Some(level), Some([only])) = (inside, cells.map(Vec::as_slice)) {
+            if only.items.len() == 1
+                && !only.has_bullets()
+                && only.plain().split_whitespace().count() <= 8
+            {
+                out.push(heading(block.line, &only.plain(), level));
+                continue;
+            }
+        }
         let Some(cells) = cells.filter(|c| c.len() == 2) else {
             inside = None;
             if let BlockKind::Heading(_) = block.kind {
@@ -137,6 +148,45 @@ mod tests {
                 .collect(),
             emphasis: None,
         }
+    }
+
+    #[test]
+    fn a_spanning_category_row_of_one_cell_heads_its_rows() {
+        let blocks = vec![
+            Block::row(
+                1,
+                vec![
+                    cell(&[("What you'll bring", false)]),
+                    cell(&[("What we'll give you", false)]),
+                ],
+            ),
+            Block::row(2, vec![cell(&[("Experience", false)])]),
+            Block::row(
+                3,
+                vec![
+                    cell(&[("Experience of housing (must have)", true)]),
+                    cell(&[("Fire safety training", true)]),
+                ],
+            ),
+            Block::row(4, vec![cell(&[("Skills", false)])]),
+            Block::row(
+                5,
+                vec![
+                    cell(&[("Able to drive (bonus)", true)]),
+                    cell(&[("A van", true)]),
+                ],
+            ),
+        ];
+        let out = apply(&blocks).unwrap();
+        let headings: Vec<&str> = out
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Heading(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(headings, ["Person specification", "Experience", "Skills"]);
+        assert_eq!(out.len(), 5);
     }
 
     #[test]
