@@ -10,7 +10,7 @@
 //! the reading by meaning reads like any specification written as lists. One pass over the
 //! blocks.
 
-use super::blocks::{collapse, Block, BlockKind, Cell};
+use super::blocks::{collapse, Block, BlockKind, Cell, Item, BREAK};
 
 /// Whether a header cell names what the candidate brings ("What you'll bring", "You
 /// bring", "What you will bring to the role").
@@ -96,11 +96,44 @@ pub fn apply(blocks: &[Block]) -> Option<Vec<Block>> {
             out.push(heading(block.line, &left.plain(), category_level));
             continue;
         }
-        for item in &left.items {
-            let text = collapse(&item.text);
-            if text.is_empty() {
-                continue;
+        for whole in &left.items {
+            // A level label over the cell's bullets ("Essential", "**Desirable**") heads
+            // them, bold or not (a PDF or Markdown cell keeps no emphasis of its own); one
+            // on a line of its own after an item's text (`• Item<br>**Desirable**<br>• …`)
+            // is no part of that item.
+            let mut body = String::new();
+            let mut label = None;
+            for (n, line) in whole.text.split(BREAK).enumerate() {
+                if (n > 0 || !whole.bullet) && is_level_label(line) {
+                    label = Some(line.trim_matches(['*', '_', ':', ' ']).to_string());
+                    break;
+                }
+                if n > 0 {
+                    body.push(BREAK);
+                }
+                body.push_str(line);
             }
+            let item = Item {
+                text: body,
+                ..whole.clone()
+            };
+            let item = &item;
+            let text = collapse(&item.text);
+            if !text.is_empty() {
+                push_item(&mut out, block.line, left, item, text);
+            }
+            if let Some(label) = label {
+                out.push(heading(block.line, &label, category_level + 1));
+            }
+        }
+    }
+    changed.then_some(out)
+}
+
+/// One item of an exchange table's left cell, as a list item or a paragraph.
+fn push_item(out: &mut Vec<Block>, line: usize, left: &Cell, item: &Item, text: String) {
+    {
+        {
             let kind = if item.bullet {
                 BlockKind::ListItem {
                     depth: item.depth,
@@ -114,13 +147,23 @@ pub fn apply(blocks: &[Block]) -> Option<Vec<Block>> {
                 })
             };
             out.push(Block {
-                line: block.line,
+                line,
                 kind,
                 level: 0,
             });
         }
     }
-    changed.then_some(out)
+}
+
+/// "Essential", "Desirable criteria:", "**Essential**": a requirement level's label.
+fn is_level_label(text: &str) -> bool {
+    let t = text.trim_matches(['*', '_', ':', ' ']).to_lowercase();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    matches!(words.first(), Some(&"essential" | &"desirable"))
+        && words.len() <= 2
+        && words
+            .get(1)
+            .is_none_or(|w| matches!(*w, "criteria" | "requirements"))
 }
 
 fn heading(line: usize, text: &str, level: usize) -> Block {
@@ -134,7 +177,6 @@ fn heading(line: usize, text: &str, level: usize) -> Block {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::blocks::Item;
 
     fn cell(items: &[(&str, bool)]) -> Cell {
         Cell {
@@ -187,6 +229,54 @@ mod tests {
             .collect();
         assert_eq!(headings, ["Person specification", "Experience", "Skills"]);
         assert_eq!(out.len(), 5);
+    }
+
+    #[test]
+    fn a_level_label_after_an_items_text_heads_the_items_after_it() {
+        let blocks = vec![
+            Block::row(
+                1,
+                vec![cell(&[("You bring", false)]), cell(&[("We offer", false)])],
+            ),
+            Block::row(
+                2,
+                vec![
+                    cell(&[
+                        ("**Essential**", false),
+                        ("Experience of arts projects (A/I)\n**Desirable**", true),
+                        ("Knowledge of the sector (I)", true),
+                    ]),
+                    cell(&[("A budget", true)]),
+                ],
+            ),
+        ];
+        let out = apply(&blocks).unwrap();
+        let kinds: Vec<String> = out
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::Heading(t) => format!("h {t}"),
+                BlockKind::ListItem { text, .. } => format!("- {text}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "h Person specification",
+                "h Essential",
+                "- Experience of arts projects (A/I)",
+                "h Desirable",
+                "- Knowledge of the sector (I)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_level_label_in_a_cell_heads_its_bullets() {
+        assert!(is_level_label("**Essential**"));
+        assert!(is_level_label("Desirable criteria:"));
+        assert!(!is_level_label("Essential training will be given"));
+        assert!(!is_level_label("Experience"));
     }
 
     #[test]
