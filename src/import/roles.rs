@@ -1813,24 +1813,45 @@ fn sentence_methods(sentence: &str) -> Option<Vec<Method>> {
 /// A lower-case sentence less the words saying who goes on to a stage, not how it
 /// assesses: "Candidates who pass Sift 1 complete an online task" is the task's sentence.
 fn without_who_passed(l: &str) -> String {
+    // The stage passed, named within a few words: "the sift", "Sift 1", "the first stage",
+    // "the online typing test", "the written exercise".
+    const STAGES: &[&str] = &[
+        "sift",
+        "shortlisting",
+        "stage",
+        "test",
+        "tests",
+        "exercise",
+        "assessment",
+    ];
     let mut out = l.to_string();
     for opening in ["who pass ", "who passed ", "if you pass "] {
-        while let Some(at) = out.find(opening) {
-            let rest = &out[at + opening.len()..];
-            let rest = rest.strip_prefix("the ").unwrap_or(rest);
-            let Some(stage) = ["sift", "shortlisting", "first sift", "first stage"]
-                .iter()
-                .find(|s| rest.starts_with(*s))
-            else {
-                break;
+        let mut from = 0;
+        while let Some(found) = out[from..].find(opening) {
+            let at = from + found;
+            let start = at + opening.len();
+            let mut end = None;
+            let mut pos = start;
+            for word in out[start..].split(' ').take(4) {
+                pos += word.len();
+                let bare = word.trim_end_matches([',', '.', ';', ':']);
+                if STAGES.contains(&bare) {
+                    end = Some(start + (pos - start) - (word.len() - bare.len()));
+                    break;
+                }
+                pos += 1;
+            }
+            let Some(mut end) = end else {
+                from = start;
+                continue;
             };
-            let mut end = out.len() - rest.len() + stage.len();
             // "Sift 1".
             let number = out[end..].trim_start_matches(' ');
             if number.starts_with(|c: char| c.is_ascii_digit()) {
                 end = out.len() - number.len() + 1;
             }
             out.replace_range(at..end, "");
+            from = at;
         }
     }
     out
@@ -4791,9 +4812,21 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             .filter(|(at, _)| at == line)
             .map(|(_, stage)| stage)
             .filter(|_| {
-                ["you will also", "you'll also", "you will then"]
-                    .iter()
-                    .any(|p| l.starts_with(p))
+                [
+                    "you will also",
+                    "you'll also",
+                    "you will then",
+                    // "Written exercise: … an analysis exercise. This assesses the three
+                    // technical skills."
+                    "this assesses ",
+                    "this will assess ",
+                    "this tests ",
+                    "this will test ",
+                    "it assesses ",
+                    "it will assess ",
+                ]
+                .iter()
+                .any(|p| l.starts_with(p))
             });
         // When, not how: "a test before interview", "the interview day".
         let l = [
@@ -4818,6 +4851,8 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         ]
         .iter()
         .fold(l, |l, when| l.replace(when, ""));
+        // "Candidates who pass the typing test will be invited to an interview".
+        let l = without_who_passed(&l);
         let mut found = methods::words(&l.replace("interview day", "day"));
         if found.is_empty() {
             match carried {
@@ -4855,6 +4890,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             "at shortlisting",
             "at application",
             "at the application stage",
+            // "As part of the application process you will be asked for a CV …".
+            "as part of the application",
+            "as part of your application",
             "at interview",
             "at the interview",
             "sift:",
@@ -4864,6 +4902,18 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         .iter()
         .find(|p| l.starts_with(*p))
         .map(|p| methods::words(p))
+        // A stage's label of a few words: "Written exercise: candidates will complete …".
+        .or_else(|| {
+            let (label, rest) = l.split_once(':')?;
+            let found = methods::words(label);
+            ((1..=3).contains(&words_count(label))
+                && !rest.trim().is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+                && !found.is_empty())
+            .then_some(found)
+        })
         // "Sift will be on your CV …", "Shortlisting will be based on …": the stage as
         // the sentence's subject.
         .or_else(|| {
@@ -4880,11 +4930,35 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             at_stage.as_deref() == Some(&[Method::Application][..]) && words.contains(&"cv");
         // Criteria of a group named one by one ("statements for Managing a Quality
         // Service and Working Together"): the group's word covers only those.
+        // Unless the sentence counts the whole group as well: "about the four behaviours,
+        // and … a presentation, which assesses Communicating and Influencing".
+        let whole_group = |group: &str| -> bool {
+            let size = group_sizes
+                .iter()
+                .find(|(g, _)| *g == group)
+                .map(|(_, n)| *n);
+            words.iter().enumerate().any(|(pos, w)| {
+                w.starts_with(group)
+                    && !group.is_empty()
+                    && words[pos.saturating_sub(3)..pos].iter().any(|b| {
+                        let count = match *b {
+                            "two" | "both" | "2" => Some(2),
+                            "three" | "3" => Some(3),
+                            "four" | "4" => Some(4),
+                            "five" | "5" => Some(5),
+                            "six" | "6" => Some(6),
+                            _ => None,
+                        };
+                        *b == "all" || count.is_some() && count == size
+                    })
+            })
+        };
         let named_in_group: Vec<&str> = walk
             .cands
             .iter()
             .filter(|c| named_in(sentence, &l, &c.description))
             .map(&group_of)
+            .filter(|group| !whole_group(group))
             .collect();
         let mentions = |group: &str| -> bool {
             let Some(pos) = words.iter().position(|w| w.starts_with(group)) else {
@@ -5509,6 +5583,16 @@ mod tests {
         assert_eq!(
             without_who_passed("candidates who pass sift 1 complete a task"),
             "candidates  complete a task"
+        );
+        assert_eq!(
+            without_who_passed(
+                "candidates who pass the typing test will be invited to an interview"
+            ),
+            "candidates  will be invited to an interview"
+        );
+        assert_eq!(
+            without_who_passed("those who pass our checks will be interviewed"),
+            "those who pass our checks will be interviewed"
         );
         assert_eq!(
             requirement_heading("Desirable for the role"),
@@ -6136,6 +6220,40 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Civil Service selection prose: a stage's label ("Written exercise:"), "This assesses
+    /// …" going on with the sentence before it, "the four behaviours" counting the whole
+    /// group though one is named, and "who pass the typing test" saying who, not how.
+    #[test]
+    fn selection_stages_labelled_counted_and_passed() {
+        let text = "## Person specification\n\n### Experience\n\nEssential criteria\n\n\
+            - Managing research projects\n\n### Behaviours\n\n\
+            We'll assess you against these behaviours during the selection process:\n\n\
+            - Seeing the Big Picture\n- Communicating and Influencing\n\n\
+            ### Technical skills\n\n\
+            We'll assess you against these technical skills during the selection process:\n\n\
+            - Analysis of survey data\n- Touch typing\n\n## Selection process details\n\n\
+            Sift: you will be asked to provide a CV showing how you meet the essential criteria.\n\n\
+            Written exercise: candidates who pass the sift will complete a written analysis \
+            exercise. This assesses the two technical skills.\n\n\
+            Interview: you will be asked about your experience and about the two behaviours, \
+            and you will give a presentation, which assesses Communicating and Influencing.\n";
+        let found = read_methods(text);
+        let methods = |name: &str| {
+            found
+                .iter()
+                .find(|(d, _)| d == name)
+                .map(|(_, m)| m.clone())
+                .unwrap_or_else(|| panic!("{name} not read in {found:?}"))
+        };
+        assert_eq!(methods("Seeing the Big Picture"), vec![Method::Interview]);
+        assert_eq!(
+            methods("Communicating and Influencing"),
+            vec![Method::Interview, Method::Presentation]
+        );
+        assert_eq!(methods("Analysis of survey data"), vec![Method::Test]);
+        assert_eq!(methods("Touch typing"), vec![Method::Test]);
     }
 
     #[test]
