@@ -1885,6 +1885,11 @@ fn speaks_of_whole_specification(l: &str) -> bool {
         "everything in the ",
         "against the requirements above",
         "against the criteria above",
+        // "We will shortlist on your application form and assess everyone we shortlist at
+        // interview": every candidate on every criterion.
+        "everyone we shortlist",
+        "everyone who is shortlisted",
+        "everyone shortlisted",
     ]
     .iter()
     .any(|p| l.contains(p))
@@ -2417,6 +2422,9 @@ struct Walk<'a> {
     item_category: Option<String>,
     /// Under a bullet naming a category (`nested`): the depth of its criteria bullets.
     criteria_depth: Option<usize>,
+    /// The line and depth of the list item the last criterion was read from: an item as
+    /// deep after it is its sibling, not a part of it ("(a) …", "(b) …" under a heading).
+    item_depth: Option<(usize, usize)>,
 }
 
 impl Walk<'_> {
@@ -2738,6 +2746,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         scoped: Vec::new(),
         item_category: None,
         criteria_depth: None,
+        item_depth: None,
     };
     // Bullets naming the category of the marked bullets under them.
     let category_items = super::nested::category_items(blocks, |text| {
@@ -3286,10 +3295,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                 }
                 let base = walk.criteria_depth.unwrap_or(0);
                 let continues = *depth > base
-                    && walk
-                        .cands
-                        .last()
-                        .is_some_and(|c| block.line.saturating_sub(c.line) <= 3);
+                    && walk.cands.last().is_some_and(|c| {
+                        block.line.saturating_sub(c.line) <= 3
+                            && !walk
+                                .item_depth
+                                .is_some_and(|(line, d)| line == c.line && d >= *depth)
+                    });
                 if continues {
                     let inline = parse_inline(raw, walk.codes);
                     if let Some(last) = walk.cands.last_mut() {
@@ -3307,6 +3318,7 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                     let inline = parse_inline(&text, walk.codes);
                     walk.item_category = category;
                     walk.push(&mut ctx, block.line, raw, inline, Vec::new());
+                    walk.item_depth = Some((block.line, *depth));
                     start_line.get_or_insert(block.line);
                 }
                 walk.used.insert(index);
@@ -6254,6 +6266,29 @@ mod tests {
         );
         assert_eq!(methods("Analysis of survey data"), vec![Method::Test]);
         assert_eq!(methods("Touch typing"), vec![Method::Test]);
+    }
+
+    /// Items lettered "(a)", "(b)" under each heading are siblings (a letter item reads one
+    /// level deep, as under a numbered criterion), and "everyone we shortlist" is every
+    /// criterion.
+    #[test]
+    fn lettered_items_under_headings_are_criteria_of_their_own() {
+        let text = "PERSON SPECIFICATION\n\nEverything listed below is essential for this post.\n\n\
+            Knowledge\n---------\n\n(a) Health and safety at work\n(b) Fire evacuation procedures\n\n\
+            Experience\n----------\n\n(a) Experience of caretaking\n(b) Setting out rooms\n\n\
+            HOW WE ASSESS\n\nWe will shortlist on your application form and assess everyone we \
+            shortlist at interview.\n";
+        let found = read_methods(text);
+        let both = vec![Method::Application, Method::Interview];
+        assert_eq!(
+            found,
+            vec![
+                ("Health and safety at work".to_string(), both.clone()),
+                ("Fire evacuation procedures".to_string(), both.clone()),
+                ("Experience of caretaking".to_string(), both.clone()),
+                ("Setting out rooms".to_string(), both),
+            ]
+        );
     }
 
     #[test]
