@@ -336,7 +336,14 @@ fn read(format: Format, text: &str) -> Result<Vec<ImportedSpec>, ImportError> {
                 && roles::specification_headings(&model) < 2
                 && (roles::nested_requirement_headings(&model)
                     || found.criteria.len() * 10 >= total * 9);
-            if agree(&old, &found) && !split && !prefixed(&old, &found) {
+            // Sections headed by a level and the stage assessing it ("Essential criteria:
+            // assessed at interview") are the reading by meaning's: the recognisers know no
+            // stage.
+            if agree(&old, &found)
+                && !split
+                && !prefixed(&old, &found)
+                && !roles::level_stage_headed(&model)
+            {
                 // The seed recognisers read the same criteria, and know their layouts'
                 // alternatives and sub-items: theirs, with the conditions found. What they
                 // read as a criterion stays one even where the reading by meaning also

@@ -615,6 +615,49 @@ pub(super) fn has_start_heading(blocks: &[Block]) -> bool {
         .any(|(i, b)| heading_level(blocks, i) > 0 && is_start(&block_text(b)))
 }
 
+/// Whether two or more of the document's headings give a level and its stage.
+pub(super) fn level_stage_headed(blocks: &[Block]) -> bool {
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            heading_level(blocks, *i) > 0 && level_stage_heading(&block_text(b)).is_some()
+        })
+        .nth(1)
+        .is_some()
+}
+
+/// A heading giving a level and the stage that assesses it: "Section 1 – Essential
+/// criteria: assessed at shortlisting from your application form", "Desirable criteria:
+/// applied at shortlisting only if required".
+fn level_stage_heading(text: &str) -> Option<(Requirement, Vec<Method>)> {
+    let t = lower(&collapse(text));
+    // A numbered section's number says nothing: "Section 2 –", "Part B:".
+    let t = ["section ", "part "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .and_then(|rest| {
+            let (number, rest) = rest.split_once([' ', ':', '.'])?;
+            (number.len() <= 2 && number.chars().all(|c| c.is_ascii_alphanumeric()))
+                .then(|| rest.trim_start_matches([' ', '–', '—', '-', ':', '.']))
+        })
+        .unwrap_or(&t);
+    let (head, tail) = t.split_once(':')?;
+    let req = requirement_heading(head)?;
+    let tail = tail.trim().replace("interview day", "day");
+    let names_stage = [
+        "assessed",
+        "tested",
+        "applied",
+        "checked",
+        "at shortlisting",
+    ]
+    .iter()
+    .any(|w| tail.contains(w));
+    let found = methods::words(&tail);
+    (names_stage && !found.is_empty() && words_count(&tail) <= 12).then_some((req, found))
+}
+
 /// `Stage 2 – Interview`, `At interview`: the methods the stage stands for.
 fn stage_heading(text: &str) -> Option<Vec<Method>> {
     let t = lower(text);
@@ -2790,7 +2833,9 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
         let level = heading_level(blocks, index);
         let text = block_text(block);
         // Inside the specification, "Essential criteria" heads a list, not a new start.
-        let requirement_inside = started && inside && requirement_heading(&text).is_some();
+        let requirement_inside = started
+            && inside
+            && (requirement_heading(&text).is_some() || level_stage_heading(&text).is_some());
         let start = (is_start(&text) || stage_start == Some(index))
             && !(other_start && competency_start(&text));
         if level > 0 && start && !requirement_inside {
@@ -2809,6 +2854,10 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             suspended = None;
             if let Some(req) = requirement_heading(&text) {
                 ctx.requirement = Some(req);
+            }
+            if let Some((req, stage)) = level_stage_heading(&text) {
+                ctx.requirement = Some(req);
+                ctx.stage = Some(stage);
             }
             if screening_heading(&text) {
                 ctx.screening_section(&text, start_level);
@@ -3036,6 +3085,18 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
                         || matches!(block.kind, BlockKind::Paragraph(_)));
                 if screening_heading(&text) {
                     ctx.screening_section(&text, block.level);
+                } else if let Some((req, stage)) = level_stage_heading(&text) {
+                    // "Section 2 – Essential criteria: assessed at interview": both.
+                    ctx.flat = true;
+                    ctx.requirement = Some(req);
+                    ctx.requirement_heading_level = match block.kind {
+                        BlockKind::Heading(_) => block.level,
+                        _ => 0,
+                    };
+                    ctx.stage = Some(stage);
+                    if !under_category {
+                        ctx.category = None;
+                    }
                 } else if let Some(req) = requirement_heading(&text)
                     .or_else(|| category_requirement(&text).map(|(_, req)| req))
                 {
@@ -6288,6 +6349,29 @@ mod tests {
                 ("Experience of caretaking".to_string(), both.clone()),
                 ("Setting out rooms".to_string(), both),
             ]
+        );
+    }
+
+    #[test]
+    fn a_heading_can_give_a_level_and_its_stage() {
+        assert_eq!(
+            level_stage_heading(
+                "Section 1 – Essential criteria: assessed at shortlisting from your application form"
+            ),
+            Some((Requirement::Essential, vec![Method::Application]))
+        );
+        assert_eq!(
+            level_stage_heading("Section 3 – Essential criteria: assessed by a written exercise on the interview day"),
+            Some((Requirement::Essential, vec![Method::Test]))
+        );
+        assert_eq!(
+            level_stage_heading("Desirable criteria: applied at shortlisting only if required"),
+            Some((Requirement::Desirable, vec![Method::Application]))
+        );
+        assert_eq!(level_stage_heading("Essential criteria"), None);
+        assert_eq!(
+            level_stage_heading("Experience: assessed at interview"),
+            None
         );
     }
 
