@@ -165,6 +165,16 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
         }
         BlockKind::Paragraph(cell) => {
             let text = cell.plain();
+            // A level's label with an aside before its colon heads the list after it,
+            // however long the aside: "Helpful extras (we will use these only if …):".
+            if text.trim_end().ends_with("):")
+                && cell.items.len() == 1
+                && !cell.items[0].bullet
+                && requirement_heading(&text).is_some()
+                && index + 1 < blocks.len()
+            {
+                return 1;
+            }
             // A bold "How we'll assess this: interview" says how an area is assessed.
             if text.is_empty()
                 || area_methods(&text).is_some()
@@ -397,6 +407,18 @@ fn is_stop(text: &str) -> bool {
 pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_end_matches(':').trim();
+    // A label with an aside in brackets before its colon: "Minimum requirements (you must
+    // show all of these):", "Helpful extras (we will use these only if …):".
+    if text.trim_end().ends_with(':') && t.ends_with(')') {
+        if let Some(open) = t.find('(') {
+            let label = t[..open].trim();
+            if (1..=3).contains(&words_count(label)) {
+                if let Some(req) = requirement_heading(label) {
+                    return Some(req);
+                }
+            }
+        }
+    }
     // "Essential for the role", "Desirable for this post": the level alone.
     let t = [
         " for the role",
@@ -519,6 +541,9 @@ pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
         "desirable",
         "dymunol",
         "bonus",
+        // "Helpful extras", "Useful extras".
+        "helpful extra",
+        "useful extra",
         "preferred",
         "advantageous",
         "additional criteria",
@@ -677,7 +702,17 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
                             .next()
                             .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-'))
                 };
-                rest.starts_with(|c: char| c.is_ascii_digit()) || lettered
+                // "Part one – …", "Stage two:": the number in words.
+                let worded = [
+                    "one", "two", "three", "four", "five", "six", "first", "second", "third",
+                    "fourth", "fifth",
+                ]
+                .iter()
+                .any(|n| {
+                    rest.strip_prefix(n)
+                        .is_some_and(|after| after.starts_with([' ', ':', '.', '–', '—', '-']))
+                });
+                rest.starts_with(|c: char| c.is_ascii_digit()) || lettered || worded
             })
         });
     let stage = t.starts_with("stage ")
@@ -734,14 +769,17 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
             return Some(found);
         }
     }
-    if !stage || words_count(t) > 10 {
+    // A numbered step's title may run longer: "Part one – What we will look for in your
+    // application form".
+    if !stage || words_count(t) > if step { 12 } else { 10 } {
         return None;
     }
     // "Sift 2 – Online task": a numbered step's methods are its title's (the word "sift"
     // numbers the step here, it does not name the application).
     if step {
         if let Some((_, title)) = t.split_once([':', '–', '—', '-']) {
-            let own = methods::words(title);
+            // When, not how: "Case file exercise (on the interview day)".
+            let own = methods::words(&title.replace("interview day", "day"));
             if !own.is_empty() {
                 return Some(own);
             }
@@ -2634,13 +2672,22 @@ pub fn nested_requirement_headings(blocks: &[Block]) -> bool {
 /// innermost such heading (not the page's title above it).
 fn stage_sections(blocks: &[Block]) -> Option<usize> {
     (0..blocks.len()).rev().find(|&i| {
-        if !matches!(blocks[i].kind, BlockKind::Heading(_)) {
+        // A heading, or a line in capitals (a plain-text document's section heading,
+        // which the next such line ends).
+        let capitals =
+            matches!(blocks[i].kind, BlockKind::Paragraph(_)) && heading_level(blocks, i) == 2;
+        if !matches!(blocks[i].kind, BlockKind::Heading(_)) && !capitals {
             return false;
         }
         let level = blocks[i].level;
         let mut stages = 0;
         for (j, block) in blocks.iter().enumerate().skip(i + 1).take(400) {
-            if matches!(block.kind, BlockKind::Heading(_)) && block.level <= level {
+            let ends = if capitals {
+                matches!(block.kind, BlockKind::Paragraph(_)) && heading_level(blocks, j) == 2
+            } else {
+                matches!(block.kind, BlockKind::Heading(_)) && block.level <= level
+            };
+            if ends {
                 break;
             }
             let opens = blocks[j + 1..]
@@ -6369,6 +6416,22 @@ mod tests {
             Some((Requirement::Desirable, vec![Method::Application]))
         );
         assert_eq!(level_stage_heading("Essential criteria"), None);
+        assert_eq!(
+            requirement_heading("Minimum requirements (you must show all of these):"),
+            Some(Requirement::Essential)
+        );
+        assert_eq!(
+            requirement_heading("Helpful extras (we will use these only if we need to):"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            stage_heading("Part two – Case file exercise (45 minutes, on the interview day)"),
+            Some(vec![Method::Test])
+        );
+        assert_eq!(
+            stage_heading("Part one – What we will look for in your application form"),
+            Some(vec![Method::Application])
+        );
         assert_eq!(
             level_stage_heading("Experience: assessed at interview"),
             None

@@ -225,7 +225,11 @@ fn underline(line: &str, next: &str) -> Option<usize> {
         return None;
     }
     let words = line.split_whitespace().count();
-    let title = (1..=10).contains(&words)
+    // A rule drawn the title's whole length is drawn for it: a longer title will do
+    // ("Part one – What we will look for in your application form").
+    let drawn_to_length = rule.chars().count() >= line.trim().chars().count();
+    let most = if drawn_to_length { 16 } else { 10 };
+    let title = (1..=most).contains(&words)
         && !line.ends_with(['.', ',', ';', ':'])
         && !line.contains('\t')
         && !line.starts_with('|')
@@ -496,6 +500,9 @@ mod tests {
         assert_eq!(underline("This is a sentence.", "-----"), None);
         assert_eq!(underline("Skills", "-=-=-"), None);
         assert_eq!(underline("Skills", "--"), None);
+        let long = "Part one – What we will look for in your application form";
+        assert_eq!(underline(long, &"-".repeat(long.chars().count())), Some(2));
+        assert_eq!(underline(long, "-----"), None);
     }
 
     #[test]
