@@ -20,11 +20,11 @@
 //! One pass over the text form's lines, criteria indexed by normalised text in a map: time
 //! and memory linear in the document.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::blocks::{parse_fragment, Spaces};
 use super::methods;
-use super::ImportedSpec;
+use super::{ImportedSpec, LOW_CONFIDENCE};
 use crate::domain::Method;
 
 /// Columns read in a grid (no real grid has more stages).
@@ -244,6 +244,66 @@ fn grids(text: &str) -> Vec<Vec<Row>> {
     out
 }
 
+/// A criterion's place: its specification's index and its own.
+type At = (usize, usize);
+
+/// Words of the key under which a criterion is found when a grid prints it nearly, not
+/// exactly, as the specification did.
+const KEY_WORDS: usize = 6;
+
+/// The first [`KEY_WORDS`] words of a normalised text; `None` when it has fewer.
+fn key(text: &str) -> Option<&str> {
+    let mut ends = text.match_indices(' ').map(|(i, _)| i);
+    match ends.nth(KEY_WORDS - 1) {
+        Some(end) => Some(&text[..end]),
+        None => (text.split(' ').count() == KEY_WORDS).then_some(text),
+    }
+}
+
+/// Whether a grid row prints nearly the criterion's text: one is the other cut short
+/// ("… award" for "… award in the public sector") or, of the longer's words, at least four
+/// in five are the shorter's.
+fn nearly(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.starts_with(short) && long[short.len()..].starts_with(' ') {
+        return true;
+    }
+    let words: HashSet<&str> = short.split(' ').collect();
+    let longer: Vec<&str> = long.split(' ').collect();
+    let shared = longer.iter().filter(|w| words.contains(*w)).count();
+    shared * 5 >= longer.len() * 4
+}
+
+/// Whether criteria a grid leaves out are no part of the specification: a whole group of
+/// them (a category) not one of whose texts the grid repeats, while it repeats every
+/// criterion of every other group, and no requirement mark of their own (their
+/// confidence is low) – the benefits list read as a last category.
+fn unlisted(spec: &ImportedSpec, s: usize, repeated: &HashSet<(usize, usize)>) -> Vec<usize> {
+    // Per category: criteria, how many the grid repeats, whether all are unmarked.
+    let mut groups: HashMap<&str, (usize, usize, bool)> = HashMap::new();
+    for (c, criterion) in spec.criteria.iter().enumerate() {
+        let group = groups
+            .entry(criterion.category.as_str())
+            .or_insert((0, 0, true));
+        group.0 += 1;
+        group.1 += usize::from(repeated.contains(&(s, c)));
+        group.2 &= criterion.confidence <= LOW_CONFIDENCE && !criterion.methods_stated;
+    }
+    let listed = groups.values().filter(|g| g.1 == g.0).count();
+    let whole = groups
+        .values()
+        .all(|&(all, seen, unmarked)| seen == all || seen == 0 && unmarked);
+    if listed == 0 || listed == groups.len() || !whole {
+        return Vec::new();
+    }
+    spec.criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, criterion)| groups[criterion.category.as_str()].1 == 0)
+        .map(|(c, _)| c)
+        .collect()
+}
+
 /// The specifications with the methods a later grid repeating their criteria gives them;
 /// unchanged when the document has no such grid.
 pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
@@ -251,7 +311,8 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
     if found.is_empty() {
         return specs;
     }
-    // Every criterion by its normalised text: (spec, criterion) indices.
+    // Every criterion by its normalised text: (spec, criterion) indices; and the texts by
+    // their first words.
     let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (s, spec) in specs.iter().enumerate() {
         for (c, criterion) in spec.criteria.iter().enumerate() {
@@ -261,11 +322,29 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
                 .push((s, c));
         }
     }
-    let mut twins: Vec<(usize, usize)> = Vec::new();
+    let mut keys: HashMap<&str, Vec<&str>> = HashMap::new();
+    for text in index.keys() {
+        if let Some(k) = key(text) {
+            keys.entry(k).or_default().push(text.as_str());
+        }
+    }
+    let mut dropped: HashSet<(usize, usize)> = HashSet::new();
+    let mut repeated: HashSet<(usize, usize)> = HashSet::new();
+    let mut changes: Vec<(Vec<At>, Vec<Method>)> = Vec::new();
     for rows in found {
-        let mut matched: Vec<(&Row, Vec<(usize, usize)>)> = Vec::new();
+        let mut matched = Vec::new();
+        let mut twins = Vec::new();
         for row in &rows {
-            let Some(at) = index.get(&row.text) else {
+            // The text as printed, or the one criterion whose first words it shares and
+            // whose text it nearly prints.
+            let at = index.get(&row.text).or_else(|| {
+                let candidates = keys.get(key(&row.text)?)?;
+                match candidates.as_slice() {
+                    [only] if nearly(only, &row.text) => index.get(*only),
+                    _ => None,
+                }
+            });
+            let Some(at) = at else {
                 continue;
             };
             // The specification's criteria are printed before the grid; one read from the
@@ -283,34 +362,48 @@ pub fn apply(mut specs: Vec<ImportedSpec>, text: &str) -> Vec<ImportedSpec> {
                     .copied()
                     .filter(|&(s, c)| specs[s].criteria[c].line == row.line),
             );
-            matched.push((row, earlier));
+            matched.push((earlier, row.methods.clone()));
         }
         if matched.len() < 3 || matched.len() * 4 < rows.len() * 3 {
             continue;
         }
-        for (row, targets) in matched {
-            if row.methods.is_empty() {
-                continue;
-            }
-            for (s, c) in targets {
-                let criterion = &mut specs[s].criteria[c];
-                criterion.methods = row.methods.clone();
-                criterion.methods_stated = true;
+        dropped.extend(twins);
+        for (targets, found) in matched {
+            repeated.extend(targets.iter().copied());
+            if !found.is_empty() {
+                changes.push((targets, found));
             }
         }
     }
-    if twins.is_empty() {
+    for (targets, found) in changes {
+        for (s, c) in targets {
+            let criterion = &mut specs[s].criteria[c];
+            criterion.methods = found.clone();
+            criterion.methods_stated = true;
+        }
+    }
+    if repeated.is_empty() {
         return specs;
     }
-    twins.sort_unstable();
-    twins.dedup();
+    for (s, spec) in specs.iter().enumerate() {
+        dropped.extend(unlisted(spec, s, &repeated).into_iter().map(|c| (s, c)));
+    }
+    if dropped.is_empty() {
+        return specs;
+    }
     for (s, spec) in specs.iter_mut().enumerate() {
+        let mut lines = HashSet::new();
         let mut c = 0usize;
-        spec.criteria.retain(|_| {
-            let keep = twins.binary_search(&(s, c)).is_err();
+        spec.criteria.retain(|criterion| {
+            let keep = !dropped.contains(&(s, c));
+            if !keep {
+                lines.insert(criterion.line);
+            }
             c += 1;
             keep
         });
+        // A dropped criterion's warnings go with it.
+        spec.warnings.retain(|w| !lines.contains(&w.line));
     }
     specs.retain(|spec| !spec.criteria.is_empty());
     specs
@@ -498,5 +591,76 @@ mod tests {
             rows[0][0].methods,
             vec![Method::Application, Method::Interview]
         );
+    }
+
+    #[test]
+    fn a_grid_row_printing_the_text_nearly() {
+        assert_eq!(key("a b c d e f g"), Some("a b c d e f"));
+        assert_eq!(key("a b c d e f"), Some("a b c d e f"));
+        assert_eq!(key("a b c d e"), None);
+        let long = "experience of running tenders from specification to contract award in the public sector";
+        assert!(nearly(
+            long,
+            "experience of running tenders from specification to contract award"
+        ));
+        assert!(nearly(
+            "experience of running tenders from specification to contract award in public sector",
+            long
+        ));
+        assert!(!nearly(
+            "experience of running tenders for building works",
+            long
+        ));
+        let text = "- Experience of running tenders from specification to contract award in the public sector\n\
+                    - Experience of managing supplier performance against contract KPIs\n\
+                    - Strong negotiation skills\n\
+                    \n\
+                    | Criterion | Application | Interview |\n\
+                    | Experience of running tenders from specification to contract award | ✓ | ✓ |\n\
+                    | Experience of managing supplier performance against KPIs | ✓ | |\n\
+                    | Strong negotiation skills | | ✓ |\n";
+        let specs = vec![spec(vec![
+            criterion(
+                "Experience of running tenders from specification to contract award in the public sector",
+                1,
+            ),
+            criterion(
+                "Experience of managing supplier performance against contract KPIs",
+                2,
+            ),
+            criterion("Strong negotiation skills", 3),
+        ])];
+        let out = apply(specs, text);
+        let found: Vec<&Vec<Method>> = out[0].criteria.iter().map(|c| &c.methods).collect();
+        assert_eq!(
+            found,
+            vec![
+                &vec![Method::Application, Method::Interview],
+                &vec![Method::Application],
+                &vec![Method::Interview]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_the_grid_leaves_out_unmarked_is_no_part_of_the_specification() {
+        let mut specs = read();
+        let mut perk = criterion("Local Government Pension Scheme", 6);
+        perk.category = "Working for us".into();
+        perk.confidence = 0.45;
+        specs[0].criteria.push(perk.clone());
+        specs[0].warnings.push(crate::import::ImportWarning {
+            line: 6,
+            text: "Local Government Pension Scheme".into(),
+            reason: "no mark".into(),
+        });
+        let out = apply(specs, TEXT);
+        assert_eq!(out[0].criteria.len(), 4);
+        assert!(out[0].warnings.is_empty());
+        // Marked, the group stays: the grid only leaves it out.
+        let mut specs = read();
+        perk.confidence = 0.9;
+        specs[0].criteria.push(perk);
+        assert_eq!(apply(specs, TEXT)[0].criteria.len(), 5);
     }
 }
