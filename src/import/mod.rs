@@ -42,6 +42,7 @@ mod pdf;
 mod questionmap;
 mod questions;
 mod records;
+mod repeatgrid;
 mod roles;
 mod slides;
 mod spec;
@@ -230,8 +231,11 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     // Criteria numbered with no method column take their methods from the questions and
     // stages that name their numbers.
     let specs = questionmap::apply(specs, &text);
+    let specs = numbergrid::apply(specs, &text);
+    // Criteria printed again in a later tick grid of stages take their methods from it.
+    let specs = repeatgrid::apply(specs, &text);
     // A re-advertised post's note of changes amends the specification printed before it.
-    Ok(amendments::apply(numbergrid::apply(specs, &text), &text))
+    Ok(amendments::apply(specs, &text))
 }
 
 /// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
