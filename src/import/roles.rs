@@ -2780,6 +2780,75 @@ fn read_keys(blocks: &[Block]) -> (Codes, HashSet<usize>) {
     (codes, key_blocks)
 }
 
+/// The items of lists that explain the selection's stages, two or more in a row, each a
+/// stage's name and what it is ("Application – your application form and supporting
+/// statement", "Interview – a panel interview with …", "Pre-employment – checks made
+/// after an offer"): a key to the stages, not criteria.
+fn stage_list_items(blocks: &[Block]) -> Vec<usize> {
+    const STAGE_WORDS: &[&str] = &[
+        "application",
+        "form",
+        "sift",
+        "shortlisting",
+        "assessment",
+        "centre",
+        "center",
+        "interview",
+        "interviews",
+        "panel",
+        "test",
+        "tests",
+        "testing",
+        "exercise",
+        "exercises",
+        "presentation",
+        "written",
+        "practical",
+        "online",
+        "pre",
+        "employment",
+        "checks",
+        "references",
+        "stage",
+        "day",
+        "and",
+    ];
+    let stage_item = |text: &str| -> bool {
+        let Some((head, rest)) = text
+            .split_once(" – ")
+            .or_else(|| text.split_once(" — "))
+            .or_else(|| text.split_once(" - "))
+        else {
+            return false;
+        };
+        let head = lower(head);
+        let words: Vec<&str> = head
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        (1..=3).contains(&words.len())
+            && words.iter().all(|w| STAGE_WORDS.contains(w))
+            && words_count(rest) >= 3
+    };
+    let mut out = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        match &block.kind {
+            BlockKind::ListItem { text, .. } if stage_item(text) => run.push(i),
+            _ => {
+                if run.len() >= 2 {
+                    out.append(&mut run);
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() >= 2 {
+        out.append(&mut run);
+    }
+    out
+}
+
 /// Whether the document defines its own method codes in a key line ("How assessed: S =
 /// shortlisting …; P = practical clinical scenario"): then a code means what the key says,
 /// which only the reading by meaning knows.
@@ -2825,7 +2894,8 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Criteria numbered in the text, their levels and methods in a table keyed by number.
     let looked_up = super::lookup::apply(blocks);
     let blocks = looked_up.as_deref().unwrap_or(blocks);
-    let (codes, key_blocks) = read_keys(blocks);
+    let (codes, mut key_blocks) = read_keys(blocks);
+    key_blocks.extend(stage_list_items(blocks));
     let mut walk = Walk {
         codes: &codes,
         cands: Vec::new(),
@@ -6397,6 +6467,17 @@ mod tests {
                 ("Setting out rooms".to_string(), both),
             ]
         );
+    }
+
+    #[test]
+    fn a_list_explaining_the_stages_is_no_criteria() {
+        let text = "## Person specification\n\nThe stages are:\n\n\
+            - Application – your application form and supporting statement\n\
+            - Assessment centre – a written exercise and a role play\n\
+            - Interview – a panel interview with the manager\n\n\
+            | What we need | Level | Tested at |\n| Experience of casework | Essential | Application |\n";
+        let found: Vec<String> = read(text).into_iter().map(|(_, d, _, _)| d).collect();
+        assert_eq!(found, vec!["Experience of casework".to_string()]);
     }
 
     #[test]
