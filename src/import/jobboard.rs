@@ -23,13 +23,21 @@
 
 use std::borrow::Cow;
 
-use super::conditions;
+use super::{conditions, methods};
+use crate::domain::Method;
 
 /// How many marked field values make a document a job-board listing.
 const MIN_FIELD_VALUES: usize = 3;
 
 /// The most words in a field's or list's label: longer is a sentence ending in a colon.
 const MAX_LABEL_WORDS: usize = 6;
+
+/// The most sentences of a recruitment paragraph read for methods.
+const MAX_SENTENCES: usize = 20;
+
+/// The most words of a method sentence's subject ("an assessment of your phlebotomy and
+/// ECG technique") matched against the criteria.
+const MAX_TOPIC_WORDS: usize = 10;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Level {
@@ -52,6 +60,18 @@ struct Group<'a> {
     end: usize,
     label: String,
     values: Vec<&'a str>,
+}
+
+/// One sentence of the listing's recruitment paragraph ("How we recruit: …", "How to
+/// apply: …"): the methods it names and which criteria it names them for.
+struct Stage {
+    methods: Vec<Method>,
+    /// The field labels it names ("certificates for the qualifications listed under
+    /// Education"), lower case: its methods are those fields' only.
+    labels: Vec<String>,
+    /// The words of what it assesses ("a practical assessment of your phlebotomy"): its
+    /// methods are those only of the criteria that name one of them.
+    topic: Vec<String>,
 }
 
 /// What a group is to the rewrite.
@@ -117,10 +137,28 @@ pub fn gathered(text: &str) -> Cow<'_, str> {
         first.get_or_insert(g.start);
         moved[g.start..g.end].iter_mut().for_each(|m| *m = true);
     }
+    let items: Vec<&str> = essential
+        .iter()
+        .chain(&desirable)
+        .copied()
+        .chain(
+            fields
+                .iter()
+                .flat_map(|(_, v)| v.iter().map(|(value, _)| *value)),
+        )
+        .collect();
+    let stages = recruitment(&lines, &moved, &fields, &items);
     let mut out = String::with_capacity(text.len() + 256);
     for (i, line) in lines.iter().enumerate() {
         if first == Some(i) {
-            render(&essential, &desirable, &fields, &conditions_found, &mut out);
+            let spec = Spec {
+                essential: &essential,
+                desirable: &desirable,
+                fields: &fields,
+                conditions: &conditions_found,
+                stages: &stages,
+            };
+            render(&spec, &mut out);
         }
         if !moved[i] {
             out.push_str(line);
@@ -130,40 +168,162 @@ pub fn gathered(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The specification section: the free-text lists, then one list per field label, then
-/// the conditions among the field values as sentences.
-fn render(
-    essential: &[&str],
-    desirable: &[&str],
-    fields: &[(String, Vec<(&str, Level)>)],
-    conditions_found: &[String],
-    out: &mut String,
-) {
+/// What the rewrite gathered from a listing.
+struct Spec<'s, 'a> {
+    essential: &'s [&'a str],
+    desirable: &'s [&'a str],
+    fields: &'s [(String, Vec<(&'a str, Level)>)],
+    conditions: &'s [String],
+    stages: &'s [Stage],
+}
+
+/// The specification section: the free-text lists, then one list per field label, each
+/// item with the methods the recruitment paragraph gives it, then the conditions among
+/// the field values as sentences.
+fn render(spec: &Spec, out: &mut String) {
     out.push_str("## Person specification\n\n");
     for (heading, items) in [
-        ("Essential criteria", essential),
-        ("Desirable criteria", desirable),
+        ("Essential criteria", spec.essential),
+        ("Desirable criteria", spec.desirable),
     ] {
         if items.is_empty() {
             continue;
         }
         out.push_str(&format!("### {heading}\n\n"));
         for item in items {
-            out.push_str(&format!("- {item}\n"));
+            let assessed = assessed_by(spec.stages, None, item);
+            out.push_str(&format!("- {item}{assessed}\n"));
         }
         out.push('\n');
     }
-    for (label, values) in fields {
+    for (label, values) in spec.fields {
         out.push_str(&format!("### {label}\n\n"));
         for (value, level) in values {
-            out.push_str(&format!("- {value} ({})\n", level.word()));
+            let assessed = assessed_by(spec.stages, Some(label), value);
+            out.push_str(&format!("- {value} ({}){assessed}\n", level.word()));
         }
         out.push('\n');
     }
-    for condition in conditions_found {
+    for condition in spec.conditions {
         out.push_str(condition);
         out.push_str("\n\n");
     }
+}
+
+/// The stages of the listing's recruitment paragraph: the first line left in place whose
+/// short label speaks of recruiting, applying, selecting or assessing ("How we recruit:
+/// …") and that names a method; none when there is no such line.
+fn recruitment(
+    lines: &[&str],
+    moved: &[bool],
+    fields: &[(String, Vec<(&str, Level)>)],
+    items: &[&str],
+) -> Vec<Stage> {
+    let paragraph = lines.iter().zip(moved).find_map(|(line, &moved)| {
+        let (label, body) = plain(line).split_once(": ")?;
+        let l = label.to_lowercase();
+        let about = ["recruit", "apply", "select", "assess", "shortlist"]
+            .iter()
+            .any(|w| l.contains(w));
+        (!moved && short_label(label) && about && !methods::words(body).is_empty()).then_some(body)
+    });
+    let Some(paragraph) = paragraph else {
+        return Vec::new();
+    };
+    let labels: Vec<String> = fields.iter().map(|(l, _)| l.to_lowercase()).collect();
+    conditions::sentences(paragraph)
+        .iter()
+        .take(MAX_SENTENCES)
+        .filter_map(|sentence| {
+            let methods = methods::words(sentence);
+            if methods.is_empty() {
+                return None;
+            }
+            let lower = sentence.to_lowercase();
+            let named: Vec<String> = labels
+                .iter()
+                .filter(|l| lower.contains(l.as_str()))
+                .cloned()
+                .collect();
+            let mut topic = if named.is_empty() {
+                topic(&lower)
+            } else {
+                Vec::new()
+            };
+            // A subject no criterion names is the whole specification's.
+            if !items.iter().any(|item| names_topic(&topic, item)) {
+                topic.clear();
+            }
+            Some(Stage {
+                methods,
+                labels: named,
+                topic,
+            })
+        })
+        .collect()
+}
+
+/// The words of what a sentence says is assessed: after "assessment of", "test of",
+/// "exercise on" … ("a practical assessment of your phlebotomy and ECG technique" →
+/// phlebotomy, ecg, technique).
+fn topic(lower: &str) -> Vec<String> {
+    const STOP: &[&str] = &[
+        "your", "the", "and", "our", "with", "for", "you", "any", "how",
+    ];
+    let at = [
+        "assessment of ",
+        "test of ",
+        "exercise on ",
+        "observation of ",
+    ]
+    .iter()
+    .find_map(|w| lower.find(w).map(|at| at + w.len()));
+    let Some(at) = at else {
+        return Vec::new();
+    };
+    lower[at..]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 3 && !STOP.contains(w))
+        .take(MAX_TOPIC_WORDS)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a criterion names one of a stage's subject words (a word of it starting with
+/// one: "ECG" names "ECGs").
+fn names_topic(topic: &[String], item: &str) -> bool {
+    !topic.is_empty()
+        && item
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| topic.iter().any(|t| w.starts_with(t.as_str())))
+}
+
+/// The methods the stages give one criterion (of a field with its label, or of a
+/// free-text list), written after it in brackets ("[Application, Interview]"); empty
+/// when they give none.
+fn assessed_by(stages: &[Stage], label: Option<&str>, item: &str) -> String {
+    let label = label.map(str::to_lowercase);
+    let mut found: Vec<Method> = Vec::new();
+    for stage in stages {
+        let applies = if !stage.labels.is_empty() {
+            label.as_ref().is_some_and(|l| stage.labels.contains(l))
+        } else if !stage.topic.is_empty() {
+            names_topic(&stage.topic, item)
+        } else {
+            true
+        };
+        if applies {
+            found.extend(stage.methods.iter().copied());
+        }
+    }
+    found.sort_by_key(|m| Method::ALL.iter().position(|x| x == m));
+    found.dedup();
+    if found.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = found.iter().map(|m| format!("{m:?}")).collect();
+    format!(" [{}]", names.join(", "))
 }
 
 /// The groups of the lines: a label line ending in a colon with the bullets under it
@@ -324,7 +484,7 @@ mod tests {
 
     #[test]
     fn a_listing_reads_as_one_specification() {
-        let out = gathered(LISTING);
+        let out = gathered(LISTING).replace(" [Application, Interview]", "");
         let spec = out.split_once("## Person specification").unwrap().1;
         let essential = spec.split_once("### Essential criteria").unwrap().1;
         assert!(essential
@@ -346,6 +506,26 @@ mod tests {
         assert!(
             out.find("Responsibilities").unwrap() < out.find("## Person specification").unwrap()
         );
+    }
+
+    #[test]
+    fn the_recruitment_paragraph_gives_each_criterion_its_methods() {
+        let text = LISTING.replace(
+            "How we recruit: we shortlist from your CV, then interview.",
+            "How we recruit: we shortlist from your CV, then interview. We will see your \
+             certificates for the qualifications under Education. Interviews include a short \
+             practical assessment of your Makaton signing.",
+        );
+        let out = gathered(&text);
+        assert!(out.contains("- Knowledge of the EYFS [Application, Interview]\n"));
+        assert!(out.contains("- Makaton [Application, Test, Interview]\n"));
+        assert!(
+            out.contains("- GCSE or equivalent (essential) [Application, Interview, Documents]\n")
+        );
+        assert!(out.contains("- Early years: 3 years (essential) [Application, Interview]\n"));
+        // A subject no criterion names is everyone's.
+        let text = text.replace("Makaton signing", "first aid");
+        assert!(gathered(&text).contains("- Warm and patient [Application, Test, Interview]\n"));
     }
 
     #[test]
