@@ -110,6 +110,9 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("eligible to work")
         || has("entitled to work")
         || has("permission to work")
+        // A job board's field "Work authorisation: United Kingdom (required)".
+        || has("work authoris")
+        || has("work authoriz")
         || has(" nationals")
         || has("nationality")
         || has("resident in the uk")

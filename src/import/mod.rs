@@ -29,6 +29,8 @@ mod footnotes;
 mod grades;
 mod html;
 mod icons;
+mod inlineprose;
+mod jobboard;
 mod leaders;
 mod legend;
 mod letter;
@@ -214,6 +216,10 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = email::unforwarded(&text).into_owned();
     // An applicant-tracking system's export: one labelled record per criterion.
     let text = ats::tabulated(&text).into_owned();
+    // A job-board listing: its free-text lists and marked qualification fields.
+    let text = jobboard::gathered(&text).into_owned();
+    // Requirements written as marked phrases in flowing paragraphs: one item a phrase.
+    let text = inlineprose::listed(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",
