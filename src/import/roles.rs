@@ -407,6 +407,20 @@ fn is_stop(text: &str) -> bool {
 pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
     let t = lower(text);
     let t = t.trim().trim_end_matches(':').trim();
+    // A level's label and a dash before an aside: "Essential criteria – you must meet all
+    // of these", "Desirable criteria — these help us choose between strong applicants".
+    if let Some((label, aside)) = t.split_once(" – ").or_else(|| t.split_once(" — ")) {
+        let label_words: Vec<&str> = label.split_whitespace().collect();
+        if label_words.len() <= 2
+            && matches!(label_words.first(), Some(&"essential" | &"desirable"))
+            && label_words
+                .get(1)
+                .is_none_or(|w| matches!(*w, "criteria" | "requirements"))
+            && words_count(aside) >= 3
+        {
+            return requirement_heading(label);
+        }
+    }
     // A label with an aside in brackets before its colon: "Minimum requirements (you must
     // show all of these):", "Helpful extras (we will use these only if …):".
     if text.trim_end().ends_with(':') && t.ends_with(')') {
@@ -1499,7 +1513,10 @@ struct Inline {
 /// Whether every word of `text` is an assessment code (and there is at least one).
 fn code_methods(text: &str, codes: &Codes) -> Option<Vec<Method>> {
     let tokens: Vec<&str> = text
-        .split(|c: char| c == '/' || c == ',' || c == '&' || c.is_whitespace() || c == '+')
+        // "[SS; IV]" as well as "(A/I)", "AF, IV", "A & I".
+        .split(|c: char| {
+            c == '/' || c == ',' || c == ';' || c == '&' || c.is_whitespace() || c == '+'
+        })
         .filter(|t| !t.is_empty())
         .collect();
     if tokens.is_empty() {
@@ -6497,6 +6514,16 @@ mod tests {
             Some((Requirement::Desirable, vec![Method::Application]))
         );
         assert_eq!(level_stage_heading("Essential criteria"), None);
+        assert_eq!(
+            requirement_heading(
+                "Desirable criteria – these help us choose between strong applicants"
+            ),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            code_methods("SS; IV", &Codes::default()).is_some(),
+            code_methods("SS, IV", &Codes::default()).is_some()
+        );
         assert_eq!(
             requirement_heading("Minimum requirements (you must show all of these):"),
             Some(Requirement::Essential)
