@@ -82,7 +82,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 };
                 let cells = cells
                     .into_iter()
-                    .map(|cell| parse_fragment(&strip_markdown(cell), spaces))
+                    .map(|cell| parse_fragment(&strip_markdown_cell(cell), spaces))
                     .collect();
                 out.push(Block {
                     line,
@@ -480,6 +480,29 @@ fn strip_markdown(text: &str) -> String {
     text.replace('*', "")
 }
 
+/// A cell less its markdown emphasis, but a cell holding only an asterisk keeps it: the
+/// star is the cell's mark ("*" in the Essential or the Desirable column).
+fn strip_markdown_cell(cell: &str) -> String {
+    let mut visible = String::new();
+    let mut in_tag = false;
+    for c in cell.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag && !c.is_whitespace() => visible.push(c),
+            _ => {}
+        }
+        if visible.len() > 1 {
+            break;
+        }
+    }
+    if visible == "*" {
+        cell.to_string()
+    } else {
+        strip_markdown(cell)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +584,14 @@ mod tests {
         assert_eq!(kinds[3], item("B1. Experience of audits"));
         // One space and a lower-case word: a sentence, not a code.
         assert!(matches!(kinds[4], BlockKind::Paragraph(_)));
+    }
+
+    #[test]
+    fn a_cell_of_one_asterisk_keeps_it_as_its_mark() {
+        assert_eq!(strip_markdown_cell("<p>*</p>"), "<p>*</p>");
+        assert_eq!(strip_markdown_cell(" * "), " * ");
+        assert_eq!(strip_markdown_cell("**Essential**"), "Essential");
+        assert_eq!(strip_markdown_cell("<p>**</p>"), "<p></p>");
     }
 
     #[test]
