@@ -5508,6 +5508,28 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             conditions_found.push(sentence.clone());
         }
     }
+    // A paragraph read for how criteria are assessed may state a condition as well ("The
+    // exercise is a written task on the interview day. This post is politically
+    // restricted, …").
+    for (i, block) in blocks.iter().enumerate() {
+        if conditions_found.len() >= 200 {
+            break;
+        }
+        let BlockKind::Paragraph(cell) = &block.kind else {
+            continue;
+        };
+        if !walk.used.contains(&i) || walk.key_blocks.contains(&i) {
+            continue;
+        }
+        for sentence in conditions::sentences(&cell.plain()) {
+            if conditions::sentence_is_condition(&sentence)
+                && !template_guidance(sentence.trim_start_matches('['))
+                && known.insert(sentence.clone())
+            {
+                conditions_found.push(sentence);
+            }
+        }
+    }
     let mut settings = conditions::settings(&[conditions_found.clone(), context].concat());
     if settings.professional_registration.is_none() {
         settings.professional_registration = criteria_texts
@@ -6484,6 +6506,25 @@ mod tests {
                 ("Setting out rooms".to_string(), both),
             ]
         );
+    }
+
+    #[test]
+    fn a_paragraph_read_for_methods_can_state_a_condition_too() {
+        let text = "## Person specification\n\n\
+            | Area | What you'll need | Level | How we test it |\n\
+            | Experience | Experience of procurement | Essential | Application + Tender evaluation exercise |\n\
+            | Skills | Negotiating skills | Desirable | Interview |\n\n\
+            The tender evaluation exercise is a 45-minute written task on the interview day. \
+            This post is politically restricted, which means the post holder cannot stand for \
+            election.\n\n## Why work for us\n\nWe are a council.\n";
+        let spec = find(&super::super::text::blocks(text)).expect("a specification");
+        assert_eq!(
+            spec.settings.politically_restricted,
+            Some(true),
+            "{:?}",
+            spec.conditions
+        );
+        assert_eq!(spec.criteria.len(), 2);
     }
 
     #[test]
