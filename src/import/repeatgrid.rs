@@ -110,13 +110,26 @@ fn cells(line: &str) -> Option<Vec<String>> {
     )
 }
 
+/// A Markdown table's rule: `|---|:---:|`.
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
 /// The methods a header cell names ("Shortlisting (application form)", "Certificate
 /// check", "Scenario task"): the words outside brackets, or those inside when outside
 /// names none.
 fn column_methods(label: &str) -> Vec<Method> {
     let found = methods::phrase(&methods::without_asides(label));
-    if found.is_empty() {
+    let found = if found.is_empty() {
         methods::phrase(label)
+    } else {
+        found
+    };
+    // A PDF's narrow header cell may break a word across its lines ("Applicati on",
+    // "Intervie w"): the label read without its spaces.
+    if found.is_empty() {
+        methods::phrase(&label.replace(' ', ""))
     } else {
         found
     }
@@ -191,6 +204,10 @@ fn grids(text: &str) -> Vec<Vec<Row>> {
         }
         if line.trim().is_empty() {
             gap = true;
+            continue;
+        }
+        // A Markdown table's rule under its header row ("|---|---|") is no row.
+        if is_rule(line) {
             continue;
         }
         let after_gap = std::mem::replace(&mut gap, false);
@@ -524,6 +541,24 @@ mod tests {
         assert!(c.iter().all(|c| c.methods_stated));
         assert_eq!(c[1].requirement, Requirement::Essential);
         assert_eq!(c[1].category, "Skills");
+    }
+
+    #[test]
+    fn a_markdown_grid_under_its_rule_gives_the_methods_too() {
+        let text = TEXT.replace(
+            "| Certificate check |\n",
+            "| Certificate check |\n|---|---|:---:|---|---|\n",
+        );
+        assert!(text.contains("|---|"));
+        let out = apply(read(), &text);
+        assert_eq!(
+            out[0].criteria[0].methods,
+            vec![Method::Application, Method::Test]
+        );
+        assert!(is_rule("|---|:---:|"));
+        assert_eq!(column_methods("Applicati on"), vec![Method::Application]);
+        assert_eq!(column_methods("Intervie w"), vec![Method::Interview]);
+        assert!(!is_rule("| Criterion | Interview |"));
     }
 
     #[test]
