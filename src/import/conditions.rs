@@ -504,6 +504,11 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "asked to complete",
         "asked to sign",
         "asked to make",
+        // An application form's declaration the candidate signs ("I confirm that I am
+        // not disqualified from working in childcare under …"): to be able to sign it is
+        // the condition.
+        "i confirm that i am",
+        "i confirm that i have",
     ]
     .iter()
     .any(|w| t.contains(w))
@@ -743,6 +748,17 @@ pub fn sentences(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signed_declaration_is_a_condition() {
+        let declared = "Childcare disqualification: I confirm that I am not disqualified from \
+                        working in childcare under the Childcare (Disqualification) Regulations 2018";
+        assert!(sentence_is_condition(declared));
+        // A declaration about nothing a condition names is no condition.
+        assert!(!sentence_is_condition(
+            "I confirm that I have read the guidance notes."
+        ));
+    }
 
     #[test]
     fn an_own_car_insured_for_business_is_a_driving_condition() {

@@ -24,6 +24,7 @@ mod detailrows;
 mod docx;
 mod easyread;
 mod email;
+mod evidenceform;
 mod exchange;
 mod footnotes;
 mod grades;
@@ -218,6 +219,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = ats::tabulated(&text).into_owned();
     // A job-board listing: its free-text lists and marked qualification fields.
     let text = jobboard::gathered(&text).into_owned();
+    // An application form's evidence part: one labelled block and answer box a criterion.
+    let text = evidenceform::gathered(&text).into_owned();
     // Requirements written as marked phrases in flowing paragraphs: one item a phrase.
     let text = inlineprose::listed(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
