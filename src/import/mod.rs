@@ -14,6 +14,7 @@
 mod accordion;
 mod amendments;
 mod ats;
+mod bilingual;
 mod blocks;
 mod boldlegend;
 mod checkboxes;
@@ -209,6 +210,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     // converters' span marks go here.
     let text = columns::transposed(&text).into_owned();
     let text = checkboxes::chosen(&text).into_owned();
+    // A pack printing every criterion in Welsh and in English: its English side.
+    let text = bilingual::english_side(&text).into_owned();
     // A career-graded table: only the recruited grade's column is this vacancy's.
     let text = grades::recruited(&text).into_owned();
     // A candidate briefing deck: one specification over several slides.
