@@ -1278,11 +1278,11 @@ fn layout(pages: &[Page]) -> String {
 /// readers give a list in a cell), so that each item reads as one.
 fn bulleted(cell: String) -> String {
     let items: Vec<&str> = cell.split("<br>").collect();
-    if items.len() < 2
-        || !items
-            .iter()
-            .all(|item| item.trim_start().starts_with(is_bullet))
-    {
+    let glyph = |item: &str| item.trim_start().chars().next().filter(|c| is_bullet(*c));
+    // One glyph throughout: a second glyph marks a nested level, which the text form's
+    // own bullets keep ("• Legislation including:<br>◦ Adults' legislation").
+    let first = items.first().and_then(|item| glyph(item));
+    if items.len() < 2 || first.is_none() || !items.iter().all(|item| glyph(item) == first) {
         return cell;
     }
     let mut list = String::from("<ul>");
@@ -1339,6 +1339,9 @@ mod tests {
         let mixed = "Good with figures<br>• Calm".to_string();
         assert_eq!(bulleted(mixed.clone()), mixed);
         assert_eq!(bulleted("• One item".to_string()), "• One item");
+        // A nested level's glyph keeps the cell as it is.
+        let nested = "• Legislation including:<br>◦ Adults' legislation".to_string();
+        assert_eq!(bulleted(nested.clone()), nested);
     }
 
     #[test]
