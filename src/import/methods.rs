@@ -556,6 +556,19 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         return sort(out);
     }
     let mut out = words(&without_interview_timing(text));
+    // In a method column a charity's plain words name the stages too: "Chat with us" (the
+    // interview), "Trial morning in the shop" (a work trial watched by the panel).
+    let lower = text.to_lowercase();
+    let words_of: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words_of.contains(&"chat") && !out.contains(&Method::Interview) {
+        out.push(Method::Interview);
+    }
+    if words_of.iter().any(|w| matches!(*w, "trial" | "trials")) && !out.contains(&Method::Test) {
+        out.push(Method::Test);
+    }
     // Words the document defined as methods ("Application and conversation").
     out.extend(codes.named_in(text));
     // Codes mixed with words ("A, I and scenario exercise"); "A" before a word in lower
@@ -586,6 +599,21 @@ pub fn sort(methods: Vec<Method>) -> Vec<Method> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_charitys_plain_stage_words_in_a_method_cell() {
+        let codes = Codes::default();
+        assert_eq!(
+            cell("Your application & chat with us", &codes),
+            vec![Method::Application, Method::Interview]
+        );
+        assert_eq!(
+            cell("Chat with us & trial morning in the shop", &codes),
+            vec![Method::Test, Method::Interview]
+        );
+        // In prose, an informal chat is no interview.
+        assert!(!words("For an informal chat, ring Priya").contains(&Method::Interview));
+    }
     use Method::*;
 
     #[test]

@@ -978,6 +978,11 @@ fn header_role_of(text: &str) -> Role {
         "where we'll look",
         "where we will look",
         "where we look",
+        // "We'll look for this in", "How we'll see it".
+        "look for this in",
+        "look for it in",
+        "how we'll see",
+        "how we will see",
     ]) {
         return Role::Method;
     }
@@ -1637,6 +1642,11 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
         "helpful but not essential",
         "useful but not essential",
         "not essential",
+        // "… (an advantage)", "… (preferred)".
+        "an advantage",
+        "would be an advantage",
+        "advantageous",
+        "preferred",
     ];
     let dressed: Vec<String> = desirable_marks
         .iter()
@@ -6525,6 +6535,27 @@ mod tests {
             spec.conditions
         );
         assert_eq!(spec.criteria.len(), 2);
+    }
+
+    #[test]
+    fn a_charitys_plain_headers_and_marks() {
+        assert_eq!(header_role("We'll look for this in"), Role::Method);
+        assert_eq!(header_role("How we'll see it"), Role::Method);
+        assert_eq!(
+            header_role("We're looking for someone with…"),
+            Role::Criterion
+        );
+        let inline = parse_inline(
+            "Experience of pricing goods (an advantage)",
+            &Codes::default(),
+        );
+        assert_eq!(inline.description, "Experience of pricing goods");
+        assert_eq!(inline.requirement, Some(Requirement::Desirable));
+        let inline = parse_inline(
+            "Experience of volunteer management (preferred)",
+            &Codes::default(),
+        );
+        assert_eq!(inline.requirement, Some(Requirement::Desirable));
     }
 
     #[test]
