@@ -344,7 +344,15 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
 fn listed_pairs(line: &str) -> Vec<(String, String)> {
     let body = line.rsplit_once(':').map_or(line, |(_, rest)| rest);
     let mut pairs = Vec::new();
-    for entry in body.split(['·', '•', ';', ',', '|']) {
+    // Entries set apart by a middle dot, bullet or bar may hold commas of their own ("IE
+    // inspection exercise (photographs, with a short report)").
+    let strong: &[char] = &['·', '•', '|'];
+    let separators: &[char] = if body.contains(strong) {
+        strong
+    } else {
+        &['·', '•', ';', ',', '|']
+    };
+    for entry in body.split(separators) {
         let entry = entry.trim().trim_end_matches('.');
         if entry.is_empty() {
             continue;
@@ -599,6 +607,17 @@ pub fn sort(methods: Vec<Method>) -> Vec<Method> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dotted_key_whose_meanings_hold_commas() {
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "Codes: AF application form · IV interview · IE inspection exercise (photographs \
+             of a property, with a short written report) · QC qualification certificates checked."
+        ));
+        assert_eq!(codes.lookup("IE"), Some(vec![Method::Test]));
+        assert_eq!(codes.lookup("QC"), Some(vec![Method::Documents]));
+    }
 
     #[test]
     fn a_charitys_plain_stage_words_in_a_method_cell() {

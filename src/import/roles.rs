@@ -1635,6 +1635,26 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             .to_string();
     }
     let mut s = strip_enumerator(&collapse(&text));
+    // A closing label over the criterion's codes: "… (E) Tested by: A, I", "… (D)
+    // Assessed by: C".
+    if let Some((before, found_here)) = labelled_codes(&s, codes) {
+        found.extend(found_here);
+        s = before;
+    }
+    // A bare level letter after the codes' brackets: "… [AF, IV] E", "… (A/I) D".
+    for (tail, req) in [
+        (" E", Requirement::Essential),
+        (" D", Requirement::Desirable),
+    ] {
+        let t = s.trim_end();
+        if let Some(before) = t.strip_suffix(tail) {
+            if before.ends_with([']', ')']) && words_count(before) >= 3 {
+                requirement = Some(req);
+                s = before.trim_end().to_string();
+                break;
+            }
+        }
+    }
     // "… – nice to have", "… (nice to have)": the plain-words desirable mark.
     let desirable_marks = [
         "nice to have",
@@ -1823,6 +1843,29 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
         requirement,
         methods: methods::sort(found),
     }
+}
+
+/// A criterion's closing label and its codes: "… (E) Tested by: A, I" → ("… (E)",
+/// [application, interview]); `None` unless every code after the label is one.
+fn labelled_codes(text: &str, codes: &Codes) -> Option<(String, Vec<Method>)> {
+    let l = lower(text);
+    let (at, label) = [
+        "tested by:",
+        "assessed by:",
+        "assessed:",
+        "assessment:",
+        "evidence:",
+    ]
+    .iter()
+    .filter_map(|label| l.rfind(label).map(|at| (at, *label)))
+    .max_by_key(|(at, _)| *at)?;
+    let before = text[..at].trim_end();
+    let rest = text[at + label.len()..].trim();
+    if words_count(before) < 3 || rest.is_empty() || rest.len() > 40 {
+        return None;
+    }
+    let found = code_methods(rest, codes)?;
+    Some((before.to_string(), found))
 }
 
 /// A sentence saying how some criteria are assessed ("Knowledge will be tested at
@@ -6535,6 +6578,25 @@ mod tests {
             spec.conditions
         );
         assert_eq!(spec.criteria.len(), 2);
+    }
+
+    #[test]
+    fn a_closing_codes_label_and_a_bare_level_letter() {
+        let mut codes = Codes::default();
+        codes.read_key("Tested by: A = application form, I = interview, C = certificates checked.");
+        let inline = parse_inline(
+            "Experience of managing tenancies (E) Tested by: A, I",
+            &codes,
+        );
+        assert_eq!(inline.description, "Experience of managing tenancies");
+        assert_eq!(inline.requirement, Some(Requirement::Essential));
+        assert_eq!(inline.methods, vec![Method::Application, Method::Interview]);
+        let inline = parse_inline("Certificate in the HHSRS [A, I] D", &codes);
+        assert_eq!(inline.requirement, Some(Requirement::Desirable));
+        assert_eq!(inline.description, "Certificate in the HHSRS");
+        // A letter that is a word of the text stays.
+        let inline = parse_inline("Knowledge of vitamin D", &Codes::default());
+        assert_eq!(inline.description, "Knowledge of vitamin D");
     }
 
     #[test]
