@@ -100,6 +100,10 @@ fn area_methods(text: &str) -> Option<Vec<Method>> {
         "how it will be assessed",
         "how you'll be assessed",
         "how you will be assessed",
+        // "Assessed by: application form and interview." under a category's heading.
+        "assessed by:",
+        "assessed through:",
+        "how assessed:",
     ]
     .iter()
     .any(|p| l.starts_with(p));
@@ -1504,7 +1508,12 @@ fn blank(text: &str) -> bool {
         || matches!(t, "-" | "–" | "—" | "n/a" | "N/A" | "None" | "none")
         || matches!(
             t.to_lowercase().trim_end_matches('.'),
-            "not applicable" | "none required" | "nothing further"
+            "not applicable"
+                | "none required"
+                | "nothing further"
+                | "none specified"
+                | "none stated"
+                | "none identified"
         )
 }
 
@@ -5950,6 +5959,10 @@ mod tests {
             Some(vec![Method::Application, Method::Test])
         );
         assert_eq!(area_methods("How to apply: send your CV"), None);
+        assert_eq!(
+            area_methods("Assessed by: interview and a written exercise."),
+            Some(vec![Method::Test, Method::Interview])
+        );
         assert_eq!(
             area_methods(
                 "How we assess: application form and interview for qualifications and \
