@@ -169,6 +169,14 @@ fn heading_level(blocks: &[Block], index: usize) -> usize {
         }
         BlockKind::Paragraph(cell) => {
             let text = cell.plain();
+            // "— OR —" between two routes joins them; it heads nothing.
+            let joiner = lower(&text);
+            if matches!(
+                joiner.trim_matches(|c: char| !c.is_alphanumeric()),
+                "or" | "either" | "and/or"
+            ) {
+                return 0;
+            }
             // A level's label with an aside before its colon heads the list after it,
             // however long the aside: "Helpful extras (we will use these only if …):".
             if text.trim_end().ends_with("):")
@@ -668,6 +676,22 @@ pub(super) fn level_stage_headed(blocks: &[Block]) -> bool {
         })
         .nth(1)
         .is_some()
+}
+
+/// "Route A – qualified Environmental Health Practitioner", "Option 2: …", "Pathway 1":
+/// one of the alternatives a candidate may meet.
+fn route_heading(text: &str) -> bool {
+    let t = lower(&collapse(text));
+    ["route ", "option ", "pathway "].iter().any(|p| {
+        t.strip_prefix(p).is_some_and(|rest| {
+            let mut chars = rest.chars();
+            let label = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+            label
+                && chars
+                    .next()
+                    .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-' | ')'))
+        })
+    })
 }
 
 /// A heading giving a level and the stage that assesses it: "Section 1 – Essential
@@ -3251,6 +3275,12 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
             }
             _ if names_competency => {
                 // Read with the level line after it.
+            }
+            // An alternative route within a category ("Route A – qualified practitioner",
+            // "Option 2: …") groups some of its criteria: the category, its level and how
+            // it is assessed go on.
+            _ if level > 0 && ctx.category.is_some() && route_heading(&text) => {
+                walk.used.insert(index);
             }
             _ if level > 0 => {
                 // A flat list ends at the next heading; a sub-heading straight under the
@@ -5959,6 +5989,14 @@ mod tests {
             Some(vec![Method::Application, Method::Test])
         );
         assert_eq!(area_methods("How to apply: send your CV"), None);
+        assert!(route_heading(
+            "Route A – qualified Environmental Health Practitioner"
+        ));
+        assert!(route_heading(
+            "Option 2: a degree and two years' experience"
+        ));
+        assert!(!route_heading("Routes into teaching"));
+        assert!(!route_heading("Optional extras"));
         assert_eq!(
             area_methods("Assessed by: interview and a written exercise."),
             Some(vec![Method::Test, Method::Interview])
@@ -6591,6 +6629,27 @@ mod tests {
             spec.conditions
         );
         assert_eq!(spec.criteria.len(), 2);
+    }
+
+    #[test]
+    fn routes_within_a_category_keep_its_name_and_methods() {
+        let text = "## Person specification\n\n### Qualifications\n\n\
+            Assessed by: application form and certificate check.\n\n\
+            #### Route A – qualified practitioner\n\n- A degree in environmental health\n\n\
+            **— OR —**\n\n#### Route B – higher certificate\n\n- Higher Certificate in Food Control\n\n\
+            ### Knowledge\n\nAssessed by: interview and a written exercise.\n\n- Knowledge of food law (E)\n";
+        let found = read(text);
+        let both = vec![Method::Application, Method::Documents];
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), &found[0].3),
+            ("Qualifications", &both)
+        );
+        assert_eq!(
+            (found[1].0.as_str(), &found[1].3),
+            ("Qualifications", &both)
+        );
+        assert_eq!(found[2].3, vec![Method::Test, Method::Interview]);
     }
 
     #[test]
