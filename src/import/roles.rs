@@ -308,6 +308,15 @@ pub(crate) fn is_start(text: &str) -> bool {
         || competency_start(&t)
 }
 
+/// An advert's "What you'll need" heading alone (no "to apply" after it).
+fn need_heading(text: &str) -> bool {
+    let t = lower(&collapse(text));
+    matches!(
+        t.trim().trim_end_matches(':'),
+        "what you'll need" | "what you will need" | "what you need" | "what we need"
+    )
+}
+
 /// A competency framework profile's opening heading: a start only where the document has
 /// no other (an "Our competency framework" section elsewhere in a pack that heads its
 /// person specification as such is not one).
@@ -2665,6 +2674,10 @@ impl Walk<'_> {
         if template_guidance(raw) || template_guidance(&inline.description) {
             return;
         }
+        // A brochure's fact box ("Did you know? Nine out of ten …") is no criterion.
+        if lower(&inline.description).starts_with("did you know") {
+            return;
+        }
         // A line that only holds codes or marks is not a criterion.
         if code_methods(&inline.description, self.codes).is_some()
             || is_mark_word(&inline.description).is_some()
@@ -3028,6 +3041,15 @@ pub fn find(blocks: &[Block]) -> Option<ImportedSpec> {
     // Without a specification heading, the selection process that lists the criteria
     // stage by stage opens it.
     let stage_start = (!has_start).then(|| stage_sections(blocks)).flatten();
+    // Failing any other, an advert's "What you'll need" section heading opens it.
+    let need_start = (!has_start && stage_start.is_none())
+        .then(|| {
+            blocks.iter().position(|b| {
+                matches!(b.kind, BlockKind::Heading(_)) && need_heading(&block_text(b))
+            })
+        })
+        .flatten();
+    let stage_start = stage_start.or(need_start);
     let has_start = has_start || stage_start.is_some();
     let other_start = blocks.iter().enumerate().any(|(i, b)| {
         let text = block_text(b);
@@ -6629,6 +6651,34 @@ mod tests {
             spec.conditions
         );
         assert_eq!(spec.criteria.len(), 2);
+    }
+
+    #[test]
+    fn an_adverts_what_youll_need_opens_it_and_a_fact_box_is_no_criterion() {
+        let text =
+            "# Street scene driver\n\n## A day in the life\n\n- 06:00 – Start at the depot\n\n\
+            ## What you'll need\n\n### Experience\n\n\
+            - Experience of driving large goods vehicles — E\n\
+            - Experience of using in-cab tablets — D\n\n\
+            Did you know? Nine out of ten of our crew leaders started as loaders.\n\n\
+            ## What we offer\n\n- A pension\n";
+        let found: Vec<(String, Requirement)> =
+            read(text).into_iter().map(|(_, d, r, _)| (d, r)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Experience of driving large goods vehicles".to_string(),
+                    Requirement::Essential
+                ),
+                (
+                    "Experience of using in-cab tablets".to_string(),
+                    Requirement::Desirable
+                ),
+            ]
+        );
+        assert!(need_heading("What you'll need:"));
+        assert!(!need_heading("What you'll need to apply"));
     }
 
     #[test]
