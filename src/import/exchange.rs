@@ -157,13 +157,7 @@ fn push_item(out: &mut Vec<Block>, line: usize, left: &Cell, item: &Item, text: 
 
 /// "Essential", "Desirable criteria:", "**Essential**": a requirement level's label.
 fn is_level_label(text: &str) -> bool {
-    let t = text.trim_matches(['*', '_', ':', ' ']).to_lowercase();
-    let words: Vec<&str> = t.split_whitespace().collect();
-    matches!(words.first(), Some(&"essential" | &"desirable"))
-        && words.len() <= 2
-        && words
-            .get(1)
-            .is_none_or(|w| matches!(*w, "criteria" | "requirements"))
+    super::roles::level_label(text.trim_matches(['*', '_', ':', ' ']))
 }
 
 fn heading(line: usize, text: &str, level: usize) -> Block {

@@ -431,14 +431,7 @@ pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
     // A level's label and a dash before an aside: "Essential criteria – you must meet all
     // of these", "Desirable criteria — these help us choose between strong applicants".
     if let Some((label, aside)) = t.split_once(" – ").or_else(|| t.split_once(" — ")) {
-        let label_words: Vec<&str> = label.split_whitespace().collect();
-        if label_words.len() <= 2
-            && matches!(label_words.first(), Some(&"essential" | &"desirable"))
-            && label_words
-                .get(1)
-                .is_none_or(|w| matches!(*w, "criteria" | "requirements"))
-            && words_count(aside) >= 3
-        {
+        if level_label(label) && words_count(aside) >= 3 {
             return requirement_heading(label);
         }
     }
@@ -701,6 +694,29 @@ fn route_heading(text: &str) -> bool {
                     .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-' | ')'))
         })
     })
+}
+
+/// "Essential", "Desirable criteria", "essential requirements": a level's bare label.
+pub(super) fn level_label(text: &str) -> bool {
+    let t = text.to_lowercase();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    matches!(words.first(), Some(&"essential" | &"desirable"))
+        && words.len() <= 2
+        && words
+            .get(1)
+            .is_none_or(|w| matches!(*w, "criteria" | "requirements"))
+}
+
+/// How many a counting word says: "two", "both", "4".
+fn count_word(word: &str) -> Option<usize> {
+    match word {
+        "two" | "both" | "2" => Some(2),
+        "three" | "3" => Some(3),
+        "four" | "4" => Some(4),
+        "five" | "5" => Some(5),
+        "six" | "6" => Some(6),
+        _ => None,
+    }
 }
 
 /// A heading giving a level and the stage that assesses it: "Section 1 – Essential
@@ -5261,17 +5277,9 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             words.iter().enumerate().any(|(pos, w)| {
                 w.starts_with(group)
                     && !group.is_empty()
-                    && words[pos.saturating_sub(3)..pos].iter().any(|b| {
-                        let count = match *b {
-                            "two" | "both" | "2" => Some(2),
-                            "three" | "3" => Some(3),
-                            "four" | "4" => Some(4),
-                            "five" | "5" => Some(5),
-                            "six" | "6" => Some(6),
-                            _ => None,
-                        };
-                        *b == "all" || count.is_some() && count == size
-                    })
+                    && words[pos.saturating_sub(3)..pos]
+                        .iter()
+                        .any(|b| *b == "all" || count_word(b).is_some_and(|n| Some(n) == size))
             })
         };
         let named_in_group: Vec<&str> = walk
@@ -5296,13 +5304,7 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             {
                 return false;
             }
-            let count = before.iter().find_map(|w| match *w {
-                "two" | "both" | "2" => Some(2),
-                "three" | "3" => Some(3),
-                "four" | "4" => Some(4),
-                "five" | "5" => Some(5),
-                _ => None,
-            });
+            let count = before.iter().find_map(|w| count_word(w));
             let size = group_sizes
                 .iter()
                 .find(|(g, _)| *g == group)
