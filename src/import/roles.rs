@@ -2086,6 +2086,9 @@ fn names_all_criteria(l: &str) -> bool {
 fn speaks_of_whole_specification(l: &str) -> bool {
     [
         "against the person specification",
+        "against the full person specification",
+        "against the whole person specification",
+        "against the full specification",
         "against the job specification",
         "everything above",
         "everything listed above",
@@ -2177,6 +2180,84 @@ fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     .any(|v| l.contains(v));
     let (essential, desirable, named) = levels_named(&l);
     if !verb || !named || !(essential || desirable) {
+        return None;
+    }
+    sentence_methods(sentence)
+}
+
+/// Whether a lower-case sentence of the selection prose speaks of every criterion: "…
+/// against the full person specification", "shortlisted candidates be interviewed", "…
+/// from application forms against Annex A" (minutes and reports carry the specification
+/// as an annex).
+fn names_whole_specification(l: &str) -> bool {
+    [
+        "against the full person specification",
+        "against the whole person specification",
+        "against the full specification",
+        "against every criterion",
+        "against all the criteria",
+        "against all of the criteria",
+        // Everyone shortlisted goes on to the interview: every criterion is asked about.
+        "shortlisted candidates be interviewed",
+        "shortlisted candidates will be interviewed",
+    ]
+    .iter()
+    .any(|p| l.contains(p))
+        // Minutes and reports carry the specification as an annex: "shortlisting be done
+        // from application forms against Annex A".
+        || ["against annex ", "against appendix ", "against schedule "]
+            .iter()
+            .any(|p| {
+                l.split(p).skip(1).any(|rest| {
+                    rest.split(|c: char| !c.is_alphanumeric())
+                        .next()
+                        .is_some_and(|w| !w.is_empty() && w.chars().count() <= 2)
+                })
+            })
+}
+
+/// The methods of a sentence of prose that says the whole specification is assessed at a
+/// stage: "that shortlisted candidates be interviewed by the Committee against the full
+/// person specification at Appendix 1". `None` for any other sentence (one naming a
+/// level is [`level_sentence_methods`]'s; a guaranteed-interview scheme says who is
+/// interviewed, not how).
+fn whole_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
+    let l = lower(sentence);
+    if words_count(&l) > 45 || l.contains("guarantee") {
+        return None;
+    }
+    let whole = names_whole_specification(&l);
+    let verb = [
+        "assessed",
+        "interviewed",
+        "tested",
+        "evaluated",
+        "judged",
+        "scored",
+        "shortlisting",
+        "shortlisted",
+    ]
+    .iter()
+    .any(|v| l.contains(v));
+    if !whole || !verb {
+        return None;
+    }
+    let found = named_methods(&l.replace("interviewed", "interview"));
+    (!found.is_empty()).then_some(found)
+}
+
+/// The methods of a sentence of prose outside the specification that says how the
+/// criteria under a category are assessed: "… a role play of a telephone call with a
+/// parent …, to assess the criteria under 'Communication' in Annex A". `None` unless the
+/// sentence has an assessing verb and names a category as the criteria under it.
+fn area_sentence_methods(sentence: &str, categories: &[String]) -> Option<Vec<Method>> {
+    let l = lower(sentence);
+    if words_count(&l) > 45 || !l.contains("criteria under ") {
+        return None;
+    }
+    let tail = l.split_once("criteria under ")?.1;
+    let tail = tail.trim_start_matches(['\'', '‘', '"', '“']);
+    if !categories.iter().any(|c| tail.starts_with(c.as_str())) {
         return None;
     }
     sentence_methods(sentence)
@@ -4987,6 +5068,8 @@ struct ScopedPart {
     methods: Vec<Method>,
     area: Option<(usize, usize)>,
     level: Option<Requirement>,
+    /// Read inside the specification (see [`Scoped::in_spec`]).
+    in_spec: bool,
     /// Categories (lower case) the sentence leaves out: "all criteria …, except those
     /// under 'Spreadsheet skills'".
     except: Vec<String>,
@@ -5024,6 +5107,7 @@ fn scoped_parts(scoped: &[Scoped], categories: &[String]) -> Vec<ScopedPart> {
             methods,
             area: s.area,
             level: s.level,
+            in_spec: s.in_spec,
             except,
         };
         if let Some((head, tail)) = exception_split(&s.sentence) {
@@ -5421,9 +5505,21 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         if walk.scoped.len() >= 200 {
             break;
         }
-        let parts = level_clauses(sentence).or_else(|| {
-            level_sentence_methods(sentence).map(|found| vec![(sentence.clone(), found)])
-        });
+        let parts = level_clauses(sentence)
+            .or_else(|| {
+                level_sentence_methods(sentence).map(|found| vec![(sentence.clone(), found)])
+            })
+            .or_else(|| {
+                let clauses: Vec<(String, Vec<Method>)> = sentence
+                    .split(';')
+                    .filter_map(|c| whole_sentence_methods(c).map(|m| (c.trim().to_string(), m)))
+                    .collect();
+                (!clauses.is_empty()).then_some(clauses)
+            })
+            .or_else(|| {
+                area_sentence_methods(sentence, &categories)
+                    .map(|found| vec![(sentence.clone(), found)])
+            });
         for (part, found) in parts.into_iter().flatten() {
             walk.scoped.push(Scoped {
                 sentence: lower(&part),
@@ -5442,7 +5538,8 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
         let (essential, desirable, level_named) = levels_named(l);
         let all = ["all ", "every ", "each "].iter().any(|w| l.contains(w))
             || essential && desirable
-            || speaks_of_whole_specification(l);
+            || speaks_of_whole_specification(l)
+            || !scoped.in_spec && names_whole_specification(l);
         // "These will be …", or "… assessed against these criteria" after a table.
         let these = ["these ", "they ", "this ", "both "]
             .iter()
@@ -7003,6 +7100,58 @@ mod tests {
         assert!(!speaks_of_whole_specification(
             "the requirements listed under 'skills' will also be tested."
         ));
+    }
+
+    #[test]
+    fn minutes_resolutions_assess_the_whole_specification() {
+        assert_eq!(
+            whole_sentence_methods(
+                "5. that shortlisted candidates be interviewed by the Committee against the full person specification at Appendix 1 on 21 January 2027."
+            ),
+            Some(vec![Method::Interview])
+        );
+        assert_eq!(
+            whole_sentence_methods(
+                "that shortlisting be done by the Headteacher and the Chair from application forms against Annex A"
+            ),
+            Some(vec![Method::Application])
+        );
+        // An annex named by more than a label is not the specification.
+        assert_eq!(
+            whole_sentence_methods("that the budget be set against annex tables for 2027"),
+            None
+        );
+        // Who is guaranteed an interview is not how anyone is assessed.
+        assert_eq!(
+            whole_sentence_methods(
+                "Disabled applicants who meet the criteria are guaranteed to be interviewed against the full person specification."
+            ),
+            None
+        );
+        // The whole specification named, but no stage assessing it.
+        assert_eq!(
+            whole_sentence_methods("The person specification at Appendix 1 was approved."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_sentence_on_the_criteria_under_a_category_outside_the_specification() {
+        let categories = vec!["communication".to_string(), "knowledge".to_string()];
+        let found = area_sentence_methods(
+            "The interview will include a role play of a telephone call with a parent, to assess the criteria under 'Communication' in Annex A.",
+            &categories,
+        )
+        .unwrap();
+        assert!(found.contains(&Method::Test) && found.contains(&Method::Interview));
+        // A category the specification does not have.
+        assert_eq!(
+            area_sentence_methods(
+                "A role play will assess the criteria under 'Leadership'.",
+                &categories
+            ),
+            None
+        );
     }
 
     #[test]
