@@ -42,6 +42,7 @@ mod nested;
 mod notneeded;
 mod numbergrid;
 mod panels;
+mod paraitems;
 mod pdf;
 mod questionmap;
 mod questions;
@@ -226,6 +227,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = evidenceform::gathered(&text).into_owned();
     // Requirements written as marked phrases in flowing paragraphs: one item a phrase.
     let text = inlineprose::listed(&text).into_owned();
+    // A specification of plain paragraphs under category headings: one item a paragraph.
+    let text = paraitems::listed(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",
