@@ -218,7 +218,8 @@ pub fn assessment_methods(text: &str) -> Option<Vec<Method>> {
     if let Some(found) = by_letter.filter(|found| !found.is_empty()) {
         return Some(sort_methods(found));
     }
-    let lower = text.to_lowercase();
+    // "Certificate seen at interview": the interview says when the documents are seen.
+    let lower = super::methods::without_interview_timing(&text);
     let words: [(&[&str], Method); 5] = [
         (&["application", "cv", "shortlist"], Method::Application),
         (
@@ -254,7 +255,7 @@ pub fn assessment_methods(text: &str) -> Option<Vec<Method>> {
         .collect();
     // And the methods every layout names ("Micro-teach", "Role play", "In-tray"): the
     // general vocabulary the reading by meaning uses.
-    found.extend(super::methods::words(&text));
+    found.extend(super::methods::words(&lower));
     (!found.is_empty()).then(|| sort_methods(found))
 }
 
@@ -753,6 +754,11 @@ mod tests {
         assert_eq!(
             assessment_methods("Application, Micro-teach"),
             Some(vec![Method::Application, Method::Test])
+        );
+        // The interview only says when the certificate is seen.
+        assert_eq!(
+            assessment_methods("Application; certificate seen at interview"),
+            Some(vec![Method::Application, Method::Documents])
         );
     }
 

@@ -500,8 +500,13 @@ pub fn phrase(text: &str) -> Vec<Method> {
 /// A method cell's words less an interview that only says when a presentation, test or
 /// documents come: "Short presentation at interview" is a presentation. An interview joined
 /// to the others ("Application form and at interview", "Test, at interview") is one.
-fn without_interview_timing(text: &str) -> String {
-    let mut plain = text.to_lowercase();
+pub(super) fn without_interview_timing(text: &str) -> String {
+    // A cell's words may be broken over lines ("certificate seen at" / "interview").
+    let mut plain = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     let named = words(&plain);
     if ![Method::Documents, Method::Test, Method::Presentation]
         .iter()

@@ -990,9 +990,18 @@ fn header_role_of(text: &str) -> Role {
         if plain.starts_with("must have") {
             return Role::Essential;
         }
-        if ["could have", "should have", "nice to have", "good to have"]
-            .iter()
-            .any(|p| plain.starts_with(p))
+        // "Would like" / "Would be nice": what the employer would like besides.
+        if [
+            "could have",
+            "should have",
+            "nice to have",
+            "good to have",
+            "would like",
+            "would be nice",
+            "would be good",
+        ]
+        .iter()
+        .any(|p| plain.starts_with(p))
         {
             return Role::Desirable;
         }
@@ -4621,6 +4630,9 @@ fn group_clauses(l: &str, named: &[&str]) -> Vec<GroupClause> {
         .split("; ")
         .flat_map(|p| p.split(", and "))
         .flat_map(|p| p.split(", but "))
+        // "A video interview assessing the behaviours, followed by a written exercise that
+        // tests the technical skills": each stage its own clause.
+        .flat_map(|p| p.split(", followed by "))
         .flat_map(actions)
     {
         let words: Vec<&str> = part
@@ -5226,10 +5238,44 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
     // The stage the sentence before named ("At application you will …"), for a sentence
     // of the same paragraph that goes on with it ("You will also be asked for …").
     let mut previous_stage: Option<(usize, Vec<Method>)> = None;
+    // A paragraph opening with its stage's label ("**Stage 1 – sift.** You will complete a
+    // CV …"): every sentence of the paragraph is about that stage.
+    let mut labelled_stage: Option<(usize, Vec<Method>)> = None;
     for (line, sentence) in sentences.iter().filter(|_| prose_pairs <= 2_000_000) {
+        let label = sentence
+            .trim()
+            .trim_matches(['*', '_'])
+            .trim_end_matches('.');
+        if words_count(label) <= 6 {
+            if let Some(found) = stage_heading(label) {
+                labelled_stage = Some((*line, found));
+                continue;
+            }
+        }
+        let label_stage = labelled_stage
+            .as_ref()
+            .filter(|(at, _)| at == line)
+            .map(|(_, stage)| stage.clone());
         let l = lower(sentence);
+        // What a stage does not assess: "There are no behaviour questions at sift."
+        if [
+            "there are no ",
+            "there is no ",
+            "will not be assessed",
+            "won't be assessed",
+            "are not assessed",
+            "is not assessed",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+        {
+            continue;
+        }
+        // The stage holds for the rest of its paragraph until another is named: "At sift
+        // … If we receive a large number … we will sift on the lead criterion first. You
+        // will also answer questions on …".
         let carried = previous_stage
-            .take()
+            .clone()
             .filter(|(at, _)| at == line)
             .map(|(_, stage)| stage)
             .filter(|_| {
@@ -5342,7 +5388,8 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 .iter()
                 .any(|p| l.trim_start().starts_with(p))
                 .then(|| vec![Method::Application])
-        });
+        })
+        .or(label_stage);
         if let Some(stage) = &at_stage {
             previous_stage = Some((*line, stage.clone()));
         }
@@ -5418,9 +5465,14 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
                 let m: Vec<Method> = clauses
                     .iter()
                     .filter(|c| {
+                        // A level word qualifies the experience ("the desirable
+                        // experience"), never a behaviour or a technical skill named
+                        // beside it.
                         c.groups.contains(&group_word)
                             && c.level.is_none_or(|l| {
-                                level == Some(l) || l == Requirement::Essential && level.is_none()
+                                group_word != "experience"
+                                    || level == Some(l)
+                                    || l == Requirement::Essential && level.is_none()
                             })
                     })
                     .flat_map(|c| c.methods.iter().copied())
@@ -6302,6 +6354,8 @@ mod tests {
         assert_eq!(header_role("How assessed"), Role::Method);
         assert_eq!(header_role("How we’ll check"), Role::Method);
         assert_eq!(header_role("How we will find out"), Role::Method);
+        assert_eq!(header_role("Would like"), Role::Desirable);
+        assert_eq!(header_role("Must have"), Role::Essential);
         assert_eq!(header_role("E/D"), Role::Mark);
         assert_eq!(header_role("Essential or Desirable"), Role::Mark);
         assert_eq!(header_role("Essential"), Role::Essential);
