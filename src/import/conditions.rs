@@ -125,6 +125,9 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("visa sponsorship")
         || has("sponsor a visa")
         || has("sponsor visas")
+        // A foundation trust's director or governor must be a public member, i.e. live
+        // in the area the trust serves: a residency, with no setting.
+        || has("public member of")
     {
         return Some(Kind::RightToWork);
     }
@@ -137,6 +140,13 @@ pub fn kind(text: &str) -> Option<Kind> {
         // A teacher's prohibition order (checked for every teaching post).
         || has("prohibition order")
         || has("prohibited from teaching")
+        // A board member's eligibility: not disqualified as a trustee or company director
+        // (with an academy trust's section 128 check), and the NHS board's fit and proper
+        // person requirements.
+        || has("disqualified from acting as")
+        || has("disqualified from being a")
+        || has("section 128 check")
+        || has("fit and proper person")
     {
         return Some(Kind::PreEmployment);
     }
@@ -1051,5 +1061,19 @@ mod tests {
         assert_eq!(s.bpss_required, None);
         let (_, s) = tick_boxes("a) because of its salary level , or No");
         assert_eq!(s.politically_restricted, Some(false));
+    }
+
+    #[test]
+    fn a_board_members_eligibility_is_a_condition() {
+        assert!(sentence_is_condition(
+            "Governors must not be disqualified from acting as a company director."
+        ));
+        assert!(sentence_is_condition(
+            "Directors must meet the fit and proper person requirements."
+        ));
+        assert!(sentence_is_condition(
+            "You must be a public member of the trust, living in its area."
+        ));
+        assert!(!sentence_is_condition("We are a public body."));
     }
 }

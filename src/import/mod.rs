@@ -16,6 +16,7 @@ mod amendments;
 mod ats;
 mod bilingual;
 mod blocks;
+mod boardmatrix;
 mod boldlegend;
 mod checkboxes;
 mod columns;
@@ -221,6 +222,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = email::unforwarded(&text).into_owned();
     // An applicant-tracking system's export: one labelled record per criterion.
     let text = ats::tabulated(&text).into_owned();
+    // A board's skills matrix: the skills this appointment seeks, then every member's qualities.
+    let text = boardmatrix::gathered(&text).into_owned();
     // A job-board listing: its free-text lists and marked qualification fields.
     let text = jobboard::gathered(&text).into_owned();
     // An application form's evidence part: one labelled block and answer box a criterion.
