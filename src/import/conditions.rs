@@ -182,6 +182,10 @@ fn is_registration(t: &str) -> bool {
         // "Registration as a social worker with Social Work England": a body named.
         || (t.starts_with("registration") || t.starts_with("registered"))
             && registration_body(t).is_some()
+        // "Current Social Work England registration with no conditions of practice": a
+        // body's registration held now.
+        || ["current ", "valid ", "full "].iter().any(|p| t.starts_with(p))
+            && registration_body(t).is_some()
 }
 
 /// A registration that applies on one route only ("HCPC registration if Social Work
@@ -857,6 +861,12 @@ mod tests {
 
     #[test]
     fn a_registration_naming_its_body_is_a_registration() {
+        assert!(is_registration(
+            "current social work england registration with no conditions of practice"
+        ));
+        assert!(!is_registration(
+            "current awareness of social work practice"
+        ));
         let text = "Registration as a social worker with Social Work England";
         assert_eq!(kind(text), Some(Kind::Registration));
         assert!(criterion_is_condition(text, "Conditions of appointment"));

@@ -386,6 +386,8 @@ pub fn words(text: &str) -> Vec<Method> {
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|word| word == "cv")
         || has("form") && !has("perform") && !has("format") && !has("inform") && !has("platform")
+        // An agency's "candidate summary" sent with the CV is the application.
+        || has("candidate summary")
     {
         out.push(Method::Application);
     }

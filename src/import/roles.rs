@@ -294,6 +294,9 @@ pub(crate) fn is_start(text: &str) -> bool {
         || t.contains("selection criteria")
         || t.contains("essential criteria")
         || t.contains("job requirements")
+        // An agency's sheet: "Candidate requirements", "Client requirements".
+        || t.contains("candidate requirements")
+        || t.contains("client requirements")
         // The apprenticeship service's vacancy page: "Requirements" over Qualifications,
         // Skills and Other requirements.
         || t.trim() == "requirements"
@@ -407,6 +410,8 @@ fn is_stop(text: &str) -> bool {
         "pre-employment",
         // "Before you start": the checks made before the first day.
         "before you start",
+        // An agency's "Compliance required before start".
+        "compliance",
         "reward",
         "interview date",
         "recruitment",
@@ -1451,6 +1456,8 @@ fn priority_mark(text: &str, letters: bool) -> Option<Requirement> {
         "must" => Some(Requirement::Essential),
         "should" | "could" | "bonus" => Some(Requirement::Desirable),
         "nice" | "good" if l.contains("to have") => Some(Requirement::Desirable),
+        // An agency's requirement sheet: "MUST" / "NICE".
+        "nice" if words_count(l) == 1 => Some(Requirement::Desirable),
         "m" if letters && words_count(l) == 1 => Some(Requirement::Essential),
         "s" | "c" if letters && words_count(l) == 1 => Some(Requirement::Desirable),
         _ => None,
@@ -2184,6 +2191,10 @@ fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
         "judged",
         "measured",
         "scored",
+        // "a Teams interview …, covering all the must-haves and nice-to-haves".
+        "covering",
+        // "your CV plus a candidate summary written against each must-have".
+        "against",
     ]
     .iter()
     .any(|v| l.contains(v));
@@ -2191,7 +2202,11 @@ fn level_sentence_methods(sentence: &str) -> Option<Vec<Method>> {
     if !verb || !named || !(essential || desirable) {
         return None;
     }
-    sentence_methods(sentence)
+    // "covering" and "against" are this sentence's verbs, not the general ones.
+    sentence_methods(sentence).or_else(|| {
+        let found = named_methods(&without_who_passed(&l));
+        (!found.is_empty()).then_some(found)
+    })
 }
 
 /// Whether a lower-case sentence of the selection prose speaks of every criterion: "…
@@ -2316,6 +2331,23 @@ fn levels_named(l: &str) -> (bool, bool, bool) {
             }
         }
         named = true;
+    }
+    // An agency's or a charity's plain words for the two sets: "all the must-haves and
+    // nice-to-haves".
+    for (set, is_essential) in [
+        ("must-have", true),
+        ("must haves", true),
+        ("nice-to-have", false),
+        ("nice to haves", false),
+    ] {
+        if l.contains(set) {
+            if is_essential {
+                essential = true;
+            } else {
+                desirable = true;
+            }
+            named = true;
+        }
     }
     (essential, desirable, named)
 }
@@ -5652,10 +5684,18 @@ fn finish(blocks: &[Block], mut walk: Walk, line: usize) -> ImportedSpec {
             } else {
                 false
             };
-            let excepted = cand
-                .category
-                .as_deref()
-                .is_some_and(|c| scoped.except.contains(&lower(c)));
+            // The selection prose's "essential and desirable criteria" are the advert's
+            // criteria, never its behaviours or technical skills listed apart with no
+            // level of their own (under a "Minimum requirements" heading they are some).
+            let other_group = !scoped.in_spec
+                && level_named
+                && cand.requirement.is_none()
+                && matches!(group_of(cand), "behaviour" | "technical");
+            let excepted = other_group
+                || cand
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| scoped.except.contains(&lower(c)));
             if covered && !excepted {
                 scoped_methods[i].extend(scoped.methods.iter().copied());
             }
@@ -5985,6 +6025,9 @@ fn conditions_section_lines(blocks: &[Block]) -> HashSet<usize> {
                     || t.contains("vetting")
                     // "Before you start": the checks made before the first day.
                     || t.contains("before you start")
+                    // An agency's "Compliance required before start": the documents it
+                    // must hold before the placement begins.
+                    || t.contains("compliance")
                     || other_requirements);
             continue;
         }
@@ -7154,6 +7197,46 @@ mod tests {
         assert!(!speaks_of_whole_specification(
             "the requirements listed under 'skills' will also be tested."
         ));
+    }
+
+    #[test]
+    fn an_agency_briefs_plain_words_for_levels_and_its_compliance_list() {
+        let (essential, desirable, named) =
+            levels_named("the client interview covers all the must-haves and nice-to-haves.");
+        assert!(essential && desirable && named);
+        assert_eq!(
+            level_sentence_methods(
+                "The client will hold a Teams interview, covering all the must-haves and nice-to-haves."
+            ),
+            Some(vec![Method::Interview])
+        );
+        assert_eq!(
+            level_sentence_methods(
+                "Submission: your CV plus a candidate summary written against each must-have."
+            ),
+            Some(vec![Method::Application])
+        );
+        // "You must have" is no set of criteria.
+        assert!(!levels_named("you must have a licence.").2);
+        assert_eq!(priority_mark("NICE", false), Some(Requirement::Desirable));
+        assert_eq!(priority_mark("MUST", false), Some(Requirement::Essential));
+        assert_eq!(priority_mark("Nice weather", false), None);
+        assert!(is_start("Candidate requirements"));
+        // Civil Service stages: each stage of a sentence its own clause.
+        let clauses = group_clauses(
+            "a video interview assessing all four behaviours and the desirable experience, followed by a written case exercise that tests both technical skills.",
+            &[],
+        );
+        assert_eq!(clauses.len(), 2);
+        assert_eq!(clauses[0].methods, vec![Method::Interview]);
+        assert_eq!(clauses[0].level, Some(Requirement::Desirable));
+        assert_eq!(clauses[1].groups, vec!["technical"]);
+        assert_eq!(clauses[1].methods, vec![Method::Test]);
+        let blocks = super::super::text::blocks(
+            "## Compliance required before start\n\n- Enhanced DBS\n\n## About us\n\nWe place staff.\n",
+        );
+        let lines = conditions_section_lines(&blocks);
+        assert_eq!(lines.len(), 1);
     }
 
     #[test]
