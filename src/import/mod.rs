@@ -28,6 +28,7 @@ mod easyread;
 mod email;
 mod evidenceform;
 mod exchange;
+mod faq;
 mod footnotes;
 mod grades;
 mod html;
@@ -230,6 +231,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = evidenceform::gathered(&text).into_owned();
     // Requirements written as marked phrases in flowing paragraphs: one item a phrase.
     let text = inlineprose::listed(&text).into_owned();
+    // An applicant FAQ: the criteria lists in its answers, the methods in its selection one.
+    let text = faq::answered(&text).into_owned();
     // A specification of plain paragraphs under category headings: one item a paragraph.
     let text = paraitems::listed(&text).into_owned();
     if text.len() > MAX_DOCUMENT_BYTES {
@@ -252,6 +255,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let specs = numbergrid::apply(specs, &text);
     // Criteria printed again in a later tick grid of stages take their methods from it.
     let specs = repeatgrid::apply(specs, &text);
+    // An applicant FAQ's "Who can apply?" answer lists conditions.
+    let specs = faq::conditions(specs, &text);
     // A re-advertised post's note of changes amends the specification printed before it.
     Ok(amendments::apply(specs, &text))
 }
