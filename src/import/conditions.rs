@@ -147,6 +147,12 @@ pub fn kind(text: &str) -> Option<Kind> {
         || has("disqualified from being a")
         || has("section 128 check")
         || has("fit and proper person")
+        // A post open to one sex only under the Equality Act's occupational requirement
+        // (Schedule 9): who may be appointed at all.
+        || has("occupational requirement")
+        || has("schedule 9")
+        || has("open to women only")
+        || has("open to men only")
     {
         return Some(Kind::PreEmployment);
     }
@@ -1085,5 +1091,13 @@ mod tests {
             "You must be a public member of the trust, living in its area."
         ));
         assert!(!sentence_is_condition("We are a public body."));
+    }
+
+    #[test]
+    fn a_post_open_to_one_sex_only_is_a_condition() {
+        assert!(sentence_is_condition(
+            "This post is open to women only under Schedule 9, Part 1 of the Equality Act 2010."
+        ));
+        assert!(!sentence_is_condition("Our services are open to everyone."));
     }
 }

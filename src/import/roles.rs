@@ -577,6 +577,8 @@ pub(crate) fn requirement_heading(text: &str) -> Option<Requirement> {
         // "Helpful extras", "Useful extras".
         "helpful extra",
         "useful extra",
+        // "Extras that would help".
+        "extras that",
         "preferred",
         "advantageous",
         "additional criteria",
@@ -958,7 +960,8 @@ pub(super) fn header_role(text: &str) -> Role {
 
 fn header_role_of(text: &str) -> Role {
     let t = lower(&collapse(text));
-    let t = t.trim().trim_end_matches([':', '?', '*']).trim();
+    // "You'll have…": a charity's heading trailing off into its cells.
+    let t = t.trim().trim_end_matches([':', '?', '*', '…', '.']).trim();
     if t.is_empty() {
         return Role::Unknown;
     }
@@ -1050,6 +1053,9 @@ fn header_role_of(text: &str) -> Role {
         "look for it in",
         "how we'll see",
         "how we will see",
+        // "We'll see it through…".
+        "we'll see it",
+        "we will see it",
     ]) {
         return Role::Method;
     }
@@ -1084,6 +1090,12 @@ fn header_role_of(text: &str) -> Role {
         "you bring",
         "you'll need",
         "you will need",
+        // "What we're after".
+        "we're after",
+        "we are after",
+        // "You'll have…": what the post holder brings.
+        "you'll have",
+        "you will have",
         "what you need",
         "what we need",
         "question",
@@ -6398,6 +6410,9 @@ mod tests {
         assert_eq!(header_role("How we’ll check"), Role::Method);
         assert_eq!(header_role("How we will find out"), Role::Method);
         assert_eq!(header_role("Would like"), Role::Desirable);
+        assert_eq!(header_role("You'll have…"), Role::Criterion);
+        assert_eq!(header_role("What we're after"), Role::Criterion);
+        assert_eq!(header_role("We'll see it through…"), Role::Method);
         assert_eq!(header_role("Must have"), Role::Essential);
         assert_eq!(header_role("E/D"), Role::Mark);
         assert_eq!(header_role("Essential or Desirable"), Role::Mark);
@@ -6982,6 +6997,10 @@ mod tests {
         );
         assert_eq!(
             requirement_heading("Helpful extras (we will use these only if we need to):"),
+            Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            requirement_heading("Extras that would help"),
             Some(Requirement::Desirable)
         );
         assert_eq!(
