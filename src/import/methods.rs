@@ -297,6 +297,11 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
             while j < chars.len() && (chars[j].1.is_ascii_uppercase() || chars[j].1 == '/') {
                 j += 1;
             }
+            // A numbered stage code: "S1 – application form; S2 – practical assessment".
+            let letters_end = j;
+            while j < chars.len() && j - letters_end < 2 && chars[j].1.is_ascii_digit() {
+                j += 1;
+            }
             let code: String = chars[i..j].iter().map(|&(_, c)| c).collect();
             let word_end = j >= chars.len() || !chars[j].1.is_alphanumeric();
             if word_end && code.len() <= 4 && !code.ends_with('/') {
@@ -557,10 +562,18 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         let first = chars.next().is_some_and(|c| c.is_ascii_uppercase());
         let rest: Vec<char> = chars.collect();
         let capitals = rest.iter().all(|c| c.is_ascii_uppercase());
+        // "S1", "S3": a numbered stage the key defines.
+        let numbered = !rest.is_empty()
+            && rest.iter().any(char::is_ascii_digit)
+            && rest
+                .iter()
+                .skip_while(|c| c.is_ascii_uppercase())
+                .all(char::is_ascii_digit)
+            && codes.defines(t);
         let titled = (1..=3).contains(&rest.len()) && rest.iter().all(|c| c.is_ascii_lowercase());
         // A stage number the key defines ("1, 3").
         let number = t.chars().all(|c| c.is_ascii_digit()) && codes.defines(t);
-        number || t.len() <= 5 && first && (capitals || titled)
+        number || t.len() <= 5 && first && (capitals || titled || numbered)
     };
     let all_codes = tokens.iter().all(|t| code_like(t) && codes.is_code(t));
     if all_codes {
@@ -671,6 +684,18 @@ mod tests {
         // Without "Key", "Hours – 37" is a detail, not a code.
         let mut details = Codes::default();
         assert!(!details.read_key("Hours – 37; Band – 5; Base – Leeds"));
+    }
+
+    #[test]
+    fn numbered_stage_codes_from_a_key() {
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "Stage key: S1 – application form; S2 – practical assessment (a testing task); S3 – interview."
+        ));
+        assert_eq!(cell("S1, S3", &codes), vec![Application, Interview]);
+        assert_eq!(cell("S2", &codes), vec![Test]);
+        // Undefined numbered codes name nothing.
+        assert_eq!(cell("S7", &codes), Vec::<Method>::new());
     }
 
     #[test]

@@ -454,8 +454,13 @@ fn agree(old: &[ImportedSpec], found: &ImportedSpec) -> bool {
 /// A text without a closing bracketed group: "Experience of … (AF, INT)" → "Experience
 /// of …"; `None` when it has none (or nothing before it).
 fn without_closing_group(text: &str) -> Option<String> {
-    text.strip_suffix(')')
-        .and_then(|t| t.rfind('(').map(|at| t[..at].trim_end().to_string()))
+    // "(A/I)", or braces the recognisers do not read: "{A,I}".
+    [(')', '('), ('}', '{')]
+        .iter()
+        .find_map(|&(close, open)| {
+            text.strip_suffix(close)
+                .and_then(|t| t.rfind(open).map(|at| t[..at].trim_end().to_string()))
+        })
         .filter(|t| !t.is_empty())
 }
 

@@ -941,6 +941,19 @@ fn without_continued(text: &str) -> &str {
 }
 
 pub(super) fn header_role(text: &str) -> Role {
+    // "Essential/Desira ble": both levels in one column, one of them broken, is the mark
+    // column, though "Essential" alone reads whole.
+    let whole = collapse(text);
+    if whole.contains('/')
+        && (2..=3).contains(&words_count(&whole))
+        && whole.len() <= 24
+        && whole
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '/')
+        && header_role_of(&whole.replace(' ', "")) == Role::Mark
+    {
+        return Role::Mark;
+    }
     let role = header_role_of(text);
     if role != Role::Unknown {
         return role;
@@ -949,9 +962,10 @@ pub(super) fn header_role(text: &str) -> Role {
     // "Applica tion"): the word read whole.
     let t = collapse(text);
     let pieces = words_count(&t);
+    // "Essential/Desira ble" likewise.
     if (2..=3).contains(&pieces)
         && t.len() <= 24
-        && t.chars().all(|c| c.is_alphabetic() || c == ' ')
+        && t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '/')
     {
         return header_role_of(&t.replace(' ', ""));
     }
@@ -1829,9 +1843,15 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
         if t.len() < s.len() {
             s = t.to_string();
         }
-        // A bracketed group at the end.
-        if let Some(close) = s.chars().last().filter(|c| *c == ')' || *c == ']') {
-            let open_char = if close == ')' { '(' } else { '[' };
+        // A bracketed group at the end: "(A/I)", "[AF, IV]", or braces "{A,I}" (which
+        // read as square brackets do).
+        if let Some(close) = s.chars().last().filter(|c| matches!(c, ')' | ']' | '}')) {
+            let open_char = match close {
+                ')' => '(',
+                ']' => '[',
+                _ => '{',
+            };
+            let close = if close == '}' { ']' } else { close };
             if let Some(open) = s.rfind(open_char) {
                 let inner = s[open + 1..s.len() - 1].trim().to_string();
                 let li = lower(&inner);
@@ -6413,6 +6433,7 @@ mod tests {
         assert_eq!(header_role("You'll have…"), Role::Criterion);
         assert_eq!(header_role("What we're after"), Role::Criterion);
         assert_eq!(header_role("We'll see it through…"), Role::Method);
+        assert_eq!(header_role("Essential/Desira ble"), Role::Mark);
         assert_eq!(header_role("Must have"), Role::Essential);
         assert_eq!(header_role("E/D"), Role::Mark);
         assert_eq!(header_role("Essential or Desirable"), Role::Mark);
