@@ -269,6 +269,26 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
                 }
             }
         }
+        // A lower-case letter as a stage's code ("a = CV and supporting statement; b =
+        // panel interview"): only with "=", a letter standing alone.
+        if boundary && c.is_ascii_lowercase() {
+            let alone = chars.get(i + 1).is_none_or(|&(_, n)| !n.is_alphanumeric());
+            let mut k = i + 1;
+            while k < chars.len() && chars[k].1 == ' ' {
+                k += 1;
+            }
+            if alone && chars.get(k).is_some_and(|&(_, c)| c == '=') {
+                let mut m = k + 1;
+                while m < chars.len() && chars[m].1 == ' ' {
+                    m += 1;
+                }
+                if m < chars.len() {
+                    marks.push((start, chars[m].0, c.to_string()));
+                    i = m;
+                    continue;
+                }
+            }
+        }
         if boundary && c.is_ascii_uppercase() {
             let mut j = i + 1;
             while j < chars.len() && chars[j].1.is_ascii_lowercase() {
@@ -573,7 +593,9 @@ pub fn cell(text: &str, codes: &Codes) -> Vec<Method> {
         let titled = (1..=3).contains(&rest.len()) && rest.iter().all(|c| c.is_ascii_lowercase());
         // A stage number the key defines ("1, 3").
         let number = t.chars().all(|c| c.is_ascii_digit()) && codes.defines(t);
-        number || t.len() <= 5 && first && (capitals || titled || numbered)
+        // "a, b": lower-case letters the key defines.
+        let letter = t.len() == 1 && t.chars().all(|c| c.is_ascii_lowercase()) && codes.defines(t);
+        number || letter || t.len() <= 5 && first && (capitals || titled || numbered)
     };
     let all_codes = tokens.iter().all(|t| code_like(t) && codes.is_code(t));
     if all_codes {
@@ -696,6 +718,14 @@ mod tests {
         assert_eq!(cell("S2", &codes), vec![Test]);
         // Undefined numbered codes name nothing.
         assert_eq!(cell("S7", &codes), Vec::<Method>::new());
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "Assessment stage key: a = CV and supporting statement; b = panel interview; c = practical task on the interview day; d = sight of certificates."
+        ));
+        assert_eq!(cell("a, d", &codes), vec![Application, Documents]);
+        assert_eq!(cell("c", &codes), vec![Test]);
+        // Letters in running words are no key.
+        assert!(!Codes::default().read_key("a tidy desk and a good eye = a great clerk"));
     }
 
     #[test]

@@ -233,7 +233,9 @@ fn underline(line: &str, next: &str) -> Option<usize> {
         && !line.ends_with(['.', ',', ';', ':'])
         && !line.contains('\t')
         && !line.starts_with('|')
-        && list_item(line).is_none();
+        // "Q4. What experience do I need?" underlined its whole length is a heading,
+        // though it opens like a numbered item.
+        && (list_item(line).is_none() || drawn_to_length && !line.starts_with(['-', '*', '•']));
     title.then_some(if first == '=' { 1 } else { 2 })
 }
 
@@ -526,6 +528,9 @@ mod tests {
         let long = "Part one – What we will look for in your application form";
         assert_eq!(underline(long, &"-".repeat(long.chars().count())), Some(2));
         assert_eq!(underline(long, "-----"), None);
+        let question = "Q4. What experience do I need?";
+        assert_eq!(underline(question, &"-".repeat(question.len())), Some(2));
+        assert_eq!(underline(question, "---"), None);
     }
 
     #[test]
