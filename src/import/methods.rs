@@ -368,6 +368,12 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
 /// in words; otherwise the line is no key (`[]`).
 fn listed_pairs(line: &str) -> Vec<(String, String)> {
     let body = line.rsplit_once(':').map_or(line, |(_, rest)| rest);
+    // A key in brackets ends with its sentence: what follows is other guidance.
+    let body = if body.trim_start().starts_with('[') {
+        body.split_once(". ").map_or(body, |(key, _)| key)
+    } else {
+        body
+    };
     let mut pairs = Vec::new();
     // Entries set apart by a middle dot, bullet or bar may hold commas of their own ("IE
     // inspection exercise (photographs, with a short report)").
@@ -386,6 +392,12 @@ fn listed_pairs(line: &str) -> Vec<(String, String)> {
             return Vec::new();
         };
         let meaning = meaning.trim();
+        // "[A] application form, [I] interview": a code may be printed in brackets, as
+        // it is beside each criterion.
+        let code = code
+            .strip_prefix('[')
+            .and_then(|c| c.strip_suffix(']'))
+            .unwrap_or(code);
         let is_code = (1..=4).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase());
         if !is_code || !meaning.starts_with(|c: char| c.is_alphabetic()) {
             return Vec::new();
@@ -787,6 +799,14 @@ mod tests {
         ));
         assert_eq!(codes.lookup("C"), Some(vec![Documents]));
         assert!(!Codes::default().read_key("Experience of A-level teaching"));
+        // Bracketed codes, the key's sentence followed by other guidance.
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "Assessed by: [A] application form, [R] role-play with an actor, [C] certificate \
+             check. Examples under a criterion are only examples, not requirements."
+        ));
+        assert_eq!(codes.lookup("R"), Some(vec![Test]));
+        assert_eq!(codes.lookup("C"), Some(vec![Documents]));
         let mut codes = Codes::default();
         assert!(codes.read_key(
             "Assessed by: AF Application form · IV Panel interview · WE Written exercise"

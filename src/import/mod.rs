@@ -27,6 +27,7 @@ mod docx;
 mod easyread;
 mod email;
 mod evidenceform;
+mod examples;
 mod exchange;
 mod faq;
 mod footnotes;
@@ -221,6 +222,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = slides::unslid(&text).into_owned();
     // A specification forwarded in an e-mail thread: the message that holds it.
     let text = email::unforwarded(&text).into_owned();
+    // Criteria followed by lists of examples said to be illustrations only: the criteria.
+    let text = examples::stripped(&text).into_owned();
     // An applicant-tracking system's export: one labelled record per criterion.
     let text = ats::tabulated(&text).into_owned();
     // A board's skills matrix: the skills this appointment seeks, then every member's qualities.
