@@ -60,7 +60,39 @@ enum Level {
 struct Question {
     heading: usize,
     end: usize,
+    /// The question, less its number.
     text: String,
+    /// Its number as the page refers to it ("Q5" → 5), if numbered.
+    number: Option<u32>,
+}
+
+/// A question's number and its text: "Q5. What skills are you looking for?" → (5, "What
+/// skills are you looking for?"); a question without one as it is.
+fn numbered(heading: &str) -> (Option<u32>, &str) {
+    let rest = heading.strip_prefix(['Q', 'q']).unwrap_or("");
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        if let Some(text) = rest[digits..].strip_prefix(['.', ')', ':']) {
+            if let Ok(n) = rest[..digits].parse() {
+                return (Some(n), text.trim());
+            }
+        }
+    }
+    (None, heading)
+}
+
+/// A plain-text heading underlined with `---` or `===` its whole length ("Q3. What
+/// qualifications will I need?" over a rule): its text.
+fn underlined(line: &str, next: &str) -> Option<String> {
+    let rule = next.trim();
+    let first = rule.chars().next()?;
+    let text = line.trim();
+    (matches!(first, '-' | '=')
+        && rule.chars().all(|c| c == first)
+        && rule.chars().count() >= 3
+        && rule.chars().count() >= text.chars().count()
+        && !text.is_empty())
+    .then(|| text.to_string())
 }
 
 /// A list in an answer with the lead-in over it.
@@ -76,7 +108,11 @@ pub fn answered(text: &str) -> Cow<'_, str> {
     let headings: Vec<(usize, String)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(n, l)| heading(l).map(|h| (n, h)))
+        .filter_map(|(n, l)| {
+            heading(l)
+                .or_else(|| lines.get(n + 1).and_then(|next| underlined(l, next)))
+                .map(|h| (n, h))
+        })
         .collect();
     // A page that also has a specification of its own (a heading naming it, or one
     // headed "Essential" / "Desirable") is read as that.
@@ -90,10 +126,14 @@ pub fn answered(text: &str) -> Cow<'_, str> {
         .iter()
         .enumerate()
         .filter(|(_, (_, h))| h.ends_with('?'))
-        .map(|(k, (n, h))| Question {
-            heading: *n,
-            end: headings.get(k + 1).map_or(lines.len(), |(next, _)| *next),
-            text: h.clone(),
+        .map(|(k, (n, h))| {
+            let (number, text) = numbered(h);
+            Question {
+                heading: *n,
+                end: headings.get(k + 1).map_or(lines.len(), |(next, _)| *next),
+                text: text.to_string(),
+                number,
+            }
         })
         .take(MAX_QUESTIONS)
         .collect();
@@ -284,6 +324,11 @@ fn level_of(lead: &str) -> Option<Level> {
         "useful",
         "welcome",
         "ideally",
+        // "It would be great if you also had:".
+        "would be great",
+        "would be good",
+        "would be nice",
+        "great if",
     ];
     const ESSENTIAL: &[&str] = &[
         "must",
@@ -408,7 +453,7 @@ fn assess(
     for unit in units {
         // Each named question becomes a mark, so its "?" ends no sentence and its words
         // name no method.
-        let mut unit = unit.replace(['’', '‘'], "'");
+        let mut unit = numbers_marked(&unit.replace(['’', '‘'], "'"), questions, criteria);
         for (c, name) in names.iter().enumerate() {
             let mark = format!("⟦{c}⟧");
             let mut from = 0;
@@ -417,7 +462,13 @@ fn assess(
                 from = at + mark.len();
             }
         }
-        for sentence in sentences(&unit) {
+        // "… an in-tray exercise, which tests the points under Q5, and an interview
+        // covering everything in Q3 to Q6": each clause its own points and methods.
+        let clauses: Vec<String> = sentences(&unit)
+            .iter()
+            .flat_map(|s| s.split(", and ").map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        for sentence in clauses {
             let lower = sentence.to_lowercase();
             let named: Vec<usize> = (0..names.len())
                 .filter(|c| lower.contains(&format!("⟦{c}⟧")))
@@ -460,9 +511,11 @@ fn assess(
                 .join(" ")
                 .replace(['*', '_'], "");
             let named_methods = methods::phrase(&plain);
+            // "… which tests everything under 'What skills will I need?'": the extras too.
+            let every = lower.contains("everything");
             for &(c, i) in &targets {
                 for &m in &named_methods {
-                    if m == Method::Test && criteria[c].1[i].1 != Level::Essential {
+                    if m == Method::Test && criteria[c].1[i].1 != Level::Essential && !every {
                         continue;
                     }
                     if !found[c][i].contains(&m) {
@@ -475,6 +528,57 @@ fn assess(
         }
     }
     any
+}
+
+/// A selection answer with the questions it names by number ("the points under Q5",
+/// "everything in Q3 to Q6") marked as [`assess`] marks a question named by its words.
+fn numbers_marked(
+    unit: &str,
+    questions: &[Question],
+    criteria: &[(usize, Vec<(String, Level)>)],
+) -> String {
+    let mark_of = |n: u32| -> Option<String> {
+        criteria
+            .iter()
+            .position(|(q, _)| questions[*q].number == Some(n))
+            .map(|c| format!("⟦{c}⟧"))
+    };
+    // "Q3" at `at`: its number and where it ends.
+    let number_at = |at: usize| -> Option<(u32, usize)> {
+        let rest = unit.get(at..)?.strip_prefix('Q')?;
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if !(1..=2).contains(&digits) {
+            return None;
+        }
+        let after = at + 1 + digits;
+        if unit[after..].starts_with(char::is_alphanumeric) {
+            return None;
+        }
+        Some((rest[..digits].parse().ok()?, after))
+    };
+    let mut out = String::with_capacity(unit.len());
+    let mut at = 0;
+    while at < unit.len() {
+        let starts_word = at == 0 || !unit[..at].ends_with(char::is_alphanumeric);
+        if let Some((first, end)) = number_at(at).filter(|_| starts_word) {
+            // A range: "Q3 to Q6", "Q3–Q6", "Q3-Q6".
+            let range = [" to ", "–", "-", " – "].iter().find_map(|sep| {
+                let next = end + unit[end..].strip_prefix(sep).map(|_| sep.len())?;
+                number_at(next).filter(|(last, _)| *last > first && last - first <= 20)
+            });
+            let (last, end) = range.unwrap_or((first, end));
+            let marks: String = (first..=last).filter_map(mark_of).collect();
+            if !marks.is_empty() {
+                out.push_str(&marks);
+                at = end;
+                continue;
+            }
+        }
+        let c = unit[at..].chars().next().unwrap_or(' ');
+        out.push(c);
+        at += c.len_utf8();
+    }
+    out
 }
 
 /// Where `needle` first occurs in `hay`, ignoring ASCII case.
@@ -617,6 +721,36 @@ mod tests {
         );
         assert_eq!(level("Helpful but not required:"), Some(Level::Desirable));
         assert_eq!(level("You will:"), None);
+        assert_eq!(
+            level("It would be great if you also had:"),
+            Some(Level::Desirable)
+        );
+    }
+
+    #[test]
+    fn numbered_questions_underlined_and_named_by_number() {
+        let page = "JOB FAQ\n=======\n\n\
+            Q1. What is the job?\n--------------------\n\nYou run the office.\n\n\
+            Q2. What qualifications will I need?\n------------------------------------\n\n\
+            Essential:\n\n- GCSE English and maths\n\nDesirable:\n\n- NVQ Level 3 in administration\n\n\
+            Q3. What skills are you looking for?\n------------------------------------\n\n\
+            Essential:\n\n- Organised and accurate\n- Good with spreadsheets\n\n\
+            Q4. How is the selection done?\n------------------------------\n\n\
+            Shortlisting: from your application form, against the essential points only. \
+            Selection day: an in-tray exercise, which tests the points under Q3, and an interview \
+            covering everything in Q2 to Q3. Please bring certificates for anything under Q2.\n\n\
+            Q5. Is there parking?\n---------------------\n\nYes.\n";
+        let out = answered(page);
+        assert!(out.contains("### What qualifications will I need?"));
+        assert!(out
+            .contains("- GCSE English and maths (essential) [Application, Interview, Documents]"));
+        assert!(out.contains("- NVQ Level 3 in administration (desirable) [Interview, Documents]"));
+        assert!(out.contains("- Organised and accurate (essential) [Application, Test, Interview]"));
+        assert_eq!(
+            numbered("Q12) Who can apply?"),
+            (Some(12), "Who can apply?")
+        );
+        assert_eq!(numbered("Quality matters?"), (None, "Quality matters?"));
     }
 
     #[test]
