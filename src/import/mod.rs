@@ -39,6 +39,7 @@ mod jobboard;
 mod leaders;
 mod legend;
 mod letter;
+mod levelgrid;
 mod lookup;
 mod methods;
 mod nested;
@@ -218,6 +219,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = bilingual::english_side(&text).into_owned();
     // A career-graded table: only the recruited grade's column is this vacancy's.
     let text = grades::recruited(&text).into_owned();
+    // A career-framework skills grid: only this post's level's descriptor is a criterion.
+    let text = levelgrid::targeted(&text).into_owned();
     // A candidate briefing deck: one specification over several slides.
     let text = slides::unslid(&text).into_owned();
     // A specification forwarded in an e-mail thread: the message that holds it.
