@@ -1005,7 +1005,7 @@ mod corpus {
         // reported apart and skipped only with `SHORTLIST_SKIP_HOLDOUT2=1`.
         // The later blind sets (new layouts, written after the importer was finished),
         // each reported apart; their first runs are recorded in BENCHMARKS.md. Skipped
-        // with `SHORTLIST_SKIP_HOLDOUT2=1`, `…3=1`, `…4=1`, `…5=1`, `…6=1`, `…7=1`, `…8=1`, `…9=1`, `…10=1`, `…11=1`, `…12=1`, `…13=1`, `…14=1`, `…15=1`, `…16=1`, `…17=1`, `…18=1`, `…19=1`, `…20=1`, `…21=1`, `…22=1`, `…23=1`, `…24=1`, `…25=1`, `…26=1`, `…27=1`, `…28=1`, `…29=1`, `…30=1`, `…31=1`.
+        // with `SHORTLIST_SKIP_HOLDOUT2=1`, `…3=1`, `…4=1`, `…5=1`, `…6=1`, `…7=1`, `…8=1`, `…9=1`, `…10=1`, `…11=1`, `…12=1`, `…13=1`, `…14=1`, `…15=1`, `…16=1`, `…17=1`, `…18=1`, `…19=1`, `…20=1`, `…21=1`, `…22=1`, `…23=1`, `…24=1`, `…25=1`, `…26=1`, `…27=1`, `…28=1`, `…29=1`, `…30=1`, `…31=1`, `…32=1`.
         for (set, skip) in [
             ("holdout2", "SHORTLIST_SKIP_HOLDOUT2"),
             ("holdout3", "SHORTLIST_SKIP_HOLDOUT3"),
@@ -1037,6 +1037,7 @@ mod corpus {
             ("holdout29", "SHORTLIST_SKIP_HOLDOUT29"),
             ("holdout30", "SHORTLIST_SKIP_HOLDOUT30"),
             ("holdout31", "SHORTLIST_SKIP_HOLDOUT31"),
+            ("holdout32", "SHORTLIST_SKIP_HOLDOUT32"),
         ] {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures/import_corpus")
