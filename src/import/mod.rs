@@ -211,36 +211,44 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
         Format::Docx => docx::to_text(body)?,
         Format::Pdf => pdf::to_text(body)?,
     };
+    // A text form far beyond any real document is refused before the rewriters below
+    // read it (each reads the whole text): a hostile one costs one pass, not fifteen.
+    if text::marks(&text) > text::MAX_MARKS {
+        return Err(ImportError::Unreadable(format!(
+            "the document has more than {} lines, table cells, tags and bullets",
+            text::MAX_MARKS
+        )));
+    }
     // A shortlisting matrix (one column per criterion) reads as the rows it prints; the
     // converters' span marks go here.
-    let text = columns::transposed(&text).into_owned();
-    let text = checkboxes::chosen(&text).into_owned();
+    let text = rewritten(text, columns::transposed);
+    let text = rewritten(text, checkboxes::chosen);
     // A pack printing every criterion in Welsh and in English: its English side.
-    let text = bilingual::english_side(&text).into_owned();
+    let text = rewritten(text, bilingual::english_side);
     // A career-graded table: only the recruited grade's column is this vacancy's.
-    let text = grades::recruited(&text).into_owned();
+    let text = rewritten(text, grades::recruited);
     // A career-framework skills grid: only this post's level's descriptor is a criterion.
-    let text = levelgrid::targeted(&text).into_owned();
+    let text = rewritten(text, levelgrid::targeted);
     // A candidate briefing deck: one specification over several slides.
-    let text = slides::unslid(&text).into_owned();
+    let text = rewritten(text, slides::unslid);
     // A specification forwarded in an e-mail thread: the message that holds it.
-    let text = email::unforwarded(&text).into_owned();
+    let text = rewritten(text, email::unforwarded);
     // Criteria followed by lists of examples said to be illustrations only: the criteria.
-    let text = examples::stripped(&text).into_owned();
+    let text = rewritten(text, examples::stripped);
     // An applicant-tracking system's export: one labelled record per criterion.
-    let text = ats::tabulated(&text).into_owned();
+    let text = rewritten(text, ats::tabulated);
     // A board's skills matrix: the skills this appointment seeks, then every member's qualities.
-    let text = boardmatrix::gathered(&text).into_owned();
+    let text = rewritten(text, boardmatrix::gathered);
     // A job-board listing: its free-text lists and marked qualification fields.
-    let text = jobboard::gathered(&text).into_owned();
+    let text = rewritten(text, jobboard::gathered);
     // An application form's evidence part: one labelled block and answer box a criterion.
-    let text = evidenceform::gathered(&text).into_owned();
+    let text = rewritten(text, evidenceform::gathered);
     // Requirements written as marked phrases in flowing paragraphs: one item a phrase.
-    let text = inlineprose::listed(&text).into_owned();
+    let text = rewritten(text, inlineprose::listed);
     // An applicant FAQ: the criteria lists in its answers, the methods in its selection one.
-    let text = faq::answered(&text).into_owned();
+    let text = rewritten(text, faq::answered);
     // A specification of plain paragraphs under category headings: one item a paragraph.
-    let text = paraitems::listed(&text).into_owned();
+    let text = rewritten(text, paraitems::listed);
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::Unreadable(format!(
             "the text of the document is larger than {} MiB",
@@ -265,6 +273,16 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let specs = faq::conditions(specs, &text);
     // A re-advertised post's note of changes amends the specification printed before it.
     Ok(amendments::apply(specs, &text))
+}
+
+/// The text a rewriter makes of `text`: its own when it rewrote it, else `text` itself,
+/// not a copy (a hostile text of megabytes is not copied fifteen times).
+fn rewritten(text: String, rewrite: impl Fn(&str) -> std::borrow::Cow<'_, str>) -> String {
+    let owned = match rewrite(&text) {
+        std::borrow::Cow::Owned(owned) => Some(owned),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    owned.unwrap_or(text)
 }
 
 /// Without the criteria that are only a placeholder for an empty cell ("—", "-", "–"):
