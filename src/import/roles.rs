@@ -1263,8 +1263,11 @@ fn letter_clause(text: &str, codes: &Codes) -> Option<(Requirement, Vec<Method>)
         _ => return None,
     };
     let after = &t[1..];
-    // "E – AF/I", "D: AF, Q", "E (AF, I)".
-    if !after.trim_start().starts_with(['–', '—', '-', ':', '(']) {
+    // "E – AF/I", "D: AF, Q", "E (AF, I)", "E; A, Q".
+    if !after
+        .trim_start()
+        .starts_with(['–', '—', '-', ':', '(', ';'])
+    {
         return None;
     }
     let (requirement, found) = mark_clause(&format!("{full}{after}"), codes)?;
@@ -1735,6 +1738,19 @@ fn parse_inline(text: &str, codes: &Codes) -> Inline {
             .to_string();
     }
     let mut s = strip_enumerator(&collapse(&text));
+    // A level letter leading the criterion after its number: "3. E - Experience of …".
+    for (lead, req) in [("E", Requirement::Essential), ("D", Requirement::Desirable)] {
+        let rest = s.strip_prefix(lead).and_then(|r| {
+            ["  - ", " - ", " – ", " — "]
+                .iter()
+                .find_map(|dash| r.strip_prefix(dash))
+        });
+        if let Some(rest) = rest.filter(|r| words_count(r) >= 2) {
+            requirement = Some(req);
+            s = rest.trim_start().to_string();
+            break;
+        }
+    }
     // A closing label over the criterion's codes: "… (E) Tested by: A, I", "… (D)
     // Assessed by: C".
     if let Some((before, found_here)) = labelled_codes(&s, codes) {
@@ -1961,12 +1977,17 @@ fn labelled_codes(text: &str, codes: &Codes) -> Option<(String, Vec<Method>)> {
         "assessed:",
         "assessment:",
         "evidence:",
+        // "… Excel. Method: AP, PT".
+        "method:",
+        "methods:",
     ]
     .iter()
     .filter_map(|label| l.rfind(label).map(|at| (at, *label)))
     .max_by_key(|(at, _)| *at)?;
     let before = text[..at].trim_end();
     let rest = text[at + label.len()..].trim();
+    // The criterion's own full stop before the label is no part of it.
+    let before = before.strip_suffix('.').unwrap_or(before).trim_end();
     if words_count(before) < 3 || rest.is_empty() || rest.len() > 40 {
         return None;
     }
@@ -7277,6 +7298,33 @@ mod tests {
         );
         let lines = conditions_section_lines(&blocks);
         assert_eq!(lines.len(), 1);
+    }
+
+    #[test]
+    fn a_leading_level_letter_a_method_label_and_a_semicolon_clause() {
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "the codes after 'Method:' are AP application form, IV interview, PT practical test, CE certificates seen."
+        ) || codes.read_key("AP = application form; IV = interview; PT = practical test; CE = certificates seen"));
+        let inline = parse_inline(
+            "4. E - Experience of keeping accurate statutory or legal records. Method: AP, PT",
+            &codes,
+        );
+        assert_eq!(inline.requirement, Some(Requirement::Essential));
+        assert_eq!(inline.methods, vec![Method::Application, Method::Test]);
+        assert_eq!(
+            inline.description,
+            "Experience of keeping accurate statutory or legal records"
+        );
+        let codes = Codes::default();
+        let inline = parse_inline(
+            "2. Level 4 Certificate in Regulatory Investigation (D; A, I)",
+            &codes,
+        );
+        assert_eq!(inline.requirement, Some(Requirement::Desirable));
+        assert_eq!(inline.methods, vec![Method::Application, Method::Interview]);
+        // "E - " needs a criterion after it.
+        assert_eq!(parse_inline("E - Excel", &codes).requirement, None);
     }
 
     #[test]
