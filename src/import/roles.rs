@@ -764,31 +764,39 @@ fn stage_heading(text: &str) -> Option<Vec<Method>> {
     // A numbered step of the selection ("Step 2: Case study") is a stage as "Stage 2" is.
     // So is a numbered part ("Part 2: Data task") or round ("Round 2 – Technical
     // exercise").
-    let step = ["step ", "part ", "round ", "sift ", "assessment point "]
-        .iter()
-        .any(|p| {
-            t.strip_prefix(p).is_some_and(|rest| {
-                // "Part 2", or a lettered part: "Part A – …", "Part B:".
-                let lettered = {
-                    let mut chars = rest.chars();
-                    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                        && chars
-                            .next()
-                            .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-'))
-                };
-                // "Part one – …", "Stage two:": the number in words.
-                let worded = [
-                    "one", "two", "three", "four", "five", "six", "first", "second", "third",
-                    "fourth", "fifth",
-                ]
-                .iter()
-                .any(|n| {
-                    rest.strip_prefix(n)
-                        .is_some_and(|after| after.starts_with([' ', ':', '.', '–', '—', '-']))
-                });
-                rest.starts_with(|c: char| c.is_ascii_digit()) || lettered || worded
-            })
-        });
+    // "Checkpoint 2 – In-tray exercise" likewise.
+    let step = [
+        "step ",
+        "part ",
+        "round ",
+        "sift ",
+        "assessment point ",
+        "checkpoint ",
+    ]
+    .iter()
+    .any(|p| {
+        t.strip_prefix(p).is_some_and(|rest| {
+            // "Part 2", or a lettered part: "Part A – …", "Part B:".
+            let lettered = {
+                let mut chars = rest.chars();
+                chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && chars
+                        .next()
+                        .is_none_or(|c| matches!(c, ' ' | ':' | '.' | '–' | '—' | '-'))
+            };
+            // "Part one – …", "Stage two:": the number in words.
+            let worded = [
+                "one", "two", "three", "four", "five", "six", "first", "second", "third", "fourth",
+                "fifth",
+            ]
+            .iter()
+            .any(|n| {
+                rest.strip_prefix(n)
+                    .is_some_and(|after| after.starts_with([' ', ':', '.', '–', '—', '-']))
+            });
+            rest.starts_with(|c: char| c.is_ascii_digit()) || lettered || worded
+        })
+    });
     let stage = t.starts_with("stage ")
         || step
         || t.starts_with("at ")
@@ -7040,6 +7048,10 @@ mod tests {
         assert_eq!(
             requirement_heading("Helpful extras (we will use these only if we need to):"),
             Some(Requirement::Desirable)
+        );
+        assert_eq!(
+            stage_heading("Checkpoint 2 – In-tray exercise (timetable clash task, 40 minutes)"),
+            Some(vec![Method::Test])
         );
         assert_eq!(
             requirement_heading("Extras that would help"),
