@@ -368,6 +368,19 @@ pub fn key_pairs(line: &str) -> Vec<(String, String)> {
 /// in words; otherwise the line is no key (`[]`).
 fn listed_pairs(line: &str) -> Vec<(String, String)> {
     let body = line.rsplit_once(':').map_or(line, |(_, rest)| rest);
+    let pairs = listed_pairs_in(body);
+    if !pairs.is_empty() {
+        return pairs;
+    }
+    // "… the codes after 'Method:' are AP application form, IV interview, …": the key
+    // after its sentence's verb.
+    body.rsplit_once(" are ")
+        .map(|(_, key)| listed_pairs_in(key))
+        .unwrap_or_default()
+}
+
+/// The pairs of a listed key's body (see [`listed_pairs`]).
+fn listed_pairs_in(body: &str) -> Vec<(String, String)> {
     // A key in brackets ends with its sentence: what follows is other guidance.
     let body = if body.trim_start().starts_with('[') {
         body.split_once(". ").map_or(body, |(key, _)| key)
@@ -738,6 +751,12 @@ mod tests {
         assert_eq!(cell("c", &codes), vec![Test]);
         // Letters in running words are no key.
         assert!(!Codes::default().read_key("a tidy desk and a good eye = a great clerk"));
+        let mut codes = Codes::default();
+        assert!(codes.read_key(
+            "How to read this list: the codes after 'Method:' are AP application form, IV interview, PT practical test (chapel set-up), CE certificates seen."
+        ));
+        assert_eq!(cell("AP, PT", &codes), vec![Application, Test]);
+        assert_eq!(cell("CE", &codes), vec![Documents]);
     }
 
     #[test]
