@@ -488,6 +488,9 @@ pub fn sentence_is_condition(sentence: &str) -> bool {
         "pre-employment:",
         "condition of employment",
         "subject to",
+        // "Offers are conditional on a satisfactory basic DBS check".
+        "conditional on",
+        "conditional upon",
         "will need",
         "'ll need",
         "you need",
@@ -1099,5 +1102,8 @@ mod tests {
             "This post is open to women only under Schedule 9, Part 1 of the Equality Act 2010."
         ));
         assert!(!sentence_is_condition("Our services are open to everyone."));
+        assert!(sentence_is_condition(
+            "Offers are conditional on a satisfactory basic DBS check, references and occupational health clearance."
+        ));
     }
 }
