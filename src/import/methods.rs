@@ -460,6 +460,8 @@ pub fn words(text: &str) -> Vec<Method> {
         || has("role-play")
         // A written scenario worked through for the panel is a test of the skill.
         || has("case study")
+        // "Foot-health case vignette": a written clinical scenario worked through.
+        || has("vignette")
         // A taught session watched by the panel, and an assessment sat online or on paper.
         || has("micro-teach")
         || has("microteach")

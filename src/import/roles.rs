@@ -1616,6 +1616,8 @@ fn blank(text: &str) -> bool {
                 | "none specified"
                 | "none stated"
                 | "none identified"
+                // "Nil" in an NHS template's empty Desirable cell.
+                | "nil"
         )
 }
 
@@ -7337,6 +7339,16 @@ mod tests {
         assert_eq!(inline.methods, vec![Method::Application, Method::Interview]);
         // "E - " needs a criterion after it.
         assert_eq!(parse_inline("E - Excel", &codes).requirement, None);
+    }
+
+    #[test]
+    fn nil_is_an_empty_cell_and_a_vignette_a_test() {
+        assert!(blank("Nil"));
+        assert!(!blank("Nile cruise experience"));
+        assert_eq!(
+            methods::words("Interview; foot-health case vignette"),
+            vec![Method::Test, Method::Interview]
+        );
     }
 
     #[test]
