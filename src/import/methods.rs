@@ -435,7 +435,15 @@ pub fn words(text: &str) -> Vec<Method> {
             && lower
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|word| word == "cv")
-        || has("form") && !has("perform") && !has("format") && !has("inform") && !has("platform")
+        || has("form")
+            && !has("perform")
+            && !has("format")
+            && !has("inform")
+            && !has("platform")
+            // "Formal interview" names no application form.
+            && lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "form" || w == "forms")
         // An agency's "candidate summary" sent with the CV is the application.
         || has("candidate summary")
     {
