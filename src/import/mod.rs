@@ -53,6 +53,7 @@ mod questions;
 mod records;
 mod repeatgrid;
 mod roles;
+mod selectionday;
 mod slides;
 mod spec;
 mod starred;
@@ -233,6 +234,8 @@ pub fn import(format: Format, body: &[u8]) -> Result<Vec<ImportedSpec>, ImportEr
     let text = rewritten(text, slides::unslid);
     // A specification forwarded in an e-mail thread: the message that holds it.
     let text = rewritten(text, email::unforwarded);
+    // A selection day's timetable whose sessions list what each assesses.
+    let text = rewritten(text, selectionday::scheduled);
     // Criteria followed by lists of examples said to be illustrations only: the criteria.
     let text = rewritten(text, examples::stripped);
     // An applicant-tracking system's export: one labelled record per criterion.
