@@ -81,20 +81,6 @@ fn numbered(heading: &str) -> (Option<u32>, &str) {
     (None, heading)
 }
 
-/// A plain-text heading underlined with `---` or `===` its whole length ("Q3. What
-/// qualifications will I need?" over a rule): its text.
-fn underlined(line: &str, next: &str) -> Option<String> {
-    let rule = next.trim();
-    let first = rule.chars().next()?;
-    let text = line.trim();
-    (matches!(first, '-' | '=')
-        && rule.chars().all(|c| c == first)
-        && rule.chars().count() >= 3
-        && rule.chars().count() >= text.chars().count()
-        && !text.is_empty())
-    .then(|| text.to_string())
-}
-
 /// A list in an answer with the lead-in over it.
 struct List {
     lead: String,
@@ -110,7 +96,12 @@ pub fn answered(text: &str) -> Cow<'_, str> {
         .enumerate()
         .filter_map(|(n, l)| {
             heading(l)
-                .or_else(|| lines.get(n + 1).and_then(|next| underlined(l, next)))
+                // A plain-text heading underlined with `---` or `===` ("Q3. What
+                // qualifications will I need?" over a rule).
+                .or_else(|| {
+                    let next = lines.get(n + 1)?;
+                    super::text::underline(l.trim(), next).map(|_| l.trim().to_string())
+                })
                 .map(|h| (n, h))
         })
         .collect();

@@ -16,19 +16,13 @@
 use std::borrow::Cow;
 
 use super::roles::{is_start, requirement_heading};
+use super::text::heading;
 
 /// How many category sub-headings the section must have.
 const MIN_CATEGORIES: usize = 2;
 
 /// The most words in a paragraph read as one criterion: longer is prose.
 const MAX_WORDS: usize = 40;
-
-/// A markdown heading's level and title, `None` for any other line.
-fn heading(line: &str) -> Option<(usize, &str)> {
-    let level = line.chars().take_while(|&c| c == '#').count();
-    let title = line[level..].strip_prefix(' ')?;
-    (level > 0).then_some((level, title.trim()))
-}
 
 /// Whether a line is a list item, a table row or holds a markup list or table: such a
 /// section is laid out already.

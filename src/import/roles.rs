@@ -949,35 +949,22 @@ fn without_continued(text: &str) -> &str {
 }
 
 pub(super) fn header_role(text: &str) -> Role {
-    // "Essential/Desira ble": both levels in one column, one of them broken, is the mark
-    // column, though "Essential" alone reads whole.
-    let whole = collapse(text);
-    if whole.contains('/')
-        && (2..=3).contains(&words_count(&whole))
-        && whole.len() <= 24
-        && whole
-            .chars()
-            .all(|c| c.is_alphabetic() || c == ' ' || c == '/')
-        && header_role_of(&whole.replace(' ', "")) == Role::Mark
-    {
+    // A PDF's narrow header cell breaks its one word across lines ("Essenti al",
+    // "Applica tion", "Essential/Desira ble"): the word read whole.
+    let t = collapse(text);
+    let rejoined = ((2..=3).contains(&words_count(&t))
+        && t.len() <= 24
+        && t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '/'))
+    .then(|| header_role_of(&t.replace(' ', "")));
+    // Both levels in one column, one of them broken, is the mark column, though
+    // "Essential" alone reads whole.
+    if rejoined == Some(Role::Mark) {
         return Role::Mark;
     }
-    let role = header_role_of(text);
-    if role != Role::Unknown {
-        return role;
+    match header_role_of(text) {
+        Role::Unknown => rejoined.unwrap_or(Role::Unknown),
+        role => role,
     }
-    // A PDF's narrow header cell breaks its one word across lines ("Essenti al",
-    // "Applica tion"): the word read whole.
-    let t = collapse(text);
-    let pieces = words_count(&t);
-    // "Essential/Desira ble" likewise.
-    if (2..=3).contains(&pieces)
-        && t.len() <= 24
-        && t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '/')
-    {
-        return header_role_of(&t.replace(' ', ""));
-    }
-    Role::Unknown
 }
 
 fn header_role_of(text: &str) -> Role {

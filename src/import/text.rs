@@ -218,7 +218,7 @@ fn is_separator(line: &str) -> bool {
 /// The level of a setext heading (1 under `===`, 2 under `---`) when `next` underlines
 /// `line`: three or more of one of those characters and nothing else, under a short line
 /// that is no list item and no sentence.
-fn underline(line: &str, next: &str) -> Option<usize> {
+pub(super) fn underline(line: &str, next: &str) -> Option<usize> {
     let rule = next.trim();
     let first = rule.chars().next()?;
     if !matches!(first, '=' | '-') || rule.len() < 3 || rule.chars().any(|c| c != first) {
@@ -240,7 +240,7 @@ fn underline(line: &str, next: &str) -> Option<usize> {
 }
 
 /// A markdown heading: its level and text.
-fn heading(line: &str) -> Option<(usize, &str)> {
+pub(super) fn heading(line: &str) -> Option<(usize, &str)> {
     let text = line.trim_start_matches('#');
     let level = line.len() - text.len();
     (1..=6)
